@@ -1,0 +1,1 @@
+"""Antre: queue and online-service system for Indonesian public-service offices."""

@@ -1,0 +1,128 @@
+"""The HTTP API under /api/v1 (SPEC §6): one NinjaAPI, the error shape, staff authentication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyHeader, django_auth
+
+from antre.errors import Refusal
+from antre.people.models import ApiToken, User
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+    next_available_date: str | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class TokenAuth(APIKeyHeader):
+    """`Authorization: Token <key>`, the key printed by `antre token USERNAME`."""
+
+    param_name = "Authorization"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        return user_from_token(key)
+
+
+def user_from_token(header: str | None) -> User | None:
+    if not header:
+        return None
+    scheme, _sep, key = header.partition(" ")
+    if scheme.lower() != "token" or not key.strip():
+        return None
+    token = ApiToken.objects.select_related("user").filter(key=key.strip()).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def request_user(request: HttpRequest) -> User | None:
+    """The staff member behind a request (token or browser session), or None for a citizen."""
+    user = user_from_token(request.headers.get("Authorization"))
+    if user is not None:
+        return user
+    session_user = getattr(request, "user", None)
+    if session_user is not None and session_user.is_authenticated:
+        return session_user
+    return None
+
+
+staff_auth = [TokenAuth(), django_auth]
+
+api = NinjaAPI(
+    title="Antre API",
+    version="1",
+    description="Antrean dan layanan daring kantor pelayanan publik. Pesan galat berbahasa Indonesia.",
+    urls_namespace="api",
+)
+
+
+def error_response(request: HttpRequest, refusal: Refusal):
+    return api.create_response(request, refusal.as_dict(), status=refusal.status)
+
+
+@api.exception_handler(Refusal)
+def on_refusal(request: HttpRequest, exc: Refusal):
+    return error_response(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError):
+    fields: dict[str, str] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        name = ".".join(loc) or "body"
+        fields.setdefault(name, _field_message(error))
+    return error_response(
+        request, Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=fields)
+    )
+
+
+def _field_message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "missing":
+        return _("Wajib diisi.")
+    if kind.startswith("date"):
+        return _("Tanggal tidak valid; gunakan format TTTT-BB-HH.")
+    if kind == "json_invalid":
+        return _("Isi permintaan bukan JSON yang valid.")
+    return _("Nilai tidak valid.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError):
+    return error_response(request, Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404):
+    return error_response(request, Refusal("not_found", _("Data tidak ditemukan."), status=404))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):
+    codes = {403: "forbidden", 404: "not_found", 429: "rate_limited"}
+    return error_response(
+        request, Refusal(codes.get(exc.status_code, "error"), str(exc.message), status=exc.status_code)
+    )
+
+
+def mount_routers() -> None:
+    from antre.offices.api import router as offices_router
+    from antre.queueing.api import router as queueing_router
+
+    api.add_router("", offices_router)
+    api.add_router("", queueing_router)
+
+
+mount_routers()

@@ -1,0 +1,116 @@
+"""The `antre` command (SPEC §6): serve, token, manage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
+    import django
+
+    django.setup()
+
+
+def prepare() -> list[tuple[str, str, str]]:
+    """Migrate, and seed the demo office when the database has no office yet. Returns new demo users."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from antre.offices.models import Office
+    from antre.offices.seed import create_demo_users, seed_demo_office
+
+    call_command("migrate", interactive=False, verbosity=0)
+    with transaction.atomic():
+        if Office.objects.exists():
+            return []
+        office = seed_demo_office()
+        return create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
+
+
+def serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.conf import settings
+
+    created = prepare()
+    from antre.offices.models import Office
+
+    office = Office.objects.order_by("pk").first()
+    base = f"http://{'localhost' if args.host in ('0.0.0.0', '127.0.0.1', '::') else args.host}:{args.port}"
+    credentials = settings.DATA_DIR / "demo-credentials.txt"
+    lines = [
+        "",
+        "Antre berjalan / is running:",
+        f"  Warga (ambil nomor)   {base}/" + (f"k/{office.slug}/" if office else ""),
+        f"  API + OpenAPI         {base}/api/v1/openapi.json  (docs: {base}/api/v1/docs)",
+        f"  Admin                 {base}/admin/",
+        f"  Data                  {settings.DATA_DIR}",
+    ]
+    if created:
+        lines.append("  Akun demo (sandi acak, hanya ditampilkan sekali; juga disimpan di berkas di bawah):")
+        lines += [f"    {user:<12} {password:<16} {role}" for user, role, password in created]
+    if credentials.exists():
+        lines.append(f"  Sandi akun demo       {credentials}")
+    print("\n".join(lines) + "\n", flush=True)
+
+    import uvicorn
+
+    uvicorn.run(
+        "antre.asgi:application",
+        host=args.host,
+        port=args.port,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+    )
+    return 0
+
+
+def token(args: argparse.Namespace) -> int:
+    _setup_django()
+    prepare()
+    from antre.people.models import ApiToken, User
+
+    user, created = User.objects.get_or_create(username=args.username)
+    if created:
+        user.set_unusable_password()
+        user.save()
+        print(f"Pengguna {args.username} dibuat tanpa peran; atur perannya di admin.", file=sys.stderr)
+    print(ApiToken.for_user(user).key)
+    return 0
+
+
+def manage(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["antre manage", *args.rest])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="antre", description="Antrean dan layanan daring kantor pelayanan publik.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="migrate, seed the demo office if empty, and serve everything")
+    p.add_argument("--host", default=os.environ.get("ANTRE_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("ANTRE_PORT", "8000")))
+    p.set_defaults(func=serve)
+
+    p = sub.add_parser("token", help="print the API token of a user (created if absent)")
+    p.add_argument("username")
+    p.set_defaults(func=token)
+
+    p = sub.add_parser("manage", help="run a Django management command (migrate, createsuperuser, …)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=manage)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Configuration from the environment (SPEC §6): the only place that reads ANTRE_* variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("ANTRE_DATA_DIR", "./var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(directory: Path) -> str:
+    """ANTRE_SECRET_KEY, or a key generated once and kept in the data dir."""
+    key = os.environ.get("ANTRE_SECRET_KEY")
+    if key:
+        return key
+    path = directory / "secret_key"
+    try:
+        # O_EXCL: two processes starting at once must not write two different keys.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+def flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(directory: Path) -> str:
+    return os.environ.get("ANTRE_DATABASE_URL") or f"sqlite:///{directory / 'antre.sqlite3'}"
+
+
+def allowed_hosts() -> list[str]:
+    raw = os.environ.get("ANTRE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    return [h.strip() for h in raw.split(",") if h.strip()]

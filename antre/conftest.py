@@ -1,0 +1,52 @@
+"""Shared fixtures: the demo office and named people (see STYLE.md: personas, not 'user1')."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+WITA = ZoneInfo("Asia/Makassar")
+
+# A Monday in WITA, mid-morning: the office is open and numbering for the day has begun.
+MONDAY_MORNING = dt.datetime(2026, 11, 30, 9, 0, tzinfo=WITA)
+
+# Valid NIKs from Tabanan (51.02.xx): birth date, +40 for women, serial not 0000.
+NIK_KETUT = "5102011203850001"  # I Ketut Arsana, man, born 12-03-1985
+NIK_MADE = "5102054507900002"  # Ni Made Sari Dewi, woman, born 05-07-1990
+NIK_WAYAN = "5102080101600003"  # I Wayan Lansia, born 01-01-1960
+
+
+def nik_for(i: int) -> str:
+    """A distinct, structurally valid NIK for the i-th citizen of a crowd (serial 0001-9999)."""
+    return f"51020501019{(i // 9999) % 10}{i % 9999 + 1:04d}"
+
+
+@pytest.fixture
+def office(db):
+    from antre.offices.seed import seed_demo_office
+
+    return seed_demo_office(today=MONDAY_MORNING.date())
+
+
+@pytest.fixture
+def monday():
+    return MONDAY_MORNING
+
+
+@pytest.fixture
+def staff(office):
+    """One user per role at the demo office, by the names the demo seed uses."""
+    from antre.people.models import Role, User
+
+    users = {}
+    for username, role in [
+        ("admin", Role.ADMIN),
+        ("petugas", Role.PETUGAS_LOKET),
+        ("satpam", Role.PETUGAS_PINTU),
+        ("verifikator", Role.VERIFIKATOR),
+        ("kepala", Role.KEPALA),
+    ]:
+        users[username] = User.objects.create_user(username=username, password="rahasia-123", role=role, office=office)
+    return users

@@ -1,0 +1,22 @@
+"""Language choice: Indonesian unless the visitor picked English with the switch (a cookie)."""
+
+from django.conf import settings
+from django.utils import translation
+
+
+class LanguageMiddleware:
+    """Activates the cookie's language, else Indonesian; a browser's Accept-Language is ignored on purpose."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request):
+        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if lang not in self.supported:
+            lang = settings.LANGUAGE_CODE
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", lang)
+        return response

@@ -1,0 +1,82 @@
+"""Office catalogue endpoints: offices, services with today's quota, counters."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from antre.api import staff_auth
+from antre.errors import Refusal
+from antre.offices.models import Counter, Office
+from antre.people.models import Role
+from antre.queueing import rules as queue_rules
+from antre.queueing.services import taken_per_day
+
+router = Router(tags=["kantor"])
+
+
+class OfficeOut(Schema):
+    slug: str
+    name: str
+    timezone: str
+    capacity: int
+    inside: int
+
+
+class ServiceOut(Schema):
+    code: str
+    name: str
+    mode: str
+    prefix: str
+    quota_left_today: int
+    requirements: list[str]
+
+
+class CounterOut(Schema):
+    id: int
+    number: int
+    name: str
+    services: list[str]
+
+
+@router.get("/offices", response=list[OfficeOut], summary="Daftar kantor")
+def list_offices(request: HttpRequest):
+    return [
+        OfficeOut(slug=o.slug, name=o.name, timezone=o.timezone, capacity=o.capacity, inside=o.inside_now())
+        for o in Office.objects.all()
+    ]
+
+
+@router.get("/offices/{office}/services", response=list[ServiceOut], summary="Layanan sebuah kantor")
+def list_services(request: HttpRequest, office: str):
+    office_obj = get_object_or_404(Office, slug=office)
+    today = office_obj.local_today()
+    out = []
+    for service in office_obj.services.filter(active=True).prefetch_related("requirements"):
+        taken = taken_per_day(service, [today]).get(today, 0)
+        out.append(
+            ServiceOut(
+                code=service.code,
+                name=service.name,
+                mode=service.mode,
+                prefix=service.prefix,
+                quota_left_today=queue_rules.quota_left(quota=service.daily_quota, taken=taken),
+                requirements=[r.name for r in service.requirements.all()],
+            )
+        )
+    return out
+
+
+@router.get("/offices/{office}/counters", response=list[CounterOut], auth=staff_auth, summary="Loket (petugas)")
+def list_counters(request: HttpRequest, office: str):
+    office_obj = get_object_or_404(Office, slug=office)
+    user = request.auth
+    if not (user.has_role(Role.ADMIN, Role.PETUGAS_LOKET, Role.PETUGAS_PINTU, Role.KEPALA) and user.works_at(office_obj)):
+        raise Refusal("forbidden", _("Anda tidak berhak melihat data ini."), status=403)
+    counters = Counter.objects.filter(office=office_obj, active=True).prefetch_related("services")
+    return [
+        CounterOut(id=c.pk, number=c.number, name=c.name, services=[s.code for s in c.services.all()])
+        for c in counters
+    ]

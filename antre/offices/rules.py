@@ -1,0 +1,68 @@
+"""Office calendar rules: local dates, opening hours, closed days. Pure functions, no Django."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+Hours = tuple[dt.time, dt.time]
+
+
+def local_now(*, instant: dt.datetime, tz: str) -> dt.datetime:
+    """The office's wall-clock time at an aware instant."""
+    if instant.tzinfo is None:
+        raise ValueError("instant must be timezone-aware")
+    return instant.astimezone(ZoneInfo(tz))
+
+
+def local_date(*, instant: dt.datetime, tz: str) -> dt.date:
+    """The office-local calendar day of an instant: numbering and 'today' restart at the office's midnight."""
+    return local_now(instant=instant, tz=tz).date()
+
+
+def is_open_day(*, day: dt.date, hours: Mapping[int, Hours], closed: Iterable[dt.date]) -> bool:
+    """True when the office opens on that day: it has hours for the weekday and it is not a closed day."""
+    return day.weekday() in hours and day not in set(closed)
+
+
+def bookable_days(
+    *,
+    today: dt.date,
+    now: dt.time,
+    hours: Mapping[int, Hours],
+    closed: Iterable[dt.date],
+    days_ahead: int,
+) -> list[dt.date]:
+    """Days a visit can be booked for: today while the office is still open, then open days ahead."""
+    closed_set = set(closed)
+    days = []
+    for offset in range(days_ahead + 1):
+        day = today + dt.timedelta(days=offset)
+        if not is_open_day(day=day, hours=hours, closed=closed_set):
+            continue
+        if offset == 0 and now >= hours[day.weekday()][1]:
+            continue
+        days.append(day)
+    return days
+
+
+def refuse_day(
+    *,
+    day: dt.date,
+    today: dt.date,
+    now: dt.time,
+    hours: Mapping[int, Hours],
+    closed: Iterable[dt.date],
+    days_ahead: int,
+) -> str | None:
+    """Why a visit cannot be booked for `day` (an error code), or None when it can."""
+    if day < today:
+        return "date_in_past"
+    if day > today + dt.timedelta(days=days_ahead):
+        return "date_too_far"
+    if not is_open_day(day=day, hours=hours, closed=closed):
+        return "closed_day"
+    if day == today and now >= hours[day.weekday()][1]:
+        return "office_closed_today"
+    return None

@@ -1,0 +1,46 @@
+"""Office calendar rules without a database: local dates, open days, bookable days."""
+
+import datetime as dt
+
+import pytest
+
+from antre.offices.rules import bookable_days, local_date, refuse_day
+
+HOURS = {w: (dt.time(8), dt.time(15)) for w in range(4)} | {4: (dt.time(8), dt.time(11, 30))}
+MONDAY = dt.date(2026, 11, 30)
+
+
+def test_the_office_day_starts_at_the_office_midnight_not_utc():
+    # 16:30 UTC on Sunday is 00:30 on Monday in WITA (UTC+8).
+    instant = dt.datetime(2026, 11, 29, 16, 30, tzinfo=dt.UTC)
+    assert local_date(instant=instant, tz="Asia/Makassar") == MONDAY
+    assert local_date(instant=instant, tz="UTC") == dt.date(2026, 11, 29)
+
+
+def test_naive_instants_are_refused():
+    with pytest.raises(ValueError):
+        local_date(instant=dt.datetime(2026, 1, 1), tz="Asia/Makassar")
+
+
+def test_bookable_days_skip_weekends_closed_days_and_today_after_closing():
+    closed = {MONDAY + dt.timedelta(days=2)}
+    days = bookable_days(today=MONDAY, now=dt.time(9), hours=HOURS, closed=closed, days_ahead=7)
+    assert days == [MONDAY, MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=3),
+                    MONDAY + dt.timedelta(days=4), MONDAY + dt.timedelta(days=7)]
+    late = bookable_days(today=MONDAY, now=dt.time(15), hours=HOURS, closed=closed, days_ahead=1)
+    assert late == [MONDAY + dt.timedelta(days=1)]
+
+
+@pytest.mark.parametrize(
+    ("day", "now", "why"),
+    [
+        (MONDAY - dt.timedelta(days=1), dt.time(9), "date_in_past"),
+        (MONDAY + dt.timedelta(days=15), dt.time(9), "date_too_far"),
+        (MONDAY + dt.timedelta(days=5), dt.time(9), "closed_day"),  # Saturday
+        (MONDAY, dt.time(15, 1), "office_closed_today"),
+        (MONDAY + dt.timedelta(days=4), dt.time(9), None),  # Friday
+        (MONDAY, dt.time(7), None),
+    ],
+)
+def test_refuse_day(day, now, why):
+    assert refuse_day(day=day, today=MONDAY, now=now, hours=HOURS, closed=set(), days_ahead=14) == why

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from antre.people.rules import short_name
+
+
+class Status(models.TextChoices):
+    BOOKED = "booked", _("Terdaftar")
+    WAITING_INSIDE = "waiting_inside", _("Menunggu di dalam")
+    CALLED = "called", _("Dipanggil")
+    SERVING = "serving", _("Sedang dilayani")
+    DONE = "done", _("Selesai")
+    NO_SHOW = "no_show", _("Tidak hadir")
+    CANCELLED = "cancelled", _("Dibatalkan")
+    EXPIRED = "expired", _("Kedaluwarsa")
+    TURNED_AWAY = "turned_away", _("Tidak lolos pemeriksaan")
+
+
+ACTIVE_STATUSES = (Status.BOOKED, Status.WAITING_INSIDE, Status.CALLED, Status.SERVING)
+WAITING_STATUSES = (Status.BOOKED, Status.WAITING_INSIDE)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    KIOSK = "kiosk", _("Anjungan mandiri")
+    WALK_IN = "walk_in", _("Loket manual")
+
+
+class Priority(models.TextChoices):
+    NONE = "", _("Tidak ada")
+    ELDERLY = "elderly", _("Lansia")
+    DISABLED = "disabled", _("Penyandang disabilitas")
+    PREGNANT = "pregnant", _("Ibu hamil")
+    INFANT = "infant", _("Membawa bayi/balita")
+
+
+def new_ticket_token() -> str:
+    # The id is the only thing that lets someone see and cancel a ticket: 128 random bits.
+    return secrets.token_urlsafe(16)
+
+
+class TicketQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def in_call_order(self):
+        """Priority visitors first, then by number (the order they booked)."""
+        return self.order_by("-is_priority", "seq")
+
+
+class Ticket(models.Model):
+    token = models.CharField(max_length=32, unique=True, default=new_ticket_token, editable=False)
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="tickets")
+    service = models.ForeignKey("offices.Service", on_delete=models.PROTECT, related_name="tickets")
+    day = models.DateField(_("tanggal kunjungan"))
+    seq = models.PositiveIntegerField()
+    number = models.CharField(_("nomor antrean"), max_length=12)
+    name = models.CharField(_("nama"), max_length=100)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    priority = models.CharField(_("prioritas"), max_length=10, choices=Priority.choices, blank=True, default="")
+    is_priority = models.BooleanField(default=False)
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BOOKED)
+    issued_at = models.DateTimeField(_("waktu daftar"), auto_now_add=True)
+    arrived_at = models.DateTimeField(_("waktu masuk"), null=True, blank=True)
+    left_at = models.DateTimeField(_("waktu keluar"), null=True, blank=True)
+    called_at = models.DateTimeField(_("waktu dipanggil"), null=True, blank=True)
+    started_at = models.DateTimeField(_("mulai dilayani"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nomor antrean")
+        verbose_name_plural = _("nomor antrean")
+        constraints = [
+            # The database, not the code, guarantees that no two tickets share a number.
+            models.UniqueConstraint(fields=["service", "day", "seq"], name="ticket_number_unique_per_day"),
+            models.UniqueConstraint(
+                fields=["service", "day", "nik"],
+                condition=models.Q(status__in=ACTIVE_STATUSES) & ~models.Q(nik=""),
+                name="one_active_ticket_per_nik_service_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "day", "status"], name="ticket_office_day_status")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.day:%Y-%m-%d})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def short_name(self) -> str:
+        return short_name(self.name)
+
+
+class DailySequence(models.Model):
+    """The last number issued per service per office-local day; its row lock serialises bookings."""
+
+    service = models.ForeignKey("offices.Service", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "day"], name="one_sequence_per_service_day")]
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key: a retried booking returns the ticket the first attempt made."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "key"], name="idempotency_key_unique_per_office")]

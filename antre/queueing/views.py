@@ -1,0 +1,127 @@
+"""Citizen pages: choose a service, book, follow and cancel a ticket. Work without JavaScript."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import segno
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
+
+from antre.errors import Refusal
+from antre.offices.models import Office
+from antre.people.rules import mask_nik
+from antre.queueing import services
+from antre.queueing.forms import BookingForm
+from antre.queueing.models import Ticket
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    offices = list(Office.objects.all())
+    if len(offices) == 1:
+        return redirect("queueing:services", office=offices[0].slug)
+    return render(request, "queueing/home.html", {"offices": offices})
+
+
+def choose_service(request: HttpRequest, office: str) -> HttpResponse:
+    office_obj = get_object_or_404(Office, slug=office)
+    items = office_obj.services.filter(active=True).prefetch_related("requirements")
+    return render(request, "queueing/services.html", {"office": office_obj, "services": items})
+
+
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
+    office_obj = get_object_or_404(Office, slug=office)
+    timezone.activate(office_obj.tzinfo)
+    try:
+        service = services.find_service(office_obj, code)
+    except Refusal:
+        return render(request, "queueing/not_found.html", {"office": office_obj}, status=404)
+    days = services.day_choices(service)
+    form = BookingForm(request.POST or None)
+    refusal = None
+    if request.method == "POST":
+        try:
+            booking = services.book_ticket(
+                office=office_obj,
+                service_code=service.code,
+                name=request.POST.get("name", ""),
+                nik=request.POST.get("nik", ""),
+                phone=request.POST.get("phone", ""),
+                day=_parse_day(request.POST.get("date")),
+                priority=request.POST.get("priority", ""),
+                idempotency_key=request.POST.get("form_id") or None,
+            )
+        except Refusal as exc:
+            refusal = exc
+            days = services.day_choices(service)  # the quota may have changed meanwhile
+        else:
+            return redirect("queueing:ticket", token=booking.ticket.token)
+    next_free = next((day for day, left in days if left > 0), None)
+    chosen = request.POST.get("date") or (next_free.isoformat() if next_free else "")
+    return render(
+        request,
+        "queueing/book.html",
+        {
+            "office": office_obj,
+            "service": service,
+            "days": days,
+            "chosen": chosen,
+            "form": form,
+            "refusal": refusal,
+            "field_errors": refusal.fields if refusal else {},
+            "form_id": _form_id(request, refusal),
+        },
+        status=refusal.status if refusal and refusal.status != 409 else 200,
+    )
+
+
+def _form_id(request: HttpRequest, refusal: Refusal | None) -> str:
+    """Keep the form's key across a refused attempt; a key already used for a booking gets a new one."""
+    if refusal and refusal.code == "idempotency_key_reused":
+        return services.new_form_id()
+    return request.POST.get("form_id") or services.new_form_id()
+
+
+def _parse_day(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
+    timezone.activate(ticket.office.tzinfo)
+    url = request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token]))
+    qr = segno.make(url, error="m").svg_inline(scale=4, dark="#111", title=ticket.number)
+    return {
+        "ticket": ticket,
+        "office": ticket.office,
+        "progress": services.progress(ticket),
+        "requirements": ticket.service.requirements.all(),
+        "qr_svg": mark_safe(qr),  # noqa: S308 (made by segno from our own URL)
+        "masked_nik": mask_nik(ticket.nik),
+        "url": url,
+    }
+
+
+def ticket_page(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = get_object_or_404(Ticket.objects.select_related("office", "service"), token=token)
+    return render(request, "queueing/ticket.html", _ticket_context(request, ticket))
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = get_object_or_404(Ticket.objects.select_related("office", "service"), token=token)
+    if request.method == "POST":
+        try:
+            services.cancel_ticket(token=token)
+        except Refusal as exc:
+            context = _ticket_context(request, ticket) | {"refusal": exc}
+            return render(request, "queueing/cancel.html", context, status=409)
+        return redirect("queueing:ticket", token=token)
+    return render(request, "queueing/cancel.html", _ticket_context(request, ticket))
