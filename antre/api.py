@@ -111,10 +111,14 @@ def on_not_found(request: HttpRequest, exc: Http404):
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError):
-    codes = {403: "forbidden", 404: "not_found", 429: "rate_limited"}
-    return error_response(
-        request, Refusal(codes.get(exc.status_code, "error"), str(exc.message), status=exc.status_code)
-    )
+    known = {
+        400: ("invalid_body", _("Isi permintaan tidak dapat dibaca; kirim JSON yang valid.")),
+        403: ("forbidden", _("Anda tidak berhak melakukan ini.")),
+        404: ("not_found", _("Data tidak ditemukan.")),
+        429: ("rate_limited", _("Terlalu banyak permintaan. Coba lagi sebentar lagi.")),
+    }
+    code, message = known.get(exc.status_code, ("error", str(exc.message)))
+    return error_response(request, Refusal(code, message, status=exc.status_code))
 
 
 def mount_routers() -> None:

@@ -96,6 +96,7 @@ USE_TZ = True
 TIME_ZONE = "UTC"  # storage; every screen uses the office's own timezone
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root; files come from the finders
 STORAGES = {

@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from antre.api import ErrorOut, request_user
 from antre.offices.models import Office
@@ -79,7 +79,7 @@ def create_ticket(request: HttpRequest, response: HttpResponse, office: str, pay
     )
     if not booking.created:
         response.headers["Idempotent-Replayed"] = "true"
-    return 201, ticket_out(request, booking.ticket)
+    return Status(201, ticket_out(request, booking.ticket))
 
 
 @router.get("/tickets/{ticket_id}", response={200: TicketOut, 404: ErrorOut}, summary="Lihat nomor antrean")

@@ -178,7 +178,13 @@ def book_ticket(
     clean = _check_fields(
         office=office, name=name, nik=nik, phone=phone, priority=priority, channel=channel, today=today
     )
-    day = day or today
+    if day is None:
+        # No date asked: the earliest day the office opens (today while it is open). A walk-in is
+        # always for today, so a late walk-in is refused rather than silently moved to tomorrow.
+        open_days = calendar.bookable_days(
+            today=today, now=local.time(), hours=hours, closed=closed, days_ahead=office.booking_days_ahead
+        )
+        day = today if channel == Channel.WALK_IN or not open_days else open_days[0]
     why = calendar.refuse_day(
         day=day, today=today, now=local.time(), hours=hours, closed=closed, days_ahead=office.booking_days_ahead
     )
@@ -339,7 +345,7 @@ def cancel_ticket(*, token: str) -> Ticket:
         if ticket.status not in WAITING_STATUSES:
             raise Refusal(
                 "invalid_transition",
-                _("Nomor antrean berstatus \u201c%(status)s\u201d tidak dapat dibatalkan.")
+                _("Nomor antrean berstatus “%(status)s” tidak dapat dibatalkan.")
                 % {"status": ticket.get_status_display()},
             )
         ticket.status = Status.CANCELLED

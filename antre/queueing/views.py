@@ -76,7 +76,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
             "field_errors": refusal.fields if refusal else {},
             "form_id": _form_id(request, refusal),
         },
-        status=refusal.status if refusal and refusal.status != 409 else 200,
+        status=refusal.status if refusal else 200,
     )
 
 

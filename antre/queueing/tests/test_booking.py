@@ -1,0 +1,185 @@
+"""Booking a queue number through the service layer, on a real database."""
+
+import datetime as dt
+
+import pytest
+
+from antre.conftest import NIK_KETUT, NIK_MADE, WITA, nik_for
+from antre.errors import Refusal
+from antre.offices.models import ClosedDay, Service
+from antre.queueing.models import DailySequence, IdempotencyKey, Status, Ticket
+from antre.queueing.services import book_ticket, cancel_ticket, progress
+
+
+def book(office, now, **kw):
+    fields = {"service_code": "CAPIL", "name": "I Ketut Arsana", "nik": NIK_KETUT, "now": now} | kw
+    return book_ticket(office=office, **fields).ticket
+
+
+def assert_nothing_written():
+    assert Ticket.objects.count() == 0
+    assert DailySequence.objects.count() == 0
+    assert IdempotencyKey.objects.count() == 0
+
+
+def test_ketut_books_the_first_number_of_the_day(office, monday):
+    ticket = book(office, monday, name="i ketut  arsana", phone="0812-3456-7890")
+    assert ticket.number == "D-001"
+    assert ticket.day == monday.date()
+    assert ticket.status == Status.BOOKED
+    assert ticket.name == "I Ketut Arsana"
+    assert ticket.phone == "+6281234567890"
+    assert progress(ticket, now=monday).position == 1
+
+
+def test_numbers_go_up_per_service_and_day(office, monday):
+    first = book(office, monday, nik=nik_for(1))
+    second = book(office, monday, nik=nik_for(2))
+    other_service = book(office, monday, nik=nik_for(3), service_code="LEGAL")
+    tomorrow = book(office, monday, nik=nik_for(4), day=monday.date() + dt.timedelta(days=1))
+    assert [first.number, second.number, other_service.number, tomorrow.number] == ["D-001", "D-002", "E-001", "D-001"]
+
+
+def test_numbering_restarts_at_the_office_midnight_not_utc(office):
+    # 23:50 WITA on Monday is 15:50 UTC; 00:10 WITA on Tuesday is still Monday (16:10) in UTC.
+    late_monday = dt.datetime(2026, 11, 30, 14, 50, tzinfo=WITA)
+    just_after_midnight = dt.datetime(2026, 12, 1, 0, 10, tzinfo=WITA)
+    assert just_after_midnight.astimezone(dt.UTC).date() == dt.date(2026, 11, 30)
+    monday_ticket = book(office, late_monday, nik=nik_for(1))
+    tuesday_ticket = book(office, just_after_midnight, nik=nik_for(2))
+    assert (monday_ticket.day, monday_ticket.number) == (dt.date(2026, 11, 30), "D-001")
+    assert (tuesday_ticket.day, tuesday_ticket.number) == (dt.date(2026, 12, 1), "D-001")
+
+
+def test_priority_visitors_are_ahead_in_the_queue(office, monday):
+    early = book(office, monday, nik=nik_for(1))
+    elderly = book(office, monday, nik=nik_for(2), priority="elderly")
+    assert progress(elderly, now=monday).position == 1
+    assert progress(early, now=monday).position == 2
+
+
+def test_a_full_day_is_refused_and_the_next_day_with_room_offered(office, monday):
+    Service.objects.filter(office=office, code="CAPIL").update(daily_quota=2)
+    book(office, monday, nik=nik_for(1))
+    book(office, monday, nik=nik_for(2))
+    with pytest.raises(Refusal) as refused:
+        book(office, monday, nik=nik_for(3))
+    assert refused.value.code == "quota_full"
+    assert refused.value.extra["next_available_date"] == "2026-12-01"
+    assert "sudah penuh" in refused.value.message
+    assert Ticket.objects.count() == 2
+    assert DailySequence.objects.get().last == 2  # the refused booking left no gap
+
+
+def test_a_cancelled_ticket_gives_its_place_back_but_not_its_number(office, monday):
+    Service.objects.filter(office=office, code="CAPIL").update(daily_quota=1)
+    first = book(office, monday, nik=nik_for(1))
+    cancel_ticket(token=first.token)
+    second = book(office, monday, nik=nik_for(2))
+    assert second.number == "D-002"
+
+
+def test_one_active_ticket_per_nik_per_service_per_day(office, monday):
+    book(office, monday)
+    with pytest.raises(Refusal) as refused:
+        book(office, monday, name="Someone Else")
+    assert refused.value.code == "duplicate_ticket"
+    assert Ticket.objects.count() == 1
+    # Another service, or another day, is fine; so is booking again after cancelling.
+    book(office, monday, service_code="LEGAL")
+    book(office, monday, day=monday.date() + dt.timedelta(days=1))
+
+
+def test_booking_again_after_cancelling(office, monday):
+    first = book(office, monday)
+    cancel_ticket(token=first.token)
+    assert book(office, monday).number == "D-002"
+
+
+@pytest.mark.parametrize(
+    ("fields", "code", "field"),
+    [
+        ({"nik": "1234"}, "invalid_fields", "nik"),
+        ({"nik": "5102011203850000"}, "invalid_fields", "nik"),
+        ({"nik": ""}, "invalid_fields", "nik"),
+        ({"name": "1"}, "invalid_fields", "name"),
+        ({"phone": "123"}, "invalid_fields", "phone"),
+        ({"priority": "vip"}, "invalid_fields", "priority"),
+        ({"service_code": "PASPOR"}, "unknown_service", "service"),
+        ({"day": dt.date(2026, 12, 5)}, "closed_day", "date"),  # Saturday
+        ({"day": dt.date(2026, 11, 27)}, "date_in_past", "date"),
+        ({"day": dt.date(2027, 3, 1)}, "date_too_far", "date"),
+    ],
+)
+def test_refusals_say_why_and_write_nothing(office, monday, fields, code, field):
+    with pytest.raises(Refusal) as refused:
+        book(office, monday, **fields)
+    assert refused.value.code == code
+    assert field in refused.value.fields
+    assert refused.value.message
+    assert_nothing_written()
+
+
+def test_an_online_service_is_not_booked_as_a_visit(office, monday):
+    with pytest.raises(Refusal) as refused:
+        book(office, monday, service_code="KK")
+    assert refused.value.code == "online_only"
+    assert_nothing_written()
+
+
+def test_a_closed_day_the_admin_adds_is_refused(office, monday):
+    ClosedDay.objects.create(office=office, date=dt.date(2026, 12, 1), reason="Hari raya Galungan")
+    with pytest.raises(Refusal) as refused:
+        book(office, monday, day=dt.date(2026, 12, 1))
+    assert refused.value.code == "closed_day"
+    assert refused.value.extra["next_available_date"] == "2026-12-02"
+
+
+def test_today_after_closing_time_is_refused(office):
+    friday_noon = dt.datetime(2026, 12, 4, 12, 0, tzinfo=WITA)  # Friday closes at 11:30
+    with pytest.raises(Refusal) as refused:
+        book(office, friday_noon, day=dt.date(2026, 12, 4))
+    assert refused.value.code == "closed_day"
+    assert refused.value.extra["next_available_date"] == "2026-12-07"
+
+
+def test_without_a_date_the_earliest_open_day_is_booked(office, staff):
+    friday_noon = dt.datetime(2026, 12, 4, 12, 0, tzinfo=WITA)
+    assert book(office, friday_noon).day == dt.date(2026, 12, 7)  # the next Monday
+    assert book(office, dt.datetime(2026, 12, 4, 9, 0, tzinfo=WITA), nik=nik_for(1)).day == dt.date(2026, 12, 4)
+    with pytest.raises(Refusal) as refused:  # a walk-in after closing is not moved to Monday
+        book(office, friday_noon, nik="", channel="walk_in", issued_by=staff["satpam"])
+    assert refused.value.code == "closed_day"
+
+
+def test_an_idempotent_retry_returns_the_same_ticket(office, monday):
+    first = book_ticket(office=office, service_code="CAPIL", name="Ni Made Sari", nik=NIK_MADE, now=monday,
+                        idempotency_key="retry-1")
+    again = book_ticket(office=office, service_code="CAPIL", name="Ni Made Sari", nik=NIK_MADE, now=monday,
+                        idempotency_key="retry-1")
+    assert first.created and not again.created
+    assert again.ticket.pk == first.ticket.pk
+    with pytest.raises(Refusal) as refused:
+        book_ticket(office=office, service_code="LEGAL", name="Ni Made Sari", nik=NIK_MADE, now=monday,
+                    idempotency_key="retry-1")
+    assert refused.value.code == "idempotency_key_reused"
+    assert Ticket.objects.count() == 1
+
+
+def test_walk_in_tickets_are_for_staff_and_need_no_nik(office, monday, staff):
+    with pytest.raises(Refusal) as refused:
+        book(office, monday, nik="", channel="walk_in")
+    assert refused.value.code == "forbidden"
+    ticket = book(office, monday, nik="", channel="walk_in", issued_by=staff["satpam"], name="Nenek Wayan")
+    assert ticket.nik == "" and ticket.channel == "walk_in"
+    # Two walk-ins without NIK do not collide on the one-ticket-per-NIK rule.
+    book(office, monday, nik="", channel="walk_in", issued_by=staff["satpam"], name="Kakek Nyoman")
+
+
+def test_cancelling_a_called_ticket_is_refused(office, monday):
+    ticket = book(office, monday)
+    Ticket.objects.filter(pk=ticket.pk).update(status=Status.CALLED)
+    with pytest.raises(Refusal) as refused:
+        cancel_ticket(token=ticket.token)
+    assert refused.value.code == "invalid_transition"
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.CALLED

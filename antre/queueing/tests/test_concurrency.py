@@ -1,0 +1,106 @@
+"""The opening rush: many bookings at the same moment, from real threads with their own connections."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter as Tally
+from collections.abc import Callable
+
+import pytest
+from django.db import connections
+
+from antre.conftest import NIK_MADE, nik_for
+from antre.errors import Refusal
+from antre.offices.models import Service
+from antre.queueing.models import Ticket
+from antre.queueing.services import book_ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# PostgreSQL's default max_connections is 100: 40 threads keep well inside it while still
+# having dozens of bookings in flight at once.
+THREADS = 40
+
+
+def in_parallel(task: Callable[[int], object], count: int) -> list[object]:
+    """Run task(0..count-1) from THREADS threads released together; results or Refusals, in order."""
+    results: list[object] = [None] * count
+    start = threading.Barrier(min(THREADS, count))
+    lock = threading.Lock()
+    todo = list(range(count))
+
+    def worker():
+        start.wait()
+        try:
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    i = todo.pop()
+                try:
+                    results[i] = task(i)
+                except Refusal as refusal:
+                    results[i] = refusal
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(min(THREADS, count))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a booking thread hung"
+    return results
+
+
+def test_200_parallel_bookings_get_200_distinct_consecutive_numbers(office, monday):
+    Service.objects.filter(office=office, code="AMBIL").update(daily_quota=500)
+    results = in_parallel(
+        lambda i: book_ticket(office=office, service_code="AMBIL", name="Warga Tabanan", nik=nik_for(i), now=monday),
+        200,
+    )
+    refusals = [r for r in results if isinstance(r, Refusal)]
+    assert refusals == []
+    seqs = sorted(Ticket.objects.filter(service__code="AMBIL").values_list("seq", flat=True))
+    assert seqs == list(range(1, 201))
+    numbers = set(Ticket.objects.values_list("number", flat=True))
+    assert len(numbers) == 200 and "F-001" in numbers and "F-200" in numbers
+
+
+def test_200_parallel_bookings_against_a_quota_of_50_book_exactly_50(office, monday):
+    Service.objects.filter(office=office, code="LEGAL").update(daily_quota=50)
+    results = in_parallel(
+        lambda i: book_ticket(office=office, service_code="LEGAL", name="Warga Tabanan", nik=nik_for(i), now=monday),
+        200,
+    )
+    codes = Tally(r.code if isinstance(r, Refusal) else "booked" for r in results)
+    assert codes == {"booked": 50, "quota_full": 150}
+    seqs = sorted(Ticket.objects.filter(service__code="LEGAL").values_list("seq", flat=True))
+    assert seqs == list(range(1, 51))
+
+
+def test_the_same_nik_twice_at_once_gets_one_ticket_and_one_duplicate(office, monday):
+    for citizen in range(6):  # a few rounds: the race window differs from run to run
+        results = in_parallel(
+            lambda i, nik=nik_for(citizen): book_ticket(
+                office=office, service_code="CAPIL", name="Ni Made Sari", nik=nik, now=monday
+            ),
+            2,
+        )
+        outcomes = sorted(r.code if isinstance(r, Refusal) else type(r).__name__ for r in results)
+        assert outcomes == ["Booking", "duplicate_ticket"]
+    assert Ticket.objects.count() == 6
+
+
+def test_parallel_retries_with_one_idempotency_key_make_one_ticket(office, monday):
+    results = in_parallel(
+        lambda i: book_ticket(
+            office=office, service_code="KTP", name="I Ketut Arsana", nik=NIK_MADE, now=monday,
+            idempotency_key="phone-retry-7",
+        ),
+        10,
+    )
+    assert not [r for r in results if isinstance(r, Refusal)]
+    assert len({r.ticket.pk for r in results}) == 1
+    assert sum(r.created for r in results) == 1
+    assert Ticket.objects.count() == 1
