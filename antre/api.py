@@ -84,7 +84,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
         name = ".".join(loc) or "body"
         fields.setdefault(name, _field_message(error))
     return error_response(
-        request, Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=fields)
+        request,
+        Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=fields),
     )
 
 

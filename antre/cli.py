@@ -39,7 +39,8 @@ def serve(args: argparse.Namespace) -> int:
     from antre.offices.models import Office
 
     office = Office.objects.order_by("pk").first()
-    base = f"http://{'localhost' if args.host in ('0.0.0.0', '127.0.0.1', '::') else args.host}:{args.port}"
+    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1", "::") else args.host  # noqa: S104
+    base = f"http://{shown_host}:{args.port}"
     credentials = settings.DATA_DIR / "demo-credentials.txt"
     lines = [
         "",
@@ -92,7 +93,9 @@ def manage(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="antre", description="Antrean dan layanan daring kantor pelayanan publik.")
+    parser = argparse.ArgumentParser(
+        prog="antre", description="Antrean dan layanan daring kantor pelayanan publik."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="migrate, seed the demo office if empty, and serve everything")

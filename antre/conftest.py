@@ -48,5 +48,7 @@ def staff(office):
         ("verifikator", Role.VERIFIKATOR),
         ("kepala", Role.KEPALA),
     ]:
-        users[username] = User.objects.create_user(username=username, password="rahasia-123", role=role, office=office)
+        users[username] = User.objects.create_user(
+            username=username, password="rahasia-123", role=role, office=office
+        )
     return users

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from antre.offices.models import ClosedDay, Counter, OpeningHours, Office, Region, Requirement, Service
+from antre.offices.models import ClosedDay, Counter, Office, OpeningHours, Region, Requirement, Service
 
 admin.site.site_header = _("Antre — administrasi")
 admin.site.site_title = _("Antre")

@@ -69,11 +69,16 @@ def list_services(request: HttpRequest, office: str):
     return out
 
 
-@router.get("/offices/{office}/counters", response=list[CounterOut], auth=staff_auth, summary="Loket (petugas)")
+@router.get(
+    "/offices/{office}/counters", response=list[CounterOut], auth=staff_auth, summary="Loket (petugas)"
+)
 def list_counters(request: HttpRequest, office: str):
     office_obj = get_object_or_404(Office, slug=office)
     user = request.auth
-    if not (user.has_role(Role.ADMIN, Role.PETUGAS_LOKET, Role.PETUGAS_PINTU, Role.KEPALA) and user.works_at(office_obj)):
+    if not (
+        user.has_role(Role.ADMIN, Role.PETUGAS_LOKET, Role.PETUGAS_PINTU, Role.KEPALA)
+        and user.works_at(office_obj)
+    ):
         raise Refusal("forbidden", _("Anda tidak berhak melihat data ini."), status=403)
     counters = Counter.objects.filter(office=office_obj, active=True).prefetch_related("services")
     return [

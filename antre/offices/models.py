@@ -20,13 +20,15 @@ _INDONESIAN_TIMEZONES = [
 class Office(models.Model):
     slug = models.SlugField(_("kode singkat (di alamat web)"), unique=True)
     name = models.CharField(_("nama"), max_length=200)
-    region_code = models.CharField(_("kode wilayah"), max_length=13, help_text=_("Contoh: 51.02 untuk Kabupaten Tabanan"))
-    timezone = models.CharField(_("zona waktu"), max_length=40, choices=_INDONESIAN_TIMEZONES, default="Asia/Jakarta")
+    region_code = models.CharField(
+        _("kode wilayah"), max_length=13, help_text=_("Contoh: 51.02 untuk Kabupaten Tabanan")
+    )
+    timezone = models.CharField(
+        _("zona waktu"), max_length=40, choices=_INDONESIAN_TIMEZONES, default="Asia/Jakarta"
+    )
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     capacity = models.PositiveIntegerField(_("kapasitas ruang layanan"), default=13)
-    booking_days_ahead = models.PositiveIntegerField(
-        _("pemesanan paling jauh (hari ke depan)"), default=14
-    )
+    booking_days_ahead = models.PositiveIntegerField(_("pemesanan paling jauh (hari ke depan)"), default=14)
     gate_enabled = models.BooleanField(
         _("pemeriksaan di pintu masuk"),
         default=True,
@@ -52,7 +54,9 @@ class Office(models.Model):
     @property
     def tz_label(self) -> str:
         """WIB, WITA or WIT, as clocks in Indonesia are labelled."""
-        return {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(self.timezone, self.timezone)
+        return {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(
+            self.timezone, self.timezone
+        )
 
     def local_now(self, instant: dt.datetime | None = None) -> dt.datetime:
         return rules.local_now(instant=instant or timezone.now(), tz=self.timezone)
@@ -63,7 +67,9 @@ class Office(models.Model):
 
     def inside_now(self) -> int:
         """People admitted at the gate today who have not left yet."""
-        return self.tickets.filter(day=self.local_today(), arrived_at__isnull=False, left_at__isnull=True).count()
+        return self.tickets.filter(
+            day=self.local_today(), arrived_at__isnull=False, left_at__isnull=True
+        ).count()
 
     def weekly_hours(self) -> dict[int, rules.Hours]:
         return {h.weekday: (h.opens, h.closes) for h in self.hours.all()}
@@ -94,7 +100,9 @@ class OpeningHours(models.Model):
         ordering = ["office", "weekday"]
         constraints = [
             models.UniqueConstraint(fields=["office", "weekday"], name="one_opening_hours_per_weekday"),
-            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes"),
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,7 +142,9 @@ class Service(models.Model):
     name = models.CharField(_("nama layanan"), max_length=200)
     description = models.TextField(_("keterangan"), blank=True)
     prefix = models.CharField(_("huruf nomor antrean"), max_length=2, help_text=_("Contoh: A untuk A-012"))
-    mode = models.CharField(_("cara layanan"), max_length=10, choices=ServiceMode.choices, default=ServiceMode.BOTH)
+    mode = models.CharField(
+        _("cara layanan"), max_length=10, choices=ServiceMode.choices, default=ServiceMode.BOTH
+    )
     daily_quota = models.PositiveIntegerField(_("kuota harian"), default=100)
     minutes_per_visit = models.PositiveIntegerField(
         _("rata-rata menit per warga"), default=10, help_text=_("Dipakai untuk perkiraan waktu dipanggil.")
@@ -188,14 +198,18 @@ class Counter(models.Model):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="counters")
     number = models.PositiveSmallIntegerField(_("nomor loket"))
     name = models.CharField(_("nama"), max_length=100, blank=True)
-    services = models.ManyToManyField(Service, verbose_name=_("layanan yang dilayani"), related_name="counters")
+    services = models.ManyToManyField(
+        Service, verbose_name=_("layanan yang dilayani"), related_name="counters"
+    )
     active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
         verbose_name = _("loket")
         verbose_name_plural = _("loket")
         ordering = ["office", "number"]
-        constraints = [models.UniqueConstraint(fields=["office", "number"], name="counter_number_unique_per_office")]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "number"], name="counter_number_unique_per_office")
+        ]
 
     def __str__(self) -> str:
         return f"Loket {self.number}" + (f" — {self.name}" if self.name else "")
@@ -214,7 +228,9 @@ class Region(models.Model):
     code = models.CharField(_("kode"), max_length=13, primary_key=True)
     name = models.CharField(_("nama"), max_length=200)
     level = models.PositiveSmallIntegerField(_("tingkat"), choices=RegionLevel.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
 
     class Meta:

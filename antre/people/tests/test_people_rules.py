@@ -42,17 +42,28 @@ def test_screens_show_a_short_name(name, screen):
     assert short_name(name) == screen
 
 
-@given(st.lists(st.sampled_from(["Ni", "Made", "Sari", "Dewi", "Budi", "Santoso", "Ketut"]), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.sampled_from(["Ni", "Made", "Sari", "Dewi", "Budi", "Santoso", "Ketut"]), min_size=1, max_size=6
+    )
+)
 def test_a_short_name_never_shows_more_than_one_word_after_the_prefixes_in_full(words):
     name = " ".join(words)
     shown = short_name(name).split()
     assert len(shown) <= len(words)
-    assert sum(1 for word in shown if not word.endswith(".") and word.lower() not in {"ni", "made", "ketut"}) <= 1
+    assert (
+        sum(1 for word in shown if not word.endswith(".") and word.lower() not in {"ni", "made", "ketut"})
+        <= 1
+    )
 
 
 @pytest.mark.parametrize(
     ("typed", "e164"),
-    [("0812-3456-7890", "+6281234567890"), ("+62 812 3456 7890", "+6281234567890"), ("62812345678", "+62812345678")],
+    [
+        ("0812-3456-7890", "+6281234567890"),
+        ("+62 812 3456 7890", "+6281234567890"),
+        ("62812345678", "+62812345678"),
+    ],
 )
 def test_phone_numbers_become_e164(typed, e164):
     assert normalize_phone(typed) == e164

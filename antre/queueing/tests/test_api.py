@@ -23,14 +23,22 @@ INDONESIAN_OPENINGS = {"Periksa", "Layanan", "Kantor", "Tiket"}
 
 
 def post_ticket(client, body, **headers):
-    return client.post("/api/v1/offices/tabanan/tickets", body, content_type="application/json", headers=headers)
+    return client.post(
+        "/api/v1/offices/tabanan/tickets", body, content_type="application/json", headers=headers
+    )
 
 
 def test_offices_are_listed_with_capacity(client, office):
     response = client.get("/api/v1/offices")
     assert response.status_code == 200
     assert response.json() == [
-        {"slug": "tabanan", "name": "Disdukcapil Kabupaten Tabanan", "timezone": "Asia/Makassar", "capacity": 13, "inside": 0}
+        {
+            "slug": "tabanan",
+            "name": "Disdukcapil Kabupaten Tabanan",
+            "timezone": "Asia/Makassar",
+            "capacity": 13,
+            "inside": 0,
+        }
     ]
 
 
@@ -45,7 +53,9 @@ def test_services_show_what_is_left_of_todays_quota(client, office):
 
 
 def test_booking_returns_the_ticket_with_its_link(client, office):
-    response = post_ticket(client, {"service": "capil", "name": "Ni Made Sari Dewi", "nik": NIK_MADE, "phone": "081234567890"})
+    response = post_ticket(
+        client, {"service": "capil", "name": "Ni Made Sari Dewi", "nik": NIK_MADE, "phone": "081234567890"}
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["number"] == "D-001"
@@ -79,12 +89,27 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_same_ticket(client, o
     [
         ({"service": "CAPIL", "name": "Budi", "nik": "12345"}, 422, "invalid_fields", "nik"),
         ({"service": "CAPIL", "name": "", "nik": NIK_KETUT}, 422, "invalid_fields", "name"),
-        ({"service": "CAPIL", "name": "Budi", "nik": NIK_KETUT, "date": "30-11-2026"}, 422, "invalid_fields", "date"),
+        (
+            {"service": "CAPIL", "name": "Budi", "nik": NIK_KETUT, "date": "30-11-2026"},
+            422,
+            "invalid_fields",
+            "date",
+        ),
         ({"name": "Budi", "nik": NIK_KETUT}, 422, "invalid_fields", "service"),
         ({"service": "PASPOR", "name": "Budi", "nik": NIK_KETUT}, 422, "unknown_service", "service"),
-        ({"service": "CAPIL", "name": "Budi", "nik": NIK_KETUT, "date": "2026-12-05"}, 409, "closed_day", "date"),
+        (
+            {"service": "CAPIL", "name": "Budi", "nik": NIK_KETUT, "date": "2026-12-05"},
+            409,
+            "closed_day",
+            "date",
+        ),
         ({"service": "KK", "name": "Budi", "nik": NIK_KETUT}, 409, "online_only", None),
-        ({"service": "CAPIL", "name": "Budi", "nik": NIK_KETUT, "channel": "walk_in"}, 403, "forbidden", None),
+        (
+            {"service": "CAPIL", "name": "Budi", "nik": NIK_KETUT, "channel": "walk_in"},
+            403,
+            "forbidden",
+            None,
+        ),
     ],
 )
 def test_refusals_have_the_documented_shape_in_indonesian(client, office, body, status, code, field):
@@ -137,13 +162,17 @@ def test_an_unknown_ticket_or_office_is_404(client, office):
 
 
 def post_ticket_to(client, slug):
-    return client.post(f"/api/v1/offices/{slug}/tickets", {"service": "CAPIL"}, content_type="application/json")
+    return client.post(
+        f"/api/v1/offices/{slug}/tickets", {"service": "CAPIL"}, content_type="application/json"
+    )
 
 
 def test_staff_book_walk_in_tickets_with_a_token(client, office, staff):
     key = ApiToken.for_user(staff["satpam"]).key
     response = post_ticket(
-        client, {"service": "CAPIL", "name": "Nenek Wayan", "channel": "walk_in"}, Authorization=f"Token {key}"
+        client,
+        {"service": "CAPIL", "name": "Nenek Wayan", "channel": "walk_in"},
+        Authorization=f"Token {key}",
     )
     assert response.status_code == 201
     assert Ticket.objects.get().channel == "walk_in"
@@ -154,17 +183,35 @@ def test_counters_are_for_staff_only(client, office, staff):
     key = ApiToken.for_user(staff["petugas"]).key
     response = client.get("/api/v1/offices/tabanan/counters", headers={"Authorization": f"Token {key}"})
     assert response.status_code == 200
-    assert response.json()[0] == {"id": response.json()[0]["id"], "number": 1, "name": "KTP-el", "services": ["KTP", "AMBIL"]}
+    assert response.json()[0] == {
+        "id": response.json()[0]["id"],
+        "number": 1,
+        "name": "KTP-el",
+        "services": ["KTP", "AMBIL"],
+    }
     verifikator = ApiToken.for_user(staff["verifikator"]).key
-    assert client.get("/api/v1/offices/tabanan/counters", headers={"Authorization": f"Token {verifikator}"}).status_code == 403
-    assert client.get("/api/v1/offices/tabanan/counters", headers={"Authorization": "Token wrong"}).status_code == 401
+    assert (
+        client.get(
+            "/api/v1/offices/tabanan/counters", headers={"Authorization": f"Token {verifikator}"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.get("/api/v1/offices/tabanan/counters", headers={"Authorization": "Token wrong"}).status_code
+        == 401
+    )
 
 
 def test_openapi_document_describes_the_contract(client, office):
     doc = client.get("/api/v1/openapi.json").json()
     paths = doc["paths"]
-    assert {"/api/v1/offices", "/api/v1/offices/{office}/services", "/api/v1/offices/{office}/tickets",
-            "/api/v1/tickets/{ticket_id}", "/api/v1/offices/{office}/counters"} <= set(paths)
+    assert {
+        "/api/v1/offices",
+        "/api/v1/offices/{office}/services",
+        "/api/v1/offices/{office}/tickets",
+        "/api/v1/tickets/{ticket_id}",
+        "/api/v1/offices/{office}/counters",
+    } <= set(paths)
     responses = paths["/api/v1/offices/{office}/tickets"]["post"]["responses"]
     assert {"201", "409", "422"} <= set(responses)
 
@@ -173,6 +220,10 @@ def test_many_bookings_fill_numbers_without_gaps(client, office):
     for i in range(5):
         assert post_ticket(client, {"service": "KTP", "name": "Warga", "nik": nik_for(i)}).status_code == 201
     assert [t["number"] for t in map(lambda t: {"number": t.number}, Ticket.objects.order_by("seq"))] == [
-        "A-001", "A-002", "A-003", "A-004", "A-005"
+        "A-001",
+        "A-002",
+        "A-003",
+        "A-004",
+        "A-005",
     ]
     assert Ticket.objects.first().day == dt.date(2026, 11, 30)

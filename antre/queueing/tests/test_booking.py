@@ -37,7 +37,12 @@ def test_numbers_go_up_per_service_and_day(office, monday):
     second = book(office, monday, nik=nik_for(2))
     other_service = book(office, monday, nik=nik_for(3), service_code="LEGAL")
     tomorrow = book(office, monday, nik=nik_for(4), day=monday.date() + dt.timedelta(days=1))
-    assert [first.number, second.number, other_service.number, tomorrow.number] == ["D-001", "D-002", "E-001", "D-001"]
+    assert [first.number, second.number, other_service.number, tomorrow.number] == [
+        "D-001",
+        "D-002",
+        "E-001",
+        "D-001",
+    ]
 
 
 def test_numbering_restarts_at_the_office_midnight_not_utc(office):
@@ -146,22 +151,42 @@ def test_today_after_closing_time_is_refused(office):
 def test_without_a_date_the_earliest_open_day_is_booked(office, staff):
     friday_noon = dt.datetime(2026, 12, 4, 12, 0, tzinfo=WITA)
     assert book(office, friday_noon).day == dt.date(2026, 12, 7)  # the next Monday
-    assert book(office, dt.datetime(2026, 12, 4, 9, 0, tzinfo=WITA), nik=nik_for(1)).day == dt.date(2026, 12, 4)
+    assert book(office, dt.datetime(2026, 12, 4, 9, 0, tzinfo=WITA), nik=nik_for(1)).day == dt.date(
+        2026, 12, 4
+    )
     with pytest.raises(Refusal) as refused:  # a walk-in after closing is not moved to Monday
         book(office, friday_noon, nik="", channel="walk_in", issued_by=staff["satpam"])
     assert refused.value.code == "closed_day"
 
 
 def test_an_idempotent_retry_returns_the_same_ticket(office, monday):
-    first = book_ticket(office=office, service_code="CAPIL", name="Ni Made Sari", nik=NIK_MADE, now=monday,
-                        idempotency_key="retry-1")
-    again = book_ticket(office=office, service_code="CAPIL", name="Ni Made Sari", nik=NIK_MADE, now=monday,
-                        idempotency_key="retry-1")
+    first = book_ticket(
+        office=office,
+        service_code="CAPIL",
+        name="Ni Made Sari",
+        nik=NIK_MADE,
+        now=monday,
+        idempotency_key="retry-1",
+    )
+    again = book_ticket(
+        office=office,
+        service_code="CAPIL",
+        name="Ni Made Sari",
+        nik=NIK_MADE,
+        now=monday,
+        idempotency_key="retry-1",
+    )
     assert first.created and not again.created
     assert again.ticket.pk == first.ticket.pk
     with pytest.raises(Refusal) as refused:
-        book_ticket(office=office, service_code="LEGAL", name="Ni Made Sari", nik=NIK_MADE, now=monday,
-                    idempotency_key="retry-1")
+        book_ticket(
+            office=office,
+            service_code="LEGAL",
+            name="Ni Made Sari",
+            nik=NIK_MADE,
+            now=monday,
+            idempotency_key="retry-1",
+        )
     assert refused.value.code == "idempotency_key_reused"
     assert Ticket.objects.count() == 1
 

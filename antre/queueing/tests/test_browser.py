@@ -34,7 +34,10 @@ def browser():
 def phone(browser):
     """A cheap Android phone: 360 px wide, no JavaScript."""
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, device_scale_factor=2, java_script_enabled=False, locale="id-ID"
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        java_script_enabled=False,
+        locale="id-ID",
     )
     page = context.new_page()
     yield page

@@ -56,7 +56,9 @@ def in_parallel(task: Callable[[int], object], count: int) -> list[object]:
 def test_200_parallel_bookings_get_200_distinct_consecutive_numbers(office, monday):
     Service.objects.filter(office=office, code="AMBIL").update(daily_quota=500)
     results = in_parallel(
-        lambda i: book_ticket(office=office, service_code="AMBIL", name="Warga Tabanan", nik=nik_for(i), now=monday),
+        lambda i: book_ticket(
+            office=office, service_code="AMBIL", name="Warga Tabanan", nik=nik_for(i), now=monday
+        ),
         200,
     )
     refusals = [r for r in results if isinstance(r, Refusal)]
@@ -70,7 +72,9 @@ def test_200_parallel_bookings_get_200_distinct_consecutive_numbers(office, mond
 def test_200_parallel_bookings_against_a_quota_of_50_book_exactly_50(office, monday):
     Service.objects.filter(office=office, code="LEGAL").update(daily_quota=50)
     results = in_parallel(
-        lambda i: book_ticket(office=office, service_code="LEGAL", name="Warga Tabanan", nik=nik_for(i), now=monday),
+        lambda i: book_ticket(
+            office=office, service_code="LEGAL", name="Warga Tabanan", nik=nik_for(i), now=monday
+        ),
         200,
     )
     codes = Tally(r.code if isinstance(r, Refusal) else "booked" for r in results)
@@ -81,8 +85,9 @@ def test_200_parallel_bookings_against_a_quota_of_50_book_exactly_50(office, mon
 
 def test_the_same_nik_twice_at_once_gets_one_ticket_and_one_duplicate(office, monday):
     for citizen in range(6):  # a few rounds: the race window differs from run to run
+        nik = nik_for(citizen)
         results = in_parallel(
-            lambda i, nik=nik_for(citizen): book_ticket(
+            lambda i, nik=nik: book_ticket(
                 office=office, service_code="CAPIL", name="Ni Made Sari", nik=nik, now=monday
             ),
             2,
@@ -95,7 +100,11 @@ def test_the_same_nik_twice_at_once_gets_one_ticket_and_one_duplicate(office, mo
 def test_parallel_retries_with_one_idempotency_key_make_one_ticket(office, monday):
     results = in_parallel(
         lambda i: book_ticket(
-            office=office, service_code="KTP", name="I Ketut Arsana", nik=NIK_MADE, now=monday,
+            office=office,
+            service_code="KTP",
+            name="I Ketut Arsana",
+            nik=NIK_MADE,
+            now=monday,
             idempotency_key="phone-retry-7",
         ),
         10,

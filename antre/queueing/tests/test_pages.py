@@ -19,8 +19,14 @@ def monday_clock(monday):
 
 
 def submit(client, url=FORM, **fields):
-    data = {"date": "2026-11-30", "name": "Ni Made Sari Dewi", "nik": NIK_MADE, "phone": "", "priority": "",
-            "form_id": "form-test"} | fields
+    data = {
+        "date": "2026-11-30",
+        "name": "Ni Made Sari Dewi",
+        "nik": NIK_MADE,
+        "phone": "",
+        "priority": "",
+        "form_id": "form-test",
+    } | fields
     return client.post(url, data)
 
 

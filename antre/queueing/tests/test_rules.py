@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from antre.queueing.rules import estimate_call_at, first_day_with_room, format_number, parse_number, quota_left
+from antre.queueing.rules import (
+    estimate_call_at,
+    first_day_with_room,
+    format_number,
+    parse_number,
+    quota_left,
+)
 
 
 @given(prefix=st.sampled_from(["A", "B", "G", "AB"]), seq=st.integers(1, 99_999))
@@ -26,7 +32,10 @@ def test_numbers_have_three_digits_at_least():
         format_number(prefix="A", seq=0)
 
 
-@pytest.mark.parametrize(("typed", "parsed"), [("a12", ("A", 12)), (" A - 012 ", ("A", 12)), ("12", None), ("A-0", None), ("A-1B", None)])
+@pytest.mark.parametrize(
+    ("typed", "parsed"),
+    [("a12", ("A", 12)), (" A - 012 ", ("A", 12)), ("12", None), ("A-0", None), ("A-1B", None)],
+)
 def test_numbers_as_typed_at_the_gate(typed, parsed):
     assert parse_number(typed) == parsed
 
@@ -48,6 +57,10 @@ def test_estimate_shares_the_queue_between_counters_and_waits_for_opening():
     opens = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
     before = opens - dt.timedelta(hours=2)
     assert estimate_call_at(ahead=0, minutes_per_visit=10, counters=2, now=before, opens_at=opens) == opens
-    assert estimate_call_at(ahead=6, minutes_per_visit=10, counters=2, now=before, opens_at=opens) == opens + dt.timedelta(minutes=30)
+    assert estimate_call_at(
+        ahead=6, minutes_per_visit=10, counters=2, now=before, opens_at=opens
+    ) == opens + dt.timedelta(minutes=30)
     later = opens + dt.timedelta(hours=1)
-    assert estimate_call_at(ahead=1, minutes_per_visit=10, counters=0, now=later, opens_at=opens) == later + dt.timedelta(minutes=10)
+    assert estimate_call_at(
+        ahead=1, minutes_per_visit=10, counters=0, now=later, opens_at=opens
+    ) == later + dt.timedelta(minutes=10)
