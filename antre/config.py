@@ -9,7 +9,8 @@ from pathlib import Path
 
 def data_dir() -> Path:
     path = Path(os.environ.get("ANTRE_DATA_DIR", "./var")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    # Owner only: the database and documents in here hold NIKs, names and phone numbers.
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

@@ -1,5 +1,6 @@
 """Django settings. Everything an office changes comes from ANTRE_* environment variables (antre.config)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "antre.people",
     "antre.offices",
     "antre.queueing",
+    "antre.live",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +75,8 @@ def _database(url: str) -> dict:
         db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
     else:
         db.setdefault("OPTIONS", {})
-        db["TEST"] = {"NAME": "test_antre"}
+        # A name per test run, so two runs against one shared server do not drop each other's database.
+        db["TEST"] = {"NAME": os.environ.get("ANTRE_TEST_DB_NAME", "test_antre")}
     return db
 
 
@@ -85,7 +88,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "people:login"
+LOGIN_REDIRECT_URL = "queueing:console_home"
 
 # Indonesian first; English is the second language, chosen explicitly (never from Accept-Language).
 LANGUAGE_CODE = "id"

@@ -138,7 +138,12 @@ def main() -> int:
         failures.append("ruff")
 
     data = Path(tempfile.mkdtemp(prefix="antre-test-"))
-    base_env = dict(os.environ, ANTRE_DATA_DIR=str(data), ANTRE_SECRET_KEY="test-only-secret")
+    base_env = dict(
+        os.environ,
+        ANTRE_DATA_DIR=str(data),
+        ANTRE_SECRET_KEY="test-only-secret",
+        ANTRE_TEST_DB_NAME=f"test_antre_{os.getpid()}",
+    )
     base_env.pop("ANTRE_DATABASE_URL", None)
 
     banner("migrations match the models")

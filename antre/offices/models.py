@@ -29,6 +29,13 @@ class Office(models.Model):
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     capacity = models.PositiveIntegerField(_("kapasitas ruang layanan"), default=13)
     booking_days_ahead = models.PositiveIntegerField(_("pemesanan paling jauh (hari ke depan)"), default=14)
+    display_message = models.CharField(
+        _("teks berjalan di layar"),
+        max_length=500,
+        blank=True,
+        default="",
+        help_text=_("Ditampilkan bergulir di layar ruang tunggu."),
+    )
     gate_enabled = models.BooleanField(
         _("pemeriksaan di pintu masuk"),
         default=True,

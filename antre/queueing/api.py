@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from antre.api import ErrorOut, request_user
-from antre.offices.models import Office
-from antre.queueing import services
+from antre.api import ErrorOut, request_user, staff_auth
+from antre.offices.models import Counter, Office
+from antre.queueing import calling, services
 from antre.queueing.models import Ticket
 
 router = Router(tags=["antrean"])
@@ -49,7 +49,7 @@ def ticket_out(request: HttpRequest, ticket: Ticket) -> TicketOut:
         status=ticket.status,
         position=progress.position,
         estimated_call_at=progress.estimated_call_at,
-        counter=None,
+        counter=ticket.counter.number if ticket.counter_id else None,
         url=request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token])),
     )
 
@@ -84,7 +84,7 @@ def create_ticket(request: HttpRequest, response: HttpResponse, office: str, pay
 
 @router.get("/tickets/{ticket_id}", response={200: TicketOut, 404: ErrorOut}, summary="Lihat nomor antrean")
 def get_ticket(request: HttpRequest, ticket_id: str):
-    ticket = get_object_or_404(Ticket.objects.select_related("service", "office"), token=ticket_id)
+    ticket = get_object_or_404(Ticket.objects.select_related("service", "office", "counter"), token=ticket_id)
     return ticket_out(request, ticket)
 
 
@@ -96,3 +96,56 @@ def get_ticket(request: HttpRequest, ticket_id: str):
 def cancel_ticket(request: HttpRequest, ticket_id: str):
     ticket = services.cancel_ticket(token=ticket_id)
     return ticket_out(request, ticket)
+
+
+class StaffTicketOut(TicketOut):
+    """A ticket as the counter officer sees it: the full name, to call and check the person."""
+
+    name: str
+    priority: str
+    recalls: int
+
+
+class TransferIn(Schema):
+    service: str = ""
+
+
+def staff_ticket_out(request: HttpRequest, ticket: Ticket) -> StaffTicketOut:
+    base = ticket_out(request, ticket)
+    return StaffTicketOut(**base.dict(), name=ticket.name, priority=ticket.priority, recalls=ticket.recalls)
+
+
+@router.post(
+    "/counters/{counter_id}/call-next",
+    auth=staff_auth,
+    response={200: StaffTicketOut, 204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Panggil berikutnya",
+    description="Priority visitors first, then the longest waiting among the counter's services. 204 when nobody waits.",
+)
+def call_next(request: HttpRequest, counter_id: int):
+    counter = get_object_or_404(Counter.objects.select_related("office"), pk=counter_id)
+    ticket = calling.call_next(counter=counter, officer=request.auth)
+    if ticket is None:
+        return Status(204, None)
+    return staff_ticket_out(request, ticket)
+
+
+@router.post(
+    "/tickets/{ticket_id}/{action}",
+    auth=staff_auth,
+    response={200: StaffTicketOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Aksi loket pada nomor antrean",
+    description="action: `recall` (again; a no-show rejoins once, at the back), `start`, `finish`, `no-show`, "
+    "`transfer` (body `{service}`).",
+)
+def ticket_action(request: HttpRequest, ticket_id: str, action: str, payload: TransferIn | None = None):
+    ticket = calling.act(
+        token=ticket_id, action=action, officer=request.auth, service_code=payload.service if payload else ""
+    )
+    ticket = Ticket.objects.select_related("service", "office", "counter").get(pk=ticket.pk)
+    return staff_ticket_out(request, ticket)
+
+
+@router.get("/offices/{office}/board", summary="Isi layar ruang tunggu")
+def get_board(request: HttpRequest, office: str) -> dict:
+    return calling.board(get_object_or_404(Office, slug=office))

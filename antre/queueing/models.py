@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from antre.people.rules import short_name
@@ -49,8 +50,8 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(status__in=ACTIVE_STATUSES)
 
     def in_call_order(self):
-        """Priority visitors first, then by number (the order they booked)."""
-        return self.order_by("-is_priority", "seq")
+        """Priority visitors first, then the longest waiting."""
+        return self.order_by("-is_priority", "queued_at", "pk")
 
 
 class Ticket(models.Model):
@@ -70,6 +71,21 @@ class Ticket(models.Model):
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BOOKED)
     issued_at = models.DateTimeField(_("waktu daftar"), auto_now_add=True)
+    # Call order after priority: the oldest queued_at first. A no-show who rejoins moves to the back.
+    queued_at = models.DateTimeField(_("waktu masuk antrean"), default=timezone.now)
+    counter = models.ForeignKey(
+        "offices.Counter",
+        verbose_name=_("loket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recalls = models.PositiveSmallIntegerField(_("jumlah panggilan ulang"), default=0)
+    rejoined = models.BooleanField(_("sudah masuk antrean lagi"), default=False)
+    transferred_from = models.ForeignKey(
+        "offices.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     arrived_at = models.DateTimeField(_("waktu masuk"), null=True, blank=True)
     left_at = models.DateTimeField(_("waktu keluar"), null=True, blank=True)
     called_at = models.DateTimeField(_("waktu dipanggil"), null=True, blank=True)

@@ -168,8 +168,25 @@ def book_ticket(
     """Issue the next number of a service for a day, within its quota, one active ticket per NIK."""
     now = now or timezone.now()
     priority = priority or ""
-    if channel in STAFF_CHANNELS and not (issued_by and issued_by.has_role(*ISSUING_ROLES)):
-        raise Refusal("forbidden", _("Tiket manual hanya dapat dibuat oleh petugas."), status=403)
+    if channel in STAFF_CHANNELS and not (
+        issued_by and issued_by.has_role(*ISSUING_ROLES) and issued_by.works_at(office)
+    ):
+        raise Refusal("forbidden", _("Tiket manual hanya dapat dibuat oleh petugas kantor ini."), status=403)
+    # The request as the client sent it: a retry must replay even if the clock has since moved on
+    # (a booking without a date sent at 11:29 and retried at 11:31 would otherwise pick another day).
+    fingerprint = _fingerprint(
+        service=(service_code or "").strip().upper(),
+        name=name,
+        nik=nik,
+        phone=phone,
+        day=day,
+        channel=channel,
+        priority=priority,
+    )
+    if idempotency_key:
+        earlier = _replay(office, idempotency_key, fingerprint)
+        if earlier:
+            return earlier
     service = find_service(office, service_code)
     if service.mode == ServiceMode.ONLINE:
         raise Refusal(
@@ -199,11 +216,6 @@ def book_ticket(
     if why:
         raise _day_refusal(why, service=service, day=day, now=now)
 
-    fingerprint = _fingerprint(service=service.code, day=day, channel=channel, priority=priority, **clean)
-    if idempotency_key:
-        earlier = _replay(office, idempotency_key, fingerprint)
-        if earlier:
-            return earlier
     try:
         ticket = _issue(
             office=office,
@@ -364,7 +376,7 @@ def cancel_ticket(*, token: str) -> Ticket:
             raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
         if ticket.status == Status.CANCELLED:
             return ticket
-        if ticket.status not in WAITING_STATUSES:
+        if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today():
             raise Refusal(
                 "invalid_transition",
                 _("Nomor antrean berstatus “%(status)s” tidak dapat dibatalkan.")
@@ -384,29 +396,76 @@ class Progress:
 
 def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
     """Where a waiting ticket stands in its service's queue and when it is likely called."""
-    if ticket.status not in WAITING_STATUSES:
+    if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today(now):
         return Progress(position=None, estimated_call_at=None)
-    now = now or timezone.now()
     waiting = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status__in=WAITING_STATUSES)
-    if ticket.is_priority:
-        ahead = waiting.filter(is_priority=True, seq__lt=ticket.seq).count()
-    else:
-        ahead = waiting.filter(Q(is_priority=True) | Q(seq__lt=ticket.seq)).count()
-    office = ticket.office
-    hours = office.weekly_hours().get(ticket.day.weekday())
-    opens = (
-        dt.datetime.combine(ticket.day, hours[0]) if hours else dt.datetime.combine(ticket.day, dt.time(8))
+    earlier = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, pk__lt=ticket.pk)
+    ahead = waiting.filter(earlier, is_priority=ticket.is_priority).count()
+    if not ticket.is_priority:
+        ahead += waiting.filter(is_priority=True).count()
+    pace = _Pace(ticket.office, ticket.day)
+    return Progress(position=ahead + 1, estimated_call_at=pace.estimate(ticket.service_id, ahead, now))
+
+
+class _Pace:
+    """What an estimate needs about an office's day: when it opens and how many counters serve what."""
+
+    def __init__(self, office: Office, day: dt.date):
+        hours = office.weekly_hours().get(day.weekday())
+        opens = dt.datetime.combine(day, hours[0] if hours else dt.time(8))
+        self.opens_at = timezone.make_aware(opens, timezone=office.tzinfo)
+        rows = (
+            Service.objects.filter(office=office)
+            .annotate(n=Count("counters", filter=Q(counters__active=True)))
+            .values_list("pk", "minutes_per_visit", "n")
+        )
+        self.per_service = {pk: (minutes, counters) for pk, minutes, counters in rows}
+
+    def estimate(self, service_id: int, ahead: int, now: dt.datetime | None) -> dt.datetime:
+        minutes, counters = self.per_service[service_id]
+        return rules.estimate_call_at(
+            ahead=ahead,
+            minutes_per_visit=minutes,
+            counters=counters,
+            now=now or timezone.now(),
+            opens_at=self.opens_at,
+        )
+
+
+def office_positions(office_id: int) -> dict[str, dict]:
+    """Position and estimate of every ticket waiting today at an office, in a handful of queries."""
+    office = Office.objects.get(pk=office_id)
+    today = office.local_today()
+    pace = _Pace(office, today)
+    rows = (
+        Ticket.objects.filter(office=office, day=today, status__in=WAITING_STATUSES)
+        .in_call_order()
+        .values_list("token", "service_id")
     )
-    opens_at = timezone.make_aware(opens, timezone=office.tzinfo)
-    counters = ticket.service.counters.filter(active=True).count()
-    estimate = rules.estimate_call_at(
-        ahead=ahead,
-        minutes_per_visit=ticket.service.minutes_per_visit,
-        counters=counters,
-        now=now,
-        opens_at=opens_at,
-    )
-    return Progress(position=ahead + 1, estimated_call_at=estimate)
+    now = timezone.now()
+    ahead_in: dict[int, int] = {}
+    out = {}
+    for token, service_id in rows:
+        ahead = ahead_in.get(service_id, 0)
+        ahead_in[service_id] = ahead + 1
+        estimate = pace.estimate(service_id, ahead, now)
+        out[token] = {"position": ahead + 1, "estimated_call_at": estimate.isoformat()}
+    return out
+
+
+def ticket_state(token: str) -> dict:
+    """A ticket as its holder's live page shows it."""
+    ticket = Ticket.objects.select_related("office", "service", "counter").get(token=token)
+    now = progress(ticket)
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "status_label": ticket.get_status_display(),
+        "counter": ticket.counter.number if ticket.counter_id else None,
+        "service": ticket.service.code,
+        "position": now.position,
+        "estimated_call_at": now.estimated_call_at.isoformat() if now.estimated_call_at else None,
+    }
 
 
 def new_form_id() -> str:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antre.errors import Refusal
@@ -46,16 +47,23 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
     refusal = None
     if request.method == "POST":
         try:
-            booking = services.book_ticket(
-                office=office_obj,
-                service_code=service.code,
-                name=request.POST.get("name", ""),
-                nik=request.POST.get("nik", ""),
-                phone=request.POST.get("phone", ""),
-                day=_parse_day(request.POST.get("date")),
-                priority=request.POST.get("priority", ""),
-                idempotency_key=request.POST.get("form_id") or None,
-            )
+            fields = {
+                "office": office_obj,
+                "service_code": service.code,
+                "name": request.POST.get("name", ""),
+                "nik": request.POST.get("nik", ""),
+                "phone": request.POST.get("phone", ""),
+                "day": _parse_day(request.POST.get("date")),
+                "priority": request.POST.get("priority", ""),
+            }
+            try:
+                booking = services.book_ticket(**fields, idempotency_key=request.POST.get("form_id") or None)
+            except Refusal as exc:
+                if exc.code != "idempotency_key_reused":
+                    raise
+                # The same form sent again with other data (Back, then booking for a relative):
+                # that is a new booking, not a retry.
+                booking = services.book_ticket(**fields, idempotency_key=services.new_form_id())
         except Refusal as exc:
             refusal = exc
             days = services.day_choices(service)  # the quota may have changed meanwhile
@@ -81,17 +89,22 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
 
 
 def _form_id(request: HttpRequest, refusal: Refusal | None) -> str:
-    """Keep the form's key across a refused attempt; a key already used for a booking gets a new one."""
-    if refusal and refusal.code == "idempotency_key_reused":
-        return services.new_form_id()
+    """Keep the form's key across a refused attempt, so the booking that follows is still one booking."""
     return request.POST.get("form_id") or services.new_form_id()
 
 
 def _parse_day(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
+    if not raw:
         return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Refusal(
+            "invalid_fields",
+            _("Periksa kembali isian yang ditandai."),
+            status=422,
+            fields={"date": _("Pilih tanggal kunjungan dari daftar.")},
+        ) from None
 
 
 def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:

@@ -1,8 +1,10 @@
 """Booking a queue number through the service layer, on a real database."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from antre.conftest import NIK_KETUT, NIK_MADE, WITA, nik_for
 from antre.errors import Refusal
@@ -208,3 +210,49 @@ def test_cancelling_a_called_ticket_is_refused(office, monday):
         cancel_ticket(token=ticket.token)
     assert refused.value.code == "invalid_transition"
     assert Ticket.objects.get(pk=ticket.pk).status == Status.CALLED
+
+
+def test_a_retry_after_the_clock_moved_on_still_returns_the_first_ticket(office):
+    before_closing = dt.datetime(2026, 12, 4, 11, 29, tzinfo=WITA)  # Friday closes at 11:30
+    after_closing = before_closing + dt.timedelta(minutes=2)
+    first = book_ticket(
+        office=office,
+        service_code="CAPIL",
+        name="Budi",
+        nik=NIK_KETUT,
+        now=before_closing,
+        idempotency_key="slow-network",
+    )
+    retry = book_ticket(
+        office=office,
+        service_code="CAPIL",
+        name="Budi",
+        nik=NIK_KETUT,
+        now=after_closing,
+        idempotency_key="slow-network",
+    )
+    assert retry.ticket.pk == first.ticket.pk and not retry.created
+
+
+def test_gate_staff_of_another_office_cannot_issue_walk_ins_here(office, monday):
+    from antre.offices.models import Office
+    from antre.people.models import Role, User
+
+    badung = Office.objects.create(
+        slug="badung", name="Disdukcapil Badung", region_code="51.03", timezone="Asia/Makassar"
+    )
+    satpam_badung = User.objects.create_user(username="satpam_badung", role=Role.PETUGAS_PINTU, office=badung)
+    with pytest.raises(Refusal) as refused:
+        book(office, monday, nik="", channel="walk_in", issued_by=satpam_badung)
+    assert refused.value.code == "forbidden"
+    assert_nothing_written()
+
+
+def test_yesterdays_ticket_has_no_position_and_cannot_be_cancelled(office, monday):
+    ticket = book(office, monday)
+    a_day_later = monday + dt.timedelta(days=1)
+    assert progress(ticket, now=a_day_later).position is None
+    with mock.patch.object(timezone, "now", return_value=a_day_later):
+        with pytest.raises(Refusal) as refused:
+            cancel_ticket(token=ticket.token)
+    assert refused.value.code == "invalid_transition"

@@ -147,3 +147,16 @@ def test_an_english_browser_still_gets_indonesian_first(client, office):
     page = client.get(FORM, headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
     assert 'lang="id"' in page
     assert "Ambil nomor antrean" in page
+
+
+def test_a_malformed_date_is_refused_not_replaced_by_today(client, office):
+    page = submit(client, date="2026-12-45").content.decode()
+    assert "Pilih tanggal kunjungan dari daftar." in page
+    assert Ticket.objects.count() == 0
+
+
+def test_back_then_booking_for_a_relative_with_the_same_form_books_a_second_ticket(client, office):
+    submit(client, form_id="form-family")
+    response = submit(client, form_id="form-family", name="I Ketut Arsana", nik=NIK_KETUT)
+    assert response.status_code == 302
+    assert Ticket.objects.count() == 2

@@ -1,0 +1,49 @@
+"""Recording live events inside the transaction that caused them, and waking listeners after commit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import connection, transaction
+
+from antre.live.models import EventSequence, LiveEvent
+
+log = logging.getLogger(__name__)
+CHANNEL = "antre_live"
+
+
+def record(*, office_id: int, kind: str, data: dict[str, Any], ticket_token: str = "") -> LiveEvent:
+    """Store an event in the current transaction; listeners learn of it only if the transaction commits.
+
+    On PostgreSQL, NOTIFY inside the transaction is delivered at commit to every process that
+    listens (and never on rollback). In this process, waiting streams are woken on commit.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("live events are recorded inside the transaction of the change they describe")
+    seq = _next_seq(office_id)
+    event = LiveEvent.objects.create(
+        office_id=office_id, seq=seq, kind=kind, data=data, ticket_token=ticket_token
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(office_id)])
+    transaction.on_commit(lambda: _wake_here(office_id))
+    return event
+
+
+def _next_seq(office_id: int) -> int:
+    table = connection.ops.quote_name(EventSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (office_id, last) VALUES (%s, 1) "  # noqa: S608 (table name is ours)
+            f"ON CONFLICT (office_id) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [office_id],
+        )
+        return cursor.fetchone()[0]
+
+
+def _wake_here(office_id: int) -> None:
+    from antre.live.hub import hub
+
+    hub.wake_threadsafe(office_id)

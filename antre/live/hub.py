@@ -1,0 +1,194 @@
+"""The per-process fan-out: one database read per office per change, shared by every open stream.
+
+Streams (SSE responses) subscribe to an office feed. When the feed is woken — after a commit in
+this process, by PostgreSQL NOTIFY from another process, or by a periodic safety poll — it reads
+the new events once and hands them to every subscriber's queue. Ticket streams also get the
+waiting positions, computed once per change for the whole office.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+from antre.live.events import CHANNEL
+from antre.live.models import LiveEvent
+
+log = logging.getLogger(__name__)
+
+SAFETY_POLL_SECONDS = 10.0
+
+
+@dataclass
+class Batch:
+    events: list[dict[str, Any]]
+    positions: dict[str, dict[str, Any]] | None  # token -> {"position", "estimated_call_at"}
+
+
+@dataclass(eq=False)
+class Subscriber:
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=256))
+    overflowed: bool = False
+
+    def offer(self, batch: Batch) -> None:
+        try:
+            self.queue.put_nowait(batch)
+        except asyncio.QueueFull:
+            # A stuck client must not grow memory without bound; it is told to reconnect and
+            # resumes from its Last-Event-ID, losing nothing.
+            self.overflowed = True
+
+
+@dataclass(eq=False)
+class Feed:
+    office_id: int
+    last_seq: int = 0
+    subscribers: set[Subscriber] = field(default_factory=set)
+    wants_positions: int = 0
+    dirty: bool = False
+    refreshing: bool = False
+
+
+def _event_dict(event: LiveEvent) -> dict[str, Any]:
+    return {"seq": event.seq, "kind": event.kind, "data": event.data, "ticket": event.ticket_token}
+
+
+def events_since(office_id: int, seq: int, limit: int = 500) -> list[dict[str, Any]]:
+    rows = LiveEvent.objects.filter(office_id=office_id, seq__gt=seq).order_by("seq")[:limit]
+    return [_event_dict(e) for e in rows]
+
+
+def last_seq(office_id: int) -> int:
+    row = LiveEvent.objects.filter(office_id=office_id).order_by("-seq").values_list("seq", flat=True).first()
+    return row or 0
+
+
+def _read(office_id: int, seq: int, with_positions: bool) -> Batch:
+    close_old_connections()
+    events = events_since(office_id, seq)
+    positions = None
+    if events and with_positions:
+        from antre.queueing.services import office_positions
+
+        positions = office_positions(office_id)
+    return Batch(events=events, positions=positions)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.feeds: dict[int, Feed] = {}
+        self._listener: asyncio.Task | None = None
+        self._poller: asyncio.Task | None = None
+
+    # -- called from request threads -------------------------------------------------------------
+    def wake_threadsafe(self, office_id: int) -> None:
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is shutting down
+            loop.call_soon_threadsafe(self.wake, office_id)
+
+    # -- on the event loop -----------------------------------------------------------------------
+    def _ensure_started(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:
+            self.loop = loop
+            self.feeds = {}
+            self._listener = self._poller = None
+        if self._poller is None:
+            self._poller = loop.create_task(self._poll_forever())
+        if self._listener is None and connection.vendor == "postgresql":
+            self._listener = loop.create_task(self._listen_forever())
+
+    async def subscribe(self, office_id: int, *, positions: bool = False) -> tuple[Feed, Subscriber]:
+        self._ensure_started()
+        feed = self.feeds.get(office_id)
+        if feed is None:
+            feed = Feed(office_id=office_id)
+            feed.last_seq = await sync_to_async(last_seq, thread_sensitive=False)(office_id)
+            feed = self.feeds.setdefault(office_id, feed)
+        subscriber = Subscriber()
+        feed.subscribers.add(subscriber)
+        feed.wants_positions += 1 if positions else 0
+        return feed, subscriber
+
+    def unsubscribe(self, feed: Feed, subscriber: Subscriber, *, positions: bool = False) -> None:
+        feed.subscribers.discard(subscriber)
+        feed.wants_positions -= 1 if positions else 0
+
+    def wake(self, office_id: int) -> None:
+        feed = self.feeds.get(office_id)
+        if feed is None or not feed.subscribers:
+            return
+        if feed.refreshing:
+            feed.dirty = True
+            return
+        feed.refreshing = True
+        asyncio.get_running_loop().create_task(self._refresh(feed))
+
+    async def _refresh(self, feed: Feed) -> None:
+        try:
+            while True:
+                feed.dirty = False
+                batch = await sync_to_async(_read, thread_sensitive=False)(
+                    feed.office_id, feed.last_seq, feed.wants_positions > 0
+                )
+                if batch.events:
+                    feed.last_seq = batch.events[-1]["seq"]
+                    for subscriber in list(feed.subscribers):
+                        subscriber.offer(batch)
+                if not feed.dirty and len(batch.events) < 500:
+                    break
+        except Exception:
+            log.exception("reading live events of office %s failed", feed.office_id)
+        finally:
+            feed.refreshing = False
+
+    async def _poll_forever(self) -> None:
+        """Safety net: a NOTIFY lost while the listener reconnected is picked up within seconds."""
+        while True:
+            await asyncio.sleep(SAFETY_POLL_SECONDS)
+            for office_id in list(self.feeds):
+                self.wake(office_id)
+
+    async def _listen_forever(self) -> None:
+        import psycopg
+
+        db = settings.DATABASES["default"]
+        params = {
+            "dbname": db["NAME"],
+            "user": db.get("USER") or None,
+            "password": db.get("PASSWORD") or None,
+            "host": db.get("HOST") or None,
+            "port": db.get("PORT") or None,
+        }
+        delay = 0.5
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    **{k: v for k, v in params.items() if v}, autocommit=True
+                ) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    delay = 0.5
+                    for office_id in list(self.feeds):  # catch up on what happened while away
+                        self.wake(office_id)
+                    async for note in conn.notifies():
+                        with contextlib.suppress(ValueError):
+                            self.wake(int(note.payload))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database restarted or the network blinked
+                log.warning("LISTEN %s lost (%s); reconnecting in %.1f s", CHANNEL, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+
+hub = Hub()

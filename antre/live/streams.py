@@ -1,0 +1,101 @@
+"""Server-sent event streams: the office board for displays, and one ticket for its holder."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from asgiref.sync import sync_to_async
+
+from antre.live.hub import Batch, events_since, hub
+
+KEEPALIVE_SECONDS = 15.0
+RETRY_MS = 3000
+REPLAY_LIMIT = 200
+
+
+def frame(*, data: Any, event: str | None = None, id: int | None = None) -> bytes:
+    lines = []
+    if id is not None:
+        lines.append(f"id: {id}")
+    if event:
+        lines.append(f"event: {event}")
+    lines.append("data: " + json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+def parse_last_event_id(raw: str | None) -> int | None:
+    try:
+        value = int(raw) if raw else None
+    except ValueError:
+        return None
+    return value if value is not None and value >= 0 else None
+
+
+async def _batches(feed_sub) -> AsyncIterator[Batch | None]:
+    """Batches as they come; None every keep-alive interval; ends when the client is too slow."""
+    _feed, subscriber = feed_sub
+    while not subscriber.overflowed:
+        try:
+            yield await asyncio.wait_for(subscriber.queue.get(), timeout=KEEPALIVE_SECONDS)
+        except TimeoutError:
+            yield None
+
+
+async def office_stream(office_id: int, board_now, last_event_id: int | None) -> AsyncIterator[bytes]:
+    """Board events of one office. A display that reconnects gets the calls it missed, then lives on."""
+    feed, subscriber = await hub.subscribe(office_id)
+    try:
+        yield f"retry: {RETRY_MS}\n\n".encode()
+        sent = feed.last_seq
+        missed = None
+        if last_event_id is not None and last_event_id <= feed.last_seq:
+            missed = await sync_to_async(events_since, thread_sensitive=False)(
+                office_id, last_event_id, REPLAY_LIMIT
+            )
+        if missed and len(missed) < REPLAY_LIMIT:
+            for event in missed:
+                yield frame(id=event["seq"], event=event["kind"], data=event["data"])
+                sent = event["seq"]
+        else:
+            board = await sync_to_async(board_now, thread_sensitive=False)()
+            yield frame(id=sent, event="board", data=board)
+        async for batch in _batches((feed, subscriber)):
+            if batch is None:
+                yield b": keep-alive\n\n"
+                continue
+            for event in batch.events:
+                if event["seq"] > sent:
+                    yield frame(id=event["seq"], event=event["kind"], data=event["data"])
+                    sent = event["seq"]
+    finally:
+        hub.unsubscribe(feed, subscriber)
+
+
+async def ticket_stream(office_id: int, token: str, ticket_now) -> AsyncIterator[bytes]:
+    """One ticket's state: position as the queue moves, and the call with its counter."""
+    feed, subscriber = await hub.subscribe(office_id, positions=True)
+    try:
+        yield f"retry: {RETRY_MS}\n\n".encode()
+        state = await sync_to_async(ticket_now, thread_sensitive=False)()
+        yield frame(id=feed.last_seq, event="ticket", data=state)
+        last_progress = (state.get("position"), state.get("estimated_call_at"))
+        async for batch in _batches((feed, subscriber)):
+            if batch is None:
+                yield b": keep-alive\n\n"
+                continue
+            seq = batch.events[-1]["seq"]
+            if any(event["ticket"] == token for event in batch.events):
+                state = await sync_to_async(ticket_now, thread_sensitive=False)()
+                yield frame(id=seq, event="ticket", data=state)
+                last_progress = (state.get("position"), state.get("estimated_call_at"))
+            elif batch.positions is not None and token in batch.positions:
+                progress = batch.positions[token]
+                now = (progress["position"], progress["estimated_call_at"])
+                if now != last_progress:
+                    yield frame(id=seq, event="progress", data=progress)
+                    last_progress = now
+    finally:
+        hub.unsubscribe(feed, subscriber, positions=True)

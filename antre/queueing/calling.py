@@ -1,0 +1,217 @@
+"""Counter actions: call the next citizen, recall, start, finish, no-show, transfer.
+
+Each action locks what it changes, checks the ticket life (rules.next_status), and records a
+live event in the same transaction, so displays learn of a call exactly when it commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from antre.errors import Refusal
+from antre.live import events
+from antre.offices.models import Counter, Office, Service, ServiceMode
+from antre.people.models import Role, User
+from antre.queueing import rules
+from antre.queueing.models import Status, Ticket
+
+COUNTER_ROLES = (Role.ADMIN, Role.PETUGAS_LOKET)
+ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
+
+
+def check_officer(officer: User | None, office: Office) -> None:
+    if officer is None or not officer.is_authenticated:
+        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
+    if not (officer.has_role(*COUNTER_ROLES) and officer.works_at(office)):
+        raise Refusal("forbidden", _("Hanya petugas loket kantor ini yang dapat memanggil."), status=403)
+
+
+def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None = None) -> Ticket | None:
+    """Call the next citizen for this counter: priority first, then the longest waiting; None if nobody."""
+    check_officer(officer, counter.office)
+    now = now or timezone.now()
+    with transaction.atomic():
+        # One call at a time per counter: a double click cannot call two people.
+        counter = Counter.objects.select_for_update().select_related("office").get(pk=counter.pk)
+        office = counter.office
+        today = office.local_today(now)
+        busy = Ticket.objects.filter(
+            counter=counter, day=today, status__in=(Status.CALLED, Status.SERVING)
+        ).first()
+        if busy:
+            raise Refusal(
+                "counter_busy",
+                _("Loket ini masih melayani %(number)s. Selesaikan atau tandai tidak hadir dahulu.")
+                % {"number": busy.number},
+                extra={"ticket": busy.number},
+            )
+        waiting = Ticket.objects.filter(
+            office=office,
+            day=today,
+            service__in=counter.services.filter(active=True),
+            status__in=rules.callable_statuses(gate=office.gate_enabled),
+        ).in_call_order()
+        if connection.features.has_select_for_update_skip_locked:
+            # Two counters calling at once: each skips the row the other has just taken.
+            waiting = waiting.select_for_update(skip_locked=True, of=("self",))
+        ticket = waiting.select_related("service").first()
+        if ticket is None:
+            return None
+        ticket.status = Status.CALLED
+        ticket.counter = counter
+        ticket.called_at = now
+        ticket.save(update_fields=["status", "counter", "called_at"])
+        _announce(ticket, counter, now=now)
+    return ticket
+
+
+def act(
+    *, token: str, action: str, officer: User | None, service_code: str = "", now: dt.datetime | None = None
+) -> Ticket:
+    """Recall, start, finish, no-show or transfer a ticket, as the ticket life allows."""
+    now = now or timezone.now()
+    action = action.replace("-", "_")
+    if action not in ACTIONS:
+        raise Refusal("unknown_action", _("Aksi tidak dikenal."), status=404)
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().filter(token=token).first()
+        if ticket is None:
+            raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
+        office = Office.objects.get(pk=ticket.office_id)
+        check_officer(officer, office)
+        target = rules.next_status(
+            status=ticket.status, action=action, rejoined=ticket.rejoined, gate=office.gate_enabled
+        )
+        if target is None or (
+            action == "recall" and ticket.status == Status.NO_SHOW and ticket.day != office.local_today(now)
+        ):
+            raise _invalid(ticket, action)
+        counter = ticket.counter
+        fields = ["status"]
+        if action == "recall" and ticket.status == Status.CALLED:
+            ticket.recalls += 1
+            fields.append("recalls")
+        elif action == "recall":  # a no-show who came back rejoins once, at the back
+            ticket.rejoined, ticket.queued_at, ticket.counter = True, now, None
+            fields += ["rejoined", "queued_at", "counter"]
+        elif action == "start":
+            ticket.started_at = now
+            fields.append("started_at")
+        elif action in ("finish", "no_show"):
+            ticket.finished_at = now
+            fields.append("finished_at")
+        elif action == "transfer":
+            service = _transfer_target(office, ticket, service_code)
+            ticket.transferred_from_id, ticket.service = ticket.service_id, service
+            ticket.counter, ticket.called_at, ticket.started_at = None, None, None
+            fields += ["transferred_from", "service", "counter", "called_at", "started_at"]
+        ticket.status = target
+        ticket.save(update_fields=fields)
+        if action == "recall" and ticket.status == Status.CALLED:
+            _announce(ticket, counter, now=now)
+        else:
+            events.record(
+                office_id=office.pk,
+                kind="update",
+                ticket_token=ticket.token,
+                data={
+                    "number": ticket.number,
+                    "status": ticket.status,
+                    "action": action,
+                    "board": board(office),
+                },
+            )
+    return ticket
+
+
+def _transfer_target(office: Office, ticket: Ticket, code: str) -> Service:
+    service = Service.objects.filter(office=office, code=(code or "").strip().upper(), active=True).first()
+    if service is None or service.mode == ServiceMode.ONLINE:
+        raise Refusal(
+            "unknown_service",
+            _("Pilih layanan tatap muka tujuan pemindahan."),
+            status=422,
+            fields={"service": _("Layanan tidak ditemukan.")},
+        )
+    if service.pk == ticket.service_id:
+        raise Refusal(
+            "invalid_transition",
+            _("Nomor antrean sudah berada di layanan ini."),
+            fields={"service": _("Pilih layanan lain.")},
+        )
+    return service
+
+
+def _invalid(ticket: Ticket, action: str) -> Refusal:
+    if action == "recall" and ticket.status == Status.NO_SHOW:
+        message = _("%(number)s sudah pernah masuk antrean lagi; hanya boleh sekali.") % {
+            "number": ticket.number
+        }
+    else:
+        message = _("%(number)s berstatus “%(status)s”; aksi ini tidak dapat dilakukan.") % {
+            "number": ticket.number,
+            "status": ticket.get_status_display(),
+        }
+    return Refusal("invalid_transition", message, extra={"status": ticket.status})
+
+
+def _announce(ticket: Ticket, counter: Counter, *, now: dt.datetime) -> None:
+    office = counter.office
+    events.record(
+        office_id=office.pk,
+        kind="call",
+        ticket_token=ticket.token,
+        data={
+            "number": ticket.number,
+            "counter": counter.number,
+            "name": ticket.short_name,
+            "service": ticket.service.code,
+            "recall": ticket.recalls,
+            "at": now.isoformat(),
+            "say": rules.announcement_text(
+                number=ticket.number, name=ticket.short_name, counter=counter.number
+            ),
+            "board": board(office, now=now),
+        },
+    )
+
+
+def board(office: Office, *, now: dt.datetime | None = None) -> dict:
+    """What the waiting-room display shows. Public: numbers, counters and short names, never a NIK."""
+    today = office.local_today(now)
+    todays = Ticket.objects.filter(office=office, day=today)
+    called = list(
+        todays.filter(called_at__isnull=False)
+        .exclude(status__in=(Status.CANCELLED,))
+        .select_related("counter", "service")
+        .order_by("-called_at")[:8]
+    )
+    waiting = dict(
+        todays.filter(status__in=rules.callable_statuses(gate=office.gate_enabled))
+        .values_list("service__code")
+        .annotate(n=Count("pk"))
+        .values_list("service__code", "n")
+    )
+    return {
+        "date": today.isoformat(),
+        "calls": [
+            {
+                "number": t.number,
+                "counter": t.counter.number if t.counter else None,
+                "name": t.short_name,
+                "service": t.service.code,
+                "status": t.status,
+                "at": t.called_at.isoformat(),
+            }
+            for t in called
+        ],
+        "inside": office.inside_now(),
+        "capacity": office.capacity,
+        "waiting": waiting,
+        "message": office.display_message,
+    }
