@@ -23,6 +23,12 @@ def nik_for(i: int) -> str:
     return f"51020501019{(i // 9999) % 10}{i % 9999 + 1:04d}"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness protects real passwords; test personas only need to log in.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def office(db):
     from antre.offices.seed import seed_demo_office
@@ -52,3 +58,24 @@ def staff(office):
             username=username, password="rahasia-123", role=role, office=office
         )
     return users
+
+
+@pytest.fixture
+def open_all_day(office):
+    """The demo office, open every day around the clock: for tests that run a real server on real time."""
+    from antre.offices.models import OpeningHours
+
+    for weekday in range(7):
+        OpeningHours.objects.update_or_create(
+            office=office, weekday=weekday, defaults={"opens": dt.time(0, 0), "closes": dt.time(23, 59, 59)}
+        )
+    office.closed_days.all().delete()
+    return office
+
+
+def book_today(office, service="KTP", i=0, **kw):
+    """Book a ticket for today at an office open all day."""
+    from antre.queueing.services import book_ticket
+
+    fields = {"service_code": service, "name": "Warga Tabanan", "nik": nik_for(i)} | kw
+    return book_ticket(office=office, **fields).ticket

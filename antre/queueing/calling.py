@@ -37,7 +37,8 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
     now = now or timezone.now()
     with transaction.atomic():
         # One call at a time per counter: a double click cannot call two people.
-        counter = Counter.objects.select_for_update().select_related("office").get(pk=counter.pk)
+        # of=self: locking the office row too would deadlock with event recording, which needs it.
+        counter = Counter.objects.select_for_update(of=("self",)).select_related("office").get(pk=counter.pk)
         office = counter.office
         today = office.local_today(now)
         busy = Ticket.objects.filter(

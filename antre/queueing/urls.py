@@ -10,3 +10,12 @@ urlpatterns = [
     path("tiket/<str:token>/", views.ticket_page, name="ticket"),
     path("tiket/<str:token>/batal/", views.cancel, name="cancel"),
 ]
+
+from antre.queueing import console  # noqa: E402
+
+urlpatterns += [
+    path("loket/", console.console_home, name="console_home"),
+    path("loket/<int:counter_id>/", console.console, name="console"),
+    path("k/<slug:office>/layar/", views.display, name="display"),
+    path("k/<slug:office>/suara/<int:seq>.wav", views.announcement_audio, name="announcement_audio"),
+]

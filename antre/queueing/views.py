@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import segno
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,9 @@ from django.views.decorators.http import require_http_methods
 from antre.errors import Refusal
 from antre.offices.models import Office
 from antre.people.rules import mask_nik
-from antre.queueing import services
+from antre.live import voice
+from antre.live.models import LiveEvent
+from antre.queueing import calling, services
 from antre.queueing.forms import BookingForm
 from antre.queueing.models import Ticket
 
@@ -138,3 +140,23 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "queueing/cancel.html", context, status=409)
         return redirect("queueing:ticket", token=token)
     return render(request, "queueing/cancel.html", _ticket_context(request, ticket))
+
+
+def display(request: HttpRequest, office: str) -> HttpResponse:
+    """The waiting-room TV: current call in large type, recent calls, people inside, running text, voice."""
+    office_obj = get_object_or_404(Office, slug=office)
+    timezone.activate(office_obj.tzinfo)
+    return render(
+        request,
+        "queueing/display.html",
+        {"office": office_obj, "board": calling.board(office_obj)},
+    )
+
+
+def announcement_audio(request: HttpRequest, office: str, seq: int) -> HttpResponse:
+    """The spoken announcement of one call event, made on the server with espeak-ng and cached."""
+    event = get_object_or_404(LiveEvent, office__slug=office, seq=seq, kind="call")
+    path = voice.speech_wav(event.data.get("say", ""))
+    if path is None:
+        raise Http404("no speech engine")
+    return FileResponse(path.open("rb"), content_type="audio/wav", headers={"Cache-Control": "max-age=86400"})

@@ -252,7 +252,6 @@ def test_yesterdays_ticket_has_no_position_and_cannot_be_cancelled(office, monda
     ticket = book(office, monday)
     a_day_later = monday + dt.timedelta(days=1)
     assert progress(ticket, now=a_day_later).position is None
-    with mock.patch.object(timezone, "now", return_value=a_day_later):
-        with pytest.raises(Refusal) as refused:
-            cancel_ticket(token=ticket.token)
+    with mock.patch.object(timezone, "now", return_value=a_day_later), pytest.raises(Refusal) as refused:
+        cancel_ticket(token=ticket.token)
     assert refused.value.code == "invalid_transition"

@@ -113,3 +113,38 @@ def test_parallel_retries_with_one_idempotency_key_make_one_ticket(office, monda
     assert len({r.ticket.pk for r in results}) == 1
     assert sum(r.created for r in results) == 1
     assert Ticket.objects.count() == 1
+
+
+def test_counters_calling_in_parallel_never_get_the_same_ticket(office, monday, staff):
+    from antre.live.models import LiveEvent
+    from antre.offices.models import Counter
+    from antre.queueing import calling
+
+    Service.objects.filter(office=office, code="KTP").update(daily_quota=500)
+    for i in range(60):
+        book_ticket(office=office, service_code="KTP", name="Warga Tabanan", nik=nik_for(i), now=monday)
+    counters = list(Counter.objects.filter(office=office, services__code="KTP"))
+    for n in range(5, 9):  # six counters in all serve KTP
+        extra = Counter.objects.create(office=office, number=n)
+        extra.services.add(Service.objects.get(office=office, code="KTP"))
+        counters.append(extra)
+    officer = staff["petugas"]
+
+    def work_a_counter(i):
+        served = []
+        while True:
+            ticket = calling.call_next(counter=counters[i], officer=officer, now=monday)
+            if ticket is None:
+                return served
+            served.append(ticket.number)
+            calling.act(token=ticket.token, action="start", officer=officer, now=monday)
+            calling.act(token=ticket.token, action="finish", officer=officer, now=monday)
+
+    results = in_parallel(work_a_counter, len(counters))
+    assert not [r for r in results if isinstance(r, Refusal)]
+    called = [number for served in results for number in served]
+    assert len(called) == 60 and len(set(called)) == 60
+    assert Ticket.objects.filter(status="done").count() == 60
+    assert LiveEvent.objects.filter(kind="call").count() == 60
+    seqs = list(LiveEvent.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))  # event ids without gaps, for Last-Event-ID resume

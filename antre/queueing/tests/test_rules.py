@@ -64,3 +64,48 @@ def test_estimate_shares_the_queue_between_counters_and_waits_for_opening():
     assert estimate_call_at(
         ahead=1, minutes_per_visit=10, counters=0, now=later, opens_at=opens
     ) == later + dt.timedelta(minutes=10)
+
+
+STATUSES = [
+    "booked",
+    "waiting_inside",
+    "called",
+    "serving",
+    "done",
+    "no_show",
+    "cancelled",
+    "expired",
+    "turned_away",
+]
+ACTIONS = ["call", "recall", "start", "finish", "no_show", "transfer", "cancel"]
+
+
+@given(
+    status=st.sampled_from(STATUSES),
+    action=st.sampled_from(ACTIONS),
+    rejoined=st.booleans(),
+    gate=st.booleans(),
+)
+def test_the_ticket_life(status, action, rejoined, gate):
+    from antre.queueing.rules import next_status
+
+    after = next_status(status=status, action=action, rejoined=rejoined, gate=gate)
+    if status in ("done", "cancelled", "expired", "turned_away"):
+        assert after is None  # the end of a ticket's life
+    if after == "called":
+        assert status in ("booked", "waiting_inside", "called")
+    if status == "no_show" and action == "recall":
+        assert after == (None if rejoined else ("waiting_inside" if gate else "booked"))
+    if action == "finish":
+        assert after == ("done" if status == "serving" else None)
+
+
+def test_announcement_in_indonesian_words():
+    from antre.queueing.rules import announcement_text
+
+    assert announcement_text(number="A-012", name="Ni Made S.", counter=3) == (
+        "Nomor antrean A dua belas, atas nama Ni Made S., silakan menuju loket tiga."
+    )
+    assert announcement_text(number="G-120", name="", counter=11) == (
+        "Nomor antrean G seratus dua puluh, silakan menuju loket sebelas."
+    )

@@ -1,0 +1,104 @@
+"""Counter console pages for petugas loket: pick a counter, call, recall, start, finish, no-show, transfer.
+
+Plain forms that work without JavaScript; console.js adds keyboard shortcuts and live refresh.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from antre.errors import Refusal
+from antre.offices.models import Counter, Service, ServiceMode
+from antre.queueing import calling, rules
+from antre.queueing.models import Status, Ticket
+
+
+def _counters_for(user):
+    counters = Counter.objects.filter(active=True).select_related("office").prefetch_related("services")
+    if not user.is_superuser and user.office_id:
+        counters = counters.filter(office_id=user.office_id)
+    return counters
+
+
+def _may_use_console(user) -> bool:
+    return user.has_role(*calling.COUNTER_ROLES)
+
+
+@login_required
+def console_home(request: HttpRequest) -> HttpResponse:
+    if not _may_use_console(request.user):
+        return render(request, "queueing/console_forbidden.html", status=403)
+    return render(request, "queueing/console_home.html", {"counters": _counters_for(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def console(request: HttpRequest, counter_id: int) -> HttpResponse:
+    counter = get_object_or_404(_counters_for(request.user), pk=counter_id)
+    if not (_may_use_console(request.user) and request.user.works_at(counter.office)):
+        return render(request, "queueing/console_forbidden.html", status=403)
+    if request.method == "POST":
+        _do(request, counter)
+        return redirect("queueing:console", counter_id=counter.pk)
+    office = counter.office
+    timezone.activate(office.tzinfo)
+    today = office.local_today()
+    current = (
+        Ticket.objects.filter(counter=counter, day=today, status__in=(Status.CALLED, Status.SERVING))
+        .select_related("service")
+        .first()
+    )
+    waiting = (
+        Ticket.objects.filter(
+            office=office,
+            day=today,
+            service__in=counter.services.all(),
+            status__in=rules.callable_statuses(gate=office.gate_enabled),
+        )
+        .select_related("service")
+        .in_call_order()[:30]
+    )
+    no_shows = Ticket.objects.filter(
+        counter=counter, day=today, status=Status.NO_SHOW, rejoined=False
+    ).order_by("-finished_at")[:5]
+    context = {
+        "office": office,
+        "counter": counter,
+        "current": current,
+        "requirements": current.service.requirements.all() if current else [],
+        "waiting": waiting,
+        "no_shows": no_shows,
+        "transfer_to": Service.objects.filter(office=office, active=True).exclude(mode=ServiceMode.ONLINE),
+    }
+    template = "queueing/console_body.html" if request.GET.get("partial") else "queueing/console.html"
+    return render(request, template, context)
+
+
+def _do(request: HttpRequest, counter: Counter) -> None:
+    action = request.POST.get("action", "")
+    try:
+        if action == "call_next":
+            ticket = calling.call_next(counter=counter, officer=request.user)
+            if ticket is None:
+                messages.info(request, _("Tidak ada warga yang menunggu untuk loket ini."))
+            else:
+                messages.success(request, _("%(number)s dipanggil.") % {"number": ticket.number})
+            return
+        ticket = calling.act(
+            token=request.POST.get("ticket", ""),
+            action=action,
+            officer=request.user,
+            service_code=request.POST.get("service", ""),
+        )
+        messages.success(
+            request,
+            _("%(number)s: %(status)s.") % {"number": ticket.number, "status": ticket.get_status_display()},
+        )
+    except Refusal as refusal:
+        messages.error(request, refusal.message)

@@ -1,0 +1,195 @@
+"""Calling at the counter: order, the ticket life of SPEC §5, rejoining, transfer, and the live events."""
+
+import datetime as dt
+
+import pytest
+
+from antre.conftest import WITA, nik_for
+from antre.errors import Refusal
+from antre.live.models import LiveEvent
+from antre.offices.models import Counter
+from antre.queueing import calling
+from antre.queueing.models import Status, Ticket
+from antre.queueing.services import book_ticket
+
+MORNING = dt.datetime(2026, 11, 30, 8, 0, tzinfo=WITA)
+
+
+def at(minutes: int) -> dt.datetime:
+    return MORNING + dt.timedelta(minutes=minutes)
+
+
+def book(office, i, service="KTP", minutes=0, **kw):
+    fields = {"service_code": service, "name": "Warga Tabanan", "nik": nik_for(i), "now": at(minutes)} | kw
+    return book_ticket(office=office, **fields).ticket
+
+
+@pytest.fixture
+def loket1(office):
+    return Counter.objects.get(office=office, number=1)  # serves KTP and AMBIL
+
+
+def call(counter, staff, minutes=30):
+    return calling.call_next(counter=counter, officer=staff["petugas"], now=at(minutes))
+
+
+def test_priority_first_then_the_longest_waiting_across_the_counters_services(office, loket1, staff):
+    first = book(office, 1, "KTP", minutes=1)
+    second = book(office, 2, "AMBIL", minutes=2)
+    elderly = book(office, 3, "KTP", minutes=3, priority="elderly")
+    book(office, 4, "CAPIL", minutes=0)  # not served at loket 1
+    order = []
+    for minute in (30, 40, 50):
+        ticket = call(loket1, staff, minute)
+        order.append(ticket.number)
+        calling.act(token=ticket.token, action="start", officer=staff["petugas"], now=at(minute + 1))
+        calling.act(token=ticket.token, action="finish", officer=staff["petugas"], now=at(minute + 5))
+    assert order == [elderly.number, first.number, second.number]
+    assert call(loket1, staff, 60) is None
+
+
+def test_a_counter_with_someone_still_called_is_busy(office, loket1, staff):
+    book(office, 1)
+    book(office, 2)
+    ticket = call(loket1, staff)
+    with pytest.raises(Refusal) as refused:
+        call(loket1, staff)
+    assert refused.value.code == "counter_busy"
+    assert ticket.number in refused.value.message
+    calling.act(token=ticket.token, action="no_show", officer=staff["petugas"], now=at(35))
+    assert call(loket1, staff, 36) is not None
+
+
+def test_a_called_ticket_knows_its_counter_and_time(office, loket1, staff):
+    book(office, 1)
+    ticket = Ticket.objects.get(pk=call(loket1, staff, 31).pk)
+    assert ticket.status == Status.CALLED
+    assert ticket.counter == loket1
+    assert ticket.called_at == at(31)
+
+
+STATUSES = [s.value for s in Status]
+
+
+@pytest.mark.parametrize("action", calling.ACTIONS)
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_action_from_every_status_follows_the_ticket_life(office, loket1, staff, status, action):
+    ticket = book(office, 1)
+    Ticket.objects.filter(pk=ticket.pk).update(status=status, counter=loket1)
+    allowed = {
+        ("called", "recall"),
+        ("no_show", "recall"),
+        ("called", "start"),
+        ("serving", "finish"),
+        ("called", "no_show"),
+        ("called", "transfer"),
+        ("serving", "transfer"),
+    }
+    kwargs = {"service_code": "LEGAL"} if action == "transfer" else {}
+    if (status, action) in allowed:
+        calling.act(token=ticket.token, action=action, officer=staff["petugas"], now=at(40), **kwargs)
+    else:
+        with pytest.raises(Refusal) as refused:
+            calling.act(token=ticket.token, action=action, officer=staff["petugas"], now=at(40), **kwargs)
+        assert refused.value.code == "invalid_transition"
+        assert Ticket.objects.get(pk=ticket.pk).status == status
+
+
+def test_a_finished_ticket_cannot_be_called_again(office, loket1, staff):
+    ticket = book(office, 1)
+    call(loket1, staff)
+    calling.act(token=ticket.token, action="start", officer=staff["petugas"], now=at(31))
+    calling.act(token=ticket.token, action="finish", officer=staff["petugas"], now=at(32))
+    assert call(loket1, staff, 33) is None
+    with pytest.raises(Refusal):
+        calling.act(token=ticket.token, action="recall", officer=staff["petugas"], now=at(34))
+
+
+def test_a_no_show_rejoins_once_at_the_back(office, loket1, staff):
+    late = book(office, 1, minutes=1)
+    punctual = book(office, 2, minutes=2)
+    assert call(loket1, staff, 30).pk == late.pk
+    calling.act(token=late.token, action="no_show", officer=staff["petugas"], now=at(33))
+    rejoined = calling.act(token=late.token, action="recall", officer=staff["petugas"], now=at(34))
+    assert rejoined.status == Status.BOOKED  # the demo office has no gate yet
+    assert rejoined.rejoined and rejoined.counter is None
+    assert call(loket1, staff, 35).pk == punctual.pk  # the rejoined one went to the back
+    calling.act(token=punctual.token, action="no_show", officer=staff["petugas"], now=at(36))
+    assert call(loket1, staff, 37).pk == late.pk
+    calling.act(token=late.token, action="no_show", officer=staff["petugas"], now=at(40))
+    with pytest.raises(Refusal) as refused:
+        calling.act(token=late.token, action="recall", officer=staff["petugas"], now=at(41))
+    assert refused.value.code == "invalid_transition"
+    assert "hanya boleh sekali" in refused.value.message
+
+
+def test_a_recall_counts_and_is_announced_again(office, loket1, staff):
+    ticket = book(office, 1)
+    call(loket1, staff)
+    calling.act(token=ticket.token, action="recall", officer=staff["petugas"], now=at(31))
+    calls = LiveEvent.objects.filter(kind="call").order_by("seq")
+    assert [e.data["recall"] for e in calls] == [0, 1]
+    assert Ticket.objects.get(pk=ticket.pk).recalls == 1
+
+
+def test_transfer_moves_the_ticket_to_another_services_queue(office, loket1, staff):
+    ticket = book(office, 1)
+    call(loket1, staff)
+    moved = calling.act(
+        token=ticket.token, action="transfer", officer=staff["petugas"], service_code="legal", now=at(31)
+    )
+    assert moved.status == Status.WAITING_INSIDE
+    assert moved.service.code == "LEGAL" and moved.transferred_from.code == "KTP"
+    assert moved.counter is None
+    loket2 = Counter.objects.get(office=office, number=2)  # serves LEGAL
+    assert calling.call_next(counter=loket2, officer=staff["petugas"], now=at(32)).pk == ticket.pk
+    with pytest.raises(Refusal) as refused:
+        calling.act(
+            token=ticket.token, action="transfer", officer=staff["petugas"], service_code="KK", now=at(33)
+        )
+    assert refused.value.code == "unknown_service"
+
+
+def test_behind_a_gate_only_admitted_tickets_are_called(office, loket1, staff):
+    office.gate_enabled = True
+    office.save()
+    outside = book(office, 1, minutes=1)
+    inside = book(office, 2, minutes=2)
+    Ticket.objects.filter(pk=inside.pk).update(status=Status.WAITING_INSIDE, arrived_at=at(5))
+    assert call(loket1, staff).pk == inside.pk
+    assert Ticket.objects.get(pk=outside.pk).status == Status.BOOKED
+
+
+@pytest.mark.parametrize("who", ["satpam", "verifikator", "kepala"])
+def test_only_counter_officers_call(office, loket1, staff, who):
+    book(office, 1)
+    with pytest.raises(Refusal) as refused:
+        calling.call_next(counter=loket1, officer=staff[who], now=at(30))
+    assert refused.value.code == "forbidden"
+    with pytest.raises(Refusal):
+        calling.call_next(counter=loket1, officer=None, now=at(30))
+    assert not Ticket.objects.filter(status=Status.CALLED).exists()
+    assert not LiveEvent.objects.exists()
+
+
+def test_events_are_public_numbered_and_never_carry_a_nik(office, loket1, staff):
+    ticket = book(office, 1, name="Ni Made Sari Dewi")
+    call(loket1, staff)
+    calling.act(token=ticket.token, action="start", officer=staff["petugas"], now=at(31))
+    events = list(LiveEvent.objects.order_by("seq"))
+    assert [(e.seq, e.kind) for e in events] == [(1, "call"), (2, "update")]
+    called = events[0].data
+    assert called["number"] == ticket.number and called["counter"] == 1 and called["name"] == "Ni Made S."
+    assert called["say"] == "Nomor antrean A satu, atas nama Ni Made S., silakan menuju loket satu."
+    assert events[0].ticket_token == ticket.token
+    public = str([e.data for e in events])
+    assert nik_for(1) not in public and ticket.token not in public and "Sari Dewi" not in public
+
+
+def test_a_refused_call_records_no_event(office, loket1, staff):
+    book(office, 1)
+    book(office, 2)
+    call(loket1, staff)
+    with pytest.raises(Refusal):
+        call(loket1, staff)
+    assert LiveEvent.objects.count() == 1

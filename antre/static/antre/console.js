@@ -1,0 +1,48 @@
+// Counter console: keyboard shortcuts and a live waiting list. The page works without this file.
+(function () {
+  "use strict";
+  var root = document.getElementById("console");
+  if (!root) return;
+
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.altKey || e.metaKey) return;
+    var tag = (e.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "select" || tag === "textarea") return;
+    var button = root.querySelector('button[data-key="' + e.key.toLowerCase() + '"]');
+    if (button) { e.preventDefault(); button.click(); }
+  });
+
+  function checked() {
+    var number = root.querySelector("#current-number");
+    return {
+      number: number ? number.textContent : null,
+      boxes: Array.prototype.map.call(root.querySelectorAll(".checklist input"), function (b) { return b.checked; })
+    };
+  }
+
+  var pending = false;
+  function refresh() {
+    if (pending) return;
+    if (root.contains(document.activeElement) && document.activeElement.tagName === "SELECT") return;
+    pending = true;
+    var before = checked();
+    fetch(root.dataset.partial, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        root.innerHTML = html;
+        var after = checked();
+        if (after.number && after.number === before.number) {
+          root.querySelectorAll(".checklist input").forEach(function (b, i) { b.checked = !!before.boxes[i]; });
+        }
+      })
+      .catch(function () {})
+      .then(function () { pending = false; });
+  }
+
+  if (window.EventSource) {
+    var source = new EventSource(root.dataset.events);
+    ["call", "update", "board"].forEach(function (kind) {
+      source.addEventListener(kind, function () { if (kind !== "board") refresh(); });
+    });
+  }
+})();

@@ -1,0 +1,96 @@
+// Waiting-room display: live board over SSE, and every call announced after a chime, one at a time.
+(function () {
+  "use strict";
+  var root = document.getElementById("display");
+  var board = JSON.parse(document.getElementById("board-data").textContent);
+  var $ = function (id) { return document.getElementById(id); };
+  var MAX_AGE_MS = 120000; // a call missed while offline is shown, but only announced if still fresh
+
+  function render(b) {
+    board = b;
+    var now = b.calls[0];
+    $("now-number").textContent = now ? now.number : "—";
+    $("now-name").textContent = now ? now.name : "";
+    $("now-counter").textContent = now ? now.counter : "—";
+    $("inside").textContent = b.inside;
+    $("capacity").textContent = b.capacity;
+    $("message").textContent = b.message;
+    var list = $("recent");
+    list.innerHTML = "";
+    b.calls.slice(1, 7).forEach(function (c) {
+      var li = document.createElement("li");
+      var n = document.createElement("span"); n.className = "n"; n.textContent = c.number;
+      var k = document.createElement("span"); k.className = "c"; k.textContent = root.dataset.counterLabel + " " + c.counter;
+      li.appendChild(n); li.appendChild(k); list.appendChild(li);
+    });
+  }
+
+  function clock() {
+    var fmt = new Intl.DateTimeFormat("id-ID", { timeZone: root.dataset.tz, hour: "2-digit", minute: "2-digit" });
+    $("clock").textContent = fmt.format(new Date()) + " " + root.dataset.tzLabel;
+  }
+  clock(); setInterval(clock, 10000);
+
+  // --- voice -----------------------------------------------------------------------------------
+  function indonesianVoice() {
+    if (!window.speechSynthesis) return null;
+    var voices = window.speechSynthesis.getVoices();
+    for (var i = 0; i < voices.length; i++) {
+      if (/^id([-_]|$)/i.test(voices[i].lang)) return voices[i];
+    }
+    return null;
+  }
+
+  function speakInBrowser(text, voice) {
+    return new Promise(function (resolve) {
+      var u = new SpeechSynthesisUtterance(text);
+      u.voice = voice; u.lang = voice.lang; u.rate = 0.9;
+      var done = function () { clearTimeout(timer); resolve(); };
+      var timer = setTimeout(done, 15000);
+      u.onend = done; u.onerror = done;
+      window.speechSynthesis.speak(u);
+    });
+  }
+
+  function playFromServer(seq) {
+    return new Promise(function (resolve) {
+      var audio = new Audio(root.dataset.audio.replace(/0\.wav$/, seq + ".wav"));
+      var done = function () { clearTimeout(timer); resolve(); };
+      var timer = setTimeout(done, 20000);
+      audio.onended = done; audio.onerror = done;
+      audio.play().catch(done);
+    });
+  }
+
+  var chain = Promise.resolve();
+  function announce(seq, call) {
+    // Queued: a second call waits until the first has been said in full.
+    chain = chain.then(function () {
+      $("last-announcement").value = call.say;
+      $("last-announcement").dataset.seq = seq;
+      var now = $("now");
+      now.classList.remove("flash"); void now.offsetWidth; now.classList.add("flash");
+      return window.antreChime().then(function () {
+        var voice = indonesianVoice();
+        return voice ? speakInBrowser(call.say, voice) : playFromServer(seq);
+      });
+    }).catch(function () {});
+  }
+
+  $("sound-on").addEventListener("click", function () {
+    if (window.antreChime) window.antreChime();
+    $("sound-on").hidden = true;
+  });
+
+  // --- events ----------------------------------------------------------------------------------
+  if (!window.EventSource) return;
+  var source = new EventSource(root.dataset.events);
+  source.addEventListener("board", function (e) { render(JSON.parse(e.data)); });
+  source.addEventListener("update", function (e) { render(JSON.parse(e.data).board); });
+  source.addEventListener("call", function (e) {
+    var call = JSON.parse(e.data);
+    render(call.board);
+    if (Date.now() - Date.parse(call.at) < MAX_AGE_MS) announce(e.lastEventId, call);
+  });
+  window.antreDisplay = { source: source };
+})();

@@ -1,0 +1,43 @@
+// The citizen's ticket page, live: position and estimate as the queue moves; the call, loud and clear.
+(function () {
+  "use strict";
+  var card = document.getElementById("ticket");
+  if (!card || !window.EventSource) return;
+  var $ = function (id) { return document.getElementById(id); };
+  var fmt = new Intl.DateTimeFormat("id-ID", { timeZone: card.dataset.tz, hour: "2-digit", minute: "2-digit" });
+  var calledBefore = !$("called-panel").hidden;
+
+  function showProgress(position, estimate) {
+    var waiting = position !== null && position !== undefined;
+    document.querySelectorAll(".waiting-only").forEach(function (el) { el.hidden = !waiting; });
+    if (!waiting) return;
+    $("ticket-position").textContent = $("ticket-position").dataset.template + position;
+    if (estimate) {
+      $("ticket-estimate").textContent = card.dataset.around + " " + fmt.format(new Date(estimate)) + " " + card.dataset.tzLabel;
+    }
+  }
+
+  function showTicket(t) {
+    $("ticket-status").textContent = t.status_label;
+    $("ticket-status").className = "status " + t.status;
+    showProgress(t.position, t.estimated_call_at);
+    var called = t.status === "called";
+    $("called-panel").hidden = !called;
+    if (called) {
+      $("called-counter").textContent = t.counter;
+      if (!calledBefore) {
+        if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
+        if (window.antreChime) window.antreChime();
+        window.scrollTo(0, 0);
+      }
+    }
+    calledBefore = called;
+  }
+
+  var source = new EventSource(card.dataset.events);
+  source.addEventListener("ticket", function (e) { showTicket(JSON.parse(e.data)); });
+  source.addEventListener("progress", function (e) {
+    var p = JSON.parse(e.data);
+    showProgress(p.position, p.estimated_call_at);
+  });
+})();
