@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antre.errors import Refusal
-from antre.offices.models import Office
-from antre.people.rules import mask_nik
 from antre.live import voice
 from antre.live.models import LiveEvent
+from antre.offices.models import Office
+from antre.people.rules import mask_nik
 from antre.queueing import calling, services
 from antre.queueing.forms import BookingForm
 from antre.queueing.models import Ticket
