@@ -66,10 +66,12 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("antre serve exited:\n" + "".join(self.log))
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(self.url + "/api/v1/offices", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return self
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(self.url + "/api/v1/offices", timeout=2) as response,  # noqa: S310
+            ):
+                if response.status == 200:
+                    return self
             time.sleep(0.2)
         raise RuntimeError("antre serve did not answer:\n" + "".join(self.log))
 
