@@ -7,6 +7,9 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test messages bench clean
 
 run: $(STAMP)
+	@# Spoken announcements on the waiting-room display use Debian's espeak-ng (offline); optional.
+	@command -v espeak-ng >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends espeak-ng >/dev/null 2>&1; } || true
 	$(BIN)/antre serve $(ARGS)
 
 test: $(STAMP)

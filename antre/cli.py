@@ -46,6 +46,8 @@ def serve(args: argparse.Namespace) -> int:
         "",
         "Antre berjalan / is running:",
         f"  Warga (ambil nomor)   {base}/" + (f"k/{office.slug}/" if office else ""),
+        f"  Konsol loket          {base}/loket/",
+        f"  Layar ruang tunggu    {base}/k/{office.slug if office else ''}/layar/",
         f"  API + OpenAPI         {base}/api/v1/openapi.json  (docs: {base}/api/v1/docs)",
         f"  Admin                 {base}/admin/",
         f"  Data                  {settings.DATA_DIR}",
@@ -55,6 +57,12 @@ def serve(args: argparse.Namespace) -> int:
         lines += [f"    {user:<12} {password:<16} {role}" for user, role, password in created]
     if credentials.exists():
         lines.append(f"  Sandi akun demo       {credentials}")
+    from antre.live import voice
+
+    if voice.engine() is None:
+        lines.append(
+            "  Catatan: espeak-ng tidak terpasang; layar hanya bersuara bila peramban punya suara Indonesia."
+        )
     print("\n".join(lines) + "\n", flush=True)
 
     import uvicorn

@@ -111,15 +111,16 @@ def start_throwaway_postgres():
     return f"postgres://postgres@127.0.0.1:{port}/antre", stop
 
 
-def ensure_chromium() -> bool:
-    if shutil.which("chromium"):
-        return True
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        banner("Installing Debian's chromium for the browser tests")
+def ensure_debian_packages() -> None:
+    """Debian's chromium (browser tests) and espeak-ng (spoken announcements), installed when missing."""
+    missing = [
+        pkg for pkg, exe in (("chromium", "chromium"), ("espeak-ng", "espeak-ng")) if not shutil.which(exe)
+    ]
+    if missing and os.geteuid() == 0 and shutil.which("apt-get"):
+        banner("Installing Debian packages: " + " ".join(missing))
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.call(["apt-get", "update", "-qq"], env=env)
-        subprocess.call(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], env=env)
-    return bool(shutil.which("chromium"))
+        subprocess.call(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
 
 
 def pytest(label: str, env: dict, extra: list[str]) -> bool:
@@ -150,8 +151,19 @@ def main() -> int:
     if run([str(BIN / "antre"), "manage", "makemigrations", "--check", "--dry-run"], env=base_env) != 0:
         failures.append("missing migrations")
 
+    ensure_debian_packages()
+    if not shutil.which("espeak-ng"):
+        if CI:
+            loud(
+                "espeak-ng is missing and could not be installed: the server-side voice cannot be tested in CI"
+            )
+            failures.append("espeak-ng")
+        else:
+            loud(
+                "espeak-ng is missing: the server-side voice test will fail (install Debian's espeak-ng package)"
+            )
     browser_args: list[str] = []
-    if not ensure_chromium():
+    if not shutil.which("chromium"):
         if CI:
             loud("chromium is missing and could not be installed: browser tests cannot run in CI")
             failures.append("chromium")

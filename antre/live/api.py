@@ -1,13 +1,16 @@
-"""SSE endpoints of SPEC §6, documented in the OpenAPI with the rest of the API."""
+"""The SSE endpoints of SPEC §6 as Django views, documented in the OpenAPI with the rest of the API.
+
+Under `antre serve` the same streams are answered by antre.live.asgi before Django is reached
+(a thread-free path for thousands of displays); these views serve any other Django deployment.
+"""
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from ninja import Router
 
 from antre.live import streams
-from antre.offices.models import Office
-from antre.queueing.models import Ticket
 
 router = Router(tags=["langsung"])
 
@@ -27,17 +30,13 @@ def _sse(stream) -> StreamingHttpResponse:
     "to receive the events missed while away.",
 )
 async def office_events(request: HttpRequest, office: str):
-    office_obj = await Office.objects.filter(slug=office).afirst()
-    if office_obj is None:
+    office_id = await sync_to_async(streams.office_id_for, thread_sensitive=False)(office)
+    if office_id is None:
         raise Http404
-    from antre.queueing.calling import board
-
     last = streams.parse_last_event_id(
         request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
     )
-    return _sse(
-        streams.office_stream(office_obj.pk, lambda: board(Office.objects.get(pk=office_obj.pk)), last)
-    )
+    return _sse(streams.office_stream(office_id, streams.board_reader(office_id), last))
 
 
 @router.get(
@@ -47,13 +46,7 @@ async def office_events(request: HttpRequest, office: str):
     "estimate as the queue moves). On reconnect the current state is sent first.",
 )
 async def ticket_events(request: HttpRequest, ticket_id: str):
-    ticket = await Ticket.objects.filter(token=ticket_id).afirst()
-    if ticket is None:
+    office_id = await sync_to_async(streams.office_id_of_ticket, thread_sensitive=False)(ticket_id)
+    if office_id is None:
         raise Http404
-
-    def ticket_now() -> dict:
-        from antre.queueing.services import ticket_state
-
-        return ticket_state(ticket_id)
-
-    return _sse(streams.ticket_stream(ticket.office_id, ticket_id, ticket_now))
+    return _sse(streams.ticket_stream(office_id, ticket_id, streams.ticket_reader(ticket_id)))

@@ -26,6 +26,37 @@ def frame(*, data: Any, event: str | None = None, id: int | None = None) -> byte
     return ("\n".join(lines) + "\n\n").encode()
 
 
+def office_id_for(slug: str) -> int | None:
+    from antre.offices.models import Office
+
+    return Office.objects.filter(slug=slug).values_list("pk", flat=True).first()
+
+
+def office_id_of_ticket(token: str) -> int | None:
+    from antre.queueing.models import Ticket
+
+    return Ticket.objects.filter(token=token).values_list("office_id", flat=True).first()
+
+
+def board_reader(office_id: int):
+    def read() -> dict:
+        from antre.offices.models import Office
+        from antre.queueing.calling import board
+
+        return board(Office.objects.get(pk=office_id))
+
+    return read
+
+
+def ticket_reader(token: str):
+    def read() -> dict:
+        from antre.queueing.services import ticket_state
+
+        return ticket_state(token)
+
+    return read
+
+
 def parse_last_event_id(raw: str | None) -> int | None:
     try:
         value = int(raw) if raw else None

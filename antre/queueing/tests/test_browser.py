@@ -31,6 +31,15 @@ def browser():
 
 
 @pytest.fixture
+def server(open_all_day):
+    from antre.testing import Server, free_port
+
+    served = Server(port=free_port()).start()
+    yield served
+    served.stop()
+
+
+@pytest.fixture
 def phone(browser):
     """A cheap Android phone: 360 px wide, no JavaScript."""
     context = browser.new_context(
@@ -80,3 +89,73 @@ def test_a_citizen_books_from_a_phone_without_javascript(live_server, office, ph
     phone.get_by_role("link", name="Batalkan nomor antrean").click()
     phone.get_by_role("button", name="Ya, batalkan").click()
     assert phone.locator("#ticket-status").inner_text() == "Dibatalkan"
+
+
+def session_cookie(user, url: str) -> dict:
+    """A logged-in session for the browser (the login form itself is tested in test_console)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": url,
+    }
+
+
+def test_an_officer_calls_and_the_display_and_the_citizens_phone_show_it(browser, server, staff):
+    from antre.conftest import book_today
+    from antre.offices.models import Counter
+
+    office = Counter.objects.get(number=1).office
+    waiting = book_today(office, i=1, name="I Ketut Arsana")
+    mine = book_today(office, i=2, name="Ni Made Sari Dewi")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    tv = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    audio_requests = []
+    tv.on("requestfinished", lambda r: audio_requests.append(r) if "/suara/" in r.url else None)
+    tv.goto(server.url + "/k/tabanan/layar/")
+    citizen = browser.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True
+    ).new_page()
+    citizen.goto(server.url + f"/tiket/{mine.token}/")
+    assert citizen.locator("#ticket-position").inner_text() == "ke-2"
+
+    officer_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    officer_context.add_cookies([session_cookie(staff["petugas"], server.url)])
+    officer = officer_context.new_page()
+    officer.goto(server.url + "/loket/")
+    officer.locator("a.counter-link").first.click()
+    officer.keyboard.press("n")  # the shortcut for "call next"
+    officer.locator("#current-number").wait_for()
+    assert officer.locator("#current-number").inner_text() == waiting.number
+
+    # The citizen's position moves up without reloading the page.
+    citizen.locator("#ticket-position").filter(has_text="ke-1").wait_for(timeout=10_000)
+    officer.get_by_role("button", name="Tidak hadir (X)").click()
+    officer.get_by_role("button", name="Panggil berikutnya (N)").click()
+    officer.locator("#current-number").filter(has_text=mine.number).wait_for()
+    officer.screenshot(path=SCREENSHOTS / "04-counter-console.png")
+
+    tv.locator("#now-number").filter(has_text=mine.number).wait_for(timeout=10_000)
+    assert tv.locator("#now-name").inner_text() == "Ni Made S."
+    assert tv.locator("#now-counter").inner_text() == "1"
+    tv.locator("#last-announcement").filter(has_text="Ni Made S.").wait_for(timeout=15_000, state="attached")
+    assert tv.locator("#last-announcement").text_content() == (
+        "Nomor antrean A dua, atas nama Ni Made S., silakan menuju loket satu."
+    )
+    tv.screenshot(path=SCREENSHOTS / "05-waiting-room-display.png")
+
+    citizen.locator("#called-panel").wait_for(timeout=10_000)
+    assert citizen.locator("#called-counter").inner_text() == "1"
+    assert citizen.locator("#ticket-status").inner_text() == "Dipanggil"
+    citizen.screenshot(path=SCREENSHOTS / "06-ticket-called-phone.png", full_page=False)
+
+    # Without an Indonesian browser voice, the display fetched the announcement spoken on the server.
+    tv.wait_for_timeout(3000)
+    assert audio_requests, "the display did not ask the server for the spoken announcement"
+    assert audio_requests[-1].response().status == 200
+    assert audio_requests[-1].response().headers["content-type"] == "audio/wav"

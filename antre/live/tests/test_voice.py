@@ -1,0 +1,36 @@
+"""Announcements spoken on the server, for displays without an Indonesian browser voice."""
+
+import shutil
+
+import pytest
+
+from antre.conftest import book_today
+from antre.live.models import LiveEvent
+from antre.offices.models import Counter
+from antre.queueing import calling
+
+
+@pytest.fixture
+def a_call(open_all_day, staff):
+    book_today(open_all_day, name="Ni Made Sari Dewi")
+    calling.call_next(counter=Counter.objects.get(number=3), officer=staff["petugas"])
+    return LiveEvent.objects.get(kind="call")
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="make test installs Debian's espeak-ng")
+def test_the_call_is_spoken_as_a_wav(client, a_call):
+    response = client.get(f"/k/tabanan/suara/{a_call.seq}.wav")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "audio/wav"
+    audio = b"".join(response.streaming_content)
+    assert audio[:4] == b"RIFF" and audio[8:12] == b"WAVE"
+    assert len(audio) > 20_000  # seconds of speech, not an empty file
+    again = client.get(f"/k/tabanan/suara/{a_call.seq}.wav")
+    assert b"".join(again.streaming_content) == audio  # made once, then served from the cache
+
+
+def test_only_call_events_can_be_spoken(client, a_call, staff):
+    calling.act(token=a_call.ticket_token, action="start", officer=staff["petugas"])
+    update = LiveEvent.objects.get(kind="update")
+    assert client.get(f"/k/tabanan/suara/{update.seq}.wav").status_code == 404
+    assert client.get("/k/tabanan/suara/999.wav").status_code == 404
