@@ -19,6 +19,7 @@ class ErrorBody(Schema):
     message: str
     fields: dict[str, str] | None = None
     next_available_date: str | None = None
+    retry_after: int | None = None
 
 
 class ErrorOut(Schema):
@@ -73,7 +74,10 @@ def error_response(request: HttpRequest, refusal: Refusal):
 
 @api.exception_handler(Refusal)
 def on_refusal(request: HttpRequest, exc: Refusal):
-    return error_response(request, exc)
+    response = error_response(request, exc)
+    if "retry_after" in exc.extra:
+        response["Retry-After"] = str(exc.extra["retry_after"])
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -29,6 +29,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    # Tests book many tickets from one address; the limiter has tests of its own that switch it on.
+    settings.RATELIMIT_ENABLED = False
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def office(db):
     from antre.offices.seed import seed_demo_office

@@ -11,6 +11,7 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from antre import ratelimit
 from antre.api import ErrorOut, request_user, staff_auth
 from antre.offices.models import Counter, Office
 from antre.queueing import calling, services
@@ -58,7 +59,7 @@ def ticket_out(request: HttpRequest, ticket: Ticket) -> TicketOut:
 
 @router.post(
     "/offices/{office}/tickets",
-    response={201: TicketOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: TicketOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Ambil nomor antrean",
     description=(
         "Send an `Idempotency-Key` header to retry safely: the same key with the same body returns the "
@@ -67,6 +68,9 @@ def ticket_out(request: HttpRequest, ticket: Ticket) -> TicketOut:
 )
 def create_ticket(request: HttpRequest, response: HttpResponse, office: str, payload: TicketIn):
     office_obj = get_object_or_404(Office, slug=office)
+    staff = request_user(request)
+    if staff is None:
+        ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
     booking = services.book_ticket(
         office=office_obj,
         service_code=payload.service,
@@ -77,7 +81,7 @@ def create_ticket(request: HttpRequest, response: HttpResponse, office: str, pay
         channel=payload.channel,
         priority=payload.priority or "",
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:100] or None,
-        issued_by=request_user(request),
+        issued_by=staff,
     )
     if not booking.created:
         response.headers["Idempotent-Replayed"] = "true"

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from antre import ratelimit
 from antre.errors import Refusal
 from antre.live import voice
 from antre.live.models import LiveEvent
@@ -49,6 +50,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
     refusal = None
     if request.method == "POST":
         try:
+            ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
             fields = {
                 "office": office_obj,
                 "service_code": service.code,

@@ -227,3 +227,36 @@ def test_many_bookings_fill_numbers_without_gaps(client, office):
         "A-005",
     ]
     assert Ticket.objects.first().day == dt.date(2026, 11, 30)
+
+
+def test_a_script_booking_fast_is_slowed_down_but_staff_are_not(client, office, staff, settings):
+    from antre import ratelimit
+
+    settings.RATELIMIT_ENABLED = True
+    with mock.patch.object(ratelimit, "BOOKINGS_PER_MINUTE", 3):
+        codes = [
+            post_ticket(client, {"service": "KTP", "name": "Warga", "nik": nik_for(i)}).status_code
+            for i in range(5)
+        ]
+        assert codes == [201, 201, 201, 429, 429]
+        refused = post_ticket(client, {"service": "KTP", "name": "Warga", "nik": nik_for(9)})
+        assert refused.json()["error"]["code"] == "rate_limited"
+        assert int(refused.headers["Retry-After"]) > 0
+        key = ApiToken.for_user(staff["satpam"]).key
+        walk_in = post_ticket(
+            client, {"service": "KTP", "name": "Nenek", "channel": "walk_in"}, Authorization=f"Token {key}"
+        )
+        assert walk_in.status_code == 201
+    assert Ticket.objects.count() == 4
+
+
+def test_rate_limits_can_be_switched_off_for_load_tests(client, office, settings):
+    from antre import ratelimit
+
+    settings.RATELIMIT_ENABLED = False
+    with mock.patch.object(ratelimit, "BOOKINGS_PER_MINUTE", 1):
+        codes = [
+            post_ticket(client, {"service": "KTP", "name": "Warga", "nik": nik_for(i)}).status_code
+            for i in range(3)
+        ]
+    assert codes == [201, 201, 201]

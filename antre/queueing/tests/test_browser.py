@@ -154,8 +154,15 @@ def test_an_officer_calls_and_the_display_and_the_citizens_phone_show_it(browser
     assert citizen.locator("#ticket-status").inner_text() == "Dipanggil"
     citizen.screenshot(path=SCREENSHOTS / "06-ticket-called-phone.png", full_page=False)
 
+    # A recall is announced again, after the first announcement has finished (they queue).
+    first_seq = int(tv.locator("#last-announcement").get_attribute("data-seq"))
+    officer.get_by_role("button", name="Panggil ulang (R)").click()
+    tv.wait_for_function(
+        f"Number(document.getElementById('last-announcement').dataset.seq) > {first_seq}", timeout=30_000
+    )
+
     # Without an Indonesian browser voice, the display fetched the announcement spoken on the server.
     tv.wait_for_timeout(3000)
-    assert audio_requests, "the display did not ask the server for the spoken announcement"
+    assert len(audio_requests) >= 2, "the display did not ask the server for the spoken announcements"
     assert audio_requests[-1].response().status == 200
     assert audio_requests[-1].response().headers["content-type"] == "audio/wav"
