@@ -129,6 +129,8 @@ def test_an_officer_calls_and_the_display_and_the_citizens_phone_show_it(browser
     officer = officer_context.new_page()
     officer.goto(server.url + "/loket/")
     officer.locator("a.counter-link").first.click()
+    officer.wait_for_url("**/loket/*/")
+    officer.locator("#call-next").wait_for()
     officer.keyboard.press("n")  # the shortcut for "call next"
     officer.locator("#current-number").wait_for()
     assert officer.locator("#current-number").inner_text() == waiting.number
