@@ -127,6 +127,7 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 
 
 def mount_routers() -> None:
+    from antre.gate.api import router as gate_router
     from antre.live.api import router as live_router
     from antre.offices.api import router as offices_router
     from antre.queueing.api import router as queueing_router
@@ -134,6 +135,7 @@ def mount_routers() -> None:
     api.add_router("", offices_router)
     api.add_router("", live_router)
     api.add_router("", queueing_router)
+    api.add_router("", gate_router)
 
 
 mount_routers()

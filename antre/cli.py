@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -65,6 +66,11 @@ def serve(args: argparse.Namespace) -> int:
         )
     print("\n".join(lines) + "\n", flush=True)
 
+    if not args.no_worker:
+        from antre import worker
+
+        worker.start_in_thread()
+
     import uvicorn
 
     uvicorn.run(
@@ -75,6 +81,17 @@ def serve(args: argparse.Namespace) -> int:
         log_level="warning",
         access_log=False,
     )
+    return 0
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    prepare()
+    from antre import worker
+
+    print("Antre worker berjalan (undangan masuk, nomor kedaluwarsa). Ctrl+C untuk berhenti.", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        worker.run_forever()
     return 0
 
 
@@ -109,7 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("serve", help="migrate, seed the demo office if empty, and serve everything")
     p.add_argument("--host", default=os.environ.get("ANTRE_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("ANTRE_PORT", "8000")))
+    p.add_argument("--no-worker", action="store_true", help="do not run the background jobs in this process")
     p.set_defaults(func=serve)
+
+    p = sub.add_parser("worker", help="run the background jobs (invitations, expiry) as a separate process")
+    p.set_defaults(func=run_worker)
 
     p = sub.add_parser("token", help="print the API token of a user (created if absent)")
     p.add_argument("username")

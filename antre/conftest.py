@@ -82,6 +82,14 @@ def open_all_day(office):
     return office
 
 
+@pytest.fixture
+def gate_off(office):
+    """The office without a door check (SPEC §5): today's booked tickets are called directly."""
+    office.gate_enabled = False
+    office.save(update_fields=["gate_enabled"])
+    return office
+
+
 def book_today(office, service="KTP", i=0, **kw):
     """Book a ticket for today at an office open all day."""
     from antre.queueing.services import book_ticket

@@ -28,9 +28,15 @@ def client_address(request: HttpRequest) -> str:
         local_proxy = ipaddress.ip_address(remote).is_loopback
     except ValueError:
         local_proxy = False
-    if local_proxy and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return remote
+    address = forwarded.split(",")[-1].strip() if local_proxy and forwarded else remote
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        # One IPv6 subscriber holds a whole /64: count the network, not each address in it.
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return address
 
 
 def check(request: HttpRequest, *, scope: str, limit: int, window: int = 60) -> None:

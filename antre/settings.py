@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "antre.offices",
     "antre.queueing",
     "antre.live",
+    "antre.gate",
 ]
 
 MIDDLEWARE = [

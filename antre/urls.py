@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("antre.people.urls")),
+    path("", include("antre.gate.urls")),
     path("", include("antre.queueing.urls")),
 ]

@@ -1,7 +1,8 @@
 """The SSE endpoints of SPEC §6 as Django views, documented in the OpenAPI with the rest of the API.
 
 Under `antre serve` the same streams are answered by antre.live.asgi before Django is reached
-(a thread-free path for thousands of displays); these views serve any other Django deployment.
+(a thread-free path for thousands of displays). These views need an ASGI server too: under WSGI
+Django would read the endless stream into memory.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, transaction
@@ -13,7 +14,14 @@ log = logging.getLogger(__name__)
 CHANNEL = "antre_live"
 
 
-def record(*, office_id: int, kind: str, data: dict[str, Any], ticket_token: str = "") -> LiveEvent:
+def record(
+    *,
+    office_id: int,
+    kind: str,
+    data: dict[str, Any],
+    ticket_token: str = "",
+    board: Callable[[], dict[str, Any]] | None = None,
+) -> LiveEvent:
     """Store an event in the current transaction; listeners learn of it only if the transaction commits.
 
     On PostgreSQL, NOTIFY inside the transaction is delivered at commit to every process that
@@ -22,6 +30,9 @@ def record(*, office_id: int, kind: str, data: dict[str, Any], ticket_token: str
     if not connection.in_atomic_block:
         raise RuntimeError("live events are recorded inside the transaction of the change they describe")
     seq = _next_seq(office_id)
+    if board is not None:
+        # Read behind the sequence lock: the board of event N+1 then includes the change of event N.
+        data = {**data, "board": board()}
     event = LiveEvent.objects.create(
         office_id=office_id, seq=seq, kind=kind, data=data, ticket_token=ticket_token
     )

@@ -54,10 +54,17 @@ class Feed:
     wants_positions: int = 0
     dirty: bool = False
     refreshing: bool = False
+    task: asyncio.Task | None = None
 
 
 def _event_dict(event: LiveEvent) -> dict[str, Any]:
-    return {"seq": event.seq, "kind": event.kind, "data": event.data, "ticket": event.ticket_token}
+    return {
+        "seq": event.seq,
+        "kind": event.kind,
+        "data": event.data,
+        "ticket": event.ticket_token,
+        "created_at": event.created_at,
+    }
 
 
 def events_since(office_id: int, seq: int, limit: int = 500) -> list[dict[str, Any]]:
@@ -112,6 +119,7 @@ class Hub:
         self._ensure_started()
         feed = self.feeds.get(office_id)
         if feed is None:
+            # A feed lives only while someone listens, so its last_seq is never stale.
             feed = Feed(office_id=office_id)
             feed.last_seq = await sync_to_async(last_seq, thread_sensitive=False)(office_id)
             feed = self.feeds.setdefault(office_id, feed)
@@ -123,6 +131,8 @@ class Hub:
     def unsubscribe(self, feed: Feed, subscriber: Subscriber, *, positions: bool = False) -> None:
         feed.subscribers.discard(subscriber)
         feed.wants_positions -= 1 if positions else 0
+        if not feed.subscribers and self.feeds.get(feed.office_id) is feed:
+            del self.feeds[feed.office_id]
 
     def wake(self, office_id: int) -> None:
         feed = self.feeds.get(office_id)
@@ -132,7 +142,7 @@ class Hub:
             feed.dirty = True
             return
         feed.refreshing = True
-        asyncio.get_running_loop().create_task(self._refresh(feed))
+        feed.task = asyncio.get_running_loop().create_task(self._refresh(feed))
 
     async def _refresh(self, feed: Feed) -> None:
         try:
@@ -170,6 +180,9 @@ class Hub:
             "host": db.get("HOST") or None,
             "port": db.get("PORT") or None,
         }
+        # libpq options such as sslmode apply here too; Django's own keys do not.
+        django_only = {"pool", "isolation_level", "server_side_binding", "assume_role", "cursor_factory"}
+        params.update({k: v for k, v in db.get("OPTIONS", {}).items() if k not in django_only})
         delay = 0.5
         while True:
             try:

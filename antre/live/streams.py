@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.utils import timezone
 
 from antre.live.hub import Batch, events_since, hub
 
@@ -87,8 +88,13 @@ async def office_stream(office_id: int, board_now, last_event_id: int | None) ->
                 office_id, last_event_id, REPLAY_LIMIT
             )
         if missed and len(missed) < REPLAY_LIMIT:
+            now = timezone.now()
             for event in missed:
-                yield frame(id=event["seq"], event=event["kind"], data=event["data"])
+                # Marked as a replay, with its age by the server's clock: a display decides whether a
+                # missed call is still worth announcing without trusting its own clock.
+                age = int((now - event["created_at"]).total_seconds())
+                data = {**event["data"], "replayed": True, "age_s": age}
+                yield frame(id=event["seq"], event=event["kind"], data=data)
                 sent = event["seq"]
         else:
             board = await sync_to_async(board_now, thread_sensitive=False)()

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import subprocess
+import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -39,7 +42,9 @@ def speech_wav(text: str) -> Path | None:
     )
     if target.exists():
         return target
-    partial = target.with_suffix(f".{id(text)}.tmp")
+    fd, name = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.close(fd)
+    partial = Path(name)
     try:
         subprocess.run(
             [exe, "-v", VOICE, "-s", WORDS_PER_MINUTE, "-w", str(partial), "--", text],
@@ -53,3 +58,14 @@ def speech_wav(text: str) -> Path | None:
         partial.unlink(missing_ok=True)
         return None
     return target
+
+
+def prune_cache(*, max_age_days: int = 2) -> int:
+    """Forget spoken announcements older than a couple of days: a recall is the same day."""
+    cutoff = time.time() - max_age_days * 86400
+    removed = 0
+    for path in cache_dir().glob("*"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from antre.api import staff_auth
 from antre.errors import Refusal
+from antre.gate.services import inside_now
 from antre.offices.models import Counter, Office
 from antre.people.models import Role
 from antre.queueing import rules as queue_rules
@@ -44,7 +45,13 @@ class CounterOut(Schema):
 @router.get("/offices", response=list[OfficeOut], summary="Daftar kantor")
 def list_offices(request: HttpRequest):
     return [
-        OfficeOut(slug=o.slug, name=o.name, timezone=o.timezone, capacity=o.capacity, inside=o.inside_now())
+        OfficeOut(
+            slug=o.slug,
+            name=o.name,
+            timezone=o.timezone,
+            capacity=o.capacity,
+            inside=inside_now(o, o.local_today()),
+        )
         for o in Office.objects.all()
     ]
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,27 @@ class Office(models.Model):
         blank=True,
         default="",
         help_text=_("Ditampilkan bergulir di layar ruang tunggu."),
+    )
+    fever_threshold_c = models.DecimalField(
+        _("batas suhu demam (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.5")
+    )
+    invitation_minutes = models.PositiveSmallIntegerField(
+        _("batas waktu undangan masuk (menit)"),
+        default=10,
+        help_text=_("Warga yang diundang masuk tetapi tidak datang dalam waktu ini kehilangan undangannya."),
+    )
+    exit_on_finish = models.BooleanField(
+        _("catat keluar otomatis saat selesai dilayani"),
+        default=True,
+        help_text=_("Jika tidak, petugas pintu mencatat setiap warga yang keluar."),
+    )
+    printer_address = models.CharField(
+        _("alamat printer karcis (ESC/POS)"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "IP:port printer termal 58 mm di jaringan, mis. 192.168.1.50:9100. Kosongkan untuk mencetak lewat peramban."
+        ),
     )
     gate_enabled = models.BooleanField(
         _("pemeriksaan di pintu masuk"),

@@ -175,8 +175,7 @@ def seed_demo_office(today: dt.date | None = None) -> Office:
         timezone="Asia/Makassar",
         address="Jl. Pahlawan No. 19, Tabanan, Bali",
         capacity=13,
-        # No gate page exists yet, so today's booked tickets are called directly (SPEC §5, gate off).
-        gate_enabled=False,
+        gate_enabled=True,
         display_message="Selamat datang di Disdukcapil Kabupaten Tabanan. Semua layanan gratis. "
         "KTP-el, KK dan pindah dapat diurus secara daring.",
     )

@@ -39,7 +39,8 @@ class User(AbstractUser):
         return self.is_superuser or self.role in roles
 
     def works_at(self, office) -> bool:
-        return self.is_superuser or self.office_id is None or self.office_id == office.pk
+        """Staff act for their own office only; a user without an office acts nowhere (but a superuser)."""
+        return self.is_superuser or (self.office_id is not None and self.office_id == office.pk)
 
 
 def new_token_key() -> str:

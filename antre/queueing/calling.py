@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from antre.errors import Refusal
+from antre.gate import services as gate
 from antre.live import events
 from antre.offices.models import Counter, Office, Service, ServiceMode
 from antre.people.models import Role, User
 from antre.queueing import rules
 from antre.queueing.models import Status, Ticket
+from antre.queueing.services import next_seq
 
 COUNTER_ROLES = (Role.ADMIN, Role.PETUGAS_LOKET)
 ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
@@ -80,11 +82,13 @@ def act(
     if action not in ACTIONS:
         raise Refusal("unknown_action", _("Aksi tidak dikenal."), status=404)
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().filter(token=token).first()
-        if ticket is None:
+        office_id = Ticket.objects.filter(token=token).values_list("office_id", flat=True).first()
+        if office_id is None:
             raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
-        office = Office.objects.get(pk=ticket.office_id)
+        # The office first, then the ticket: the order the gate uses too, so the two never deadlock.
+        office = Office.objects.select_for_update(no_key=True).get(pk=office_id)
         check_officer(officer, office)
+        ticket = Ticket.objects.select_for_update().get(token=token)
         target = rules.next_status(
             status=ticket.status, action=action, rejoined=ticket.rejoined, gate=office.gate_enabled
         )
@@ -98,21 +102,27 @@ def act(
             ticket.recalls += 1
             fields.append("recalls")
         elif action == "recall":  # a no-show who came back rejoins once, at the back
-            ticket.rejoined, ticket.queued_at, ticket.counter = True, now, None
-            fields += ["rejoined", "queued_at", "counter"]
+            ticket.rejoined, ticket.queued_at, ticket.counter, ticket.called_at = True, now, None, None
+            fields += ["rejoined", "queued_at", "counter", "called_at"]
         elif action == "start":
             ticket.started_at = now
             fields.append("started_at")
         elif action in ("finish", "no_show"):
             ticket.finished_at = now
             fields.append("finished_at")
+            fields += gate.leave_when_done(ticket, office, now)
         elif action == "transfer":
             service = _transfer_target(office, ticket, service_code)
+            # A number of the new service's own: numbers are unique per service and day.
+            seq = next_seq(service, ticket.day)
             ticket.transferred_from_id, ticket.service = ticket.service_id, service
+            ticket.seq, ticket.number = seq, rules.format_number(prefix=service.prefix, seq=seq)
             ticket.counter, ticket.called_at, ticket.started_at = None, None, None
-            fields += ["transferred_from", "service", "counter", "called_at", "started_at"]
+            fields += ["transferred_from", "service", "seq", "number", "counter", "called_at", "started_at"]
         ticket.status = target
         ticket.save(update_fields=fields)
+        if "left_at" in fields:
+            gate.invite_next(office, now=now)
         if action == "recall" and ticket.status == Status.CALLED:
             _announce(ticket, counter, now=now)
         else:
@@ -124,8 +134,8 @@ def act(
                     "number": ticket.number,
                     "status": ticket.status,
                     "action": action,
-                    "board": board(office),
                 },
+                board=lambda: board(office),
             )
     return ticket
 
@@ -144,6 +154,15 @@ def _transfer_target(office: Office, ticket: Ticket, code: str) -> Service:
             "invalid_transition",
             _("Nomor antrean sudah berada di layanan ini."),
             fields={"service": _("Pilih layanan lain.")},
+        )
+    if (
+        ticket.nik
+        and Ticket.objects.active().filter(service=service, day=ticket.day, nik=ticket.nik).exists()
+    ):
+        raise Refusal(
+            "duplicate_ticket",
+            _("Warga ini sudah memiliki nomor antrean aktif di layanan tujuan."),
+            fields={"service": _("Sudah ada nomor antrean di layanan ini.")},
         )
     return service
 
@@ -177,8 +196,8 @@ def _announce(ticket: Ticket, counter: Counter, *, now: dt.datetime) -> None:
             "say": rules.announcement_text(
                 number=ticket.number, name=ticket.short_name, counter=counter.number
             ),
-            "board": board(office, now=now),
         },
+        board=lambda: board(office, now=now),
     )
 
 
@@ -187,7 +206,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
     today = office.local_today(now)
     todays = Ticket.objects.filter(office=office, day=today)
     called = list(
-        todays.filter(called_at__isnull=False)
+        todays.filter(called_at__isnull=False, counter__isnull=False)
         .exclude(status__in=(Status.CANCELLED,))
         .select_related("counter", "service")
         .order_by("-called_at")[:8]
@@ -198,8 +217,10 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         .annotate(n=Count("pk"))
         .values_list("service__code", "n")
     )
+    invited = gate.active_invitations(office, today, now or timezone.now()).order_by("invited_at", "pk")
     return {
         "date": today.isoformat(),
+        "invited": [t.number for t in invited],
         "calls": [
             {
                 "number": t.number,
@@ -211,7 +232,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
             }
             for t in called
         ],
-        "inside": office.inside_now(),
+        "inside": gate.inside_now(office, today),
         "capacity": office.capacity,
         "waiting": waiting,
         "message": office.display_message,

@@ -81,6 +81,8 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    invited_at = models.DateTimeField(_("diundang masuk"), null=True, blank=True)
+    invitations = models.PositiveSmallIntegerField(_("jumlah undangan"), default=0)
     recalls = models.PositiveSmallIntegerField(_("jumlah panggilan ulang"), default=0)
     rejoined = models.BooleanField(_("sudah masuk antrean lagi"), default=False)
     transferred_from = models.ForeignKey(

@@ -73,6 +73,8 @@ def next_status(*, status: str, action: str, rejoined: bool, gate: bool) -> str 
     target = TRANSITIONS.get((status, action))
     if target is None or (status == "no_show" and rejoined):
         return None
+    if action == "call" and status not in callable_statuses(gate=gate):
+        return None  # behind a gate only admitted tickets are called
     if target == "waiting":
         return "waiting_inside" if gate else "booked"
     return target

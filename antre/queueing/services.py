@@ -305,7 +305,7 @@ def _issue(
     fingerprint: str,
     now: dt.datetime,
 ) -> Ticket:
-    seq = _next_seq(service, day)
+    seq = next_seq(service, day)
     taken = Ticket.objects.filter(service=service, day=day).exclude(status=Status.CANCELLED).count()
     if taken >= service.daily_quota:
         next_day = next_day_with_room(service, after=day, now=now)
@@ -350,7 +350,7 @@ def _issue(
     return ticket
 
 
-def _next_seq(service: Service, day: dt.date) -> int:
+def next_seq(service: Service, day: dt.date) -> int:
     """Take the next number of (service, day) with one atomic upsert.
 
     On PostgreSQL the upserted row stays locked until commit, so bookings of one service and day
@@ -384,7 +384,23 @@ def cancel_ticket(*, token: str) -> Ticket:
             )
         ticket.status = Status.CANCELLED
         ticket.finished_at = timezone.now()
-        ticket.save(update_fields=["status", "finished_at"])
+        ticket.invited_at = None
+        if ticket.arrived_at and not ticket.left_at:
+            ticket.left_at = ticket.finished_at  # cancelled while inside: the place is free again
+        ticket.save(update_fields=["status", "finished_at", "invited_at", "left_at"])
+        if ticket.day == ticket.office.local_today():
+            # The queue moved: positions on ticket pages and counts on the board follow.
+            from antre.live import events
+            from antre.queueing.calling import board
+
+            office = ticket.office
+            events.record(
+                office_id=office.pk,
+                kind="update",
+                ticket_token=ticket.token,
+                data={"number": ticket.number, "status": ticket.status, "action": "cancel"},
+                board=lambda: board(office),
+            )
     return ticket
 
 
@@ -461,11 +477,21 @@ def ticket_state(token: str) -> dict:
         "number": ticket.number,
         "status": ticket.status,
         "status_label": ticket.get_status_display(),
+        "recalls": ticket.recalls,
         "counter": ticket.counter.number if ticket.counter_id else None,
         "service": ticket.service.code,
         "position": now.position,
         "estimated_call_at": now.estimated_call_at.isoformat() if now.estimated_call_at else None,
+        "invited_until": until.isoformat() if (until := invited_until(ticket)) else None,
     }
+
+
+def invited_until(ticket: Ticket) -> dt.datetime | None:
+    """Until when an invited citizen may come in, while the invitation stands."""
+    if ticket.status != Status.BOOKED or ticket.invited_at is None:
+        return None
+    until = ticket.invited_at + dt.timedelta(minutes=ticket.office.invitation_minutes)
+    return until if until > timezone.now() else None
 
 
 def new_form_id() -> str:

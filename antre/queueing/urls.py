@@ -9,6 +9,7 @@ urlpatterns = [
     path("k/<slug:office>/layanan/<str:code>/", views.book, name="book"),
     path("tiket/<str:token>/", views.ticket_page, name="ticket"),
     path("tiket/<str:token>/batal/", views.cancel, name="cancel"),
+    path("tiket/<str:token>/cetak/", views.print_ticket, name="print"),
 ]
 
 from antre.queueing import console  # noqa: E402

@@ -122,6 +122,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
         "requirements": ticket.service.requirements.all(),
         "qr_svg": mark_safe(qr),  # noqa: S308 (made by segno from our own URL)
         "masked_nik": mask_nik(ticket.nik),
+        "invited_until": services.invited_until(ticket),
         "url": url,
     }
 
@@ -142,6 +143,12 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "queueing/cancel.html", context, status=409)
         return redirect("queueing:ticket", token=token)
     return render(request, "queueing/cancel.html", _ticket_context(request, ticket))
+
+
+def print_ticket(request: HttpRequest, token: str) -> HttpResponse:
+    """The ticket on 58-mm paper through the browser's print dialog (a thermal printer as a system printer)."""
+    ticket = get_object_or_404(Ticket.objects.select_related("office", "service"), token=token)
+    return render(request, "queueing/print.html", _ticket_context(request, ticket))
 
 
 def display(request: HttpRequest, office: str) -> HttpResponse:

@@ -14,7 +14,7 @@ from antre.people.models import ApiToken
 from antre.queueing import calling
 from antre.testing import Server, SSEClient, free_port
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("gate_off")]
 
 
 @pytest.fixture
@@ -108,6 +108,8 @@ def test_a_display_catches_up_after_a_server_restart_without_missing_a_call(serv
         ("call", second.number),
     ]
     assert [int(e.id) for e in missed] == [int(seen) + 1, int(seen) + 2, int(seen) + 3]
+    # Marked as replays, with their age by the server's clock, so a display does not trust its own.
+    assert all(e.data["replayed"] and 0 <= e.data["age_s"] < 60 for e in missed)
     resumed.close()
 
 
@@ -125,3 +127,20 @@ def test_a_call_made_through_one_server_process_reaches_a_display_on_another(ser
     call = display.next(kind="call", timeout=5)
     assert call.data["number"] == ticket.number
     display.close()
+
+
+def test_a_display_that_connects_later_starts_from_the_latest_event(servers, loket1, staff):
+    server = servers()
+    first = book_today(loket1.office, i=1)
+    book_today(loket1.office, i=2)
+    early = SSEClient(server.url, "/api/v1/offices/tabanan/events")
+    early.next(kind="board")
+    early.close()
+    calling.call_next(counter=loket1, officer=staff["petugas"])
+    calling.act(token=first.token, action="no_show", officer=staff["petugas"])
+    late = SSEClient(server.url, "/api/v1/offices/tabanan/events")
+    board = late.next(kind="board")
+    assert int(board.id) == 2  # not the id the first display saw, so nothing is replayed or re-announced
+    call_next_over_http(server, loket1, staff["petugas"])
+    assert int(late.next(kind="call").id) == 3
+    late.close()

@@ -9,6 +9,9 @@ from antre.live.models import LiveEvent
 from antre.offices.models import Counter
 from antre.queueing import calling
 
+# Calling without a door check; the gate has its own tests.
+pytestmark = pytest.mark.usefixtures("gate_off")
+
 
 @pytest.fixture
 def a_call(open_all_day, staff):

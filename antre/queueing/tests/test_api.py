@@ -260,3 +260,17 @@ def test_rate_limits_can_be_switched_off_for_load_tests(client, office, settings
             for i in range(3)
         ]
     assert codes == [201, 201, 201]
+
+
+def test_ipv6_clients_are_counted_per_64_network():
+    from django.test import RequestFactory
+
+    from antre.ratelimit import client_address
+
+    one = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
+    other = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::9")
+    assert client_address(one) == client_address(other) == "2001:db8:1:2::/64"
+    proxied = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client_address(proxied) == "203.0.113.7"
+    spoofed = RequestFactory().get("/", REMOTE_ADDR="198.51.100.4", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client_address(spoofed) == "198.51.100.4"

@@ -105,7 +105,7 @@ def session_cookie(user, url: str) -> dict:
     }
 
 
-def test_an_officer_calls_and_the_display_and_the_citizens_phone_show_it(browser, server, staff):
+def test_an_officer_calls_and_the_display_and_the_citizens_phone_show_it(browser, gate_off, server, staff):
     from antre.conftest import book_today
     from antre.offices.models import Counter
 

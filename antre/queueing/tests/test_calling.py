@@ -14,6 +14,9 @@ from antre.queueing.services import book_ticket
 
 MORNING = dt.datetime(2026, 11, 30, 8, 0, tzinfo=WITA)
 
+# Calling without a door check; the gate has its own tests.
+pytestmark = pytest.mark.usefixtures("gate_off")
+
 
 def at(minutes: int) -> dt.datetime:
     return MORNING + dt.timedelta(minutes=minutes)
@@ -130,6 +133,57 @@ def test_a_recall_counts_and_is_announced_again(office, loket1, staff):
     calls = LiveEvent.objects.filter(kind="call").order_by("seq")
     assert [e.data["recall"] for e in calls] == [0, 1]
     assert Ticket.objects.get(pk=ticket.pk).recalls == 1
+
+
+def test_transfer_takes_a_number_of_the_new_service_and_later_bookings_still_work(office, loket1, staff):
+    legal_first = book(office, 1, "LEGAL")  # E-001 already exists
+    ticket = book(office, 2)
+    call(loket1, staff)
+    moved = calling.act(
+        token=ticket.token, action="transfer", officer=staff["petugas"], service_code="LEGAL", now=at(31)
+    )
+    assert (legal_first.number, moved.number) == ("E-001", "E-002")
+    assert book(office, 3, "LEGAL").number == "E-003"
+
+
+def test_transfer_to_a_service_where_the_citizen_already_waits_is_refused(office, loket1, staff):
+    book(office, 1, "LEGAL")
+    ticket = book(office, 1)  # the same NIK, at KTP
+    call(loket1, staff)
+    with pytest.raises(Refusal) as refused:
+        calling.act(
+            token=ticket.token, action="transfer", officer=staff["petugas"], service_code="LEGAL", now=at(31)
+        )
+    assert refused.value.code == "duplicate_ticket"
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.CALLED
+
+
+def test_a_rejoined_no_show_leaves_the_board(office, loket1, staff):
+    ticket = book(office, 1)
+    call(loket1, staff)
+    calling.act(token=ticket.token, action="no_show", officer=staff["petugas"], now=at(31))
+    calling.act(token=ticket.token, action="recall", officer=staff["petugas"], now=at(32))
+    assert calling.board(office, now=at(33))["calls"] == []
+
+
+def test_an_officer_without_an_office_acts_nowhere(office, loket1):
+    from antre.people.models import Role, User
+
+    stray = User.objects.create_user(username="petugas_baru", role=Role.PETUGAS_LOKET)
+    book(office, 1)
+    with pytest.raises(Refusal) as refused:
+        calling.call_next(counter=loket1, officer=stray, now=at(30))
+    assert refused.value.code == "forbidden"
+
+
+def test_a_cancellation_moves_the_queue_on_the_screens(open_all_day, staff):
+    from antre.conftest import book_today
+    from antre.queueing.services import cancel_ticket
+
+    ticket = book_today(open_all_day)
+    cancel_ticket(token=ticket.token)
+    event = LiveEvent.objects.get()
+    assert (event.kind, event.data["action"], event.ticket_token) == ("update", "cancel", ticket.token)
 
 
 def test_transfer_moves_the_ticket_to_another_services_queue(office, loket1, staff):

@@ -115,7 +115,7 @@ def test_parallel_retries_with_one_idempotency_key_make_one_ticket(office, monda
     assert Ticket.objects.count() == 1
 
 
-def test_counters_calling_in_parallel_never_get_the_same_ticket(office, monday, staff):
+def test_counters_calling_in_parallel_never_get_the_same_ticket(office, gate_off, monday, staff):
     from antre.live.models import LiveEvent
     from antre.offices.models import Counter
     from antre.queueing import calling

@@ -6,6 +6,9 @@ from antre.conftest import book_today
 from antre.offices.models import Counter
 from antre.queueing.models import Status, Ticket
 
+# Calling without a door check; the gate has its own tests.
+pytestmark = pytest.mark.usefixtures("gate_off")
+
 
 @pytest.fixture
 def loket1(open_all_day):

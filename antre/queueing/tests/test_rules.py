@@ -98,6 +98,11 @@ def test_the_ticket_life(status, action, rejoined, gate):
         assert after == (None if rejoined else ("waiting_inside" if gate else "booked"))
     if action == "finish":
         assert after == ("done" if status == "serving" else None)
+    if action == "call":
+        # Behind a gate only admitted tickets are called; without one, booked tickets too.
+        assert after == (
+            "called" if status == "waiting_inside" or (status == "booked" and not gate) else None
+        )
 
 
 def test_announcement_in_indonesian_words():

@@ -7,6 +7,9 @@ from antre.offices.models import Counter
 from antre.people.models import ApiToken
 from antre.queueing.models import Ticket
 
+# Calling without a door check; the gate has its own tests.
+pytestmark = pytest.mark.usefixtures("gate_off")
+
 
 @pytest.fixture
 def petugas_token(staff):

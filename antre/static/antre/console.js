@@ -8,6 +8,7 @@
     if (e.ctrlKey || e.altKey || e.metaKey) return;
     var tag = (e.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "select" || tag === "textarea") return;
+    if (!/^[a-z]$/i.test(e.key)) return;
     var button = root.querySelector('button[data-key="' + e.key.toLowerCase() + '"]');
     if (button) { e.preventDefault(); button.click(); }
   });
@@ -41,8 +42,8 @@
 
   if (window.EventSource) {
     var source = new EventSource(root.dataset.events);
-    ["call", "update", "board"].forEach(function (kind) {
-      source.addEventListener(kind, function () { if (kind !== "board") refresh(); });
+    ["call", "update", "invite"].forEach(function (kind) {
+      source.addEventListener(kind, refresh);
     });
   }
 })();

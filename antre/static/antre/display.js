@@ -4,7 +4,7 @@
   var root = document.getElementById("display");
   var board = JSON.parse(document.getElementById("board-data").textContent);
   var $ = function (id) { return document.getElementById(id); };
-  var MAX_AGE_MS = 120000; // a call missed while offline is shown, but only announced if still fresh
+  var MAX_AGE_S = 120; // a call missed while offline is shown, but only announced if still fresh
 
   function render(b) {
     board = b;
@@ -86,11 +86,14 @@
   if (!window.EventSource) return;
   var source = new EventSource(root.dataset.events);
   source.addEventListener("board", function (e) { render(JSON.parse(e.data)); });
-  source.addEventListener("update", function (e) { render(JSON.parse(e.data).board); });
+  ["update", "invite"].forEach(function (kind) {
+    source.addEventListener(kind, function (e) { var d = JSON.parse(e.data); if (d.board) render(d.board); });
+  });
   source.addEventListener("call", function (e) {
     var call = JSON.parse(e.data);
     render(call.board);
-    if (Date.now() - Date.parse(call.at) < MAX_AGE_MS) announce(e.lastEventId, call);
+    // The server says how old a replayed call is; the TV's own clock may be wrong.
+    if (!call.replayed || call.age_s < MAX_AGE_S) announce(e.lastEventId, call);
   });
   window.antreDisplay = { source: source };
 })();

@@ -6,6 +6,8 @@
   var $ = function (id) { return document.getElementById(id); };
   var fmt = new Intl.DateTimeFormat("id-ID", { timeZone: card.dataset.tz, hour: "2-digit", minute: "2-digit" });
   var calledBefore = !$("called-panel").hidden;
+  var invitedBefore = !$("invited-panel").hidden;
+  var recallsBefore = 0;
 
   function showProgress(position, estimate) {
     var waiting = position !== null && position !== undefined;
@@ -21,17 +23,24 @@
     $("ticket-status").textContent = t.status_label;
     $("ticket-status").className = "status " + t.status;
     showProgress(t.position, t.estimated_call_at);
+    $("invited-panel").hidden = !t.invited_until;
+    if (t.invited_until) {
+      $("invited-until").textContent = fmt.format(new Date(t.invited_until)) + " " + card.dataset.tzLabel;
+      if (!invitedBefore && navigator.vibrate) navigator.vibrate([300, 150, 300]);
+    }
+    invitedBefore = !!t.invited_until;
     var called = t.status === "called";
     $("called-panel").hidden = !called;
     if (called) {
       $("called-counter").textContent = t.counter;
-      if (!calledBefore) {
+      if (!calledBefore || t.recalls > recallsBefore) {
         if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
         if (window.antreChime) window.antreChime();
         window.scrollTo(0, 0);
       }
     }
     calledBefore = called;
+    recallsBefore = t.recalls || 0;
   }
 
   var source = new EventSource(card.dataset.events);

@@ -1,0 +1,135 @@
+"""The gate page, walk-in tickets and printing."""
+
+import socket
+
+import pytest
+from escpos.printer import Dummy
+
+from antre.conftest import book_today
+from antre.gate import printing
+from antre.queueing.models import Status, Ticket
+
+
+@pytest.fixture
+def at_the_gate(client, open_all_day, staff):
+    client.force_login(staff["satpam"])
+    return client
+
+
+def test_the_gate_officer_finds_a_ticket_and_admits_it(at_the_gate, open_all_day):
+    ticket = book_today(open_all_day, name="Ni Made Sari Dewi")
+    page = at_the_gate.get(f"/pintu/tabanan/?q={ticket.number}").content.decode()
+    assert "Ni Made Sari Dewi" in page and "Periksa dan izinkan masuk" in page
+    response = at_the_gate.post(
+        "/pintu/tabanan/",
+        {
+            "action": "screen",
+            "ticket": ticket.token,
+            "temperature_c": "36,7",
+            "mask": "on",
+            "hands_washed": "on",
+        },
+        follow=True,
+    )
+    assert f"{ticket.number} boleh masuk. Di dalam: 1/13." in response.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.WAITING_INSIDE
+
+
+def test_a_fever_shows_the_advice_to_print(at_the_gate, open_all_day):
+    ticket = book_today(open_all_day)
+    response = at_the_gate.post(
+        "/pintu/tabanan/",
+        {
+            "action": "screen",
+            "ticket": ticket.token,
+            "temperature_c": "38.2",
+            "mask": "on",
+            "hands_washed": "on",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "belum dapat masuk hari ini" in page
+    assert "38,2" in page and "secara daring" in page and "/k/tabanan/" in page
+
+
+def test_counter_officers_and_citizens_are_kept_out(client, open_all_day, staff):
+    assert client.get("/pintu/tabanan/").status_code == 302
+    client.force_login(staff["petugas"])
+    assert client.get("/pintu/tabanan/").status_code == 403
+
+
+def test_a_walk_in_ticket_needs_a_name_not_a_nik_and_a_double_tap_issues_one(at_the_gate, open_all_day):
+    form = {
+        "service": "LEGAL",
+        "name": "nenek wayan",
+        "nik": "",
+        "priority": "elderly",
+        "form_id": "form-tap",
+    }
+    first = at_the_gate.post("/pintu/tabanan/tiket-baru/", form)
+    second = at_the_gate.post("/pintu/tabanan/tiket-baru/", form)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    ticket = Ticket.objects.get()
+    assert (ticket.channel, ticket.name, ticket.nik, ticket.number) == ("walk_in", "Nenek Wayan", "", "E-001")
+    refused = at_the_gate.post("/pintu/tabanan/tiket-baru/", form | {"name": "", "form_id": "form-2"})
+    assert "Isi nama lengkap" in refused.content.decode()
+    assert Ticket.objects.count() == 1
+
+
+def test_the_ticket_prints_on_an_escpos_printer(open_all_day):
+    ticket = book_today(open_all_day, name="Ni Made Sari Dewi")
+    printer = Dummy(profile=printing.PROFILE)
+    printing.render(printer, ticket, f"http://antre.local/tiket/{ticket.token}/")
+    data = printer.output
+    assert ticket.number.encode() in data
+    assert b"Ni Made S." in data and b"Sari Dewi" not in data
+    assert b"\x1dv0" in data  # the QR code, sent as a raster image (cheap 58-mm printers have no QR engine)
+
+
+def test_a_print_failure_is_shown_and_the_ticket_can_be_reprinted(at_the_gate, open_all_day):
+    with socket.socket() as s:  # a port where no printer listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    open_all_day.printer_address = f"127.0.0.1:{port}"
+    open_all_day.save()
+    response = at_the_gate.post(
+        "/pintu/tabanan/tiket-baru/",
+        {"service": "LEGAL", "name": "Kakek Nyoman", "form_id": "form-p"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Printer tidak dapat dihubungi" in page and "Cetak ulang" in page
+    assert Ticket.objects.count() == 1  # the ticket exists all the same
+    ticket = Ticket.objects.get()
+    with socket.socket() as printer:
+        printer.bind(("127.0.0.1", port))
+        printer.listen(1)
+        reprint = at_the_gate.post(f"/pintu/tabanan/karcis/{ticket.token}/", follow=True)
+        connection, _ = printer.accept()
+        with connection:
+            received = b""
+            connection.settimeout(2)
+            try:
+                while chunk := connection.recv(65536):
+                    received += chunk
+            except TimeoutError:
+                pass
+    assert f"Karcis {ticket.number} dicetak." in reprint.content.decode()
+    assert ticket.number.encode() in received
+
+
+def test_the_58mm_page_for_the_browser(client, open_all_day):
+    ticket = book_today(open_all_day)
+    page = client.get(f"/tiket/{ticket.token}/cetak/?auto=1").content.decode()
+    assert ticket.number in page and "print58.css" in page and "window.print()" in page
+
+
+def test_the_outdoor_display_lists_invited_numbers(client, open_all_day):
+    from antre.gate.services import refresh_invitations
+
+    ticket = book_today(open_all_day)
+    refresh_invitations(open_all_day)
+    page = client.get("/k/tabanan/luar/").content.decode()
+    assert f"<li>{ticket.number}</li>" in page

@@ -1,0 +1,32 @@
+"""The background jobs that `antre worker` (or `antre serve`) runs."""
+
+import datetime as dt
+from unittest import mock
+
+from django.utils import timezone
+
+from antre import worker
+from antre.conftest import WITA, book_today
+from antre.queueing.models import Status, Ticket
+
+
+def test_tickets_of_a_past_day_expire(open_all_day, staff):
+    booked = book_today(open_all_day, i=1)
+    inside = book_today(open_all_day, i=2)
+    Ticket.objects.filter(pk=inside.pk).update(status=Status.WAITING_INSIDE, arrived_at=timezone.now())
+    next_week = timezone.now() + dt.timedelta(days=7)
+    with mock.patch.object(timezone, "now", return_value=next_week):
+        assert worker.expire_past_tickets() == 2
+    assert set(Ticket.objects.values_list("status", flat=True)) == {Status.EXPIRED}
+    assert Ticket.objects.get(pk=inside.pk).left_at == next_week  # nobody stays counted inside overnight
+    assert Ticket.objects.get(pk=booked.pk).left_at is None
+
+
+def test_the_worker_invites_while_there_is_room(open_all_day):
+    open_all_day.capacity = 1
+    open_all_day.save()
+    first = book_today(open_all_day, i=1)
+    book_today(open_all_day, i=2)
+    assert worker.invite_and_lapse() == 1
+    assert list(Ticket.objects.filter(invited_at__isnull=False)) == [first]
+    assert WITA  # office-local clock used by the services

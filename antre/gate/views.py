@@ -1,0 +1,204 @@
+"""Gate pages for petugas pintu: scan or type a ticket, screen, admit, record exits, issue walk-in tickets."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from antre.errors import Refusal
+from antre.gate import printing, services
+from antre.offices.models import Office, ServiceMode
+from antre.queueing import calling
+from antre.queueing import services as booking
+from antre.queueing.models import Priority, Status, Ticket
+
+
+def _gate_office(request: HttpRequest, slug: str) -> Office | None:
+    office = get_object_or_404(Office, slug=slug)
+    try:
+        services.check_gate_officer(request.user, office)
+    except Refusal:
+        return None
+    return office
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "gate/forbidden.html", status=403)
+
+
+@login_required
+def gate_home(request: HttpRequest) -> HttpResponse:
+    office = request.user.office or Office.objects.order_by("pk").first()
+    if office is None:
+        return _forbidden(request)
+    return redirect("gate:gate", office=office.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gate(request: HttpRequest, office: str) -> HttpResponse:
+    office_obj = _gate_office(request, office)
+    if office_obj is None:
+        return _forbidden(request)
+    timezone.activate(office_obj.tzinfo)
+    if request.method == "POST":
+        return _act(request, office_obj)
+    today = office_obj.local_today()
+    query = request.GET.get("q", "").strip()
+    ticket, refusal = None, None
+    if query:
+        try:
+            ticket = services.find_ticket(office_obj, query, today=today)
+        except Refusal as exc:
+            refusal = exc
+    return render(
+        request,
+        "gate/gate.html",
+        {
+            "office": office_obj,
+            "board": calling.board(office_obj),
+            "query": query,
+            "ticket": ticket,
+            "inside": bool(ticket and ticket.arrived_at and not ticket.left_at),
+            "may_screen": bool(ticket and ticket.status == Status.BOOKED and ticket.day == today),
+            "refusal": refusal,
+        },
+    )
+
+
+def _act(request: HttpRequest, office: Office) -> HttpResponse:
+    action = request.POST.get("action")
+    ref = request.POST.get("ticket", "")
+    back = reverse("gate:gate", args=[office.slug])
+    try:
+        if action == "exit":
+            entry = services.record_exit(office=office, ticket_ref=ref, officer=request.user)
+            messages.success(
+                request, _("%(number)s keluar. Di dalam: %(inside)s/%(capacity)s.") % _counts(entry)
+            )
+            return redirect(back)
+        entry = services.screen(
+            office=office,
+            ticket_ref=ref,
+            temperature_c=request.POST.get("temperature_c", ""),
+            mask=request.POST.get("mask") == "on",
+            hands_washed=request.POST.get("hands_washed") == "on",
+            officer=request.user,
+        )
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect(f"{back}?q={ref}")
+    if entry.admitted:
+        messages.success(
+            request, _("%(number)s boleh masuk. Di dalam: %(inside)s/%(capacity)s.") % _counts(entry)
+        )
+        return redirect(back)
+    return redirect("gate:advice", office=office.slug, token=entry.ticket.token)
+
+
+def _counts(entry: services.Entry) -> dict:
+    return {"number": entry.ticket.number, "inside": entry.inside, "capacity": entry.capacity}
+
+
+@login_required
+def advice(request: HttpRequest, office: str, token: str) -> HttpResponse:
+    """What a citizen turned away at the door is told (shown, and printable)."""
+    office_obj = _gate_office(request, office)
+    if office_obj is None:
+        return _forbidden(request)
+    ticket = get_object_or_404(Ticket, office=office_obj, token=token, status=Status.TURNED_AWAY)
+    return render(
+        request,
+        "gate/advice.html",
+        {
+            "office": office_obj,
+            "ticket": ticket,
+            "screening": ticket.screenings.first(),
+            "book_url": request.build_absolute_uri(reverse("queueing:services", args=[office_obj.slug])),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def walk_in(request: HttpRequest, office: str) -> HttpResponse:
+    """A ticket for a citizen without a phone, in the same queue; printed on the spot."""
+    office_obj = _gate_office(request, office)
+    if office_obj is None:
+        return _forbidden(request)
+    services_offered = office_obj.services.filter(active=True).exclude(mode=ServiceMode.ONLINE)
+    refusal = None
+    if request.method == "POST":
+        try:
+            issued = booking.book_ticket(
+                office=office_obj,
+                service_code=request.POST.get("service", ""),
+                name=request.POST.get("name", ""),
+                nik=request.POST.get("nik", ""),
+                priority=request.POST.get("priority", ""),
+                channel="walk_in",
+                issued_by=request.user,
+                # A double tap sends the form twice with one key: one ticket, not two.
+                idempotency_key=request.POST.get("form_id") or None,
+            )
+        except Refusal as exc:
+            refusal = exc
+        else:
+            if issued.created:
+                _print(request, issued.ticket)
+            return redirect("gate:walk_in_ticket", office=office_obj.slug, token=issued.ticket.token)
+    return render(
+        request,
+        "gate/walk_in.html",
+        {
+            "office": office_obj,
+            "services": services_offered,
+            "priorities": Priority.choices,
+            "refusal": refusal,
+            "field_errors": refusal.fields if refusal else {},
+            "data": request.POST,
+            "form_id": request.POST.get("form_id") or booking.new_form_id(),
+        },
+        status=refusal.status if refusal else 200,
+    )
+
+
+def _print(request: HttpRequest, ticket: Ticket) -> bool:
+    """Print on the office's network printer when there is one; the page says how it went."""
+    if not ticket.office.printer_address:
+        return False
+    url = request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token]))
+    try:
+        printing.print_ticket(ticket, url)
+    except printing.PrintFailed:
+        messages.error(request, _("Printer tidak dapat dihubungi. Periksa printer, lalu tekan Cetak ulang."))
+        return False
+    messages.success(request, _("Karcis %(number)s dicetak.") % {"number": ticket.number})
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def walk_in_ticket(request: HttpRequest, office: str, token: str) -> HttpResponse:
+    office_obj = _gate_office(request, office)
+    if office_obj is None:
+        return _forbidden(request)
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("service", "office"), office=office_obj, token=token
+    )
+    if request.method == "POST":  # reprint
+        _print(request, ticket)
+        return redirect("gate:walk_in_ticket", office=office_obj.slug, token=token)
+    return render(request, "gate/walk_in_ticket.html", {"office": office_obj, "ticket": ticket})
+
+
+def outdoor(request: HttpRequest, office: str) -> HttpResponse:
+    """The display outside the door: who may come in now, and how full it is inside."""
+    office_obj = get_object_or_404(Office, slug=office)
+    return render(request, "gate/outdoor.html", {"office": office_obj, "board": calling.board(office_obj)})

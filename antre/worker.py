@@ -1,0 +1,87 @@
+"""Background jobs: `antre worker` runs them alone; `antre serve` runs them in a thread (unless --no-worker).
+
+Each job is safe to run in several processes at once: it takes the same row locks as the actions
+it complements, so two workers only repeat work that is already done.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+INVITATION_SECONDS = 15
+EXPIRY_SECONDS = 300
+
+
+def invite_and_lapse() -> int:
+    """Lapse invitations that ran out and invite the next citizens, at every office with a gate."""
+    from antre.gate.services import refresh_invitations
+    from antre.offices.models import Office
+
+    invited = 0
+    for office in Office.objects.filter(gate_enabled=True):
+        invited += len(refresh_invitations(office))
+    return invited
+
+
+def expire_past_tickets() -> int:
+    """Tickets of days that have ended leave the queue as expired (SPEC §5)."""
+    from antre.offices.models import Office
+    from antre.queueing.models import ACTIVE_STATUSES, Status, Ticket
+
+    expired = 0
+    now = timezone.now()
+    for office in Office.objects.all():
+        with transaction.atomic():
+            stale = Ticket.objects.filter(
+                office=office, day__lt=office.local_today(now), status__in=ACTIVE_STATUSES
+            )
+            expired += stale.filter(left_at__isnull=True, arrived_at__isnull=False).update(
+                status=Status.EXPIRED, finished_at=now, left_at=now
+            )
+            expired += stale.update(status=Status.EXPIRED, finished_at=now)
+    return expired
+
+
+def prune_speech() -> int:
+    from antre.live.voice import prune_cache
+
+    return prune_cache()
+
+
+JOBS: list[tuple[str, Callable[[], int], int]] = [
+    ("invitations", invite_and_lapse, INVITATION_SECONDS),
+    ("expiry", expire_past_tickets, EXPIRY_SECONDS),
+    ("speech cache", prune_speech, 3600),
+]
+
+
+def run_forever(stop: threading.Event | None = None) -> None:
+    stop = stop or threading.Event()
+    due = {name: 0.0 for name, _job, _every in JOBS}
+    while not stop.is_set():
+        for name, job, every in JOBS:
+            if time.monotonic() < due[name]:
+                continue
+            due[name] = time.monotonic() + every
+            try:
+                close_old_connections()
+                done = job()
+                if done:
+                    log.info("worker %s: %s", name, done)
+            except Exception:
+                log.exception("worker job %s failed; it runs again later", name)
+        stop.wait(1.0)
+
+
+def start_in_thread() -> threading.Event:
+    stop = threading.Event()
+    threading.Thread(target=run_forever, args=(stop,), name="antre-worker", daemon=True).start()
+    return stop
