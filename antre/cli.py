@@ -49,6 +49,7 @@ def serve(args: argparse.Namespace) -> int:
         f"  Warga (ambil nomor)   {base}/" + (f"k/{office.slug}/" if office else ""),
         f"  Konsol loket          {base}/loket/",
         f"  Layar ruang tunggu    {base}/k/{office.slug if office else ''}/layar/",
+        f"  Pintu masuk           {base}/pintu/   (layar luar: {base}/k/{office.slug if office else ''}/luar/)",
         f"  API + OpenAPI         {base}/api/v1/openapi.json  (docs: {base}/api/v1/docs)",
         f"  Admin                 {base}/admin/",
         f"  Data                  {settings.DATA_DIR}",

@@ -168,3 +168,68 @@ def test_an_officer_calls_and_the_display_and_the_citizens_phone_show_it(browser
     assert len(audio_requests) >= 2, "the display did not ask the server for the spoken announcements"
     assert audio_requests[-1].response().status == 200
     assert audio_requests[-1].response().headers["content-type"] == "audio/wav"
+
+
+def test_the_gate_issues_a_walk_in_ticket_prints_it_and_admits_while_there_is_room(browser, server, staff):
+    from antre.conftest import book_today
+    from antre.gate.services import refresh_invitations
+    from antre.offices.models import Office
+
+    office = Office.objects.get(slug="tabanan")
+    office.capacity = 1
+    office.save()
+    booked = book_today(office, i=1, name="Ni Made Sari Dewi")
+    refresh_invitations(office)  # the worker's tick: the first booked citizen is invited in
+
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True).new_page()
+    phone.goto(server.url + f"/tiket/{booked.token}/")
+    assert phone.locator("#invited-panel").is_visible()
+    phone.screenshot(path=SCREENSHOTS / "07-ticket-invited-phone.png")
+
+    outside = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    outside.goto(server.url + "/k/tabanan/luar/")
+    assert outside.locator("#invited li").first.inner_text() == booked.number
+
+    context = browser.new_context(viewport={"width": 800, "height": 1100})
+    context.add_cookies([session_cookie(staff["satpam"], server.url)])
+    tablet = context.new_page()
+    tablet.goto(server.url + "/pintu/")
+    tablet.get_by_role("link", name="Buat tiket untuk warga tanpa ponsel").click()
+    tablet.locator("label.big-choice", has_text="Legalisir").click()
+    tablet.fill("#id_name", "nenek wayan")
+    tablet.select_option("#id_priority", "elderly")
+    tablet.get_by_role("button", name="Buat dan cetak tiket").dblclick()  # a double tap
+    tablet.locator("#ticket-number").wait_for()
+    walk_in_number = tablet.locator("#ticket-number").inner_text()
+    assert walk_in_number == "E-001"
+
+    slip = browser.new_context(viewport={"width": 240, "height": 600}).new_page()
+    slip.goto(server.url + tablet.locator("#browser-print").get_attribute("href").replace("?auto=1", ""))
+    slip.emulate_media(media="print")
+    slip.screenshot(path=SCREENSHOTS / "08-walk-in-ticket-58mm-print.png", full_page=True)
+    assert slip.locator(".number").inner_text() == walk_in_number
+    pdf = slip.pdf(width="58mm", print_background=False)
+    assert pdf.startswith(b"%PDF")
+
+    # The invited citizen arrives: scanned (the QR's URL, as a USB scanner types it), screened, admitted.
+    tablet.goto(server.url + "/pintu/")
+    tablet.fill("#q", server.url + f"/tiket/{booked.token}/")
+    tablet.keyboard.press("Enter")
+    tablet.fill("#temperature", "36,6")
+    tablet.get_by_label("Memakai masker").check()
+    tablet.get_by_label("Sudah mencuci tangan").check()
+    tablet.screenshot(path=SCREENSHOTS / "09-gate-screening-tablet.png", full_page=True)
+    tablet.get_by_role("button", name="Periksa dan izinkan masuk").click()
+    assert "boleh masuk. Di dalam: 1/1." in tablet.locator(".alert.ok").inner_text()
+    tablet.locator("#inside").filter(has_text="1").wait_for()
+
+    # Full now: the walk-in citizen waits outside until someone leaves.
+    tablet.fill("#q", walk_in_number)
+    tablet.keyboard.press("Enter")
+    tablet.fill("#temperature", "36.4")
+    tablet.get_by_label("Memakai masker").check()
+    tablet.get_by_label("Sudah mencuci tangan").check()
+    tablet.get_by_role("button", name="Periksa dan izinkan masuk").click()
+    assert "Ruang layanan penuh (1 dari 1 orang)" in tablet.locator(".alert.error").inner_text()
+    outside.locator("#inside").filter(has_text="1").wait_for(timeout=10_000)
+    outside.screenshot(path=SCREENSHOTS / "10-outdoor-display.png")
