@@ -8,7 +8,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyHeader, django_auth
+from ninja.security import APIKeyHeader
+from ninja.security import SessionAuth as SessionAuthBase
 
 from antre.errors import Refusal
 from antre.people.models import ApiToken, User
@@ -58,7 +59,16 @@ def request_user(request: HttpRequest) -> User | None:
     return None
 
 
-staff_auth = [TokenAuth(), django_auth]
+class SessionAuth(SessionAuthBase):
+    """The browser session of a signed-in officer; CSRF is checked only when there is one."""
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None  # 401, not a CSRF 403: there is nobody to protect
+        return super().__call__(request)
+
+
+staff_auth = [TokenAuth(), SessionAuth()]
 
 api = NinjaAPI(
     title="Antre API",
@@ -124,6 +134,14 @@ def on_http_error(request: HttpRequest, exc: HttpError):
     }
     code, message = known.get(exc.status_code, ("error", str(exc.message)))
     return error_response(request, Refusal(code, message, status=exc.status_code))
+
+
+def api_not_found(request: HttpRequest):
+    """Unknown paths under /api/v1/ answer in the API's error shape, not with an HTML page."""
+    from django.http import JsonResponse
+
+    refusal = Refusal("not_found", _("Alamat API ini tidak ada. Lihat /api/v1/docs."), status=404)
+    return JsonResponse(refusal.as_dict(), status=404)
 
 
 def mount_routers() -> None:

@@ -55,7 +55,7 @@ def serve(args: argparse.Namespace) -> int:
         f"  Data                  {settings.DATA_DIR}",
     ]
     if created:
-        lines.append("  Akun demo (sandi acak, hanya ditampilkan sekali; juga disimpan di berkas di bawah):")
+        lines.append("  Akun demo (sandi acak, dibuat sekali; juga disimpan di berkas di bawah):")
         lines += [f"    {user:<12} {password:<16} {role}" for user, role, password in created]
     if credentials.exists():
         lines.append(f"  Sandi akun demo       {credentials}")

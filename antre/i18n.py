@@ -1,7 +1,22 @@
 """Language choice: Indonesian unless the visitor picked English with the switch (a cookie)."""
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+
+
+class OfficeTimezoneMiddleware:
+    """Staff see times in their own office's timezone, the admin included (storage stays UTC)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "office_id", None):
+            timezone.activate(user.office.tzinfo)
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
 
 
 class LanguageMiddleware:

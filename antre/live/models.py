@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class LiveEvent(models.Model):
@@ -18,6 +19,8 @@ class LiveEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("peristiwa langsung")
+        verbose_name_plural = _("peristiwa langsung")
         constraints = [
             models.UniqueConstraint(fields=["office", "seq"], name="live_event_seq_unique_per_office")
         ]
@@ -34,6 +37,10 @@ class EventSequence(models.Model):
         "offices.Office", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("urutan peristiwa")
+        verbose_name_plural = _("urutan peristiwa")
 
     def __str__(self) -> str:
         return f"{self.office_id}: {self.last}"

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +20,18 @@ class ClosedDayInline(admin.TabularInline):
     ordering = ["-date"]
 
 
+class OfficeForm(forms.ModelForm):
+    class Meta:
+        model = Office
+        fields = "__all__"  # noqa: DJ007 (the admin edits every setting of an office)
+        widgets = {"display_message": forms.Textarea(attrs={"rows": 3})}
+
+
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
+    form = OfficeForm
+    form = OfficeForm
+    form = OfficeForm
     list_display = ("name", "slug", "region_code", "timezone", "capacity", "gate_enabled")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [OpeningHoursInline, ClosedDayInline]
@@ -33,7 +44,7 @@ class RequirementInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "office", "prefix", "mode", "daily_quota", "active")
+    list_display = ("code", "prefix", "mode", "daily_quota", "active")
     list_filter = ("office", "mode", "active")
     list_editable = ("daily_quota", "active")
     search_fields = ("code", "name")

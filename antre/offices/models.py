@@ -118,7 +118,9 @@ class Weekday(models.IntegerChoices):
 
 
 class OpeningHours(models.Model):
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="hours")
+    office = models.ForeignKey(
+        Office, verbose_name=_("kantor"), on_delete=models.CASCADE, related_name="hours"
+    )
     weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
     opens = models.TimeField(_("buka"))
     closes = models.TimeField(_("tutup"))
@@ -143,7 +145,9 @@ class OpeningHours(models.Model):
 
 
 class ClosedDay(models.Model):
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="closed_days")
+    office = models.ForeignKey(
+        Office, verbose_name=_("kantor"), on_delete=models.CASCADE, related_name="closed_days"
+    )
     date = models.DateField(_("tanggal"))
     reason = models.CharField(_("keterangan"), max_length=200)
 
@@ -164,7 +168,9 @@ class ServiceMode(models.TextChoices):
 
 
 class Service(models.Model):
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="services")
+    office = models.ForeignKey(
+        Office, verbose_name=_("kantor"), on_delete=models.CASCADE, related_name="services"
+    )
     code = models.CharField(
         _("kode"), max_length=20, help_text=_("Huruf besar tanpa spasi, dipakai di API. Contoh: KTP")
     )
@@ -210,7 +216,9 @@ class Service(models.Model):
 
 
 class Requirement(models.Model):
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="requirements")
+    service = models.ForeignKey(
+        Service, verbose_name=_("layanan"), on_delete=models.CASCADE, related_name="requirements"
+    )
     name = models.CharField(_("persyaratan"), max_length=300)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -224,7 +232,9 @@ class Requirement(models.Model):
 
 
 class Counter(models.Model):
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="counters")
+    office = models.ForeignKey(
+        Office, verbose_name=_("kantor"), on_delete=models.CASCADE, related_name="counters"
+    )
     number = models.PositiveSmallIntegerField(_("nomor loket"))
     name = models.CharField(_("nama"), max_length=100, blank=True)
     services = models.ManyToManyField(

@@ -114,10 +114,10 @@ CATALOGUE = [
 ]
 
 COUNTERS = [
-    (1, "KTP-el", ["KTP", "AMBIL"]),
-    (2, "Pencatatan sipil", ["CAPIL", "LEGAL"]),
-    (3, "Legalisir dan pengambilan", ["LEGAL", "AMBIL", "KTP"]),
-    (4, "Santunan kematian", ["SANTUNAN", "CAPIL"]),
+    (1, "KTP-el dan pengambilan", ["KTP", "AMBIL"]),
+    (2, "Pencatatan sipil dan legalisir", ["CAPIL", "LEGAL"]),
+    (3, "Umum", ["LEGAL", "AMBIL", "KTP"]),
+    (4, "Santunan dan pencatatan sipil", ["SANTUNAN", "CAPIL"]),
 ]
 
 # Monday–Thursday 08:00–15:00, Friday 08:00–11:30, WITA.

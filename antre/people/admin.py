@@ -9,9 +9,11 @@ from antre.people.models import ApiToken, User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "office", "is_active")
     list_filter = ("role", "office", "is_active")
+    # The role and the office decide what a user may do: show them right after the name.
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        BaseUserAdmin.fieldsets[0],
         (_("Peran di kantor"), {"fields": ("role", "office")}),
+        *BaseUserAdmin.fieldsets[1:],
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

@@ -136,21 +136,24 @@ _PREFIXES = frozenset(
 
 
 def short_name(name: str) -> str:
-    """Name for screens and announcements: leading prefixes and the first name, then one initial.
+    """Name for screens and announcements: up to two leading prefixes (or the first name), then one initial.
 
-    "Ni Made Sari Dewi" -> "Ni Made S."; "Budi Santoso" -> "Budi S."; "Siti" -> "Siti".
+    "Ni Made Sari Dewi" -> "Ni Made S."; "Ni Luh Putu Ayu" -> "Ni Luh P."; "Budi Santoso" -> "Budi S.".
     """
     words = name.split()
     if not words:
         return ""
     kept: list[str] = []
     rest = list(words)
-    while rest and rest[0].lower().strip(".") in _PREFIXES:
+    # At most two leading prefixes in full: "Ni Luh Putu Ayu" must not be shown whole.
+    while rest and len(kept) < 2 and rest[0].lower().strip(".") in _PREFIXES:
         kept.append(rest.pop(0))
     if not kept and rest:
         kept.append(rest.pop(0))
     if rest:
         kept.append(rest[0][0].upper() + ".")
+    elif len(kept) > 1:
+        kept[-1] = kept[-1][0].upper() + "."  # "Komang Ayu" -> "Komang A.": never the whole name
     return " ".join(kept)
 
 

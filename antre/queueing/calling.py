@@ -232,6 +232,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
             }
             for t in called
         ],
+        "gate": office.gate_enabled,
         "inside": gate.inside_now(office, today),
         "capacity": office.capacity,
         "waiting": waiting,

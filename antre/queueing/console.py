@@ -80,6 +80,23 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
+def _action_message(action: str, ticket: Ticket) -> str:
+    number = {"number": ticket.number}
+    if action == "recall" and ticket.status == Status.CALLED:
+        return _("%(number)s dipanggil ulang.") % number
+    if action == "recall":
+        return _("%(number)s masuk antrean lagi, di urutan belakang.") % number
+    if action == "transfer":
+        return _("Dipindahkan ke %(service)s dengan nomor %(number)s.") % (
+            number | {"service": ticket.service.name}
+        )
+    return {
+        "start": _("Mulai melayani %(number)s."),
+        "finish": _("%(number)s selesai dilayani."),
+        "no_show": _("%(number)s ditandai tidak hadir."),
+    }.get(action, "%(number)s") % number
+
+
 def _do(request: HttpRequest, counter: Counter) -> None:
     action = request.POST.get("action", "")
     try:
@@ -96,9 +113,6 @@ def _do(request: HttpRequest, counter: Counter) -> None:
             officer=request.user,
             service_code=request.POST.get("service", ""),
         )
-        messages.success(
-            request,
-            _("%(number)s: %(status)s.") % {"number": ticket.number, "status": ticket.get_status_display()},
-        )
+        messages.success(request, _action_message(action, ticket))
     except Refusal as refusal:
         messages.error(request, refusal.message)

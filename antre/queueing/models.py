@@ -133,6 +133,8 @@ class DailySequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("urutan nomor harian")
+        verbose_name_plural = _("urutan nomor harian")
         constraints = [
             models.UniqueConstraint(fields=["service", "day"], name="one_sequence_per_service_day")
         ]
@@ -151,6 +153,8 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("kunci idempotensi")
+        verbose_name_plural = _("kunci idempotensi")
         constraints = [
             models.UniqueConstraint(fields=["office", "key"], name="idempotency_key_unique_per_office")
         ]

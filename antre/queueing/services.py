@@ -420,7 +420,8 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
     if not ticket.is_priority:
         ahead += waiting.filter(is_priority=True).count()
     pace = _Pace(ticket.office, ticket.day)
-    return Progress(position=ahead + 1, estimated_call_at=pace.estimate(ticket.service_id, ahead, now))
+    estimate = pace.estimate(ticket.service_id, ahead, now).astimezone(ticket.office.tzinfo)
+    return Progress(position=ahead + 1, estimated_call_at=estimate)
 
 
 class _Pace:
@@ -465,7 +466,10 @@ def office_positions(office_id: int) -> dict[str, dict]:
         ahead = ahead_in.get(service_id, 0)
         ahead_in[service_id] = ahead + 1
         estimate = pace.estimate(service_id, ahead, now)
-        out[token] = {"position": ahead + 1, "estimated_call_at": estimate.isoformat()}
+        out[token] = {
+            "position": ahead + 1,
+            "estimated_call_at": estimate.astimezone(office.tzinfo).isoformat(),
+        }
     return out
 
 
@@ -480,6 +484,7 @@ def ticket_state(token: str) -> dict:
         "recalls": ticket.recalls,
         "counter": ticket.counter.number if ticket.counter_id else None,
         "service": ticket.service.code,
+        "service_name": ticket.service.name,
         "position": now.position,
         "estimated_call_at": now.estimated_call_at.isoformat() if now.estimated_call_at else None,
         "invited_until": until.isoformat() if (until := invited_until(ticket)) else None,

@@ -21,7 +21,7 @@ from antre.offices.models import Office
 from antre.people.rules import mask_nik
 from antre.queueing import calling, services
 from antre.queueing.forms import BookingForm
-from antre.queueing.models import Ticket
+from antre.queueing.models import Status, Ticket
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -45,6 +45,8 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
         service = services.find_service(office_obj, code)
     except Refusal:
         return render(request, "queueing/not_found.html", {"office": office_obj}, status=404)
+    if not service.bookable:
+        return render(request, "queueing/online_only.html", {"office": office_obj, "service": service})
     days = services.day_choices(service)
     form = BookingForm(request.POST or None)
     refusal = None
@@ -123,6 +125,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
         "qr_svg": mark_safe(qr),  # noqa: S308 (made by segno from our own URL)
         "masked_nik": mask_nik(ticket.nik),
         "invited_until": services.invited_until(ticket),
+        "status_labels": {value: str(label) for value, label in Status.choices},
         "url": url,
     }
 

@@ -186,7 +186,7 @@ def test_counters_are_for_staff_only(client, office, staff):
     assert response.json()[0] == {
         "id": response.json()[0]["id"],
         "number": 1,
-        "name": "KTP-el",
+        "name": "KTP-el dan pengambilan",
         "services": ["KTP", "AMBIL"],
     }
     verifikator = ApiToken.for_user(staff["verifikator"]).key

@@ -68,8 +68,10 @@ def test_a_citizen_books_from_a_phone_without_javascript(live_server, office, ph
     phone.fill("#id_name", "ni made sari dewi")
     phone.fill("#id_nik", "12345")
     phone.get_by_role("button", name="Ambil nomor antrean").click()
-    assert phone.locator("#refusal").inner_text() == "Periksa kembali isian yang ditandai."
-    assert phone.get_by_text("NIK harus 16 digit angka.").is_visible()
+    refusal = phone.locator("#refusal").inner_text()
+    assert refusal.startswith("Periksa kembali isian yang ditandai.")
+    assert "NIK harus 16 digit angka." in refusal  # at the top of the page, not only beside the field
+    assert phone.evaluate("document.activeElement.id") == "id_nik"  # the field to fix has the focus
     phone.screenshot(path=SCREENSHOTS / "02-booking-refused-phone.png", full_page=True)
     assert Ticket.objects.count() == 0
 

@@ -160,3 +160,24 @@ def test_back_then_booking_for_a_relative_with_the_same_form_books_a_second_tick
     response = submit(client, form_id="form-family", name="I Ketut Arsana", nik=NIK_KETUT)
     assert response.status_code == 302
     assert Ticket.objects.count() == 2
+
+
+def test_an_online_service_shows_how_to_apply_instead_of_a_form(client, office):
+    page = client.get("/k/tabanan/layanan/KK/").content.decode()
+    assert "dilayani secara daring" in page and 'name="nik"' not in page
+
+
+def test_a_wrong_link_gets_an_indonesian_page_and_the_api_its_json_shape(client, office, settings):
+    settings.DEBUG = False
+    page = client.get("/tiket/abc/")
+    assert page.status_code == 404 and "Halaman tidak ditemukan" in page.content.decode()
+    api = client.get("/api/v1/offices/")
+    assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
+
+
+def test_a_finished_ticket_no_longer_looks_usable(client, office):
+    ticket_url = submit(client).headers["Location"]
+    Ticket.objects.update(status=Status.DONE)
+    page = client.get(ticket_url).content.decode()
+    assert "<svg" not in page and "Persyaratan yang perlu dibawa" not in page
+    assert "Ambil nomor antrean baru" in page

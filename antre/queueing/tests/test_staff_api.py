@@ -96,3 +96,12 @@ def test_the_board_shows_calls_and_waiting_without_personal_data(client, loket1,
     assert board["waiting"] == {"CAPIL": 1}
     assert board["capacity"] == 13
     assert called.nik not in str(board) and called.token not in str(board)
+
+
+def test_without_a_token_or_session_a_real_browser_post_is_401_not_a_csrf_403(loket1):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(f"/api/v1/counters/{loket1.pk}/call-next")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"

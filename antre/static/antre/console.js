@@ -7,7 +7,8 @@
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.altKey || e.metaKey) return;
     var tag = (e.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "select" || tag === "textarea") return;
+    var typing = tag === "select" || tag === "textarea" || (tag === "input" && e.target.type !== "checkbox");
+    if (typing) return;
     if (!/^[a-z]$/i.test(e.key)) return;
     var button = root.querySelector('button[data-key="' + e.key.toLowerCase() + '"]');
     if (button) { e.preventDefault(); button.click(); }
@@ -39,6 +40,21 @@
       .catch(function () {})
       .then(function () { pending = false; });
   }
+
+  // The requirement ticks survive the page reload that follows every action on this ticket.
+  function remember() {
+    var state = checked();
+    if (state.number) sessionStorage.setItem("antre-checklist", JSON.stringify(state));
+  }
+  function restore() {
+    var state = checked(), saved;
+    try { saved = JSON.parse(sessionStorage.getItem("antre-checklist") || "null"); } catch (err) { saved = null; }
+    if (saved && saved.number === state.number) {
+      root.querySelectorAll(".checklist input").forEach(function (b, i) { b.checked = !!saved.boxes[i]; });
+    }
+  }
+  root.addEventListener("change", function (e) { if (e.target.closest(".checklist")) remember(); });
+  restore();
 
   if (window.EventSource) {
     var source = new EventSource(root.dataset.events);

@@ -12,6 +12,7 @@
     $("now-number").textContent = now ? now.number : "—";
     $("now-name").textContent = now ? now.name : "";
     $("now-counter").textContent = now ? now.counter : "—";
+    $("occupancy").hidden = !b.gate;  // without a door check nobody is counted in
     $("inside").textContent = b.inside;
     $("capacity").textContent = b.capacity;
     $("message").textContent = b.message;

@@ -4,6 +4,7 @@
   var card = document.getElementById("ticket");
   if (!card || !window.EventSource) return;
   var $ = function (id) { return document.getElementById(id); };
+  var labels = JSON.parse($("status-labels").textContent);
   var fmt = new Intl.DateTimeFormat("id-ID", { timeZone: card.dataset.tz, hour: "2-digit", minute: "2-digit" });
   var calledBefore = !$("called-panel").hidden;
   var invitedBefore = !$("invited-panel").hidden;
@@ -20,7 +21,10 @@
   }
 
   function showTicket(t) {
-    $("ticket-status").textContent = t.status_label;
+    // Labels from the page, in the visitor's language; the stream speaks the office's.
+    $("ticket-status").textContent = labels[t.status] || t.status_label;
+    $("ticket-number").textContent = t.number;  // a transfer gives a number of the new service
+    if (t.service_name) $("ticket-service").textContent = t.service_name;
     $("ticket-status").className = "status " + t.status;
     showProgress(t.position, t.estimated_call_at);
     $("invited-panel").hidden = !t.invited_until;
