@@ -35,7 +35,11 @@ def prepare() -> list[tuple[str, str, str]]:
 def serve(args: argparse.Namespace) -> int:
     _setup_django()
     from django.conf import settings
+    from django.db import connection
 
+    if args.workers > 1 and connection.vendor == "sqlite":
+        print("SQLite dilayani oleh satu proses; --workers diabaikan.", file=sys.stderr)
+        args.workers = 1
     created = prepare()
     from antre.offices.models import Office
 
@@ -78,6 +82,7 @@ def serve(args: argparse.Namespace) -> int:
         "antre.asgi:application",
         host=args.host,
         port=args.port,
+        workers=args.workers,
         lifespan="off",
         log_level="warning",
         access_log=False,
@@ -128,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default=os.environ.get("ANTRE_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("ANTRE_PORT", "8000")))
     p.add_argument("--no-worker", action="store_true", help="do not run the background jobs in this process")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("ANTRE_WORKERS", "1")),
+        help="server processes (PostgreSQL only: SQLite is served by one process)",
+    )
     p.set_defaults(func=serve)
 
     p = sub.add_parser("worker", help="run the background jobs (invitations, expiry) as a separate process")

@@ -96,3 +96,13 @@ def book_today(office, service="KTP", i=0, **kw):
 
     fields = {"service_code": service, "name": "Warga Tabanan", "nik": nik_for(i)} | kw
     return book_ticket(office=office, **fields).ticket
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_cache():
+    # Tests change hours and services with queryset updates, which send no signals.
+    from antre.offices.calendar import forget
+
+    forget()
+    yield
+    forget()

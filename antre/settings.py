@@ -66,6 +66,7 @@ TEMPLATES = [
 def _database(url: str) -> dict:
     db = dj_database_url.parse(url)
     if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["ENGINE"] = "antre.db.sqlite"
         # Embedded default: WAL lets readers go on while one writer writes; IMMEDIATE takes the write
         # lock at BEGIN, so two bookings queue on the busy timeout instead of failing on upgrade.
         # synchronous=FULL: a booking answered 201 survives a power cut (the office PC has no UPS).
@@ -83,6 +84,10 @@ def _database(url: str) -> dict:
 
 
 DATABASES = {"default": _database(config.database_url(DATA_DIR))}
+# Server threads are a fixed pool (antre.asgi): each keeps its connection instead of opening one
+# per request; a broken connection is noticed before use.
+DATABASES["default"]["CONN_MAX_AGE"] = 300
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 

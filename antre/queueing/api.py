@@ -42,8 +42,8 @@ class TicketOut(Schema):
     url: str
 
 
-def ticket_out(request: HttpRequest, ticket: Ticket) -> TicketOut:
-    progress = services.progress(ticket)
+def ticket_out(request: HttpRequest, ticket: Ticket, progress: services.Progress | None = None) -> TicketOut:
+    progress = progress or services.progress(ticket)
     return TicketOut(
         id=ticket.token,
         number=ticket.number,
@@ -85,7 +85,7 @@ def create_ticket(request: HttpRequest, response: HttpResponse, office: str, pay
     )
     if not booking.created:
         response.headers["Idempotent-Replayed"] = "true"
-    return Status(201, ticket_out(request, booking.ticket))
+    return Status(201, ticket_out(request, booking.ticket, booking.progress))
 
 
 @router.get("/tickets/{ticket_id}", response={200: TicketOut, 404: ErrorOut}, summary="Lihat nomor antrean")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from antre.errors import Refusal
 from antre.offices import rules as calendar
+from antre.offices.calendar import calendar_of
 from antre.offices.models import Office, Service, ServiceMode
 from antre.people import rules as people
 from antre.people.models import Role, User
@@ -38,9 +39,16 @@ ISSUING_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU, Role.PETUGAS_LOKET)
 
 
 @dataclass(frozen=True)
+class Progress:
+    position: int | None  # 1 = next to be called; None once the ticket is no longer waiting
+    estimated_call_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class Booking:
     ticket: Ticket
     created: bool  # False when an Idempotency-Key retry returned the first attempt's ticket
+    progress: Progress | None = None  # known at booking time: no second look at the queue
 
 
 def _region_name(code: str) -> str | None:
@@ -63,10 +71,8 @@ def _day_label(day: dt.date) -> str:
 
 def _calendar(office: Office, now: dt.datetime):
     local = office.local_now(now)
-    today = local.date()
-    hours = office.weekly_hours()
-    closed = office.closed_dates(today, today + dt.timedelta(days=office.booking_days_ahead))
-    return local, today, hours, closed
+    cal = calendar_of(office)
+    return local, local.date(), cal.hours, cal.closed
 
 
 def bookable_days(office: Office, *, now: dt.datetime | None = None) -> list[dt.date]:
@@ -217,7 +223,7 @@ def book_ticket(
         raise _day_refusal(why, service=service, day=day, now=now)
 
     try:
-        ticket = _issue(
+        ticket, ahead = _issue(
             office=office,
             service=service,
             day=day,
@@ -238,7 +244,10 @@ def book_ticket(
             # keeps numbers apart, so this is two bookings of one NIK that slipped past the check.
             raise _duplicate() from exc
         raise
-    return Booking(ticket=ticket, created=True)
+    estimate = _Pace(office, day).estimate(service.pk, ahead, now).astimezone(office.tzinfo)
+    return Booking(
+        ticket=ticket, created=True, progress=Progress(position=ahead + 1, estimated_call_at=estimate)
+    )
 
 
 def _replay(office: Office, key: str, fingerprint: str) -> Booking | None:
@@ -304,10 +313,18 @@ def _issue(
     idempotency_key: str | None,
     fingerprint: str,
     now: dt.datetime,
-) -> Ticket:
+) -> tuple[Ticket, int]:
+    """Insert the ticket; returns it with how many wait ahead of it."""
     seq = next_seq(service, day)
-    taken = Ticket.objects.filter(service=service, day=day).exclude(status=Status.CANCELLED).count()
-    if taken >= service.daily_quota:
+    # One look at the day's queue, behind the sequence lock: quota, duplicate and position together.
+    waiting = Q(status__in=WAITING_STATUSES)
+    counts = Ticket.objects.filter(service=service, day=day).aggregate(
+        taken=Count("pk", filter=~Q(status=Status.CANCELLED)),
+        same_nik=Count("pk", filter=Q(nik=clean["nik"] or "-", status__in=ACTIVE_STATUSES)),
+        waiting=Count("pk", filter=waiting),
+        waiting_priority=Count("pk", filter=waiting & Q(is_priority=True)),
+    )
+    if counts["taken"] >= service.daily_quota:
         next_day = next_day_with_room(service, after=day, now=now)
         message = _("Kuota %(service)s untuk %(day)s sudah penuh.") % {
             "service": service.name,
@@ -321,12 +338,7 @@ def _issue(
             fields={"date": message},
             extra={"next_available_date": next_day.isoformat() if next_day else None},
         )
-    if (
-        clean["nik"]
-        and Ticket.objects.filter(
-            service=service, day=day, nik=clean["nik"], status__in=ACTIVE_STATUSES
-        ).exists()
-    ):
+    if clean["nik"] and counts["same_nik"]:
         raise _duplicate()
     ticket = Ticket.objects.create(
         office=office,
@@ -347,7 +359,7 @@ def _issue(
             office=office, key=idempotency_key, fingerprint=fingerprint, ticket=ticket
         )
     log.info("ticket %s booked for %s via %s", ticket.number, day, channel)
-    return ticket
+    return ticket, counts["waiting_priority"] if priority else counts["waiting"]
 
 
 def next_seq(service: Service, day: dt.date) -> int:
@@ -404,12 +416,6 @@ def cancel_ticket(*, token: str) -> Ticket:
     return ticket
 
 
-@dataclass(frozen=True)
-class Progress:
-    position: int | None  # 1 = next to be called; None once the ticket is no longer waiting
-    estimated_call_at: dt.datetime | None
-
-
 def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
     """Where a waiting ticket stands in its service's queue and when it is likely called."""
     if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today(now):
@@ -428,18 +434,14 @@ class _Pace:
     """What an estimate needs about an office's day: when it opens and how many counters serve what."""
 
     def __init__(self, office: Office, day: dt.date):
-        hours = office.weekly_hours().get(day.weekday())
+        cal = calendar_of(office)
+        hours = cal.hours.get(day.weekday())
         opens = dt.datetime.combine(day, hours[0] if hours else dt.time(8))
         self.opens_at = timezone.make_aware(opens, timezone=office.tzinfo)
-        rows = (
-            Service.objects.filter(office=office)
-            .annotate(n=Count("counters", filter=Q(counters__active=True)))
-            .values_list("pk", "minutes_per_visit", "n")
-        )
-        self.per_service = {pk: (minutes, counters) for pk, minutes, counters in rows}
+        self.per_service = cal.pace
 
     def estimate(self, service_id: int, ahead: int, now: dt.datetime | None) -> dt.datetime:
-        minutes, counters = self.per_service[service_id]
+        minutes, counters = self.per_service.get(service_id, (10, 1))
         return rules.estimate_call_at(
             ahead=ahead,
             minutes_per_visit=minutes,

@@ -1,0 +1,60 @@
+"""A short-lived copy, per process, of what every booking asks about its office's calendar.
+
+Opening hours, closed days and how many counters serve each service change a few times a year
+but are read on every booking; at the opening rush the queries to read them cost more than the
+booking itself. Changes saved in this process clear the copy at once (signals); other server
+processes see them within TTL seconds. Quotas are not cached: they are read in the booking's
+own transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from antre.offices import rules
+
+TTL = 30.0
+
+
+@dataclass(frozen=True)
+class Calendar:
+    hours: dict[int, rules.Hours]
+    closed: frozenset[dt.date]
+    pace: dict[int, tuple[int, int]]  # service id -> (minutes per visit, active counters)
+
+
+_cache: dict[int, tuple[float, Calendar]] = {}
+_lock = threading.Lock()
+
+
+def calendar_of(office) -> Calendar:
+    now = time.monotonic()
+    cached = _cache.get(office.pk)
+    if cached and cached[0] > now:
+        return cached[1]
+    from antre.offices.models import Service
+
+    since = office.local_today() - dt.timedelta(days=1)
+    pace = (
+        Service.objects.filter(office=office)
+        .annotate(n=Count("counters", filter=Q(counters__active=True)))
+        .values_list("pk", "minutes_per_visit", "n")
+    )
+    fresh = Calendar(
+        hours=office.weekly_hours(),
+        closed=frozenset(office.closed_days.filter(date__gte=since).values_list("date", flat=True)),
+        pace={pk: (minutes, counters) for pk, minutes, counters in pace},
+    )
+    with _lock:
+        _cache[office.pk] = (now + TTL, fresh)
+    return fresh
+
+
+def forget(*_args, **_kwargs) -> None:
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,299 @@
+"""The opening rush: many clients booking at once over HTTP against the real served app.
+
+    .venv/bin/python bench/rush.py                          # both topologies
+    .venv/bin/python bench/rush.py --topology embedded      # one process, SQLite
+    .venv/bin/python bench/rush.py --topology production --workers 3   # PostgreSQL, 3 server processes
+
+Each run starts `antre serve` on a fresh database (ANTRE_RATELIMIT=off), books with --clients
+concurrent keep-alive HTTP clients until --bookings are done, and prints bookings per second,
+p50/p99 latency, errors and duplicate numbers. In the same run it measures the raw database
+ceiling: the same ticket insert, one transaction each, in a plain loop in one process — so the
+HTTP figure reads as a ratio of what the database alone allows on this machine.
+Targets (2 cores, load generator on the same machine): embedded >= 400/s with p99 <= 250 ms at
+64 clients; production >= 1,000/s with p99 <= 100 ms; zero errors, zero duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = ["KTP", "CAPIL", "LEGAL", "AMBIL", "SANTUNAN"]
+PG_ADMIN = os.environ.get("ANTRE_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def nik(i: int) -> str:
+    """A distinct valid NIK per i: Tabanan's ten kecamatan, a birth year per block of 99,990."""
+    return f"5102{(i // 9999) % 10 + 1:02d}0101{70 + (i // 99_990) % 30:02d}{i % 9999 + 1:04d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# run inside a child process that has the topology's environment
+
+
+def prepare_office() -> None:
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from antre.cli import prepare
+    from antre.offices.models import Office, OpeningHours, Service
+
+    prepare()
+    office = Office.objects.get(slug="tabanan")
+    office.gate_enabled = False
+    office.save()
+    for weekday in range(7):
+        OpeningHours.objects.update_or_create(
+            office=office, weekday=weekday, defaults={"opens": dt.time(0), "closes": dt.time(23, 59, 59)}
+        )
+    office.closed_days.all().delete()
+    Service.objects.filter(office=office).update(daily_quota=1_000_000)
+
+
+def raw_ceiling(count: int) -> float:
+    """The same ticket row, inserted one transaction at a time in a plain loop: the database alone."""
+    from django.db import transaction
+
+    from antre.offices.models import Office, Service
+    from antre.queueing.models import Ticket
+
+    office = Office.objects.get(slug="tabanan")
+    service = Service.objects.get(office=office, code="LEGAL")
+    day = office.local_today()
+    import datetime as dt
+
+    day = day - dt.timedelta(days=3650)  # a day of its own, far from the rush
+    started = time.perf_counter()
+    for i in range(count):
+        with transaction.atomic():
+            Ticket.objects.create(
+                office=office,
+                service=service,
+                day=day,
+                seq=i + 1,
+                number=f"E-{i + 1:03d}",
+                name="Warga Tabanan",
+                nik=nik(10_000_000 + i),
+                channel="web",
+            )
+    rate = count / (time.perf_counter() - started)
+    Ticket.objects.filter(day=day).delete()
+    return rate
+
+
+def verify() -> dict:
+    """Every booked number exists once, per service and day numbers are 1..n without a gap."""
+    from django.db.models import Count, Max
+
+    from antre.queueing.models import Ticket
+
+    rows = Ticket.objects.values("service_id", "day").annotate(
+        n=Count("pk"), top=Max("seq"), distinct=Count("seq", distinct=True)
+    )
+    gaps = sum(1 for r in rows if r["top"] != r["n"])
+    duplicates = sum(r["n"] - r["distinct"] for r in rows)
+    return {"tickets": sum(r["n"] for r in rows), "gaps": gaps, "duplicates": duplicates}
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.errors: dict[str, int] = {}
+        self.ids: list[str] = []
+
+
+async def client(port: int, todo: list[int], stats: Stats) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while todo:
+            i = todo.pop()
+            body = json.dumps(
+                {"service": SERVICES[i % len(SERVICES)], "name": "Warga Tabanan", "nik": nik(i)}
+            ).encode()
+            request = (
+                b"POST /api/v1/offices/tabanan/tickets HTTP/1.1\r\nHost: localhost\r\n"
+                b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n"
+                b"Idempotency-Key: rush-" + str(i).encode() + b"\r\n\r\n" + body
+            )
+            sent = time.perf_counter()
+            writer.write(request)
+            await writer.drain()
+            status_line = await reader.readline()
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            payload = await reader.readexactly(length)
+            stats.latencies.append(time.perf_counter() - sent)
+            status = status_line.split()[1].decode() if status_line else "closed"
+            if status == "201":
+                stats.ids.append(json.loads(payload)["id"])
+            else:
+                stats.errors[status] = stats.errors.get(status, 0) + 1
+    finally:
+        writer.close()
+
+
+async def rush(port: int, clients: int, bookings: int) -> tuple[Stats, float]:
+    stats = Stats()
+    todo = list(range(bookings))
+    started = time.perf_counter()
+    await asyncio.gather(*(client(port, todo, stats) for _ in range(clients)))
+    return stats, time.perf_counter() - started
+
+
+def wait_for(port: int) -> None:
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/offices", timeout=1)  # noqa: S310
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def child(args: argparse.Namespace) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
+    prepare_office()
+    ceiling = raw_ceiling(args.raw)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "antre.cli",
+            "serve",
+            "--no-worker",
+            "--port",
+            str(args.port),
+            "--workers",
+            str(args.workers),
+        ],
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(args.port)
+        asyncio.run(rush(args.port, 8, 200))  # warm up every process
+        stats, seconds = asyncio.run(rush(args.port, args.clients, args.bookings))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    checked = verify()
+    lat = sorted(stats.latencies)
+    return {
+        "topology": args.topology,
+        "workers": args.workers,
+        "clients": args.clients,
+        "bookings": len(stats.ids),
+        "per_second": len(stats.ids) / seconds,
+        "p50_ms": statistics.median(lat) * 1000,
+        "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1000,
+        "errors": sum(stats.errors.values()),
+        "error_codes": stats.errors,
+        "duplicates": checked["duplicates"] + (len(stats.ids) - len(set(stats.ids))),
+        "gaps": checked["gaps"],
+        "raw_per_second": ceiling,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def run_topology(topology: str, args: argparse.Namespace) -> dict:
+    data = tempfile.mkdtemp(prefix=f"antre-rush-{topology}-")
+    env = dict(os.environ, ANTRE_DATA_DIR=data, ANTRE_RATELIMIT="off", PYTHONPATH=str(ROOT))
+    env.pop("ANTRE_DATABASE_URL", None)
+    workers = 1
+    if topology == "production":
+        import psycopg
+
+        name = "antre_rush"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
+        env["ANTRE_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+        workers = args.workers
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            "--topology",
+            topology,
+            "--workers",
+            str(workers),
+            "--clients",
+            str(args.clients),
+            "--bookings",
+            str(args.bookings),
+            "--raw",
+            str(args.raw),
+            "--port",
+            str(args.port),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--topology", choices=["embedded", "production", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--bookings", type=int, default=4000)
+    parser.add_argument("--raw", type=int, default=2000)
+    parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args)))
+        return 0
+    topologies = ["embedded", "production"] if args.topology == "both" else [args.topology]
+    rows = [run_topology(t, args) for t in topologies]
+    print(
+        f"\nantre rush: {args.clients} clients, {args.bookings} bookings each run, {os.cpu_count()} CPUs, "
+        "load generator on the same machine\n"
+    )
+    head = f"{'topology':<24} {'booked/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'dupl.':>5} {'gaps':>4} {'raw ins/s':>9} {'ratio':>6}"
+    print(head)
+    for r in rows:
+        label = (
+            "embedded (SQLite, 1 proc)"
+            if r["topology"] == "embedded"
+            else f"PostgreSQL, {r['workers']} procs"
+        )
+        print(
+            f"{label:<24} {r['per_second']:>9.0f} {r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['errors']:>6} "
+            f"{r['duplicates']:>5} {r['gaps']:>4} {r['raw_per_second']:>9.0f} {r['per_second'] / r['raw_per_second']:>6.2f}"
+        )
+        if r["error_codes"]:
+            print(f"  errors by status: {r['error_codes']}")
+    print(
+        "\ntargets: embedded >= 400/s, p99 <= 250 ms; production >= 1,000/s, p99 <= 100 ms; 0 errors, 0 duplicates"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
