@@ -30,6 +30,16 @@ SAFETY_POLL_SECONDS = 10.0
 class Batch:
     events: list[dict[str, Any]]
     positions: dict[str, dict[str, Any]] | None  # token -> {"position", "estimated_call_at"}
+    frames: dict[int, bytes] = field(default_factory=dict)
+
+    def frame(self, event: dict[str, Any]) -> bytes:
+        """The SSE frame of an event, encoded once for all the displays that receive it."""
+        encoded = self.frames.get(event["seq"])
+        if encoded is None:
+            from antre.live.streams import frame
+
+            encoded = self.frames[event["seq"]] = frame(id=event["seq"], event=event["kind"], data=event["data"])
+        return encoded
 
 
 @dataclass(eq=False)
