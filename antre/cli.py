@@ -101,6 +101,42 @@ def run_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_backup(args: argparse.Namespace) -> int:
+    _setup_django()
+    from pathlib import Path
+
+    from antre.backup import BackupError, backup
+
+    try:
+        path = backup(Path(args.to) if args.to else None)
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    _setup_django()
+    from pathlib import Path
+
+    from antre.backup import BackupError, restore
+
+    if not args.yes:
+        print(
+            "Pemulihan menimpa seluruh data saat ini. Hentikan server, lalu ulangi dengan --yes.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        restore(Path(args.backup))
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Dipulihkan dari {args.backup}.")
+    return 0
+
+
 def token(args: argparse.Namespace) -> int:
     _setup_django()
     prepare()
@@ -143,6 +179,15 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("worker", help="run the background jobs (invitations, expiry) as a separate process")
     p.set_defaults(func=run_worker)
+
+    p = sub.add_parser("backup", help="copy the SQLite database consistently while it runs")
+    p.add_argument("--to", help="file to write (default: DATA_DIR/backups/antre-YYYYmmdd-HHMMSS.sqlite3)")
+    p.set_defaults(func=run_backup)
+
+    p = sub.add_parser("restore", help="replace the SQLite database with a backup (stop the server first)")
+    p.add_argument("backup")
+    p.add_argument("--yes", action="store_true", help="yes, replace everything")
+    p.set_defaults(func=run_restore)
 
     p = sub.add_parser("token", help="print the API token of a user (created if absent)")
     p.add_argument("username")

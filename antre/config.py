@@ -41,6 +41,9 @@ def database_url(directory: Path) -> str:
     return os.environ.get("ANTRE_DATABASE_URL") or f"sqlite:///{directory / 'antre.sqlite3'}"
 
 
+def csv(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 def allowed_hosts() -> list[str]:
-    raw = os.environ.get("ANTRE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-    return [h.strip() for h in raw.split(",") if h.strip()]
+    return csv("ANTRE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")

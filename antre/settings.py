@@ -116,6 +116,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
 
+# Behind a reverse proxy that ends HTTPS (docs/deployment.md): trust its X-Forwarded-Proto and
+# accept form posts from the public origin.
+CSRF_TRUSTED_ORIGINS = config.csv("ANTRE_CSRF_TRUSTED_ORIGINS")
+if config.flag("ANTRE_BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -48,9 +48,12 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> Server:
+    def start(self, timeout: float = 30.0, **extra_env: str) -> Server:
         env = dict(
-            os.environ, ANTRE_DATABASE_URL=test_database_url(), DJANGO_SETTINGS_MODULE="antre.settings"
+            os.environ,
+            ANTRE_DATABASE_URL=test_database_url(),
+            DJANGO_SETTINGS_MODULE="antre.settings",
+            **extra_env,
         )
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process = subprocess.Popen(

@@ -38,7 +38,9 @@ class Batch:
         if encoded is None:
             from antre.live.streams import frame
 
-            encoded = self.frames[event["seq"]] = frame(id=event["seq"], event=event["kind"], data=event["data"])
+            encoded = self.frames[event["seq"]] = frame(
+                id=event["seq"], event=event["kind"], data=event["data"]
+            )
         return encoded
 
 
