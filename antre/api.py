@@ -145,6 +145,7 @@ def api_not_found(request: HttpRequest):
 
 
 def mount_routers() -> None:
+    from antre.applications.api import router as applications_router
     from antre.gate.api import router as gate_router
     from antre.live.api import router as live_router
     from antre.offices.api import router as offices_router
@@ -154,6 +155,7 @@ def mount_routers() -> None:
     api.add_router("", live_router)
     api.add_router("", queueing_router)
     api.add_router("", gate_router)
+    api.add_router("", applications_router)
 
 
 mount_routers()

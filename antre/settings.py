@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "antre.queueing",
     "antre.live",
     "antre.gate",
+    "antre.applications",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,9 @@ CSRF_TRUSTED_ORIGINS = config.csv("ANTRE_CSRF_TRUSTED_ORIGINS")
 if config.flag("ANTRE_BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024  # an application with several 5-MB documents
+FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

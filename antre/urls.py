@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("antre.people.urls")),
     path("", include("antre.gate.urls")),
+    path("", include("antre.applications.urls")),
     path("", include("antre.queueing.urls")),
 ]

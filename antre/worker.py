@@ -50,6 +50,25 @@ def expire_past_tickets() -> int:
     return expired
 
 
+def delete_old_documents() -> int:
+    """Documents of applications finished a year ago are deleted, as the personal-data notice promises."""
+    import datetime as dt
+
+    from antre.applications.models import AppStatus, Document
+    from antre.applications.services import document_path
+
+    cutoff = timezone.now() - dt.timedelta(days=365)
+    old = Document.objects.filter(
+        application__status__in=(AppStatus.DONE, AppStatus.REJECTED), application__updated_at__lt=cutoff
+    )
+    removed = 0
+    for document in old:
+        document_path(document).unlink(missing_ok=True)
+        document.delete()
+        removed += 1
+    return removed
+
+
 def prune_speech() -> int:
     from antre.live.voice import prune_cache
 
@@ -60,6 +79,7 @@ JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("invitations", invite_and_lapse, INVITATION_SECONDS),
     ("expiry", expire_past_tickets, EXPIRY_SECONDS),
     ("speech cache", prune_speech, 3600),
+    ("document retention", delete_old_documents, 6 * 3600),
 ]
 
 

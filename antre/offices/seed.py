@@ -210,6 +210,9 @@ def seed_demo_office(today: dt.date | None = None) -> Office:
         counter = Counter.objects.create(office=office, number=number, name=name)
         counter.services.set([services[c] for c in codes])
     load_regions(TABANAN)
+    from antre.applications.seed import seed_application_kinds
+
+    seed_application_kinds(office)
     return office
 
 

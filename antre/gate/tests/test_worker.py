@@ -30,3 +30,34 @@ def test_the_worker_invites_while_there_is_room(open_all_day):
     assert worker.invite_and_lapse() == 1
     assert list(Ticket.objects.filter(invited_at__isnull=False)) == [first]
     assert WITA  # office-local clock used by the services
+
+
+def test_documents_of_applications_finished_a_year_ago_are_deleted(office, settings, tmp_path):
+    import datetime as dt
+
+    from antre.applications.models import Application
+    from antre.applications.services import documents_root, submit
+    from antre.applications.tests.test_applications import pdf
+    from antre.conftest import NIK_MADE
+
+    settings.DATA_DIR = tmp_path
+    kept, old = (
+        submit(
+            office=office,
+            kind_code="KTP-HILANG",
+            nik=NIK_MADE,
+            name="Ni Made Sari",
+            address="Banjar Delod Peken",
+            village_code="51.02.05.2001",
+            consent=True,
+            files={"kk": ("kk.pdf", pdf()), "polisi": ("p.pdf", pdf())},
+        )
+        for _ in range(2)
+    )
+    Application.objects.filter(pk=old.pk).update(
+        status="done", updated_at=timezone.now() - dt.timedelta(days=400)
+    )
+    Application.objects.filter(pk=kept.pk).update(status="done")
+    assert worker.delete_old_documents() == 2
+    assert old.documents.count() == 0 and kept.documents.count() == 2
+    assert len([p for p in documents_root().rglob("*") if p.is_file()]) == 2

@@ -1,0 +1,65 @@
+"""The application receipt as a PDF (fpdf2): what was received, and how to follow it."""
+
+from __future__ import annotations
+
+from django.utils import formats, timezone
+from fpdf import FPDF
+
+from antre.applications.models import Application
+from antre.people.rules import mask_nik
+
+
+def _latin(text: str) -> str:
+    # The built-in PDF fonts are Latin-1: dashes and quotes are replaced, letters are kept.
+    return (
+        text.translate(str.maketrans({"—": "-", "–": "-", "“": '"', "”": '"', "’": "'"}))
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
+
+
+def receipt_pdf(application: Application, track_url: str) -> bytes:
+    office = application.office
+    submitted = timezone.localtime(application.submitted_at, office.tzinfo)
+    pdf = FPDF(format=(148, 210))  # A5, in millimetres
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.multi_cell(0, 6, _latin(office.name), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 5, _latin("Tanda terima permohonan daring"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 24)
+    pdf.cell(0, 12, application.code, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.multi_cell(
+        0,
+        5,
+        _latin("Kode lacak: simpan kode ini. Untuk melihat status, masukkan kode dan NIK Anda."),
+        align="C",
+    )
+    pdf.ln(4)
+    rows = [
+        ("Jenis", application.kind.name),
+        ("Nama", application.name),
+        ("NIK", mask_nik(application.nik)),
+        ("Diajukan", f"{formats.date_format(submitted.date(), 'j F Y')} {submitted:%H.%M} {office.tz_label}"),
+    ]
+    for label, value in rows:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(28, 6, _latin(label))
+        pdf.set_font("Helvetica", "", 10)
+        pdf.multi_cell(0, 6, _latin(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 6, _latin("Berkas yang diterima"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    for document in application.documents.filter(current=True).select_related("requirement"):
+        pdf.multi_cell(0, 5, _latin(f"- {document.requirement.name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "", 9)
+    pdf.multi_cell(0, 5, _latin(f"Lacak permohonan: {track_url}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 5, _latin("Semua layanan administrasi kependudukan gratis."), new_x="LMARGIN", new_y="NEXT"
+    )
+    return bytes(pdf.output())

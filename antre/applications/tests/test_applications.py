@@ -1,0 +1,201 @@
+"""Online applications: submitting with documents, bad uploads refused, and who may see what."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from antre.applications.models import Application, Document
+from antre.applications.services import documents_root
+from antre.conftest import NIK_MADE
+
+VILLAGE = "51.02.05.2001"  # a desa in Kecamatan Tabanan
+
+
+def jpeg(width=4000, height=3000) -> bytes:
+    out = io.BytesIO()
+    image = Image.new("RGB", (width, height), (200, 180, 160))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def pdf() -> bytes:
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("Helvetica", size=12)
+    doc.cell(0, 10, "Kartu Keluarga")
+    return bytes(doc.output())
+
+
+def form(**files) -> dict:
+    data = {
+        "nik": NIK_MADE,
+        "kk_number": "5102050101900001",
+        "name": "ni made sari dewi",
+        "phone": "081234567890",
+        "address": "Jl. Gunung Agung No. 5, Banjar Delod Peken",
+        "village": VILLAGE,
+        "consent": "on",
+    }
+    uploads = {"kk": ("kk.pdf", pdf()), "bukti": ("akta.jpg", jpeg())} | files
+    data.update(
+        {
+            code: SimpleUploadedFile(name, content)
+            for code, (name, content) in uploads.items()
+            if content is not None
+        }
+    )
+    return data
+
+
+URL = "/k/tabanan/permohonan/KK-TAMBAH/"
+
+
+@pytest.fixture(autouse=True)
+def own_data_dir(settings, tmp_path):
+    # Documents are files outside the database: each test gets its own folder to look into.
+    settings.DATA_DIR = tmp_path
+
+
+def test_a_name_that_climbs_out_of_the_folder_is_refused():
+    from antre.applications.uploads import UploadRefused, check_upload
+
+    for name in ("../../etc/kk.pdf", "..\\kk.pdf", "kk\x00.pdf"):
+        with pytest.raises(UploadRefused) as refused:
+            check_upload(name, pdf())
+        assert refused.value.code == "bad_name"
+
+
+def test_over_http_a_climbing_name_cannot_place_a_file_anywhere(client, office, tmp_path):
+    # Django's upload parser keeps only the last part of a name; the file is stored under a random name.
+    assert client.post(URL, form(kk=("../../../../tmp/evil.pdf", pdf()))).status_code == 302
+    assert not (tmp_path.parent / "evil.pdf").exists()
+    assert all(p.parent.parent == tmp_path / "documents" for p in stored_files())
+
+
+def stored_files() -> list:
+    return [p for p in documents_root().rglob("*") if p.is_file()]
+
+
+def test_a_citizen_applies_and_receives_a_tracking_code_and_receipt(client, office):
+    response = client.post(URL, form())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    application = Application.objects.get()
+    assert response.headers["Location"] == f"/permohonan/{application.code}/"
+    assert application.name == "Ni Made Sari Dewi" and application.phone == "+6281234567890"
+    assert application.history.get().status == "submitted"
+    page = client.get(response.headers["Location"]).content.decode()
+    assert application.code in page and "Diterima" in page and "5102**********02" in page
+    receipt = client.get(f"/permohonan/{application.code}/tanda-terima.pdf")
+    assert receipt["Content-Type"] == "application/pdf" and receipt.content.startswith(b"%PDF")
+    photo = Document.objects.get(requirement__code="bukti")
+    with Image.open(documents_root() / photo.path) as image:
+        assert max(image.size) == 2000  # reduced from 4000 px
+        assert not image.getexif()  # the phone's metadata is not kept
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (
+            ("kk.pdf", b"MZ\x90\x00\x03" + b"\x00" * 2000),
+            "Jenis berkas tidak didukung",
+        ),  # an .exe renamed .pdf
+        (("kk.pdf", b"%PDF-1.7\n" + b"A" * (5 * 1024 * 1024)), "terlalu besar"),
+        (("kk.pdf", b""), "Berkas kosong"),
+        (("kk.pdf", b"%PDF-1.4\nthis is not really a pdf"), "rusak"),
+    ],
+)
+def test_bad_uploads_are_refused_and_nothing_is_stored(client, office, upload, message):
+    name, content = upload
+    response = client.post(URL, form(kk=(name, content if content is not None else pdf())))
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert message in page
+    assert Application.objects.count() == 0 and Document.objects.count() == 0
+    assert stored_files() == []
+
+
+def test_a_decompression_bomb_is_refused(client, office):
+    bomb = io.BytesIO()
+    Image.new("1", (10_000, 5_000)).save(bomb, "PNG")  # 50 megapixels in a few kilobytes
+    assert len(bomb.getvalue()) < 100_000
+    response = client.post(URL, form(bukti=("foto.png", bomb.getvalue())))
+    assert response.status_code == 422
+    assert "Gambar terlalu besar" in response.content.decode()
+    assert stored_files() == []
+
+
+def test_missing_fields_are_named_in_indonesian(client, office):
+    data = form()
+    data.pop("consent")
+    data.pop("kk")
+    data["village"] = "31.71.01.1001"  # a kelurahan in Jakarta, not this office's regency
+    page = client.post(URL, data).content.decode()
+    assert "Wajib diunggah." in page
+    assert "menyetujui pemberitahuan data pribadi" in page
+    assert "Pilih desa/kelurahan dari daftar." in page
+    assert Application.objects.count() == 0
+
+
+def test_tracking_needs_the_code_and_the_nik(client, office):
+    client.post(URL, form())
+    code = Application.objects.get().code
+    stranger = client.__class__()
+    assert stranger.get(f"/permohonan/{code}/").status_code == 404  # the code alone is not enough
+    wrong = stranger.post("/lacak/", {"code": code, "nik": "5102011203850001"})
+    assert wrong.status_code == 404 and "Periksa kode lacak dan NIK" in wrong.content.decode()
+    right = stranger.post("/lacak/", {"code": code.lower(), "nik": NIK_MADE})
+    assert right.headers["Location"] == f"/permohonan/{code}/"
+    assert code in stranger.get(right.headers["Location"]).content.decode()
+
+
+def test_documents_are_served_only_to_the_applicant_and_the_verifier(client, office, staff):
+    client.post(URL, form())
+    application = Application.objects.get()
+    document = application.documents.get(requirement__code="kk")
+    url = f"/permohonan/{application.code}/berkas/{document.pk}/"
+    assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
+    outsider = client.__class__()
+    assert outsider.get(url).status_code == 404
+    outsider.force_login(staff["petugas"])
+    assert outsider.get(url).status_code == 404
+    verifier = client.__class__()
+    verifier.force_login(staff["verifikator"])
+    response = verifier.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_the_api_lists_kinds_submits_and_reports_status(client, office):
+    kinds = client.get("/api/v1/offices/tabanan/application-kinds").json()
+    kk = next(k for k in kinds if k["code"] == "KK-TAMBAH")
+    assert kk["service"] == "KK"
+    assert {"code": "kk", "name": "Kartu Keluarga", "required": True} in kk["requirements"]
+    assert {k["code"] for k in kinds} >= {
+        "KTP-BARU",
+        "KTP-HILANG",
+        "KK-BARU",
+        "PINDAH-KELUAR",
+        "PINDAH-DATANG",
+        "PRA-SANTUNAN",
+    }
+    data = form() | {"kind": "KK-TAMBAH", "consent": "true"}
+    response = client.post("/api/v1/offices/tabanan/applications", data)
+    assert response.status_code == 201, response.content
+    code = response.json()["code"]
+    assert response.json()["status"] == "submitted"
+    status = client.get(f"/api/v1/applications/{code}", {"nik": NIK_MADE}).json()
+    assert status["status"] == "submitted" and status["history"][0]["label"] == "Diterima"
+    assert client.get(f"/api/v1/applications/{code}").status_code == 404
+    refused = client.post(
+        "/api/v1/offices/tabanan/applications", form(kk=("kk.pdf", b"MZ")) | {"kind": "KK-TAMBAH"}
+    )
+    assert refused.status_code == 422 and "kk" in refused.json()["error"]["fields"]

@@ -1,0 +1,154 @@
+"""Citizen pages for online applications: choose, apply with documents, receipt, track. No JavaScript needed."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from antre import ratelimit
+from antre.applications import services
+from antre.applications.models import Application, Document
+from antre.applications.receipt import receipt_pdf
+from antre.errors import Refusal
+from antre.offices.models import Office, Region
+from antre.people.models import Role
+from antre.people.rules import mask_nik, short_name
+
+SESSION_KEY = "applications"  # codes this browser may see: submitted here, or opened with code + NIK
+
+
+def _allow(request: HttpRequest, code: str) -> None:
+    codes = set(request.session.get(SESSION_KEY, []))
+    codes.add(code)
+    request.session[SESSION_KEY] = sorted(codes)[-20:]
+
+
+def _visible(request: HttpRequest, code: str) -> Application:
+    """The application, for the browser that submitted or unlocked it, or for its office's staff."""
+    application = get_object_or_404(
+        Application.objects.select_related("kind", "office", "village"), code=code
+    )
+    user = request.user
+    staff = (
+        user.is_authenticated
+        and user.has_role(Role.ADMIN, Role.VERIFIKATOR)
+        and user.works_at(application.office)
+    )
+    if not staff and code not in request.session.get(SESSION_KEY, []):
+        raise Http404
+    return application
+
+
+def kinds(request: HttpRequest, office: str) -> HttpResponse:
+    office_obj = get_object_or_404(Office, slug=office)
+    items = office_obj.kinds.filter(active=True).prefetch_related("requirements")
+    return render(request, "applications/kinds.html", {"office": office_obj, "kinds": items})
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
+    office_obj = get_object_or_404(Office, slug=office)
+    try:
+        kind_obj = services.find_kind(office_obj, kind)
+    except Refusal:
+        raise Http404 from None
+    refusal = None
+    if request.method == "POST":
+        try:
+            ratelimit.check(request, scope="apply", limit=10)
+            application = services.submit(
+                office=office_obj,
+                kind_code=kind_obj.code,
+                nik=request.POST.get("nik", ""),
+                name=request.POST.get("name", ""),
+                kk_number=request.POST.get("kk_number", ""),
+                phone=request.POST.get("phone", ""),
+                address=request.POST.get("address", ""),
+                village_code=request.POST.get("village", ""),
+                consent=request.POST.get("consent") == "on",
+                files={code: (f.name, f.read()) for code, f in request.FILES.items()},
+            )
+        except Refusal as exc:
+            refusal = exc
+        else:
+            _allow(request, application.code)
+            return redirect("applications:status", code=application.code)
+    districts = Region.objects.filter(
+        level=3, code__startswith=office_obj.region_code + "."
+    ).prefetch_related("children")
+    return render(
+        request,
+        "applications/apply.html",
+        {
+            "office": office_obj,
+            "kind": kind_obj,
+            "requirements": kind_obj.requirements.all(),
+            "districts": districts,
+            "data": request.POST,
+            "refusal": refusal,
+            "field_errors": refusal.fields if refusal else {},
+        },
+        status=refusal.status if refusal else 200,
+    )
+
+
+def status(request: HttpRequest, code: str) -> HttpResponse:
+    application = _visible(request, code)
+    timezone.activate(application.office.tzinfo)
+    return render(
+        request,
+        "applications/status.html",
+        {
+            "office": application.office,
+            "application": application,
+            "short_name": short_name(application.name),
+            "masked_nik": mask_nik(application.nik),
+            "history": application.history.all(),
+            "documents": application.documents.filter(current=True).select_related("requirement"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    refusal = None
+    if request.method == "POST":
+        try:
+            ratelimit.check(request, scope="track", limit=20)
+            application = services.for_applicant(request.POST.get("code", ""), request.POST.get("nik", ""))
+        except Refusal as exc:
+            refusal = exc
+        else:
+            _allow(request, application.code)
+            return redirect("applications:status", code=application.code)
+    office = Office.objects.order_by("pk").first()
+    return render(
+        request,
+        "applications/track.html",
+        {"office": office, "refusal": refusal, "data": request.POST},
+        status=refusal.status if refusal else 200,
+    )
+
+
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    application = _visible(request, code)
+    url = request.build_absolute_uri(reverse("applications:track"))
+    pdf = receipt_pdf(application, url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="tanda-terima-{application.code}.pdf"'
+    return response
+
+
+def document(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
+    application = _visible(request, code)
+    doc = get_object_or_404(Document, pk=document_id, application=application)
+    response = FileResponse(services.document_path(doc).open("rb"), content_type=doc.content_type)
+    response["Content-Disposition"] = (
+        f'inline; filename="{doc.requirement.code}.{doc.path.rsplit(".", 1)[-1]}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
