@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("antre.people.urls")),
     path("", include("antre.gate.urls")),
     path("", include("antre.applications.urls")),
+    path("", include("antre.applications.backoffice_urls")),
     path("", include("antre.queueing.urls")),
 ]

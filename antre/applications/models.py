@@ -76,6 +76,12 @@ class AppStatus(models.TextChoices):
     REJECTED = "rejected", _("Ditolak")
 
 
+class ResultKind(models.TextChoices):
+    DOCUMENT = "document", _("Dokumen hasil diunduh")
+    PICKUP = "pickup", _("Diambil di kantor")
+    DELIVERY = "delivery", _("Diantar ke alamat")
+
+
 def new_tracking_code() -> str:
     # 8 characters from 31 unambiguous letters and digits (no 0/O, 1/I/L): about 40 bits.
     alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -105,6 +111,25 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("waktu diajukan"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
     channel = models.CharField(_("kanal"), max_length=10, default="web")
+    assigned_to = models.ForeignKey(
+        "people.User",
+        verbose_name=_("petugas"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    fix_codes = models.JSONField(_("berkas yang perlu diperbaiki"), default=list, blank=True)
+    result = models.CharField(_("hasil"), max_length=12, choices=ResultKind.choices, blank=True)
+    pickup_ticket = models.ForeignKey(
+        "queueing.Ticket",
+        verbose_name=_("nomor antrean pengambilan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    delivery_address = models.CharField(_("alamat pengantaran"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("permohonan")
@@ -120,7 +145,10 @@ class Document(models.Model):
     """An uploaded file, stored outside the web root under the data dir; served only after a check."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
-    requirement = models.ForeignKey(KindRequirement, on_delete=models.PROTECT, related_name="+")
+    requirement = models.ForeignKey(
+        KindRequirement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_result = models.BooleanField(default=False)  # the office's result (a KK, an akta), not an upload
     path = models.CharField(max_length=200)  # relative to DATA_DIR/documents
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()

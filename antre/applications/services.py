@@ -11,11 +11,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from antre.applications.models import Application, ApplicationKind, AppStatus, Document, StatusChange
+from antre.applications import rules
+from antre.applications.models import (
+    Application,
+    ApplicationKind,
+    AppStatus,
+    Document,
+    ResultKind,
+    StatusChange,
+)
 from antre.applications.uploads import MAX_BYTES, UploadRefused, check_upload
 from antre.errors import Refusal
 from antre.offices.models import Office, Region
 from antre.people import rules as people
+from antre.people.models import Role
 from antre.people.rules import mask_nik
 
 log = logging.getLogger(__name__)
@@ -123,21 +132,8 @@ def submit(
                 channel=channel,
             )
             StatusChange.objects.create(application=application, status=AppStatus.SUBMITTED)
-            folder = documents_root() / application.code
-            folder.mkdir(mode=0o700, exist_ok=True)
             for requirement, upload in checked.items():
-                target = folder / f"{secrets.token_hex(12)}.{upload.extension}"
-                target.write_bytes(upload.data)
-                written.append(target)
-                Document.objects.create(
-                    application=application,
-                    requirement=requirement,
-                    path=str(target.relative_to(documents_root())),
-                    content_type=upload.content_type,
-                    size=len(upload.data),
-                    sha256=upload.sha256,
-                    original_name=upload.name,
-                )
+                written.append(_store(application, upload, requirement=requirement))
     except BaseException:
         for path in written:  # nothing half-stored: files go with the rolled-back rows
             path.unlink(missing_ok=True)
@@ -168,3 +164,208 @@ def document_path(document: Document) -> Path:
     if root not in path.parents:
         raise Refusal("not_found", _("Berkas tidak ditemukan."), status=404)
     return path
+
+
+# --- the back office ------------------------------------------------------------------------------
+
+BACK_OFFICE_ROLES = (Role.ADMIN, Role.VERIFIKATOR)
+
+
+def check_verifier(officer, office: Office) -> None:
+    if officer is None or not officer.is_authenticated:
+        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
+    if not (officer.has_role(*BACK_OFFICE_ROLES) and officer.works_at(office)):
+        raise Refusal("forbidden", _("Hanya verifikator kantor ini yang dapat melakukan ini."), status=403)
+
+
+def _locked(code: str) -> Application:
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("kind", "office")
+        .filter(code=code)
+        .first()
+    )
+    if application is None:
+        raise Refusal("not_found", _("Permohonan tidak ditemukan."), status=404)
+    return application
+
+
+def _move(application: Application, action: str, *, by, note: str = "") -> None:
+    target = rules.next_status(status=application.status, action=action)
+    if target is None:
+        raise Refusal(
+            "invalid_transition",
+            _("Permohonan berstatus “%(status)s”; langkah ini tidak dapat dilakukan.")
+            % {"status": application.get_status_display()},
+        )
+    application.status = target
+    application.save()
+    StatusChange.objects.create(application=application, status=target, note=note, by=by)
+
+
+def review(
+    *, code: str, action: str, officer, note: str = "", fix_codes: list[str] | None = None
+) -> Application:
+    """claim, needs_fix (with what to fix), approve or reject (with the reason), by a verifier."""
+    with transaction.atomic():
+        application = _locked(code)
+        check_verifier(officer, application.office)
+        note = (note or "").strip()
+        if action == "message":  # a message to the applicant; the status stays
+            if not note:
+                raise Refusal(
+                    "invalid_fields", _("Tulis pesannya."), status=422, fields={"note": _("Wajib diisi.")}
+                )
+            StatusChange.objects.create(
+                application=application, status=application.status, note=note, by=officer
+            )
+            return application
+        if action == "claim":
+            application.assigned_to = officer
+        elif action == "needs_fix":
+            codes = set(application.kind.requirements.values_list("code", flat=True))
+            chosen = [c for c in (fix_codes or []) if c in codes]
+            if not chosen or not note:
+                raise Refusal(
+                    "invalid_fields",
+                    _("Pilih berkas yang perlu diperbaiki dan tulis apa yang harus diperbaiki."),
+                    status=422,
+                    fields={"note": _("Wajib diisi.")}
+                    if not note
+                    else {"fix_codes": _("Pilih paling sedikit satu.")},
+                )
+            application.fix_codes = chosen
+        elif action == "reject" and not note:
+            raise Refusal(
+                "invalid_fields", _("Tulis alasan penolakan."), status=422, fields={"note": _("Wajib diisi.")}
+            )
+        elif action not in ("approve", "reject"):
+            raise Refusal("unknown_action", _("Aksi tidak dikenal."), status=404)
+        _move(application, action, by=officer, note=note)
+    return application
+
+
+def resubmit(*, code: str, nik: str, files: dict[str, tuple[str, bytes]]) -> Application:
+    """The applicant sends again only the documents the verifier asked for."""
+    with transaction.atomic():
+        application = for_applicant(code, nik)
+        application = _locked(application.code)
+        if application.status != AppStatus.NEEDS_FIX:
+            raise Refusal("invalid_transition", _("Permohonan ini tidak sedang menunggu perbaikan."))
+        errors, checked = {}, {}
+        for requirement in application.kind.requirements.filter(code__in=application.fix_codes):
+            upload = files.get(requirement.code)
+            if upload is None:
+                errors[requirement.code] = _("Wajib diunggah.")
+                continue
+            try:
+                checked[requirement] = check_upload(upload[0], upload[1])
+            except UploadRefused as refused:
+                errors[requirement.code] = UPLOAD_MESSAGES[refused.code]()
+        if errors:
+            raise Refusal(
+                "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=errors
+            )
+        written = []
+        try:
+            for requirement, upload in checked.items():
+                application.documents.filter(requirement=requirement, current=True).update(current=False)
+                written.append(_store(application, upload, requirement=requirement))
+            application.fix_codes = []
+            _move(application, "resubmit", by=None, note=_("Berkas perbaikan dikirim."))
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+    return application
+
+
+def _store(application: Application, upload, *, requirement=None, is_result: bool = False) -> Path:
+    folder = documents_root() / application.code
+    folder.mkdir(mode=0o700, exist_ok=True)
+    target = folder / f"{secrets.token_hex(12)}.{upload.extension}"
+    target.write_bytes(upload.data)
+    try:
+        _record_document(application, upload, target, requirement=requirement, is_result=is_result)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _record_document(application: Application, upload, target: Path, *, requirement, is_result: bool) -> None:
+    Document.objects.create(
+        application=application,
+        requirement=requirement,
+        is_result=is_result,
+        path=str(target.relative_to(documents_root())),
+        content_type=upload.content_type,
+        size=len(upload.data),
+        sha256=upload.sha256,
+        original_name=upload.name,
+    )
+
+
+def publish(
+    *, code: str, officer, result: str, file: tuple[str, bytes] | None = None, delivery_address: str = ""
+) -> Application:
+    """Finish an approved application: a document to download, a pickup ticket, or delivery."""
+    from antre.queueing.services import book_ticket
+
+    written: list[Path] = []
+    try:
+        with transaction.atomic():
+            application = _locked(code)
+            check_verifier(officer, application.office)
+            if result == ResultKind.DOCUMENT:
+                if file is None:
+                    raise Refusal(
+                        "invalid_fields",
+                        _("Unggah dokumen hasilnya."),
+                        status=422,
+                        fields={"file": _("Wajib diunggah.")},
+                    )
+                try:
+                    upload = check_upload(*file)
+                except UploadRefused as refused:
+                    raise Refusal(
+                        "invalid_fields",
+                        UPLOAD_MESSAGES[refused.code](),
+                        status=422,
+                        fields={"file": UPLOAD_MESSAGES[refused.code]()},
+                    ) from None
+                written.append(_store(application, upload, is_result=True))
+                note = _("Dokumen hasil dapat diunduh di halaman ini.")
+            elif result == ResultKind.PICKUP:
+                # A numbered visit in the pickup service, on the first day the office opens.
+                ticket = book_ticket(
+                    office=application.office,
+                    service_code="AMBIL",
+                    name=application.name,
+                    nik=application.nik,
+                    phone=application.phone,
+                    channel="web",
+                ).ticket
+                application.pickup_ticket = ticket
+                note = _("Silakan ambil dokumen di kantor dengan nomor antrean %(number)s pada %(day)s.") % {
+                    "number": ticket.number,
+                    "day": ticket.day.strftime("%d-%m-%Y"),
+                }
+            elif result == ResultKind.DELIVERY:
+                address = " ".join((delivery_address or application.address).split())
+                application.delivery_address = address
+                note = _("Dokumen akan diantar ke: %(address)s.") % {"address": address}
+            else:
+                raise Refusal(
+                    "invalid_fields",
+                    _("Pilih cara penyerahan hasil."),
+                    status=422,
+                    fields={"result": _("Wajib dipilih.")},
+                )
+            application.result = result
+            _move(application, "publish", by=officer, note=note)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return application

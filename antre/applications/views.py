@@ -95,9 +95,22 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def status(request: HttpRequest, code: str) -> HttpResponse:
     application = _visible(request, code)
     timezone.activate(application.office.tzinfo)
+    refusal = None
+    if request.method == "POST":  # the documents the verifier asked to fix
+        try:
+            services.resubmit(
+                code=application.code,
+                nik=application.nik,
+                files={c: (f.name, f.read()) for c, f in request.FILES.items()},
+            )
+        except Refusal as exc:
+            refusal = exc
+        else:
+            return redirect("applications:status", code=application.code)
     return render(
         request,
         "applications/status.html",
@@ -107,8 +120,16 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
             "short_name": short_name(application.name),
             "masked_nik": mask_nik(application.nik),
             "history": application.history.all(),
-            "documents": application.documents.filter(current=True).select_related("requirement"),
+            "documents": application.documents.filter(current=True, is_result=False).select_related(
+                "requirement"
+            ),
+            "results": application.documents.filter(is_result=True),
+            "to_fix": application.kind.requirements.filter(code__in=application.fix_codes),
+            "last_note": application.history.exclude(note="").last(),
+            "refusal": refusal,
+            "field_errors": refusal.fields if refusal else {},
         },
+        status=refusal.status if refusal else 200,
     )
 
 

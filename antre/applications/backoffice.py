@@ -1,0 +1,127 @@
+"""The back office for verifikator: the work list with its service-level clock, and one application."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from antre.applications import rules, services
+from antre.applications.models import Application, AppStatus, ResultKind
+from antre.errors import Refusal
+from antre.offices import rules as office_rules
+from antre.offices.calendar import calendar_of
+
+OPEN = (AppStatus.SUBMITTED, AppStatus.IN_REVIEW, AppStatus.NEEDS_FIX, AppStatus.APPROVED)
+
+
+def _office_or_403(request: HttpRequest):
+    user = request.user
+    if not user.has_role(*services.BACK_OFFICE_ROLES) or not user.office_id:
+        return None
+    return user.office
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    office = _office_or_403(request)
+    if office is None:
+        return render(request, "applications/forbidden.html", status=403)
+    timezone.activate(office.tzinfo)
+    status = request.GET.get("status", "")
+    kind = request.GET.get("kind", "")
+    items = (
+        Application.objects.filter(office=office)
+        .select_related("kind", "assigned_to")
+        .order_by("submitted_at")
+    )
+    items = items.filter(status=status) if status in AppStatus.values else items.filter(status__in=OPEN)
+    if kind:
+        items = items.filter(kind__code=kind)
+    cal = calendar_of(office)
+    today = office.local_today()
+
+    def is_open(day):
+        return office_rules.is_open_day(day=day, hours=cal.hours, closed=cal.closed)
+
+    rows = []
+    for application in items[:200]:
+        submitted = timezone.localtime(application.submitted_at, office.tzinfo).date()
+        due = rules.due_date(submitted=submitted, working_days=application.kind.sla_days, is_open=is_open)
+        rows.append(
+            {"application": application, "due": due, "late": due < today, "age": (today - submitted).days}
+        )
+    counts = dict(
+        Application.objects.filter(office=office, status__in=OPEN)
+        .values_list("kind__code")
+        .annotate(n=Count("pk"))
+    )
+    return render(
+        request,
+        "applications/worklist.html",
+        {
+            "office": office,
+            "rows": rows,
+            "status": status,
+            "kind": kind,
+            "counts": counts,
+            "statuses": AppStatus.choices,
+            "kinds": office.kinds.filter(Q(active=True)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    office = _office_or_403(request)
+    application = get_object_or_404(
+        Application.objects.select_related("kind", "village", "assigned_to"), code=code
+    )
+    if office is None or application.office_id != office.pk:
+        return render(request, "applications/forbidden.html", status=403)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "publish":
+                upload = request.FILES.get("file")
+                services.publish(
+                    code=code,
+                    officer=request.user,
+                    result=request.POST.get("result", ""),
+                    file=(upload.name, upload.read()) if upload else None,
+                    delivery_address=request.POST.get("delivery_address", ""),
+                )
+            else:
+                services.review(
+                    code=code,
+                    action=action,
+                    officer=request.user,
+                    note=request.POST.get("note", ""),
+                    fix_codes=request.POST.getlist("fix_codes"),
+                )
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Tersimpan."))
+        return redirect("backoffice:detail", code=code)
+    timezone.activate(office.tzinfo)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "office": office,
+            "application": application,
+            "documents": application.documents.filter(current=True, is_result=False).select_related(
+                "requirement"
+            ),
+            "requirements": application.kind.requirements.all(),
+            "history": application.history.select_related("by"),
+            "results": ResultKind.choices,
+        },
+    )

@@ -1,0 +1,67 @@
+"""A citizen applies from a phone without JavaScript; a verifier approves it. Real Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from antre.applications.models import Application
+from antre.applications.tests.test_applications import jpeg, pdf
+from antre.browser import SCREENSHOTS
+from antre.conftest import NIK_MADE
+from antre.queueing.tests.test_browser import browser, session_cookie  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_citizen_applies_online_and_a_verifier_approves(
+    browser, live_server, office, staff, settings, tmp_path
+):  # noqa: F811
+    settings.DATA_DIR = tmp_path
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False).new_page()
+    phone.goto(live_server.url + "/k/tabanan/permohonan/")
+    phone.locator("#jenis-KK-TAMBAH a.button").click()
+    phone.fill("#id_nik", NIK_MADE)
+    phone.fill("#id_kk", "5102050101900001")
+    phone.fill("#id_name", "Ni Made Sari Dewi")
+    phone.fill("#id_address", "Jl. Gunung Agung No. 5, Banjar Delod Peken")
+    phone.select_option("#id_village", "51.02.05.2001")
+    phone.set_input_files(
+        "#file-kk", files=[{"name": "kk.pdf", "mimeType": "application/pdf", "buffer": pdf()}]
+    )
+    phone.set_input_files(
+        "#file-bukti", files=[{"name": "akta.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
+    )
+    phone.screenshot(path=SCREENSHOTS / "11-application-form-phone.png", full_page=True)
+    phone.get_by_role("button", name="Kirim permohonan").click()
+    # Without ticking the personal-data consent nothing is sent.
+    assert "menyetujui pemberitahuan data pribadi" in phone.locator("#refusal").inner_text()
+    assert Application.objects.count() == 0
+    phone.set_input_files(
+        "#file-kk", files=[{"name": "kk.pdf", "mimeType": "application/pdf", "buffer": pdf()}]
+    )
+    phone.set_input_files(
+        "#file-bukti", files=[{"name": "akta.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
+    )
+    phone.get_by_label("Saya telah membaca dan menyetujui pemberitahuan di atas.").check()
+    phone.get_by_role("button", name="Kirim permohonan").click()
+    code = phone.locator("#application-code").inner_text()
+    assert code == Application.objects.get().code
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=SCREENSHOTS / "12-application-tracking-code-phone.png", full_page=True)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies([session_cookie(staff["verifikator"], live_server.url)])
+    desk = context.new_page()
+    desk.goto(live_server.url + "/kantor/permohonan/")
+    desk.get_by_role("link", name=code).click()
+    desk.get_by_role("button", name="Ambil untuk diperiksa").click()
+    desk.get_by_role("button", name="Setujui").click()
+    assert desk.locator("#detail-status").inner_text() == "Disetujui"
+    desk.get_by_label("Diambil di kantor").check()
+    desk.screenshot(path=SCREENSHOTS / "13-back-office-approve.png", full_page=True)
+    desk.get_by_role("button", name="Selesaikan").click()
+    assert desk.locator("#detail-status").inner_text() == "Selesai"
+
+    phone.reload()
+    assert "Nomor antrean pengambilan F-001" in phone.locator("#result").inner_text()
