@@ -106,3 +106,39 @@ def fresh_calendar_cache():
     forget()
     yield
     forget()
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium, driven by Playwright (no browser download at run time)."""
+    import os
+
+    from antre.browser import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        pytest.fail("chromium is not installed; `make test` installs Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here
+    # are plain synchronous ones, so Django's async-safety guard does not apply to them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def session_cookie(user, url: str) -> dict:
+    """A logged-in session for the browser (the login form itself is tested in test_console)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": url,
+    }

@@ -7,15 +7,14 @@ import pytest
 from antre.applications.models import Application
 from antre.applications.tests.test_applications import jpeg, pdf
 from antre.browser import SCREENSHOTS
-from antre.conftest import NIK_MADE
-from antre.queueing.tests.test_browser import browser, session_cookie  # noqa: F401 (fixture)
+from antre.conftest import NIK_MADE, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_citizen_applies_online_and_a_verifier_approves(
     browser, live_server, office, staff, settings, tmp_path
-):  # noqa: F811
+):
     settings.DATA_DIR = tmp_path
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     phone = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False).new_page()

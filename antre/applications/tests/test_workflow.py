@@ -40,7 +40,7 @@ def test_every_status_and_action_follows_the_table():
         ("in_review", "reject"): "rejected",
         ("approved", "publish"): "done",
     }
-    assert TRANSITIONS == expected
+    assert expected == TRANSITIONS
     for status in statuses:
         for action in actions:
             assert next_status(status=status, action=action) == expected.get((status, action))

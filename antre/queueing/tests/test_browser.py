@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from antre.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path
-from antre.conftest import NIK_MADE
+from antre.browser import SCREENSHOTS
+from antre.conftest import NIK_MADE, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.fail("chromium is not installed; `make test` installs Debian's chromium package")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here
-    # are plain synchronous ones, so Django's async-safety guard does not apply to them.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -91,20 +73,6 @@ def test_a_citizen_books_from_a_phone_without_javascript(live_server, office, ph
     phone.get_by_role("link", name="Batalkan nomor antrean").click()
     phone.get_by_role("button", name="Ya, batalkan").click()
     assert phone.locator("#ticket-status").inner_text() == "Dibatalkan"
-
-
-def session_cookie(user, url: str) -> dict:
-    """A logged-in session for the browser (the login form itself is tested in test_console)."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": url,
-    }
 
 
 def test_an_officer_calls_and_the_display_and_the_citizens_phone_show_it(browser, gate_off, server, staff):
