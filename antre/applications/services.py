@@ -17,6 +17,7 @@ from antre.applications.models import (
     ApplicationKind,
     AppStatus,
     Document,
+    KindPurpose,
     ResultKind,
     StatusChange,
 )
@@ -337,10 +338,13 @@ def publish(
                 written.append(_store(application, upload, is_result=True))
                 note = _("Dokumen hasil dapat diunduh di halaman ini.")
             elif result == ResultKind.PICKUP:
-                # A numbered visit in the pickup service, on the first day the office opens.
+                # A numbered visit on the first day the office opens: in the service itself for a
+                # pre-registration (the documents are already checked), else at document pickup.
+                kind = application.kind
+                pre_registered = kind.purpose == KindPurpose.PRE_REGISTRATION and kind.service_id
                 ticket = book_ticket(
                     office=application.office,
-                    service_code="AMBIL",
+                    service_code=kind.service.code if pre_registered else "AMBIL",
                     name=application.name,
                     nik=application.nik,
                     phone=application.phone,

@@ -97,6 +97,22 @@ def test_a_pickup_ticket_is_booked_in_the_pickup_service(client, submitted, staf
     assert ticket.number in client.get(f"/permohonan/{submitted.code}/").content.decode()
 
 
+def test_a_pre_registration_ends_with_a_visit_in_its_own_service(client, open_all_day, staff):
+    data = form(
+        kematian=("k.pdf", pdf()),
+        ahli_waris=("a.pdf", pdf()),
+        ktp_ahli_waris=("ktp.pdf", pdf()),
+        rekening=("r.pdf", pdf()),
+    )
+    data.pop("bukti")
+    assert client.post("/k/tabanan/permohonan/PRA-SANTUNAN/", data).status_code == 302
+    application = Application.objects.get()
+    step(application, "claim", staff)
+    step(application, "approve", staff)
+    services.publish(code=application.code, officer=staff["verifikator"], result="pickup")
+    assert Ticket.objects.get().service.code == "SANTUNAN"
+
+
 def test_delivery_and_rejection_carry_their_text(submitted, staff):
     step(submitted, "claim", staff)
     with pytest.raises(Refusal):
