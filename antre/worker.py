@@ -55,16 +55,21 @@ def delete_old_documents() -> int:
     import datetime as dt
 
     from antre.applications.models import AppStatus, Document
-    from antre.applications.services import document_path
 
     cutoff = timezone.now() - dt.timedelta(days=365)
+    # Finished a year ago, or left waiting (never sent, never fixed) for a year: the notice's limit.
     old = Document.objects.filter(
-        application__status__in=(AppStatus.DONE, AppStatus.REJECTED), application__updated_at__lt=cutoff
+        application__status__in=(
+            AppStatus.DONE,
+            AppStatus.REJECTED,
+            AppStatus.SUBMITTED,
+            AppStatus.NEEDS_FIX,
+        ),
+        application__updated_at__lt=cutoff,
     )
     removed = 0
     for document in old:
-        document_path(document).unlink(missing_ok=True)
-        document.delete()
+        document.delete()  # the file goes with the row (antre.applications.apps)
         removed += 1
     return removed
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from antre import ratelimit
 from antre.api import ErrorOut
 from antre.applications import services
 from antre.offices.models import Office
@@ -68,7 +69,7 @@ def list_kinds(request: HttpRequest, office: str):
 
 @router.post(
     "/offices/{office}/applications",
-    response={201: SubmittedOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: SubmittedOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Ajukan permohonan",
     description="`multipart/form-data`: `kind, nik, name, address, village` (desa code, e.g. `51.02.05.2001`), "
     "`consent=true`, optional `kk_number, phone`, and one file per requirement, the field named by the "
@@ -76,7 +77,9 @@ def list_kinds(request: HttpRequest, office: str):
 )
 def submit_application(request: HttpRequest, office: str):
     office_obj = get_object_or_404(Office, slug=office)
+    ratelimit.check(request, scope="apply", limit=10)
     data = request.POST
+    kind = services.find_kind(office_obj, data.get("kind", ""))
     application = services.submit(
         office=office_obj,
         kind_code=data.get("kind", ""),
@@ -87,7 +90,7 @@ def submit_application(request: HttpRequest, office: str):
         kk_number=data.get("kk_number", ""),
         phone=data.get("phone", ""),
         consent=data.get("consent", "").lower() in {"true", "1", "on", "yes", "ya"},
-        files={code: (f.name, f.read()) for code, f in request.FILES.items()},
+        files=services.read_uploads(request.FILES, kind.requirements.values_list("code", flat=True)),
         channel="web",
     )
     return Status(201, SubmittedOut(code=application.code, status=application.status))
@@ -95,11 +98,12 @@ def submit_application(request: HttpRequest, office: str):
 
 @router.get(
     "/applications/{code}",
-    response={200: ApplicationOut, 404: ErrorOut},
+    response={200: ApplicationOut, 404: ErrorOut, 429: ErrorOut},
     summary="Status permohonan",
     description="Needs the applicant's `nik` as well as the code: the answer holds personal data.",
 )
 def application_status(request: HttpRequest, code: str, nik: str = ""):
+    ratelimit.check(request, scope="track", limit=20)  # code + NIK must not be guessable by brute force
     application = services.for_applicant(code, nik)
     return ApplicationOut(
         code=application.code,

@@ -1,3 +1,5 @@
+import contextlib
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,20 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "antre.applications"
     verbose_name = _("Permohonan daring")
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+
+        from antre.applications.models import Document
+
+        post_delete.connect(_delete_file, sender=Document, dispatch_uid="document-file")
+
+
+def _delete_file(sender, instance, **kwargs):
+    """A document row deleted anywhere (the admin, a cascade, retention) takes its file along."""
+    from antre.applications.services import document_path
+    from antre.errors import Refusal
+
+    # A path outside the documents folder (Refusal) was never ours to delete.
+    with contextlib.suppress(Refusal):
+        document_path(instance).unlink(missing_ok=True)

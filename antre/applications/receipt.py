@@ -54,7 +54,7 @@ def receipt_pdf(application: Application, track_url: str) -> bytes:
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(0, 6, _latin("Berkas yang diterima"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-    for document in application.documents.filter(current=True).select_related("requirement"):
+    for document in application.documents.filter(current=True, is_result=False).select_related("requirement"):
         pdf.multi_cell(0, 5, _latin(f"- {document.requirement.name}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 9)

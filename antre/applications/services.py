@@ -48,6 +48,27 @@ def documents_root() -> Path:
     return root
 
 
+class _TooLarge(bytes):
+    """Stands in for a file refused by its size before being read into memory."""
+
+
+def read_uploads(files, codes) -> dict[str, tuple[str, bytes]]:
+    """The uploads named by a requirement, read into memory only when they are within the size limit."""
+    wanted = set(codes)
+    out = {}
+    for code, upload in files.items():
+        if code not in wanted:
+            continue  # a field no requirement asks for is never read
+        out[code] = (upload.name, _TooLarge() if upload.size > MAX_BYTES else upload.read())
+    return out
+
+
+def _check(name: str, data: bytes):
+    if isinstance(data, _TooLarge):
+        raise UploadRefused("too_large")
+    return check_upload(name, data)
+
+
 def find_kind(office: Office, code: str) -> ApplicationKind:
     kind = ApplicationKind.objects.filter(
         office=office, code=(code or "").strip().upper(), active=True
@@ -111,7 +132,7 @@ def submit(
                 errors[requirement.code] = _("Wajib diunggah.")
             continue
         try:
-            checked[requirement] = check_upload(upload[0], upload[1])
+            checked[requirement] = _check(upload[0], upload[1])
         except UploadRefused as refused:
             errors[requirement.code] = UPLOAD_MESSAGES[refused.code]()
     if errors:
@@ -248,36 +269,36 @@ def review(
 
 def resubmit(*, code: str, nik: str, files: dict[str, tuple[str, bytes]]) -> Application:
     """The applicant sends again only the documents the verifier asked for."""
-    with transaction.atomic():
-        application = for_applicant(code, nik)
-        application = _locked(application.code)
-        if application.status != AppStatus.NEEDS_FIX:
-            raise Refusal("invalid_transition", _("Permohonan ini tidak sedang menunggu perbaikan."))
-        errors, checked = {}, {}
-        for requirement in application.kind.requirements.filter(code__in=application.fix_codes):
-            upload = files.get(requirement.code)
-            if upload is None:
-                errors[requirement.code] = _("Wajib diunggah.")
-                continue
-            try:
-                checked[requirement] = check_upload(upload[0], upload[1])
-            except UploadRefused as refused:
-                errors[requirement.code] = UPLOAD_MESSAGES[refused.code]()
-        if errors:
-            raise Refusal(
-                "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=errors
-            )
-        written = []
-        try:
+    written: list[Path] = []
+    try:
+        with transaction.atomic():
+            application = for_applicant(code, nik)
+            application = _locked(application.code)
+            if application.status != AppStatus.NEEDS_FIX:
+                raise Refusal("invalid_transition", _("Permohonan ini tidak sedang menunggu perbaikan."))
+            errors, checked = {}, {}
+            for requirement in application.kind.requirements.filter(code__in=application.fix_codes):
+                upload = files.get(requirement.code)
+                if upload is None:
+                    errors[requirement.code] = _("Wajib diunggah.")
+                    continue
+                try:
+                    checked[requirement] = _check(upload[0], upload[1])
+                except UploadRefused as refused:
+                    errors[requirement.code] = UPLOAD_MESSAGES[refused.code]()
+            if errors:
+                raise Refusal(
+                    "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=errors
+                )
             for requirement, upload in checked.items():
                 application.documents.filter(requirement=requirement, current=True).update(current=False)
                 written.append(_store(application, upload, requirement=requirement))
             application.fix_codes = []
             _move(application, "resubmit", by=None, note=_("Berkas perbaikan dikirim."))
-        except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise
+    except BaseException:
+        for path in written:  # also when the commit itself fails
+            path.unlink(missing_ok=True)
+        raise
     return application
 
 
@@ -318,6 +339,12 @@ def publish(
         with transaction.atomic():
             application = _locked(code)
             check_verifier(officer, application.office)
+            if application.status != AppStatus.APPROVED:  # before booking anything for it
+                raise Refusal(
+                    "invalid_transition",
+                    _("Permohonan berstatus “%(status)s”; langkah ini tidak dapat dilakukan.")
+                    % {"status": application.get_status_display()},
+                )
             if result == ResultKind.DOCUMENT:
                 if file is None:
                     raise Refusal(

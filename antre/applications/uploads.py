@@ -33,7 +33,7 @@ class CheckedUpload:
 
 def check_upload(name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> CheckedUpload:
     """The document as it will be stored (images reduced, metadata dropped), or UploadRefused."""
-    if any(part in (name or "") for part in ("/", "\\", "..", "\x00")):
+    if any(part in (name or "") for part in ("/", "\\", "\x00")) or (name or "").startswith(".."):
         raise UploadRefused("bad_name")
     if not data:
         raise UploadRefused("empty")
@@ -81,6 +81,8 @@ def _reduce_image(data: bytes) -> tuple[bytes, str, str]:
                 raise UploadRefused("too_many_pixels")
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
+            # JPEG can decode straight to a smaller size: a 40 MP photo never fills memory in full.
+            image.draft("RGB", (LONG_SIDE, LONG_SIDE))
             image.load()
             image.thumbnail((LONG_SIDE, LONG_SIDE))
             out = io.BytesIO()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,10 +22,19 @@ from antre.people.rules import mask_nik, short_name
 SESSION_KEY = "applications"  # codes this browser may see: submitted here, or opened with code + NIK
 
 
+ACCESS_SECONDS = 30 * 60  # a shared PC at the village office must not keep showing yesterday's citizens
+
+
 def _allow(request: HttpRequest, code: str) -> None:
-    codes = set(request.session.get(SESSION_KEY, []))
-    codes.add(code)
-    request.session[SESSION_KEY] = sorted(codes)[-20:]
+    now = int(time.time())
+    granted = {c: t for c, t in request.session.get(SESSION_KEY, {}).items() if now - t < ACCESS_SECONDS}
+    granted[code] = now
+    request.session[SESSION_KEY] = dict(sorted(granted.items(), key=lambda item: item[1])[-20:])
+
+
+def _granted(request: HttpRequest, code: str) -> bool:
+    granted = request.session.get(SESSION_KEY, {})
+    return isinstance(granted, dict) and time.time() - granted.get(code, 0) < ACCESS_SECONDS
 
 
 def _visible(request: HttpRequest, code: str) -> Application:
@@ -37,7 +48,7 @@ def _visible(request: HttpRequest, code: str) -> Application:
         and user.has_role(Role.ADMIN, Role.VERIFIKATOR)
         and user.works_at(application.office)
     )
-    if not staff and code not in request.session.get(SESSION_KEY, []):
+    if not staff and not _granted(request, code):
         raise Http404
     return application
 
@@ -69,7 +80,9 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
                 address=request.POST.get("address", ""),
                 village_code=request.POST.get("village", ""),
                 consent=request.POST.get("consent") == "on",
-                files={code: (f.name, f.read()) for code, f in request.FILES.items()},
+                files=services.read_uploads(
+                    request.FILES, kind_obj.requirements.values_list("code", flat=True)
+                ),
             )
         except Refusal as exc:
             refusal = exc
@@ -105,7 +118,7 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
             services.resubmit(
                 code=application.code,
                 nik=application.nik,
-                files={c: (f.name, f.read()) for c, f in request.FILES.items()},
+                files=services.read_uploads(request.FILES, application.fix_codes),
             )
         except Refusal as exc:
             refusal = exc
@@ -165,11 +178,10 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 def document(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
     application = _visible(request, code)
-    doc = get_object_or_404(Document, pk=document_id, application=application)
+    doc = get_object_or_404(Document, pk=document_id, application=application, current=True)
+    stem = "hasil" if doc.is_result else doc.requirement.code
     response = FileResponse(services.document_path(doc).open("rb"), content_type=doc.content_type)
-    response["Content-Disposition"] = (
-        f'inline; filename="{doc.requirement.code}.{doc.path.rsplit(".", 1)[-1]}"'
-    )
+    response["Content-Disposition"] = f'inline; filename="{stem}.{doc.path.rsplit(".", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -75,9 +75,12 @@ def test_a_name_that_climbs_out_of_the_folder_is_refused():
 
 def test_over_http_a_climbing_name_cannot_place_a_file_anywhere(client, office, tmp_path):
     # Django's upload parser keeps only the last part of a name; the file is stored under a random name.
-    assert client.post(URL, form(kk=("../../../../tmp/evil.pdf", pdf()))).status_code == 302
-    assert not (tmp_path.parent / "evil.pdf").exists()
-    assert all(p.parent.parent == tmp_path / "documents" for p in stored_files())
+    from pathlib import Path
+
+    assert client.post(URL, form(kk=("../../../../tmp/evil-antre.pdf", pdf()))).status_code == 302
+    assert not Path("/tmp/evil-antre.pdf").exists()
+    assert stored_files() and all(p.parent.parent == tmp_path / "documents" for p in stored_files())
+    assert not any(p.name.startswith("evil") for p in stored_files())  # stored under a random name
 
 
 def stored_files() -> list:
@@ -199,3 +202,39 @@ def test_the_api_lists_kinds_submits_and_reports_status(client, office):
         "/api/v1/offices/tabanan/applications", form(kk=("kk.pdf", b"MZ")) | {"kind": "KK-TAMBAH"}
     )
     assert refused.status_code == 422 and "kk" in refused.json()["error"]["fields"]
+
+
+def test_the_tracking_api_is_rate_limited(client, office, settings):
+    settings.RATELIMIT_ENABLED = True
+    codes = [client.get("/api/v1/applications/ABCDEFGH", {"nik": NIK_MADE}).status_code for _ in range(22)]
+    assert codes[:20] == [404] * 20 and codes[20:] == [429, 429]
+
+
+def test_access_from_a_browser_lapses_after_half_an_hour(client, office):
+    from unittest import mock
+
+    client.post(URL, form())
+    code = Application.objects.get().code
+    assert client.get(f"/permohonan/{code}/").status_code == 200
+    import time as clock
+
+    later = clock.time() + 31 * 60
+    with mock.patch("antre.applications.views.time.time", return_value=later):
+        assert client.get(f"/permohonan/{code}/").status_code == 404
+
+
+def test_a_verifier_of_another_office_sees_nothing(client, office):
+    from antre.offices.models import Office
+    from antre.people.models import Role, User
+
+    client.post(URL, form())
+    application = Application.objects.get()
+    badung = Office.objects.create(
+        slug="badung", name="Disdukcapil Badung", region_code="51.03", timezone="Asia/Makassar"
+    )
+    other = User.objects.create_user(username="verif_badung", role=Role.VERIFIKATOR, office=badung)
+    stranger = client.__class__()
+    stranger.force_login(other)
+    document = application.documents.first()
+    assert stranger.get(f"/permohonan/{application.code}/berkas/{document.pk}/").status_code == 404
+    assert stranger.get(f"/kantor/permohonan/{application.code}/").status_code == 403

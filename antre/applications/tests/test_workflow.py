@@ -78,6 +78,14 @@ def test_claim_fix_resubmit_approve_and_hand_over_a_document(client, submitted, 
     assert all(h.at for h in submitted.history.all())
     page = client.get(f"/permohonan/{submitted.code}/").content.decode()
     assert "Unduh dokumen hasil" in page
+    result = submitted.documents.get(is_result=True)
+    download = client.get(f"/permohonan/{submitted.code}/berkas/{result.pk}/")
+    assert download["Content-Disposition"] == 'inline; filename="hasil.pdf"'
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    receipt = client.get(f"/permohonan/{submitted.code}/tanda-terima.pdf")
+    assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+    replaced = client.get(f"/permohonan/{submitted.code}/berkas/{old.pk}/")
+    assert replaced.status_code == 404  # the document that was replaced is no longer served
 
 
 def test_a_message_reaches_the_tracking_page_without_changing_the_status(client, submitted, staff):

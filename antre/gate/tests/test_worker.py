@@ -61,3 +61,24 @@ def test_documents_of_applications_finished_a_year_ago_are_deleted(office, setti
     assert worker.delete_old_documents() == 2
     assert old.documents.count() == 0 and kept.documents.count() == 2
     assert len([p for p in documents_root().rglob("*") if p.is_file()]) == 2
+
+
+def test_deleting_an_application_in_the_admin_removes_its_files(office, settings, tmp_path):
+    from antre.applications.services import documents_root, submit
+    from antre.applications.tests.test_applications import pdf
+    from antre.conftest import NIK_MADE
+
+    settings.DATA_DIR = tmp_path
+    application = submit(
+        office=office,
+        kind_code="KTP-HILANG",
+        nik=NIK_MADE,
+        name="Ni Made Sari",
+        address="Banjar Delod Peken",
+        village_code="51.02.05.2001",
+        consent=True,
+        files={"kk": ("kk.pdf", pdf()), "polisi": ("p.pdf", pdf())},
+    )
+    assert len([p for p in documents_root().rglob("*") if p.is_file()]) == 2
+    application.delete()
+    assert [p for p in documents_root().rglob("*") if p.is_file()] == []
