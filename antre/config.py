@@ -47,3 +47,12 @@ def csv(name: str, default: str = "") -> list[str]:
 
 def allowed_hosts() -> list[str]:
     return csv("ANTRE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+
+
+def whatsapp() -> dict[str, str]:
+    return {
+        "api_base": os.environ.get("ANTRE_WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0").rstrip("/"),
+        "token": os.environ.get("ANTRE_WHATSAPP_TOKEN", ""),
+        "app_secret": os.environ.get("ANTRE_WHATSAPP_APP_SECRET", ""),
+        "verify_token": os.environ.get("ANTRE_WHATSAPP_VERIFY_TOKEN", ""),
+    }

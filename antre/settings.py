@@ -14,6 +14,7 @@ SECRET_KEY = config.secret_key(DATA_DIR)
 DEBUG = config.flag("ANTRE_DEBUG")
 ALLOWED_HOSTS = config.allowed_hosts()
 RATELIMIT_ENABLED = config.flag("ANTRE_RATELIMIT", default=True)
+WHATSAPP = config.whatsapp()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "antre.live",
     "antre.gate",
     "antre.applications",
+    "antre.whatsapp",
 ]
 
 MIDDLEWARE = [

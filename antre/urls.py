@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from antre.api import api, api_not_found
+from antre.whatsapp.webhook import webhook
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("whatsapp/webhook", webhook),
     path("", include("antre.people.urls")),
     path("", include("antre.gate.urls")),
     path("", include("antre.applications.urls")),

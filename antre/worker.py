@@ -74,6 +74,12 @@ def delete_old_documents() -> int:
     return removed
 
 
+def deliver_whatsapp() -> int:
+    from antre.whatsapp.outbox import deliver_due
+
+    return deliver_due()
+
+
 def prune_speech() -> int:
     from antre.live.voice import prune_cache
 
@@ -83,6 +89,7 @@ def prune_speech() -> int:
 JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("invitations", invite_and_lapse, INVITATION_SECONDS),
     ("expiry", expire_past_tickets, EXPIRY_SECONDS),
+    ("whatsapp outbox", deliver_whatsapp, 2),
     ("speech cache", prune_speech, 3600),
     ("document retention", delete_old_documents, 6 * 3600),
 ]

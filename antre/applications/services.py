@@ -27,6 +27,7 @@ from antre.offices.models import Office, Region
 from antre.people import rules as people
 from antre.people.models import Role
 from antre.people.rules import mask_nik
+from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +224,7 @@ def _move(application: Application, action: str, *, by, note: str = "") -> None:
     application.status = target
     application.save()
     StatusChange.objects.create(application=application, status=target, note=note, by=by)
+    notify.application_changed(application, application.history.count())
 
 
 def review(

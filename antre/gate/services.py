@@ -24,6 +24,7 @@ from antre.offices.models import Office
 from antre.people.models import Role, User
 from antre.queueing import rules as queue_rules
 from antre.queueing.models import Status, Ticket
+from antre.whatsapp import notify
 
 GATE_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU)
 _TOKEN_IN_URL = re.compile(r"/tiket/([-\w]+)")
@@ -258,6 +259,7 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     for ticket in chosen:
         ticket.invited_at, ticket.invitations = now, ticket.invitations + 1
         ticket.save(update_fields=["invited_at", "invitations"])
+        notify.ticket_invited(ticket, office.invitation_minutes)
         _record(office, ticket, "invited", now, kind="invite")
     return chosen
 

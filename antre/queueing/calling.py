@@ -21,6 +21,7 @@ from antre.people.models import Role, User
 from antre.queueing import rules
 from antre.queueing.models import Status, Ticket
 from antre.queueing.services import next_seq
+from antre.whatsapp import notify
 
 COUNTER_ROLES = (Role.ADMIN, Role.PETUGAS_LOKET)
 ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
@@ -182,6 +183,7 @@ def _invalid(ticket: Ticket, action: str) -> Refusal:
 
 def _announce(ticket: Ticket, counter: Counter, *, now: dt.datetime) -> None:
     office = counter.office
+    notify.ticket_called(ticket, counter.number)
     events.record(
         office_id=office.pk,
         kind="call",

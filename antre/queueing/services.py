@@ -31,6 +31,7 @@ from antre.queueing.models import (
     Status,
     Ticket,
 )
+from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
 
@@ -358,6 +359,7 @@ def _issue(
         IdempotencyKey.objects.create(
             office=office, key=idempotency_key, fingerprint=fingerprint, ticket=ticket
         )
+    notify.ticket_booked(ticket)
     log.info("ticket %s booked for %s via %s", ticket.number, day, channel)
     return ticket, counts["waiting_priority"] if priority else counts["waiting"]
 

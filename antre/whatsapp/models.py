@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Desk(models.TextChoices):
+    GENERAL = "general", _("Umum")
+    KTP = "ktp", _("KTP-el")
+    KK = "kk", _("Kartu Keluarga")
+    PINDAH = "pindah", _("Pindah")
+
+
+class BusinessNumber(models.Model):
+    """One of the office's WhatsApp numbers, mapped by the admin to a desk."""
+
+    office = models.ForeignKey(
+        "offices.Office", verbose_name=_("kantor"), on_delete=models.CASCADE, related_name="+"
+    )
+    phone_number_id = models.CharField(_("phone_number_id (Cloud API)"), max_length=40, unique=True)
+    display_number = models.CharField(_("nomor"), max_length=20)
+    desk = models.CharField(_("meja"), max_length=10, choices=Desk.choices, default=Desk.GENERAL)
+
+    class Meta:
+        verbose_name = _("nomor WhatsApp")
+        verbose_name_plural = _("nomor WhatsApp")
+
+    def __str__(self) -> str:
+        return f"{self.display_number} ({self.get_desk_display()})"
+
+
+class InboundMessage(models.Model):
+    """A message received once: the provider may deliver it twice; its id is unique here."""
+
+    message_id = models.CharField(max_length=200, unique=True)
+    number = models.ForeignKey(BusinessNumber, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The Cloud API may send a business-scoped user id instead of a phone number: keep both.
+    wa_id = models.CharField(max_length=40, blank=True)
+    user_id = models.CharField(max_length=80, blank=True)
+    kind = models.CharField(max_length=20)
+    text = models.TextField(blank=True)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu")
+    SENDING = "sending", _("Sedang dikirim")
+    SENT = "sent", _("Terkirim")
+    FAILED = "failed", _("Gagal")
+
+
+class OutboxMessage(models.Model):
+    """A message to send, written in the transaction of the change it tells about (transactional outbox)."""
+
+    dedupe_key = models.CharField(max_length=120, unique=True)  # one notification per event, never two
+    phone_number_id = models.CharField(max_length=40)
+    to = models.CharField(max_length=40)
+    body = models.JSONField()
+    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=120, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return self.dedupe_key

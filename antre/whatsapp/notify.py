@@ -1,0 +1,59 @@
+"""What citizens are told on WhatsApp, queued in the transaction of the change (antre.whatsapp.outbox).
+
+The messages are approved templates, because a citizen who booked on the web has not written to
+the office in the last 24 hours, and outside that window WhatsApp only delivers templates. The
+office creates them in WhatsApp Manager with these names and parameters (docs/whatsapp.md).
+"""
+
+from __future__ import annotations
+
+from django.utils import formats, timezone
+
+from antre.whatsapp import outbox
+
+
+def ticket_booked(ticket) -> None:
+    if ticket.phone:
+        outbox.enqueue(
+            office_id=ticket.office_id,
+            to=ticket.phone,
+            template="antre_tiket",
+            params=[ticket.number, ticket.service.name, formats.date_format(ticket.day, "l, j F Y")],
+            key=f"ticket:{ticket.token}:booked",
+        )
+
+
+def ticket_called(ticket, counter_number: int) -> None:
+    if ticket.phone:
+        outbox.enqueue(
+            office_id=ticket.office_id,
+            to=ticket.phone,
+            template="antre_dipanggil",
+            params=[ticket.number, str(counter_number)],
+            key=f"ticket:{ticket.token}:called:{ticket.recalls}",
+        )
+
+
+def ticket_invited(ticket, minutes: int) -> None:
+    if ticket.phone:
+        until = timezone.localtime(ticket.invited_at, ticket.office.tzinfo) + timezone.timedelta(
+            minutes=minutes
+        )
+        outbox.enqueue(
+            office_id=ticket.office_id,
+            to=ticket.phone,
+            template="antre_silakan_masuk",
+            params=[ticket.number, f"{until:%H.%M} {ticket.office.tz_label}"],
+            key=f"ticket:{ticket.token}:invited:{ticket.invitations}",
+        )
+
+
+def application_changed(application, step: int) -> None:
+    if application.phone:
+        outbox.enqueue(
+            office_id=application.office_id,
+            to=application.phone,
+            template="antre_permohonan",
+            params=[application.code, str(application.get_status_display())],
+            key=f"application:{application.code}:{step}",
+        )

@@ -1,0 +1,147 @@
+"""Outgoing WhatsApp messages: written in the transaction of the change, sent by the worker.
+
+A slow or failing provider never blocks a request. Each message has a dedupe key, so one event is
+queued once; the worker claims a message with a conditional UPDATE, sends it, and on a failure
+tries again later with back-off (and the provider's Retry-After), so nothing is lost while the
+provider is down and nothing is sent twice when it comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import httpx
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from antre.whatsapp.models import BusinessNumber, Desk, OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+BATCH = 50  # per tick: well under the Cloud API's default 80 messages a second
+LEASE = dt.timedelta(minutes=2)
+MAX_ATTEMPTS = 12
+
+
+def number_for(office_id: int, desk: str = Desk.GENERAL) -> BusinessNumber | None:
+    numbers = BusinessNumber.objects.filter(office_id=office_id)
+    return numbers.filter(desk=desk).first() or numbers.order_by("pk").first()
+
+
+def enqueue(
+    *, office_id: int, to: str, template: str, params: list[str], key: str, desk: str = Desk.GENERAL
+) -> bool:
+    """Queue a template message in the current transaction; False when WhatsApp is not set up or it is queued."""
+    number = number_for(office_id, desk)
+    recipient = "".join(ch for ch in to if ch.isdigit())
+    if number is None or not recipient:
+        return False
+    body = {
+        "type": "template",
+        "template": {
+            "name": template,
+            "language": {"code": "id"},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": p} for p in params]}],
+        },
+    }
+    try:
+        with transaction.atomic():
+            OutboxMessage.objects.create(
+                dedupe_key=key, phone_number_id=number.phone_number_id, to=recipient, body=body
+            )
+    except IntegrityError:
+        return False  # this event was queued already
+    return True
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 900))
+
+
+def deliver_due(*, now: dt.datetime | None = None, client: httpx.Client | None = None) -> int:
+    """Send what is due; returns how many were sent."""
+    now = now or timezone.now()
+    due = list(
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    # A message left "sending" by a crashed worker is tried again once its lease is over.
+    stale = list(
+        OutboxMessage.objects.filter(status=OutboxStatus.SENDING, lease_until__lt=now).values_list(
+            "pk", flat=True
+        )[:BATCH]
+    )
+    config = settings.WHATSAPP
+    own_client = client is None
+    client = client or httpx.Client(timeout=10)
+    sent = 0
+    try:
+        for pk in due + stale:
+            claimed = (
+                OutboxMessage.objects.filter(pk=pk)
+                .filter(
+                    Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+                    | Q(status=OutboxStatus.SENDING, lease_until__lt=now)
+                )
+                .update(status=OutboxStatus.SENDING, lease_until=now + LEASE)
+            )
+            if not claimed:
+                continue  # another worker has it
+            message = OutboxMessage.objects.get(pk=pk)
+            sent += _send(client, config, message, now)
+    finally:
+        if own_client:
+            client.close()
+    return sent
+
+
+def _send(client: httpx.Client, config: dict, message: OutboxMessage, now: dt.datetime) -> int:
+    url = f"{config['api_base']}/{message.phone_number_id}/messages"
+    payload = {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": message.to,
+        **message.body,
+    }
+    message.attempts += 1
+    try:
+        response = client.post(url, json=payload, headers={"Authorization": f"Bearer {config['token']}"})
+    except httpx.HTTPError as exc:
+        return _retry(message, now, f"network: {exc}")
+    if response.status_code == 200:
+        try:
+            provider_id = response.json()["messages"][0]["id"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            provider_id = ""
+        message.status, message.sent_at, message.provider_id, message.lease_until = (
+            OutboxStatus.SENT,
+            now,
+            provider_id,
+            None,
+        )
+        message.save(update_fields=["status", "sent_at", "provider_id", "lease_until", "attempts"])
+        return 1
+    if response.status_code == 429 or response.status_code >= 500:
+        wait = response.headers.get("Retry-After", "")
+        return _retry(message, now, f"HTTP {response.status_code}", int(wait) if wait.isdigit() else None)
+    message.status, message.last_error, message.lease_until = (
+        OutboxStatus.FAILED,
+        f"HTTP {response.status_code}: {response.text[:250]}",
+        None,
+    )
+    message.save(update_fields=["status", "last_error", "lease_until", "attempts"])
+    log.warning("WhatsApp refused %s: %s", message.dedupe_key, message.last_error)
+    return 0
+
+
+def _retry(message: OutboxMessage, now: dt.datetime, error: str, wait: int | None = None) -> int:
+    give_up = message.attempts >= MAX_ATTEMPTS
+    message.status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
+    message.next_attempt_at = now + (dt.timedelta(seconds=wait) if wait else _backoff(message.attempts))
+    message.last_error, message.lease_until = error[:300], None
+    message.save(update_fields=["status", "next_attempt_at", "last_error", "lease_until", "attempts"])
+    return 0
