@@ -75,3 +75,35 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.dedupe_key
+
+
+class Conversation(models.Model):
+    """One citizen talking to one of the office's numbers: the bot's state, and the officer inbox."""
+
+    number = models.ForeignKey(
+        BusinessNumber, verbose_name=_("nomor"), on_delete=models.CASCADE, related_name="conversations"
+    )
+    citizen = models.CharField(_("warga"), max_length=80)  # wa_id, or the business-scoped user id
+    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    state = models.JSONField(default=dict, blank=True)
+    needs_officer = models.BooleanField(_("minta petugas"), default=False)
+    assigned_to = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    application = models.ForeignKey(
+        "applications.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ticket = models.ForeignKey(
+        "queueing.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("percakapan")
+        verbose_name_plural = _("percakapan")
+        constraints = [
+            models.UniqueConstraint(fields=["number", "citizen"], name="one_conversation_per_citizen")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_id}:{self.citizen}"

@@ -57,6 +57,16 @@ def enqueue(
     return True
 
 
+def enqueue_session(*, phone_number_id: str, to: str, body: dict, key: str) -> bool:
+    """Queue a reply inside the 24-hour window (text, lists, buttons); once per key."""
+    try:
+        with transaction.atomic():
+            OutboxMessage.objects.create(dedupe_key=key, phone_number_id=phone_number_id, to=to, body=body)
+    except IntegrityError:
+        return False
+    return True
+
+
 def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 900))
 

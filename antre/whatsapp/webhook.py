@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonRe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from antre.whatsapp import bot
 from antre.whatsapp.models import BusinessNumber, InboundMessage, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -49,19 +50,32 @@ def webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"ok": True})  # signed but unreadable: acknowledged so Meta stops retrying
     for change in _changes(payload):
         value = change.get("value") or {}
-        number = BusinessNumber.objects.filter(
-            phone_number_id=(value.get("metadata") or {}).get("phone_number_id", "")
-        ).first()
+        number = (
+            BusinessNumber.objects.filter(
+                phone_number_id=(value.get("metadata") or {}).get("phone_number_id", "")
+            ).first()
+            or _general_desk()
+        )
         contacts = {
             c.get("wa_id") or c.get("user_id"): c for c in value.get("contacts") or [] if isinstance(c, dict)
         }
         for message in value.get("messages") or []:
-            if isinstance(message, dict):
-                _store_message(message, number, contacts)
+            if isinstance(message, dict) and (stored := _store_message(message, number, contacts)):
+                bot.handle(stored)
         for status in value.get("statuses") or []:
             if isinstance(status, dict):
                 _apply_status(status)
     return JsonResponse({"ok": True})  # unknown shapes too: a 200 stops the sender's retries
+
+
+def _general_desk() -> BusinessNumber | None:
+    """SPEC §6: a number not mapped yet is answered by the general desk of the first office."""
+    from antre.offices.models import Office
+
+    office = Office.objects.order_by("pk").first()
+    if office is None:
+        return None
+    return BusinessNumber.objects.filter(office=office, desk="general").order_by("pk").first()
 
 
 def _changes(payload) -> list[dict]:
@@ -91,6 +105,7 @@ def parse_text(message: dict) -> tuple[str, str]:
 
 
 def _store_message(message: dict, number: BusinessNumber | None, contacts: dict) -> InboundMessage | None:
+    """Store a message the first time it arrives; None for a repeat (already answered)."""
     message_id = str(message.get("id", ""))
     if not message_id:
         return None

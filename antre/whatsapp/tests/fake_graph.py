@@ -12,6 +12,7 @@ class FakeGraph:
         self.received: list[dict] = []  # every request, accepted or not
         self.accepted: list[dict] = []
         self.fail_next = 0  # answer this many requests with 503, as an outage would
+        self.media: dict[str, bytes] = {}  # media id -> the file a citizen sent
         self.lock = threading.Lock()
         fake = self
 
@@ -34,6 +35,24 @@ class FakeGraph:
                 payload = json.dumps({"messages": [{"id": f"wamid.{number}"}]}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self):  # noqa: N802
+                parts = self.path.strip("/").split("/")
+                if parts[-2:-1] == ["media"] and parts[-1] in fake.media:  # the file itself
+                    payload, kind = fake.media[parts[-1]], "application/octet-stream"
+                elif parts[-1] in fake.media:  # the media id: where to fetch it
+                    base = fake.url.rsplit("/", 1)[0]
+                    meta = {"url": f"{base}/media/{parts[-1]}", "file_size": len(fake.media[parts[-1]])}
+                    payload, kind = json.dumps(meta).encode(), "application/json"
+                else:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)

@@ -1,0 +1,155 @@
+"""Conversations with the bot over the real webhook: from "halo" to a ticket, and to an application."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from antre.applications.models import Application
+from antre.applications.tests.test_applications import jpeg, pdf
+from antre.conftest import NIK_MADE
+from antre.queueing.models import Ticket
+from antre.whatsapp.models import BusinessNumber, Conversation, OutboxMessage
+from antre.whatsapp.tests.fake_graph import FakeGraph
+from antre.whatsapp.tests.test_whatsapp import SECRET, post
+
+CITIZEN = "6281234567890"
+ids = itertools.count(1)
+
+
+@pytest.fixture
+def graph(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    with FakeGraph() as fake:
+        settings.WHATSAPP = {"api_base": fake.url, "token": "tok", "app_secret": SECRET, "verify_token": "v"}
+        yield fake
+
+
+@pytest.fixture
+def desk(open_all_day):
+    return BusinessNumber.objects.create(
+        office=open_all_day, phone_number_id="1100", display_number="0811-3900-100"
+    )
+
+
+def say(client, text=None, *, reply_id=None, media=None):
+    """The citizen sends a message; returns the bot's replies to it, as queued for WhatsApp."""
+    message_id = f"wamid.T{next(ids)}"
+    message = {"id": message_id, "from": CITIZEN}
+    if reply_id:
+        message |= {
+            "type": "interactive",
+            "interactive": {"type": "list_reply", "list_reply": {"id": reply_id, "title": "x"}},
+        }
+    elif media:
+        kind, media_id, filename = media
+        message |= {
+            "type": kind,
+            kind: {"id": media_id, "mime_type": "x", **({"filename": filename} if filename else {})},
+        }
+    else:
+        message |= {"type": "text", "text": {"body": text}}
+    payload = {
+        "entry": [
+            {
+                "changes": [
+                    {
+                        "value": {
+                            "metadata": {"phone_number_id": "1100"},
+                            "contacts": [{"wa_id": CITIZEN}],
+                            "messages": [message],
+                        }
+                    }
+                ]
+            }
+        ]
+    }
+    assert post(client, payload).status_code == 200
+    return [
+        m.body
+        for m in OutboxMessage.objects.filter(dedupe_key__startswith=f"reply:{message_id}:").order_by("pk")
+    ]
+
+
+def texts(replies) -> str:
+    return json.dumps(replies, ensure_ascii=False)
+
+
+def row_ids(replies) -> list[str]:
+    return [
+        row["id"]
+        for r in replies
+        if r["type"] == "interactive" and r["interactive"]["type"] == "list"
+        for row in r["interactive"]["action"]["sections"][0]["rows"]
+    ]
+
+
+def test_from_halo_to_a_booked_ticket(client, desk, graph):
+    menu = say(client, "halo")
+    assert "menu:antre" in row_ids(menu) and "Om Swastiastu" in texts(menu)
+    for reply in menu:  # WhatsApp's limits for lists
+        rows = reply["interactive"]["action"]["sections"][0]["rows"]
+        assert len(rows) <= 10 and all(len(r["title"]) <= 24 for r in rows)
+    services = say(client, reply_id="menu:antre")
+    assert "svc:CAPIL" in row_ids(services) and "svc:KK" not in row_ids(
+        services
+    )  # online-only is not offered
+    days = say(client, reply_id="svc:CAPIL")
+    say(client, reply_id=row_ids(days)[0])
+    say(client, "ni made sari dewi")
+    booked = say(client, NIK_MADE)
+    ticket = Ticket.objects.get()
+    assert (
+        ticket.channel == "whatsapp" and ticket.phone == f"+{CITIZEN}" and ticket.name == "Ni Made Sari Dewi"
+    )
+    assert ticket.number in texts(booked) and f"/tiket/{ticket.token}/" in texts(booked)
+    assert Conversation.objects.get().ticket == ticket
+
+
+def test_a_bad_nik_is_explained_and_can_be_typed_again(client, desk, graph):
+    say(client, "halo")
+    say(client, reply_id="menu:antre")
+    days = say(client, reply_id="svc:LEGAL")
+    say(client, reply_id=row_ids(days)[0])
+    say(client, "Budi Santoso")
+    refused = say(client, "1234")
+    assert "NIK harus 16 digit angka." in texts(refused)
+    say(client, NIK_MADE)
+    assert Ticket.objects.count() == 1
+
+
+def test_from_halo_to_a_submitted_application_with_documents(client, desk, graph, settings):
+    graph.media["MEDIA-KK"] = pdf()
+    graph.media["MEDIA-POLISI"] = jpeg()
+    say(client, "halo")
+    groups = say(client, reply_id="menu:ajukan")
+    assert "grp:KTP" in row_ids(groups)
+    kinds = say(client, reply_id="grp:KTP")
+    assert "kind:KTP-HILANG" in row_ids(kinds)
+    say(client, reply_id="kind:KTP-HILANG")
+    say(client, NIK_MADE)
+    say(client, "Ni Made Sari Dewi")
+    say(client, "Jl. Gunung Agung No. 5, Banjar Delod Peken")
+    ask_kk = say(client, "Sudimara")
+    assert "Kartu Keluarga" in texts(ask_kk)
+    ask_police = say(client, media=("document", "MEDIA-KK", "kk.pdf"))
+    assert "kepolisian" in texts(ask_police)
+    consent = say(client, media=("image", "MEDIA-POLISI", None))
+    assert consent[0]["interactive"]["type"] == "button" and "UU 27/2022" in texts(consent)
+    done = say(client, "setuju")
+    application = Application.objects.get()
+    assert application.channel == "whatsapp" and application.kind.code == "KTP-HILANG"
+    assert sorted(application.documents.values_list("requirement__code", flat=True)) == ["kk", "polisi"]
+    assert application.code in texts(done)
+    kept = Path(settings.DATA_DIR) / "wa-media"
+    assert kept.exists() and [p for p in kept.rglob("*") if p.is_file()] == []  # the received copies are gone
+
+
+def test_talk_to_an_officer_stops_the_bot(client, desk, graph):
+    say(client, "halo")
+    say(client, reply_id="menu:petugas")
+    assert say(client, "Saya ingin bertanya soal akta") == []  # the bot keeps quiet; the inbox shows it
+    assert Conversation.objects.get().needs_officer
