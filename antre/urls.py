@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("antre.gate.urls")),
     path("", include("antre.applications.urls")),
     path("", include("antre.applications.backoffice_urls")),
+    path("", include("antre.whatsapp.urls")),
     path("", include("antre.queueing.urls")),
 ]

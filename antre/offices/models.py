@@ -45,6 +45,11 @@ class Office(models.Model):
         default=10,
         help_text=_("Warga yang diundang masuk tetapi tidak datang dalam waktu ini kehilangan undangannya."),
     )
+    notify_when_ahead = models.PositiveSmallIntegerField(
+        _("beri tahu lewat WhatsApp saat tinggal N orang di depan"),
+        default=3,
+        help_text=_("0 = tidak memberi tahu."),
+    )
     exit_on_finish = models.BooleanField(
         _("catat keluar otomatis saat selesai dilayani"),
         default=True,

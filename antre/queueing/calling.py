@@ -19,7 +19,7 @@ from antre.live import events
 from antre.offices.models import Counter, Office, Service, ServiceMode
 from antre.people.models import Role, User
 from antre.queueing import rules
-from antre.queueing.models import Status, Ticket
+from antre.queueing.models import WAITING_STATUSES, Status, Ticket
 from antre.queueing.services import next_seq
 from antre.whatsapp import notify
 
@@ -71,7 +71,27 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
         ticket.called_at = now
         ticket.save(update_fields=["status", "counter", "called_at"])
         _announce(ticket, counter, now=now)
+        _tell_the_one_coming_up(counter, office, today)
     return ticket
+
+
+def _tell_the_one_coming_up(counter: Counter, office: Office, today) -> None:
+    """The queue moved by one: the citizen who now has N people ahead is told to get ready (once)."""
+    ahead = office.notify_when_ahead
+    if not ahead:
+        return
+    upcoming = (
+        Ticket.objects.filter(
+            office=office,
+            day=today,
+            service__in=counter.services.filter(active=True),
+            status__in=WAITING_STATUSES,
+        )
+        .in_call_order()
+        .select_related("service")[ahead : ahead + 1]
+    )
+    for ticket in upcoming:
+        notify.ticket_near(ticket, ahead)
 
 
 def act(

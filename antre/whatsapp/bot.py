@@ -49,6 +49,7 @@ class Reply:
             to=self.conversation.citizen,
             body=body,
             key=f"reply:{self.inbound.message_id}:{self.count}",
+            conversation=self.conversation,
         )
 
     def text(self, text: str) -> None:
@@ -105,6 +106,8 @@ def handle(inbound: InboundMessage) -> None:
             number=number, citizen=citizen, defaults={"phone": f"+{inbound.wa_id}" if inbound.wa_id else ""}
         )
         conversation.last_inbound_at = timezone.now()
+        inbound.conversation = conversation
+        inbound.save(update_fields=["conversation"])
         reply = Reply(conversation, inbound)
         text = inbound.text.strip()
         state = conversation.state or {}

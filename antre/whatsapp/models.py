@@ -41,6 +41,9 @@ class InboundMessage(models.Model):
     kind = models.CharField(max_length=20)
     text = models.TextField(blank=True)
     payload = models.JSONField()
+    conversation = models.ForeignKey(
+        "Conversation", null=True, blank=True, on_delete=models.CASCADE, related_name="inbound"
+    )
     received_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -58,6 +61,10 @@ class OutboxMessage(models.Model):
     """A message to send, written in the transaction of the change it tells about (transactional outbox)."""
 
     dedupe_key = models.CharField(max_length=120, unique=True)  # one notification per event, never two
+    conversation = models.ForeignKey(
+        "Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound"
+    )
+    by = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     phone_number_id = models.CharField(max_length=40)
     to = models.CharField(max_length=40)
     body = models.JSONField()

@@ -23,6 +23,17 @@ def ticket_booked(ticket) -> None:
         )
 
 
+def ticket_near(ticket, ahead: int) -> None:
+    if ticket.phone:
+        outbox.enqueue(
+            office_id=ticket.office_id,
+            to=ticket.phone,
+            template="antre_hampir",
+            params=[ticket.number, str(ahead)],
+            key=f"ticket:{ticket.token}:near",
+        )
+
+
 def ticket_called(ticket, counter_number: int) -> None:
     if ticket.phone:
         outbox.enqueue(

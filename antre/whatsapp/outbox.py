@@ -57,11 +57,20 @@ def enqueue(
     return True
 
 
-def enqueue_session(*, phone_number_id: str, to: str, body: dict, key: str) -> bool:
-    """Queue a reply inside the 24-hour window (text, lists, buttons); once per key."""
+def enqueue_session(
+    *, phone_number_id: str, to: str, body: dict, key: str, conversation=None, by=None
+) -> bool:
+    """Queue a reply inside the 24-hour window (text, lists, buttons, a document); once per key."""
     try:
         with transaction.atomic():
-            OutboxMessage.objects.create(dedupe_key=key, phone_number_id=phone_number_id, to=to, body=body)
+            OutboxMessage.objects.create(
+                dedupe_key=key,
+                phone_number_id=phone_number_id,
+                to=to,
+                body=body,
+                conversation=conversation,
+                by=by,
+            )
     except IntegrityError:
         return False
     return True
@@ -111,15 +120,14 @@ def deliver_due(*, now: dt.datetime | None = None, client: httpx.Client | None =
 
 def _send(client: httpx.Client, config: dict, message: OutboxMessage, now: dt.datetime) -> int:
     url = f"{config['api_base']}/{message.phone_number_id}/messages"
-    payload = {
-        "messaging_product": "whatsapp",
-        "recipient_type": "individual",
-        "to": message.to,
-        **message.body,
-    }
+    headers = {"Authorization": f"Bearer {config['token']}"}
+    body = message.body
     message.attempts += 1
     try:
-        response = client.post(url, json=payload, headers={"Authorization": f"Bearer {config['token']}"})
+        if body.get("type") == "document" and "local_path" in body.get("document", {}):
+            body = _uploaded(client, config, message, headers)
+        payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": message.to, **body}
+        response = client.post(url, json=payload, headers=headers)
     except httpx.HTTPError as exc:
         return _retry(message, now, f"network: {exc}")
     if response.status_code == 200:
@@ -146,6 +154,22 @@ def _send(client: httpx.Client, config: dict, message: OutboxMessage, now: dt.da
     message.save(update_fields=["status", "last_error", "lease_until", "attempts"])
     log.warning("WhatsApp refused %s: %s", message.dedupe_key, message.last_error)
     return 0
+
+
+def _uploaded(client: httpx.Client, config: dict, message: OutboxMessage, headers: dict) -> dict:
+    """An officer's document goes up to the Cloud API's media endpoint first; the message names its id."""
+    from pathlib import Path
+
+    document = message.body["document"]
+    path = Path(settings.DATA_DIR) / document["local_path"]
+    response = client.post(
+        f"{config['api_base']}/{message.phone_number_id}/media",
+        headers=headers,
+        data={"messaging_product": "whatsapp", "type": document["mime_type"]},
+        files={"file": (document["filename"], path.read_bytes(), document["mime_type"])},
+    )
+    response.raise_for_status()
+    return {"type": "document", "document": {"id": response.json()["id"], "filename": document["filename"]}}
 
 
 def _retry(message: OutboxMessage, now: dt.datetime, error: str, wait: int | None = None) -> int:

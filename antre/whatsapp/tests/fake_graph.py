@@ -13,12 +13,25 @@ class FakeGraph:
         self.accepted: list[dict] = []
         self.fail_next = 0  # answer this many requests with 503, as an outage would
         self.media: dict[str, bytes] = {}  # media id -> the file a citizen sent
+        self.uploads: list[bytes] = []  # documents the office sent up
         self.lock = threading.Lock()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                if self.path.endswith("/media"):  # an upload: multipart, answered with a media id
+                    with fake.lock:
+                        fake.uploads.append(raw)
+                        media_id = f"media.{len(fake.uploads)}"
+                    payload = json.dumps({"id": media_id}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                body = json.loads(raw)
                 record = {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
                 with fake.lock:
                     fake.received.append(record)

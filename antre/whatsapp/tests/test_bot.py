@@ -6,33 +6,15 @@ import itertools
 import json
 from pathlib import Path
 
-import pytest
-
 from antre.applications.models import Application
 from antre.applications.tests.test_applications import jpeg, pdf
 from antre.conftest import NIK_MADE
 from antre.queueing.models import Ticket
-from antre.whatsapp.models import BusinessNumber, Conversation, OutboxMessage
-from antre.whatsapp.tests.fake_graph import FakeGraph
-from antre.whatsapp.tests.test_whatsapp import SECRET, post
+from antre.whatsapp.models import Conversation, OutboxMessage
+from antre.whatsapp.tests.test_whatsapp import post
 
 CITIZEN = "6281234567890"
 ids = itertools.count(1)
-
-
-@pytest.fixture
-def graph(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    with FakeGraph() as fake:
-        settings.WHATSAPP = {"api_base": fake.url, "token": "tok", "app_secret": SECRET, "verify_token": "v"}
-        yield fake
-
-
-@pytest.fixture
-def desk(open_all_day):
-    return BusinessNumber.objects.create(
-        office=open_all_day, phone_number_id="1100", display_number="0811-3900-100"
-    )
 
 
 def say(client, text=None, *, reply_id=None, media=None):

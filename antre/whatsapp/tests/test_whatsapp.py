@@ -144,3 +144,22 @@ def test_the_same_event_is_queued_once(open_all_day, desk):
 
     notify.ticket_booked(ticket)
     assert OutboxMessage.objects.filter(dedupe_key=f"ticket:{ticket.token}:booked").count() == 1
+
+
+def test_the_citizen_with_three_ahead_is_told_to_get_ready_once(open_all_day, desk, staff):
+    from antre.offices.models import Counter
+    from antre.queueing import calling
+
+    open_all_day.gate_enabled = False
+    open_all_day.save()
+    tickets = [book_today(open_all_day, i=i, phone=f"08123456780{i}") for i in range(6)]
+    loket = Counter.objects.get(office=open_all_day, number=1)
+    first = calling.call_next(counter=loket, officer=staff["petugas"])
+    near = OutboxMessage.objects.filter(dedupe_key__endswith=":near")
+    assert [m.dedupe_key for m in near] == [
+        f"ticket:{tickets[4].token}:near"
+    ]  # 3 ahead of A-005: A-002..A-004
+    assert near.get().body["template"]["name"] == "antre_hampir"
+    calling.act(token=first.token, action="no_show", officer=staff["petugas"])
+    calling.call_next(counter=loket, officer=staff["petugas"])
+    assert OutboxMessage.objects.filter(dedupe_key__endswith=":near").count() == 2  # now A-006, and once each

@@ -1,0 +1,180 @@
+"""The officer inbox: conversations per desk, assignment, replies (text, documents), links, the 24-hour window."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from antre.applications.models import Application
+from antre.applications.uploads import UploadRefused, check_upload
+from antre.errors import Refusal
+from antre.people.models import Role
+from antre.queueing import rules as queue_rules
+from antre.queueing.models import Ticket
+from antre.whatsapp import outbox
+from antre.whatsapp.models import Conversation, Desk
+
+INBOX_ROLES = (Role.ADMIN, Role.VERIFIKATOR)
+WINDOW = dt.timedelta(hours=24)  # WhatsApp: free replies only within 24 h of the citizen's last message
+
+
+def window_open(conversation: Conversation, now: dt.datetime | None = None) -> bool:
+    last = conversation.last_inbound_at
+    return bool(last) and (now or timezone.now()) - last < WINDOW
+
+
+def _allowed(request: HttpRequest) -> bool:
+    return request.user.has_role(*INBOX_ROLES) and bool(request.user.office_id)
+
+
+@login_required
+def conversations(request: HttpRequest) -> HttpResponse:
+    if not _allowed(request):
+        return render(request, "applications/forbidden.html", status=403)
+    desk = request.GET.get("desk", "")
+    items = Conversation.objects.filter(number__office_id=request.user.office_id).select_related(
+        "number", "assigned_to"
+    )
+    if desk in Desk.values:
+        items = items.filter(number__desk=desk)
+    items = items.order_by("-needs_officer", "-last_inbound_at")[:200]
+    return render(
+        request,
+        "whatsapp/inbox.html",
+        {"office": request.user.office, "items": items, "desk": desk, "desks": Desk.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _allowed(request):
+        return render(request, "applications/forbidden.html", status=403)
+    chat = get_object_or_404(
+        Conversation.objects.select_related("number"), pk=pk, number__office_id=request.user.office_id
+    )
+    if request.method == "POST":
+        try:
+            _act(request, chat)
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
+        return redirect("inbox:conversation", pk=chat.pk)
+    timezone.activate(chat.number.office.tzinfo)
+    timeline = sorted(
+        [("in", m.received_at, m.text or f"[{m.kind}]", None) for m in chat.inbound.all()]
+        + [("out", m.created_at, _describe(m.body), m.by) for m in chat.outbound.all()],
+        key=lambda item: item[1],
+    )
+    return render(
+        request,
+        "whatsapp/conversation.html",
+        {"office": chat.number.office, "chat": chat, "timeline": timeline, "window_open": window_open(chat)},
+    )
+
+
+def _describe(body: dict) -> str:
+    kind = body.get("type")
+    if kind == "text":
+        return body["text"]["body"]
+    if kind == "interactive":
+        return body["interactive"]["body"]["text"]
+    if kind == "document":
+        return "📄 " + body["document"].get("filename", "")
+    if kind == "template":
+        return "[templat] " + body["template"]["name"]
+    return f"[{kind}]"
+
+
+def _act(request: HttpRequest, chat: Conversation) -> None:
+    action = request.POST.get("action", "")
+    with transaction.atomic():
+        chat = Conversation.objects.select_for_update().get(pk=chat.pk)
+        if action == "assign":
+            chat.assigned_to = request.user
+        elif action == "done":
+            chat.needs_officer = False  # the bot answers again
+        elif action == "link":
+            _link(chat, request.POST.get("ref", ""))
+        elif action == "reply":
+            if not window_open(chat):
+                raise Refusal(
+                    "window_closed",
+                    _(
+                        "Lebih dari 24 jam sejak pesan terakhir warga: WhatsApp hanya mengizinkan templat resmi."
+                    ),
+                )
+            _reply(request, chat)
+        chat.save()
+    messages.success(request, _("Tersimpan."))
+
+
+def _reply(request: HttpRequest, chat: Conversation) -> None:
+    text = request.POST.get("text", "").strip()
+    upload = request.FILES.get("document")
+    key = f"inbox:{chat.pk}:{secrets.token_hex(8)}"
+    common = {
+        "phone_number_id": chat.number.phone_number_id,
+        "to": chat.citizen,
+        "conversation": chat,
+        "by": request.user,
+    }
+    if upload:
+        try:
+            checked = check_upload(upload.name, upload.read())
+        except UploadRefused:
+            raise Refusal(
+                "invalid_fields", _("Berkas tidak dapat dikirim: kirim PDF, JPEG atau PNG sampai 5 MB.")
+            ) from None
+        folder = Path(settings.DATA_DIR) / "wa-outgoing"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        name = f"{secrets.token_hex(12)}.{checked.extension}"
+        (folder / name).write_bytes(checked.data)
+        outbox.enqueue_session(
+            body={
+                "type": "document",
+                "document": {
+                    "local_path": f"wa-outgoing/{name}",
+                    "filename": upload.name[-80:],
+                    "mime_type": checked.content_type,
+                },
+            },
+            key=key + ":doc",
+            **common,
+        )
+    if text:
+        outbox.enqueue_session(body={"type": "text", "text": {"body": text[:4096]}}, key=key, **common)
+    if not text and not upload:
+        raise Refusal("invalid_fields", _("Tulis balasan atau lampirkan berkas."))
+
+
+def _link(chat: Conversation, ref: str) -> None:
+    ref = ref.strip()
+    office = chat.number.office
+    application = Application.objects.filter(office=office, code=ref.upper()).first()
+    if application:
+        chat.application = application
+        return
+    parsed = queue_rules.parse_number(ref)
+    ticket = (
+        Ticket.objects.filter(
+            office=office, day=office.local_today(), service__prefix=parsed[0], seq=parsed[1]
+        ).first()
+        if parsed
+        else None
+    )
+    if ticket is None:
+        raise Refusal(
+            "not_found", _("Kode permohonan atau nomor antrean hari ini tidak ditemukan."), status=404
+        )
+    chat.ticket = ticket
