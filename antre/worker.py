@@ -81,9 +81,22 @@ def deliver_whatsapp() -> int:
 
 
 def prune_speech() -> int:
+    """Spoken announcements, and WhatsApp files a day old (left by a conversation that stopped halfway)."""
+    import time as clock
+    from pathlib import Path
+
+    from django.conf import settings
+
     from antre.live.voice import prune_cache
 
-    return prune_cache()
+    removed = prune_cache()
+    cutoff = clock.time() - 86400
+    for folder in ("wa-media", "wa-outgoing"):
+        for path in (Path(settings.DATA_DIR) / folder).rglob("*"):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 JOBS: list[tuple[str, Callable[[], int], int]] = [

@@ -111,6 +111,9 @@ def handle(inbound: InboundMessage) -> None:
         reply = Reply(conversation, inbound)
         text = inbound.text.strip()
         state = conversation.state or {}
+        if text.lower() in GREETINGS:
+            conversation.needs_officer = False  # "menu" always brings the bot back
+            _forget_media(conversation)
         if text.lower() in GREETINGS or not state.get("flow") and not conversation.needs_officer:
             if text.startswith("menu:"):
                 _start(conversation, reply, text.removeprefix("menu:"))
@@ -147,6 +150,11 @@ def _start(conversation: Conversation, reply: Reply, choice: str) -> None:
     elif choice == "cek_tiket":
         from antre.queueing.models import Ticket
 
+        if not conversation.phone:  # a business-scoped id without a number: nothing to match on
+            reply.text(
+                "Nomor antrean tidak dapat dicari dari akun ini. Buka tautan yang Anda terima saat mendaftar."
+            )
+            return
         tickets = Ticket.objects.active().filter(
             office=office, phone=conversation.phone, day__gte=office.local_today()
         )
@@ -230,6 +238,12 @@ def _booking(conversation, reply, state, step, text) -> None:
             ],
         )
     elif step == "day" and text.startswith("day:"):
+        offered = {
+            d.isoformat() for d, left in day_choices(find_service(office, state["service"])) if left > 0
+        }
+        if text.removeprefix("day:") not in offered:
+            reply.text("Pilih tanggal dari daftar, atau ketik *menu*.")
+            return
         state.update(step="name", day=text.removeprefix("day:"))
         reply.text("Ketik nama lengkap sesuai KTP.")
     elif step == "name":
@@ -342,6 +356,14 @@ def _ask_next_document(conversation, reply, state) -> None:
         "satu tahun sesudah selesai, dan hanya dilihat petugas verifikasi (UU 27/2022). Setuju?",
         [("setuju", "Setuju, kirim"), ("batal", "Batal")],
     )
+
+
+def _forget_media(conversation) -> None:
+    """Documents received for an application that was not finished are not kept."""
+    if conversation.pk is None:
+        return
+    for path in (Path(settings.DATA_DIR) / "wa-media" / str(conversation.pk)).glob("*"):
+        path.unlink(missing_ok=True)
 
 
 def _keep(conversation, code: str, data: bytes) -> Path:

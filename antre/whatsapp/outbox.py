@@ -22,7 +22,7 @@ from antre.whatsapp.models import BusinessNumber, Desk, OutboxMessage, OutboxSta
 log = logging.getLogger(__name__)
 
 BATCH = 50  # per tick: well under the Cloud API's default 80 messages a second
-LEASE = dt.timedelta(minutes=2)
+LEASE = dt.timedelta(minutes=15)  # longer than a whole batch of slow sends
 MAX_ATTEMPTS = 12
 
 
@@ -106,7 +106,7 @@ def deliver_due(*, now: dt.datetime | None = None, client: httpx.Client | None =
                     Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
                     | Q(status=OutboxStatus.SENDING, lease_until__lt=now)
                 )
-                .update(status=OutboxStatus.SENDING, lease_until=now + LEASE)
+                .update(status=OutboxStatus.SENDING, lease_until=timezone.now() + LEASE)
             )
             if not claimed:
                 continue  # another worker has it
@@ -130,6 +130,9 @@ def _send(client: httpx.Client, config: dict, message: OutboxMessage, now: dt.da
         response = client.post(url, json=payload, headers=headers)
     except httpx.HTTPError as exc:
         return _retry(message, now, f"network: {exc}")
+    except Exception as exc:  # a missing attachment, an odd answer: retried, then failed, never stuck
+        log.warning("sending outbox message %s failed: %s", message.pk, type(exc).__name__)
+        return _retry(message, now, f"{type(exc).__name__}")
     if response.status_code == 200:
         try:
             provider_id = response.json()["messages"][0]["id"]
@@ -142,6 +145,7 @@ def _send(client: httpx.Client, config: dict, message: OutboxMessage, now: dt.da
             None,
         )
         message.save(update_fields=["status", "sent_at", "provider_id", "lease_until", "attempts"])
+        _forget_attachment(message)
         return 1
     if response.status_code == 429 or response.status_code >= 500:
         wait = response.headers.get("Retry-After", "")
@@ -152,8 +156,19 @@ def _send(client: httpx.Client, config: dict, message: OutboxMessage, now: dt.da
         None,
     )
     message.save(update_fields=["status", "last_error", "lease_until", "attempts"])
-    log.warning("WhatsApp refused %s: %s", message.dedupe_key, message.last_error)
+    log.warning("WhatsApp refused outbox message %s (HTTP %s)", message.pk, response.status_code)
     return 0
+
+
+def _forget_attachment(message: OutboxMessage) -> None:
+    """An officer's attachment is deleted once WhatsApp has it."""
+    from pathlib import Path
+
+    local = (
+        message.body.get("document", {}).get("local_path") if message.body.get("type") == "document" else None
+    )
+    if local:
+        (Path(settings.DATA_DIR) / local).unlink(missing_ok=True)
 
 
 def _uploaded(client: httpx.Client, config: dict, message: OutboxMessage, headers: dict) -> dict:

@@ -23,8 +23,8 @@ def signature_ok(raw: bytes, header: str | None, secret: str) -> bool:
     """X-Hub-Signature-256 is the HMAC-SHA256 of the raw body with the app secret."""
     if not secret or not header or not header.startswith("sha256="):
         return False
-    expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header.removeprefix("sha256="))
+    expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest().encode()
+    return hmac.compare_digest(expected, header.removeprefix("sha256=").encode("utf-8", "replace"))
 
 
 @csrf_exempt
@@ -36,7 +36,10 @@ def webhook(request: HttpRequest) -> HttpResponse:
         if (
             request.GET.get("hub.mode") == "subscribe"
             and config["verify_token"]
-            and hmac.compare_digest(request.GET.get("hub.verify_token", ""), config["verify_token"])
+            and hmac.compare_digest(
+                request.GET.get("hub.verify_token", "").encode("utf-8", "replace"),
+                config["verify_token"].encode(),
+            )
         ):
             return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
         return HttpResponseForbidden("verification failed")
@@ -48,6 +51,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
         payload = json.loads(raw)
     except ValueError:
         return JsonResponse({"ok": True})  # signed but unreadable: acknowledged so Meta stops retrying
+    failed = False
     for change in _changes(payload):
         value = change.get("value") or {}
         number = (
@@ -60,11 +64,22 @@ def webhook(request: HttpRequest) -> HttpResponse:
             c.get("wa_id") or c.get("user_id"): c for c in value.get("contacts") or [] if isinstance(c, dict)
         }
         for message in value.get("messages") or []:
-            if isinstance(message, dict) and (stored := _store_message(message, number, contacts)):
-                bot.handle(stored)
+            if not isinstance(message, dict):
+                continue
+            try:
+                # Stored and answered together: if answering fails, the message is not marked as
+                # seen, and Meta's retry (after our 500) gets it answered.
+                with transaction.atomic():
+                    if stored := _store_message(message, number, contacts):
+                        bot.handle(stored)
+            except Exception:
+                log.exception("answering a WhatsApp message failed; Meta will deliver it again")
+                failed = True
         for status in value.get("statuses") or []:
             if isinstance(status, dict):
                 _apply_status(status)
+    if failed:
+        return JsonResponse({"ok": False}, status=500)
     return JsonResponse({"ok": True})  # unknown shapes too: a 200 stops the sender's retries
 
 

@@ -135,3 +135,47 @@ def test_talk_to_an_officer_stops_the_bot(client, desk, graph):
     say(client, reply_id="menu:petugas")
     assert say(client, "Saya ingin bertanya soal akta") == []  # the bot keeps quiet; the inbox shows it
     assert Conversation.objects.get().needs_officer
+
+
+def test_a_message_whose_answer_failed_is_answered_when_meta_delivers_it_again(client, desk, graph):
+    from unittest import mock
+
+    from antre.whatsapp import bot
+
+    message_id = "wamid.CRASH"
+    payload = {
+        "entry": [
+            {
+                "changes": [
+                    {
+                        "value": {
+                            "metadata": {"phone_number_id": "1100"},
+                            "contacts": [{"wa_id": CITIZEN}],
+                            "messages": [
+                                {"id": message_id, "from": CITIZEN, "type": "text", "text": {"body": "halo"}}
+                            ],
+                        }
+                    }
+                ]
+            }
+        ]
+    }
+    with mock.patch.object(bot, "handle", side_effect=RuntimeError("bug")):
+        assert post(client, payload).status_code == 500  # so Meta retries
+    assert post(client, payload).status_code == 200
+    assert OutboxMessage.objects.filter(dedupe_key__startswith=f"reply:{message_id}:").count() == 1
+
+
+def test_a_typed_day_that_was_not_offered_is_refused_without_breaking_the_chat(client, desk, graph):
+    say(client, "halo")
+    say(client, reply_id="menu:antre")
+    say(client, reply_id="svc:CAPIL")
+    assert "Pilih tanggal dari daftar" in texts(say(client, "day:2026-02-31"))
+    assert "Om Swastiastu" in texts(say(client, "menu"))
+
+
+def test_menu_brings_the_bot_back_after_asking_for_an_officer(client, desk, graph):
+    say(client, "halo")
+    say(client, reply_id="menu:petugas")
+    say(client, "menu")
+    assert "Jam layanan" in texts(say(client, reply_id="menu:jam"))
