@@ -54,6 +54,8 @@ def serve(args: argparse.Namespace) -> int:
         f"  Konsol loket          {base}/loket/",
         f"  Layar ruang tunggu    {base}/k/{office.slug if office else ''}/layar/",
         f"  Pintu masuk           {base}/pintu/   (layar luar: {base}/k/{office.slug if office else ''}/luar/)",
+        f"  Permohonan daring     {base}/k/{office.slug if office else ''}/permohonan/   (lacak: {base}/lacak/)",
+        f"  Kantor belakang       {base}/kantor/permohonan/   (WhatsApp: {base}/kantor/whatsapp/)",
         f"  API + OpenAPI         {base}/api/v1/openapi.json  (docs: {base}/api/v1/docs)",
         f"  Admin                 {base}/admin/",
         f"  Data                  {settings.DATA_DIR}",
