@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 
 from antre.errors import Refusal
-from antre.whatsapp import media, outbox
+from antre.whatsapp import outbox
 from antre.whatsapp.models import Conversation, InboundMessage
 
 log = logging.getLogger(__name__)
@@ -325,10 +325,8 @@ def _applying(conversation, reply, inbound, state, step, text) -> None:
         if inbound.kind not in ("image", "document"):
             reply.text("Kirim dokumennya sebagai foto atau berkas PDF.")
             return
-        media_id = (inbound.payload.get(inbound.kind) or {}).get("id", "")
-        try:
-            data = media.download(media_id)
-        except media.MediaError:
+        data = getattr(inbound, "media_bytes", None)  # fetched before the transaction (webhook.py)
+        if data is None:
             reply.text("Dokumen tidak dapat diambil dari WhatsApp. Coba kirim lagi.")
             return
         path = _keep(conversation, state["waiting_for"], data)

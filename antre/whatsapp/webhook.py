@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonRe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from antre.whatsapp import bot
+from antre.whatsapp import bot, media
 from antre.whatsapp.models import BusinessNumber, InboundMessage, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -66,11 +66,19 @@ def webhook(request: HttpRequest) -> HttpResponse:
         for message in value.get("messages") or []:
             if not isinstance(message, dict):
                 continue
+            # A photo or PDF is fetched from the Cloud API first, outside the transaction: on SQLite
+            # a transaction holds the one write slot, and bookings must not wait on the network.
+            media_bytes = (
+                _fetch_media(message)
+                if not InboundMessage.objects.filter(message_id=str(message.get("id", ""))).exists()
+                else None
+            )
             try:
                 # Stored and answered together: if answering fails, the message is not marked as
                 # seen, and Meta's retry (after our 500) gets it answered.
                 with transaction.atomic():
                     if stored := _store_message(message, number, contacts):
+                        stored.media_bytes = media_bytes
                         bot.handle(stored)
             except Exception:
                 log.exception("answering a WhatsApp message failed; Meta will deliver it again")
@@ -81,6 +89,16 @@ def webhook(request: HttpRequest) -> HttpResponse:
     if failed:
         return JsonResponse({"ok": False}, status=500)
     return JsonResponse({"ok": True})  # unknown shapes too: a 200 stops the sender's retries
+
+
+def _fetch_media(message: dict) -> bytes | None:
+    kind = message.get("type")
+    if kind not in ("image", "document"):
+        return None
+    try:
+        return media.download(str((message.get(kind) or {}).get("id", "")))
+    except media.MediaError:
+        return None
 
 
 def _general_desk() -> BusinessNumber | None:

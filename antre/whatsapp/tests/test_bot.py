@@ -179,3 +179,16 @@ def test_menu_brings_the_bot_back_after_asking_for_an_officer(client, desk, grap
     say(client, reply_id="menu:petugas")
     say(client, "menu")
     assert "Jam layanan" in texts(say(client, reply_id="menu:jam"))
+
+
+def test_a_document_that_cannot_be_fetched_is_asked_for_again(client, desk, graph):
+    graph.media["MEDIA-KK"] = pdf()
+    say(client, "halo")
+    say(client, reply_id="menu:ajukan")
+    say(client, reply_id="grp:KTP")
+    say(client, reply_id="kind:KTP-HILANG")
+    for answer in (NIK_MADE, "Ni Made Sari Dewi", "Banjar Delod Peken", "Sudimara"):
+        say(client, answer)
+    missing = say(client, media=("document", "MEDIA-GONE", "kk.pdf"))  # Meta no longer has it
+    assert "tidak dapat diambil" in texts(missing)
+    assert "kepolisian" in texts(say(client, media=("document", "MEDIA-KK", "kk.pdf")))  # the chat goes on
