@@ -213,14 +213,18 @@ def _locked(code: str) -> Application:
     return application
 
 
+def _not_now(application: Application) -> Refusal:
+    return Refusal(
+        "invalid_transition",
+        _("Permohonan berstatus “%(status)s”; langkah ini tidak dapat dilakukan.")
+        % {"status": application.get_status_display()},
+    )
+
+
 def _move(application: Application, action: str, *, by, note: str = "") -> None:
     target = rules.next_status(status=application.status, action=action)
     if target is None:
-        raise Refusal(
-            "invalid_transition",
-            _("Permohonan berstatus “%(status)s”; langkah ini tidak dapat dilakukan.")
-            % {"status": application.get_status_display()},
-        )
+        raise _not_now(application)
     application.status = target
     application.save()
     StatusChange.objects.create(application=application, status=target, note=note, by=by)
@@ -341,12 +345,8 @@ def publish(
         with transaction.atomic():
             application = _locked(code)
             check_verifier(officer, application.office)
-            if application.status != AppStatus.APPROVED:  # before booking anything for it
-                raise Refusal(
-                    "invalid_transition",
-                    _("Permohonan berstatus “%(status)s”; langkah ini tidak dapat dilakukan.")
-                    % {"status": application.get_status_display()},
-                )
+            if rules.next_status(status=application.status, action="publish") is None:
+                raise _not_now(application)  # before booking anything for it
             if result == ResultKind.DOCUMENT:
                 if file is None:
                     raise Refusal(
