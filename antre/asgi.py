@@ -1,25 +1,77 @@
 """The ASGI application `antre serve` runs.
 
-Live streams (SSE) are answered by antre.live.asgi on the event loop. Everything else is Django
-as a WSGI application on a fixed pool of threads (a2wsgi): under Django's own ASGI handler every
-request would start a thread of its own and open a fresh database connection; a fixed pool keeps
-threads and their connections, which triples what one process serves at the opening rush.
+Three lanes, chosen by the request line:
+- live streams (SSE) are answered by antre.live.asgi on the event loop;
+- a citizen's booking over the API (the opening rush) by antre.queueing.fastlane: its body is read
+  here, the booking runs in one hop to a worker thread, the answer is sent from here;
+- everything else by Django as a WSGI application on a fixed pool of threads (a2wsgi). Under
+  Django's own ASGI handler every request would start a thread of its own and open a fresh
+  database connection; a fixed pool keeps threads and their connections.
 """
 
+import asyncio
 import gc
+import io
 import os
 import sys
 
 from a2wsgi import WSGIMiddleware
+from a2wsgi.wsgi import build_environ
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
 django_application = get_wsgi_application()
 
 from antre.live.asgi import with_live_streams  # noqa: E402 (needs Django set up)
+from antre.queueing import fastlane  # noqa: E402
 
 THREADS = int(os.environ.get("ANTRE_THREADS", "16"))
-application = with_live_streams(WSGIMiddleware(django_application, workers=THREADS))
+_django = WSGIMiddleware(django_application, workers=THREADS)
+_rest = with_live_streams(_django)
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "http" and (slug := fastlane.wanted(scope)):
+        return await _fast_booking(scope, receive, send, slug)
+    return await _rest(scope, receive, send)
+
+
+async def _fast_booking(scope, receive, send, slug: str) -> None:
+    chunks, size, more = [], 0, True
+    while more and size <= fastlane.MAX_BODY:
+        message = await receive()
+        if message["type"] != "http.request":
+            return  # the client went away
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    answer = None
+    if not more:
+        environ = build_environ(scope, io.BytesIO(body))
+        # The same threads (and database connections) as Django's lane.
+        loop = asyncio.get_running_loop()
+        answer = await loop.run_in_executor(_django.executor, fastlane.answer, environ, slug)
+    if answer is None:
+        return await _rest(scope, _replaying(body, more, receive), send)
+    status, headers, content = answer
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
+
+
+def _replaying(body: bytes, more: bool, receive):
+    """A receive() that hands over the body already read, then the rest from the client."""
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": more}
+        return await receive()
+
+    return replay
+
 
 # Thousands of open streams make the cyclic garbage collector's full passes long: measured, they
 # were the 150 ms pauses that doubled the p99 of delivering a call (bench/fanout.py). Everything
@@ -28,6 +80,6 @@ gc.freeze()
 gc.set_threshold(50_000, 20, 100)
 
 # A booking holds the database's write slot while it runs Python between its statements; with the
-# default 5 ms GIL switch interval the holder waits behind request threads after every commit.
+# default 5 ms GIL switch interval the holder waits behind request threads after each commit.
 # 0.5 ms measured +40 % bookings/s at the opening rush (bench/rush.py); 0.1 ms was worse again.
-sys.setswitchinterval(0.0005)
+sys.setswitchinterval(float(os.environ.get("ANTRE_SWITCH", "0.0005")))

@@ -87,8 +87,8 @@ class Client:
                 now = time.perf_counter()
                 if not self.ready.is_set() and b"event: board" in buffer:
                     self.ready.set()
-                while (start := buffer.find(b"event: call\ndata: {\"number\":\"")) >= 0:
-                    begin = start + len(b"event: call\ndata: {\"number\":\"")
+                while (start := buffer.find(b'event: call\ndata: {"number":"')) >= 0:
+                    begin = start + len(b'event: call\ndata: {"number":"')
                     end = buffer.find(b'"', begin)
                     if end < 0:
                         break

@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -186,26 +187,77 @@ def child(args: argparse.Namespace) -> dict:
     )
     try:
         wait_for(args.port)
-        asyncio.run(rush(args.port, 8, 200))  # warm up every process
-        stats, seconds = asyncio.run(rush(args.port, args.clients, args.bookings))
+        result = wrk_rush(args) if args.generator == "wrk" else python_rush(args)
     finally:
         server.terminate()
         server.wait(timeout=30)
     checked = verify()
-    lat = sorted(stats.latencies)
-    return {
+    return result | {
         "topology": args.topology,
         "workers": args.workers,
         "clients": args.clients,
+        "generator": args.generator,
+        "duplicates": checked["duplicates"] + result.get("duplicate_ids", 0),
+        "gaps": checked["gaps"],
+        "stored": checked["tickets"],
+        "raw_per_second": ceiling,
+    }
+
+
+def python_rush(args: argparse.Namespace) -> dict:
+    asyncio.run(rush(args.port, 8, 200))  # warm up every process
+    stats, seconds = asyncio.run(rush(args.port, args.clients, args.bookings))
+    lat = sorted(stats.latencies)
+    return {
         "bookings": len(stats.ids),
         "per_second": len(stats.ids) / seconds,
         "p50_ms": statistics.median(lat) * 1000,
         "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1000,
         "errors": sum(stats.errors.values()),
         "error_codes": stats.errors,
-        "duplicates": checked["duplicates"] + (len(stats.ids) - len(set(stats.ids))),
-        "gaps": checked["gaps"],
-        "raw_per_second": ceiling,
+        "duplicate_ids": len(stats.ids) - len(set(stats.ids)),
+    }
+
+
+def wrk(args: argparse.Namespace, *, threads: int, clients: int, seconds: float, offset: int) -> dict:
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{clients}",
+            f"-d{seconds:g}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "rush.lua"),
+            f"http://127.0.0.1:{args.port}",
+            "--",
+            str(offset),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(line for line in out.stdout.splitlines() if line.startswith("RUSH "))
+    return json.loads(line[5:])
+
+
+def wrk_rush(args: argparse.Namespace) -> dict:
+    """The rush from wrk, a load generator in C: it leaves the server the CPU a Python one takes."""
+    wrk(args, threads=1, clients=8, seconds=2, offset=2_000_000)  # warm up every process
+    run = wrk(args, threads=args.wrk_threads, clients=args.clients, seconds=args.seconds, offset=0)
+    booked = int(run["statuses"].get("201", 0))
+    errors = {status: n for status, n in run["statuses"].items() if status != "201"}
+    if run["socket_errors"]:
+        errors["socket"] = run["socket_errors"]
+    return {
+        "bookings": booked,
+        "per_second": booked / (run["duration_us"] / 1e6),
+        "p50_ms": run["p50_us"] / 1000,
+        "p99_ms": run["p99_us"] / 1000,
+        "max_ms": run["max_us"] / 1000,
+        "errors": sum(errors.values()),
+        "error_codes": errors,
     }
 
 
@@ -243,6 +295,12 @@ def run_topology(topology: str, args: argparse.Namespace) -> dict:
             str(args.raw),
             "--port",
             str(args.port),
+            "--generator",
+            args.generator,
+            "--seconds",
+            str(args.seconds),
+            "--wrk-threads",
+            str(args.wrk_threads),
         ],
         env=env,
         capture_output=True,
@@ -264,6 +322,14 @@ def main() -> int:
     parser.add_argument("--bookings", type=int, default=4000)
     parser.add_argument("--raw", type=int, default=2000)
     parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument(
+        "--generator",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="wrk (Debian package wrk; the default where installed) or the built-in asyncio clients",
+    )
+    parser.add_argument("--seconds", type=float, default=15, help="length of a wrk run")
+    parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -272,8 +338,13 @@ def main() -> int:
     topologies = ["embedded", "production"] if args.topology == "both" else [args.topology]
     rows = [run_topology(t, args) for t in topologies]
     print(
-        f"\nantre rush: {args.clients} clients, {args.bookings} bookings each run, {os.cpu_count()} CPUs, "
-        "load generator on the same machine\n"
+        f"\nantre rush: {args.clients} clients, "
+        + (
+            f"{args.seconds:g} s each run with wrk"
+            if args.generator == "wrk"
+            else f"{args.bookings} bookings each run"
+        )
+        + f", {os.cpu_count()} CPUs, load generator on the same machine\n"
     )
     head = f"{'topology':<24} {'booked/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'dupl.':>5} {'gaps':>4} {'raw ins/s':>9} {'ratio':>6}"
     print(head)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Router, Schema, Status
@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 
 from antre import ratelimit
 from antre.api import ErrorOut, request_user, staff_auth
+from antre.db import hot
 from antre.offices.models import Counter, Office
 from antre.queueing import calling, services
 from antre.queueing.models import Ticket
@@ -67,12 +68,21 @@ def ticket_out(request: HttpRequest, ticket: Ticket, progress: services.Progress
     ),
 )
 def create_ticket(request: HttpRequest, response: HttpResponse, office: str, payload: TicketIn):
-    office_obj = get_object_or_404(Office, slug=office)
-    staff = request_user(request)
+    office_obj = hot.first(Office, "slug = %s", [office])
+    if office_obj is None:
+        raise Http404
+    booking = book(request, office_obj, payload, staff=request_user(request))
+    if not booking.created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return Status(201, ticket_out(request, booking.ticket, booking.progress))
+
+
+def book(request: HttpRequest, office: Office, payload: TicketIn, *, staff) -> services.Booking:
+    """The booking behind POST …/tickets, shared with the fast lane (antre.queueing.fastlane)."""
     if staff is None:
         ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
-    booking = services.book_ticket(
-        office=office_obj,
+    return services.book_ticket(
+        office=office,
         service_code=payload.service,
         name=payload.name,
         nik=payload.nik,
@@ -83,9 +93,6 @@ def create_ticket(request: HttpRequest, response: HttpResponse, office: str, pay
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:100] or None,
         issued_by=staff,
     )
-    if not booking.created:
-        response.headers["Idempotent-Replayed"] = "true"
-    return Status(201, ticket_out(request, booking.ticket, booking.progress))
 
 
 @router.get("/tickets/{ticket_id}", response={200: TicketOut, 404: ErrorOut}, summary="Lihat nomor antrean")

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from antre.db import hot
 from antre.errors import Refusal
 from antre.offices import rules as calendar
 from antre.offices.calendar import calendar_of
@@ -107,7 +108,9 @@ def next_day_with_room(service: Service, *, after: dt.date, now: dt.datetime | N
 
 
 def find_service(office: Office, code: str) -> Service:
-    service = Service.objects.filter(office=office, code=(code or "").strip().upper(), active=True).first()
+    service = hot.first(
+        Service, "office_id = %s AND code = %s AND active", [office.pk, (code or "").strip().upper()]
+    )
     if service is None:
         raise Refusal(
             "unknown_service",
@@ -190,10 +193,45 @@ def book_ticket(
         channel=channel,
         priority=priority,
     )
-    if idempotency_key:
-        earlier = _replay(office, idempotency_key, fingerprint)
-        if earlier:
+    try:
+        return _book(
+            office=office,
+            service_code=service_code,
+            day=day,
+            fields={"name": name, "nik": nik, "phone": phone},
+            channel=channel,
+            priority=priority,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+            issued_by=issued_by,
+            now=now,
+        )
+    except (Refusal, IntegrityError) as exc:
+        # An Idempotency-Key seen before: answer with the first attempt's ticket, whatever this
+        # attempt ran into (its own ticket's NIK, a full quota, a closed day, or the key itself).
+        # Looked up only on refusal: a first attempt, the usual case, costs no extra query.
+        if idempotency_key and (earlier := _replay(office, idempotency_key, fingerprint)):
             return earlier
+        if isinstance(exc, IntegrityError):
+            # Only the one-active-ticket-per-NIK constraint can fire here: the sequence row lock
+            # keeps numbers apart, so this is two bookings of one NIK that slipped past the check.
+            raise _duplicate() from exc
+        raise
+
+
+def _book(
+    *,
+    office: Office,
+    service_code: str,
+    day: dt.date | None,
+    fields: dict[str, str],
+    channel: str,
+    priority: str,
+    idempotency_key: str | None,
+    fingerprint: str,
+    issued_by: User | None,
+    now: dt.datetime,
+) -> Booking:
     service = find_service(office, service_code)
     if service.mode == ServiceMode.ONLINE:
         raise Refusal(
@@ -202,9 +240,7 @@ def book_ticket(
             % {"name": service.name},
         )
     local, today, hours, closed = _calendar(office, now)
-    clean = _check_fields(
-        office=office, name=name, nik=nik, phone=phone, priority=priority, channel=channel, today=today
-    )
+    clean = _check_fields(office=office, priority=priority, channel=channel, today=today, **fields)
     if day is None:
         # No date asked: the earliest day the office opens (today while it is open). A walk-in is
         # always for today, so a late walk-in is refused rather than silently moved to tomorrow.
@@ -223,28 +259,18 @@ def book_ticket(
     if why:
         raise _day_refusal(why, service=service, day=day, now=now)
 
-    try:
-        ticket, ahead = _issue(
-            office=office,
-            service=service,
-            day=day,
-            clean=clean,
-            channel=channel,
-            priority=priority,
-            issued_by=issued_by,
-            idempotency_key=idempotency_key,
-            fingerprint=fingerprint,
-            now=now,
-        )
-    except (Refusal, IntegrityError) as exc:
-        # A retry racing its own first attempt: the first one won, so answer with its ticket.
-        if idempotency_key and (earlier := _replay(office, idempotency_key, fingerprint)):
-            return earlier
-        if isinstance(exc, IntegrityError):
-            # Only the one-active-ticket-per-NIK constraint can fire here: the sequence row lock
-            # keeps numbers apart, so this is two bookings of one NIK that slipped past the check.
-            raise _duplicate() from exc
-        raise
+    ticket, ahead = _issue(
+        office=office,
+        service=service,
+        day=day,
+        clean=clean,
+        channel=channel,
+        priority=priority,
+        issued_by=issued_by,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+        now=now,
+    )
     estimate = _Pace(office, day).estimate(service.pk, ahead, now).astimezone(office.tzinfo)
     return Booking(
         ticket=ticket, created=True, progress=Progress(position=ahead + 1, estimated_call_at=estimate)
@@ -336,7 +362,7 @@ def _issue(
         )
     if clean["nik"] and counts["same_nik"]:
         raise _duplicate()
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         office=office,
         service=service,
         day=day,
@@ -350,10 +376,10 @@ def _issue(
         channel=channel,
         issued_by=issued_by if issued_by and issued_by.is_authenticated else None,
     )
+    hot.insert(ticket)
     if idempotency_key:
-        IdempotencyKey.objects.create(
-            office=office, key=idempotency_key, fingerprint=fingerprint, ticket=ticket
-        )
+        # Unique per office: a retry racing its first attempt fails here and is answered by replay.
+        hot.insert(IdempotencyKey(office=office, key=idempotency_key, fingerprint=fingerprint, ticket=ticket))
     notify.ticket_booked(ticket)
     log.info("ticket %s booked for %s via %s", ticket.number, day, channel)
     return ticket, counts["waiting_priority"] if priority else counts["waiting"]

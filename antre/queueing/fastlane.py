@@ -1,0 +1,117 @@
+"""The fast lane for the request of the opening rush: a citizen booking a number over the API.
+
+`POST /api/v1/offices/{office}/tickets` without a token or a session is answered here, in one hop
+from the event loop to a worker thread, without Django's middleware stack and django-ninja's
+request cycle: profiled at the rush, those two took a third of a booking's time. It is built from
+the same parts as the ninja endpoint — Django's request object, the TicketIn schema,
+`api.book`, `ticket_out`, the API's refusal handler and the security middleware's headers — so the
+answer is the same; tests compare the two lanes. Anything out of the ordinary (a body that does
+not validate, an unknown office, a host Django would refuse, an HTTPS redirect) returns None and
+the request goes to Django unchanged, so the error answers have one source.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pydantic
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.security import SecurityMiddleware
+from django.utils import timezone, translation
+
+from antre.db import hot
+from antre.errors import Refusal
+from antre.offices.models import Office
+
+log = logging.getLogger("django.request")
+
+PATH = re.compile(r"^/api/v1/offices/(?P<slug>[-\w]+)/tickets$")
+MAX_BODY = 16 * 1024  # a booking is a few hundred bytes; larger bodies take the ordinary path
+
+
+def _unused(request):  # the middlewares below are used for their request/response hooks only
+    raise AssertionError("not called")
+
+
+_security = SecurityMiddleware(_unused)
+_frame_options = XFrameOptionsMiddleware(_unused)
+
+
+def wanted(scope: dict) -> str | None:
+    """The office slug when this ASGI request is a citizen's booking the fast lane can take."""
+    if scope["method"] != "POST" or not settings.BOOKING_FAST_LANE:
+        return None
+    match = PATH.match(scope["path"])
+    if match is None:
+        return None
+    session_cookie = settings.SESSION_COOKIE_NAME.encode() + b"="
+    for name, value in scope["headers"]:
+        if name == b"authorization" or (name == b"cookie" and session_cookie in value):
+            return None  # staff: token, session and CSRF are Django's
+        if name == b"content-type" and not value.startswith(b"application/json"):
+            return None
+    return match["slug"]
+
+
+def answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+    """Book from a WSGI environ in this worker thread; None hands the request back to Django."""
+    signals.request_started.send(sender=__name__, environ=environ)  # stale connections closed
+    try:
+        response = _respond(WSGIRequest(environ), slug)
+    finally:
+        signals.request_finished.send(sender=__name__)
+    if response is None:
+        return None
+    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.items()]
+    return response.status_code, headers, response.content
+
+
+def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
+    from antre.api import api, on_refusal
+    from antre.queueing.api import TicketIn, book, ticket_out
+
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return None
+    if _security.process_request(request) is not None:
+        return None  # SECURE_SSL_REDIRECT: Django redirects
+    lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if lang not in dict(settings.LANGUAGES):
+        lang = settings.LANGUAGE_CODE
+    timezone.deactivate()  # as OfficeTimezoneMiddleware does for a citizen
+    with translation.override(lang):
+        try:
+            payload = TicketIn.model_validate_json(request.body)
+        except pydantic.ValidationError:
+            return None
+        office = hot.first(Office, "slug = %s", [slug])
+        if office is None:
+            return None
+        try:
+            booking = book(request, office, payload, staff=None)
+            response = api.create_response(
+                request, ticket_out(request, booking.ticket, booking.progress).model_dump(), status=201
+            )
+            if not booking.created:
+                response.headers["Idempotent-Replayed"] = "true"
+        except Refusal as refusal:
+            response = on_refusal(request, refusal)
+        except Exception:
+            # As Django would: logged with the request, a 500 to the client, nothing half-written
+            # (the booking's transaction has rolled back).
+            log.exception("Internal Server Error: %s", request.path, extra={"status_code": 500})
+            response = on_refusal(
+                request,
+                Refusal("server_error", translation.gettext("Terjadi gangguan. Coba lagi."), status=500),
+            )
+    response.headers.setdefault("Content-Language", lang)
+    response.headers.setdefault("Content-Length", str(len(response.content)))  # as CommonMiddleware
+    response = _security.process_response(request, response)
+    return _frame_options.process_response(request, response)

@@ -1,0 +1,177 @@
+"""The booking fast lane answers exactly as the ordinary Django + ninja lane does."""
+
+from __future__ import annotations
+
+import http.client
+import json
+
+import pytest
+
+from antre.conftest import nik_for
+from antre.people.models import ApiToken, Role, User
+from antre.queueing import fastlane
+from antre.queueing.models import Ticket
+from antre.testing import Server, free_port
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BOOK = "/api/v1/offices/tabanan/tickets"
+
+
+def post(port: int, path: str, body, headers: dict | None = None) -> tuple[int, dict, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    conn.request("POST", path, raw, {"Content-Type": "application/json", **(headers or {})})
+    response = conn.getresponse()
+    payload = response.read()
+    conn.close()
+    headers_out = {k.lower(): v for k, v in response.getheaders()}
+    return response.status, headers_out, json.loads(payload) if payload else {}
+
+
+def comparable(status: int, headers: dict, body: dict) -> tuple:
+    """What must match between the lanes: everything but a new ticket's own id, number and times."""
+    body = dict(body)
+    for key in ("id", "number", "url", "estimated_call_at", "position"):
+        if key in body:
+            body[key] = type(body[key]).__name__  # present, and of the same type
+    # `date` and `server` come from uvicorn; `vary: Cookie` appears where Django looked at the
+    # session (the fast lane serves only requests without one).
+    kept = {k: v for k, v in headers.items() if k not in ("date", "server", "vary", "content-length")}
+    return status, kept, body
+
+
+def scenario(port: int, offset: int) -> list[tuple[str, tuple]]:
+    """The same citizen requests against one server; NIKs differ per server so both can book."""
+    a, b, c = nik_for(offset), nik_for(offset + 1), nik_for(offset + 2)
+    key = f"lane-{offset}"
+    english = {"Cookie": "django_language=en"}
+    steps = [
+        (
+            "booked",
+            post(
+                port, BOOK, {"service": "KTP", "name": "Ni Luh Putu Ayu", "nik": a}, {"Idempotency-Key": key}
+            ),
+        ),
+        (
+            "replayed",
+            post(
+                port, BOOK, {"service": "KTP", "name": "Ni Luh Putu Ayu", "nik": a}, {"Idempotency-Key": key}
+            ),
+        ),
+        (
+            "key reused",
+            post(port, BOOK, {"service": "KTP", "name": "Ketut", "nik": b}, {"Idempotency-Key": key}),
+        ),
+        ("same NIK again", post(port, BOOK, {"service": "KTP", "name": "Ni Luh Putu Ayu", "nik": a})),
+        ("bad NIK", post(port, BOOK, {"service": "KTP", "name": "Made", "nik": "1234"})),
+        ("bad NIK, English", post(port, BOOK, {"service": "KTP", "name": "Made", "nik": "1234"}, english)),
+        ("unknown service", post(port, BOOK, {"service": "NOPE", "name": "Made", "nik": b})),
+        ("online-only service", post(port, BOOK, {"service": "KK", "name": "Made", "nik": b})),
+        (
+            "walk-in without staff",
+            post(port, BOOK, {"service": "KTP", "name": "Made", "nik": b, "channel": "walk_in"}),
+        ),
+        (
+            "unknown office",
+            post(port, "/api/v1/offices/atlantis/tickets", {"service": "KTP", "name": "Made", "nik": b}),
+        ),
+        ("not JSON", post(port, BOOK, b"{service: KTP")),
+        ("missing service", post(port, BOOK, {"name": "Made", "nik": b})),
+        ("bad date", post(port, BOOK, {"service": "KTP", "name": "Made", "nik": b, "date": "besok"})),
+        (
+            "date in the past",
+            post(port, BOOK, {"service": "KTP", "name": "Made", "nik": b, "date": "2020-06-01"}),
+        ),
+        (
+            "priority, English",
+            post(port, BOOK, {"service": "CAPIL", "name": "Wayan", "nik": c, "priority": "elderly"}, english),
+        ),
+    ]
+    return [(name, comparable(*answer)) for name, answer in steps]
+
+
+def test_the_fast_lane_answers_every_booking_request_as_django_does(open_all_day):
+    fast = Server(port=free_port()).start(ANTRE_RATELIMIT="off")
+    ordinary = Server(port=free_port()).start(ANTRE_RATELIMIT="off", ANTRE_BOOKING_FAST_LANE="off")
+    try:
+        by_fast = scenario(fast.port, 0)
+        by_django = scenario(ordinary.port, 100)
+        # Which lane answered shows in one header: Django's looks at the session, so it varies on
+        # the cookie; the fast lane never does (it only serves requests without a session).
+        lanes = [
+            post(server.port, BOOK, {"service": "CAPIL", "name": "Kadek", "nik": nik_for(n)})[1].get("vary")
+            for server, n in ((fast, 200), (ordinary, 201))
+        ]
+    finally:
+        fast.stop()
+        ordinary.stop()
+    assert [name for name, _ in by_fast] == [name for name, _ in by_django]
+    different = [(name, f, d) for (name, f), (_, d) in zip(by_fast, by_django, strict=True) if f != d]
+    assert different == []
+    answers = dict(by_fast)
+    assert answers["booked"][0] == 201 and answers["replayed"][1]["idempotent-replayed"] == "true"
+    assert answers["same NIK again"][2]["error"]["code"] == "duplicate_ticket"
+    assert answers["bad NIK, English"][2]["error"]["fields"]["nik"] == "NIK must be 16 digits."
+    assert answers["unknown office"][0] == 404 and answers["not JSON"][0] == 400
+    assert lanes == [None, "Cookie"]
+    # Each server booked its two citizens once (the replay and the refusals stored nothing).
+    assert Ticket.objects.count() == 6
+
+
+def test_staff_bookings_take_the_ordinary_lane_and_walk_ins_work(open_all_day):
+    officer = User.objects.create_user(
+        username="satpam", password="x", role=Role.PETUGAS_PINTU, office=open_all_day
+    )
+    token = ApiToken.objects.create(user=officer)
+    server = Server(port=free_port()).start(ANTRE_RATELIMIT="off")
+    try:
+        status, _, body = post(
+            server.port,
+            BOOK,
+            {"service": "KTP", "name": "Nenek Sari", "channel": "walk_in", "priority": "elderly"},
+            {"Authorization": f"Token {token.key}"},
+        )
+    finally:
+        server.stop()
+    assert status == 201, body
+    assert Ticket.objects.get(token=body["id"]).issued_by == officer
+
+
+def test_the_fast_lane_keeps_the_booking_rate_limit(open_all_day):
+    from antre.ratelimit import BOOKINGS_PER_MINUTE
+
+    server = Server(port=free_port()).start(ANTRE_RATELIMIT="on")
+    try:
+        statuses = []
+        for i in range(BOOKINGS_PER_MINUTE + 1):
+            status, headers, body = post(
+                server.port, BOOK, {"service": "KTP", "name": "Made", "nik": nik_for(i)}
+            )
+            statuses.append(status)
+    finally:
+        server.stop()
+    assert statuses[:BOOKINGS_PER_MINUTE] == [201] * BOOKINGS_PER_MINUTE
+    assert statuses[-1] == 429 and body["error"]["code"] == "rate_limited" and int(headers["retry-after"]) > 0
+    assert Ticket.objects.count() == BOOKINGS_PER_MINUTE
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "taken"),
+    [
+        ("POST", BOOK, [(b"content-type", b"application/json")], True),
+        ("POST", BOOK, [], True),
+        ("GET", BOOK, [], False),
+        ("POST", BOOK + "/", [], False),
+        ("POST", "/api/v1/offices/tabanan/applications", [], False),
+        ("POST", BOOK, [(b"authorization", b"Token abc")], False),
+        ("POST", BOOK, [(b"cookie", b"django_language=en; sessionid=abc")], False),
+        ("POST", BOOK, [(b"cookie", b"django_language=en")], True),
+        ("POST", BOOK, [(b"content-type", b"multipart/form-data; boundary=x")], False),
+    ],
+)
+def test_which_requests_take_the_fast_lane(settings, method, path, headers, taken):
+    scope = {"type": "http", "method": method, "path": path, "headers": headers}
+    assert (fastlane.wanted(scope) == "tabanan") is taken
+    settings.BOOKING_FAST_LANE = False
+    assert fastlane.wanted(scope) is None
