@@ -13,7 +13,10 @@ import asyncio
 import gc
 import io
 import os
+import signal
 import sys
+import threading
+import time
 
 from a2wsgi import WSGIMiddleware
 from a2wsgi.wsgi import build_environ
@@ -73,6 +76,20 @@ def _replaying(body: bytes, more: bool, receive):
     return replay
 
 
+def _leave_with_supervisor(supervisor: int) -> None:
+    """In a server process of several: stop when the supervising `antre serve` is gone (killed)."""
+    while True:
+        time.sleep(1)
+        if os.getppid() != supervisor:
+            os.kill(os.getpid(), signal.SIGTERM)  # uvicorn finishes the requests in flight
+            time.sleep(10)
+            os._exit(1)
+
+
+if (supervisor := os.environ.get("ANTRE_SUPERVISOR_PID")) and int(supervisor) != os.getpid():
+    threading.Thread(target=_leave_with_supervisor, args=(int(supervisor),), daemon=True).start()
+
+
 # Thousands of open streams make the cyclic garbage collector's full passes long: measured, they
 # were the 150 ms pauses that doubled the p99 of delivering a call (bench/fanout.py). Everything
 # loaded so far lives as long as the process, so it is set aside, and collections run less often.
@@ -82,4 +99,4 @@ gc.set_threshold(50_000, 20, 100)
 # A booking holds the database's write slot while it runs Python between its statements; with the
 # default 5 ms GIL switch interval the holder waits behind request threads after each commit.
 # 0.5 ms measured +40 % bookings/s at the opening rush (bench/rush.py); 0.1 ms was worse again.
-sys.setswitchinterval(float(os.environ.get("ANTRE_SWITCH", "0.0005")))
+sys.setswitchinterval(0.0005)

@@ -37,9 +37,14 @@ def serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.db import connection
 
-    if args.workers > 1 and connection.vendor == "sqlite":
-        print("SQLite dilayani oleh satu proses; --workers diabaikan.", file=sys.stderr)
+    if args.workers > 1 and connection.vendor == "sqlite" and os.name != "posix":
+        # Processes take turns at SQLite's write slot by flock (antre.db.sqlite), a POSIX call.
+        print("Di sistem ini SQLite dilayani oleh satu proses; --workers diabaikan.", file=sys.stderr)
         args.workers = 1
+    if args.workers > 1:
+        # Server processes leave when the supervising process is gone (antre.asgi), so a killed
+        # server never leaves orphans holding the port.
+        os.environ["ANTRE_SUPERVISOR_PID"] = str(os.getpid())
     created = prepare()
     from antre.offices.models import Office
 
@@ -174,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("ANTRE_WORKERS", "1")),
-        help="server processes (PostgreSQL only: SQLite is served by one process)",
+        default=int(os.environ.get("ANTRE_WORKERS", "0")) or min(os.cpu_count() or 1, 2),
+        help="server processes (default: 2, or 1 on a single-core machine; ANTRE_WORKERS)",
     )
     p.set_defaults(func=serve)
 

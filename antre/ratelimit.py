@@ -2,16 +2,21 @@
 
 Generous on purpose: in Indonesia many phones share one carrier address (CGNAT), and a morning
 rush must not lock out a whole village. It stops a script filling the day's quota, not a crowd.
-Counters live in Django's cache (per process); `ANTRE_RATELIMIT=off` turns them off for load tests.
+The counters are shared by every server process of the machine: a small SQLite file of their own
+(`DATA_DIR/run/ratelimit.sqlite3`, not synced to disk: losing counts in a power cut is harmless),
+so the limit is the same whichever process a request reaches. `ANTRE_RATELIMIT=off` turns them
+off for load tests.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import sqlite3
+import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -45,13 +50,7 @@ def check(request: HttpRequest, *, scope: str, limit: int, window: int = 60) -> 
         return
     now = int(time.time())
     slot = now - now % window
-    key = f"rl:{scope}:{client_address(request)}:{slot}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: start again
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
+    count = _count(f"{scope}:{client_address(request)}:{slot}", expires=slot + window)
     if count > limit:
         retry_after = slot + window - now
         raise Refusal(
@@ -61,3 +60,38 @@ def check(request: HttpRequest, *, scope: str, limit: int, window: int = 60) -> 
             status=429,
             extra={"retry_after": retry_after},
         )
+
+
+_local = threading.local()
+
+
+def _store() -> sqlite3.Connection:
+    path = Path(settings.DATA_DIR) / "run" / "ratelimit.sqlite3"
+    db = getattr(_local, "db", None)
+    if db is None or getattr(_local, "path", None) != path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=True)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS hits (key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires INTEGER NOT NULL)"
+        )
+        _local.db, _local.path = db, path
+    return db
+
+
+def _count(key: str, *, expires: int) -> int:
+    """One more hit on `key`; the count so far in its window (shared by the machine's processes)."""
+    db = _store()
+    (count,) = db.execute(
+        "INSERT INTO hits (key, n, expires) VALUES (?, 1, ?) ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING n",
+        (key, expires),
+    ).fetchone()
+    if count == 1:  # a new window for someone: a good moment to drop the ended ones
+        db.execute("DELETE FROM hits WHERE expires < ?", (int(time.time()),))
+    return count
+
+
+def reset() -> None:
+    """Forget every count (tests; or an office that locked itself out)."""
+    _store().execute("DELETE FROM hits")

@@ -62,6 +62,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,  # its own process group, so kill() reaches every server process
         )
         self.drain = threading.Thread(target=self._drain, daemon=True)
         self.drain.start()
@@ -85,9 +86,10 @@ class Server:
                 self.log.append(line)
 
     def kill(self) -> None:
-        """SIGKILL, as a power cut or a crash would: nothing is flushed or closed politely."""
+        """SIGKILL to every server process, as a power cut would: nothing is flushed or closed politely."""
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
         self._join()
 

@@ -1,7 +1,7 @@
 """The opening rush: many clients booking at once over HTTP against the real served app.
 
     .venv/bin/python bench/rush.py                          # both topologies
-    .venv/bin/python bench/rush.py --topology embedded      # one process, SQLite
+    .venv/bin/python bench/rush.py --topology embedded      # SQLite, as `antre serve` starts it
     .venv/bin/python bench/rush.py --topology production --workers 3   # PostgreSQL, 3 server processes
 
 Each run starts `antre serve` on a fresh database (ANTRE_RATELIMIT=off), books with --clients
@@ -268,7 +268,7 @@ def run_topology(topology: str, args: argparse.Namespace) -> dict:
     data = tempfile.mkdtemp(prefix=f"antre-rush-{topology}-")
     env = dict(os.environ, ANTRE_DATA_DIR=data, ANTRE_RATELIMIT="off", PYTHONPATH=str(ROOT))
     env.pop("ANTRE_DATABASE_URL", None)
-    workers = 1
+    workers = args.embedded_workers
     if topology == "production":
         import psycopg
 
@@ -317,7 +317,13 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--topology", choices=["embedded", "production", "both"], default="both")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=3, help="server processes on PostgreSQL")
+    parser.add_argument(
+        "--embedded-workers",
+        type=int,
+        default=min(os.cpu_count() or 1, 2),
+        help="server processes on SQLite (default: what `antre serve` starts, 2 on 2+ cores)",
+    )
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--bookings", type=int, default=4000)
     parser.add_argument("--raw", type=int, default=2000)
@@ -349,11 +355,7 @@ def main() -> int:
     head = f"{'topology':<24} {'booked/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'dupl.':>5} {'gaps':>4} {'raw ins/s':>9} {'ratio':>6}"
     print(head)
     for r in rows:
-        label = (
-            "embedded (SQLite, 1 proc)"
-            if r["topology"] == "embedded"
-            else f"PostgreSQL, {r['workers']} procs"
-        )
+        label = f"{'embedded (SQLite' if r['topology'] == 'embedded' else 'production (PostgreSQL'}, {r['workers']} proc.)"
         print(
             f"{label:<24} {r['per_second']:>9.0f} {r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['errors']:>6} "
             f"{r['duplicates']:>5} {r['gaps']:>4} {r['raw_per_second']:>9.0f} {r['per_second'] / r['raw_per_second']:>6.2f}"

@@ -7,13 +7,14 @@ they are written here once from the model's own fields and reused.
 
 from __future__ import annotations
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 _INSERTS: dict[type[models.Model], tuple[str, list[models.Field]]] = {}
 
 
 def _insert_statement(model: type[models.Model]) -> tuple[str, list[models.Field]]:
     if model not in _INSERTS:
+        connection = connections[DEFAULT_DB_ALIAS]
         meta = model._meta
         fields = [f for f in meta.local_concrete_fields if not f.primary_key]
         quote = connection.ops.quote_name
@@ -31,6 +32,7 @@ def insert(obj: models.Model) -> models.Model:
     Only for models no signal receiver listens to; the caller's transaction applies.
     """
     sql, fields = _insert_statement(type(obj))
+    connection = connections[DEFAULT_DB_ALIAS]  # looked up once: each lookup goes through a thread-local
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
@@ -45,6 +47,7 @@ _SELECTS: dict[type[models.Model], tuple[str, list[str], list[tuple[int, list]]]
 
 def _select_statement(model: type[models.Model]):
     if model not in _SELECTS:
+        connection = connections[DEFAULT_DB_ALIAS]
         meta = model._meta
         fields = list(meta.concrete_fields)
         quote = connection.ops.quote_name
@@ -65,6 +68,7 @@ def first(model: type[models.Model], where: str, params: list) -> models.Model |
     `where` names columns and has %s placeholders; it is a constant of the caller, never input.
     """
     sql, attnames, converters = _select_statement(model)
+    connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} WHERE {where} LIMIT 1", params)
         row = cursor.fetchone()

@@ -58,3 +58,7 @@ def _wake_here(office_id: int) -> None:
     from antre.live.hub import hub
 
     hub.wake_threadsafe(office_id)
+    if connection.vendor == "sqlite":  # PostgreSQL's NOTIFY has woken the other processes
+        from antre.live import siblings
+
+        siblings.announce(office_id)

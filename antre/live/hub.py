@@ -18,6 +18,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connection
 
+from antre.live import siblings
 from antre.live.events import CHANNEL
 from antre.live.models import LiveEvent
 
@@ -106,6 +107,7 @@ class Hub:
         self.feeds: dict[int, Feed] = {}
         self._listener: asyncio.Task | None = None
         self._poller: asyncio.Task | None = None
+        self._siblings = None  # the datagram socket other processes wake this one by (SQLite)
 
     # -- called from request threads -------------------------------------------------------------
     def wake_threadsafe(self, office_id: int) -> None:
@@ -119,13 +121,17 @@ class Hub:
     def _ensure_started(self) -> None:
         loop = asyncio.get_running_loop()
         if self.loop is not loop:
+            if self.loop is not None:
+                siblings.close(self.loop, self._siblings)
             self.loop = loop
             self.feeds = {}
-            self._listener = self._poller = None
+            self._listener = self._poller = self._siblings = None
         if self._poller is None:
             self._poller = loop.create_task(self._poll_forever())
         if self._listener is None and connection.vendor == "postgresql":
             self._listener = loop.create_task(self._listen_forever())
+        if self._siblings is None and connection.vendor == "sqlite":
+            self._siblings = siblings.listen(loop, self.wake) or False  # False: tried, polling only
 
     async def subscribe(self, office_id: int, *, positions: bool = False) -> tuple[Feed, Subscriber]:
         self._ensure_started()
@@ -175,7 +181,7 @@ class Hub:
             feed.refreshing = False
 
     async def _poll_forever(self) -> None:
-        """Safety net: a NOTIFY lost while the listener reconnected is picked up within seconds."""
+        """Safety net: a NOTIFY or datagram lost (a listener reconnecting, a full buffer) is picked up within seconds."""
         while True:
             await asyncio.sleep(SAFETY_POLL_SECONDS)
             for office_id in list(self.feeds):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 Hours = tuple[dt.time, dt.time]
@@ -23,7 +23,9 @@ def local_date(*, instant: dt.datetime, tz: str) -> dt.date:
 
 def is_open_day(*, day: dt.date, hours: Mapping[int, Hours], closed: Iterable[dt.date]) -> bool:
     """True when the office opens on that day: it has hours for the weekday and it is not a closed day."""
-    return day.weekday() in hours and day not in set(closed)
+    return day.weekday() in hours and day not in (
+        closed if isinstance(closed, set | frozenset) else set(closed)
+    )
 
 
 def bookable_days(
@@ -35,16 +37,26 @@ def bookable_days(
     days_ahead: int,
 ) -> list[dt.date]:
     """Days a visit can be booked for: today while the office is still open, then open days ahead."""
+    return list(iter_bookable_days(today=today, now=now, hours=hours, closed=closed, days_ahead=days_ahead))
+
+
+def iter_bookable_days(
+    *,
+    today: dt.date,
+    now: dt.time,
+    hours: Mapping[int, Hours],
+    closed: Iterable[dt.date],
+    days_ahead: int,
+) -> Iterator[dt.date]:
+    """bookable_days one by one, for a caller that needs only the first."""
     closed_set = set(closed)
-    days = []
     for offset in range(days_ahead + 1):
         day = today + dt.timedelta(days=offset)
         if not is_open_day(day=day, hours=hours, closed=closed_set):
             continue
         if offset == 0 and now >= hours[day.weekday()][1]:
             continue
-        days.append(day)
-    return days
+        yield day
 
 
 def refuse_day(

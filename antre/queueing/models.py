@@ -56,8 +56,14 @@ class TicketQuerySet(models.QuerySet):
 
 class Ticket(models.Model):
     token = models.CharField(max_length=32, unique=True, default=new_ticket_token, editable=False)
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="tickets")
-    service = models.ForeignKey("offices.Service", on_delete=models.PROTECT, related_name="tickets")
+    # No single-column indexes on office and service: the (office, day, status) index and the
+    # (service, day, seq) constraint below lead with them, and each index is work for every booking.
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
+    service = models.ForeignKey(
+        "offices.Service", on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
     day = models.DateField(_("tanggal kunjungan"))
     seq = models.PositiveIntegerField()
     number = models.CharField(_("nomor antrean"), max_length=12)
@@ -128,7 +134,9 @@ class Ticket(models.Model):
 class DailySequence(models.Model):
     """The last number issued per service per office-local day; its row lock serialises bookings."""
 
-    service = models.ForeignKey("offices.Service", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(  # indexed by the (service, day) constraint
+        "offices.Service", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
 
@@ -146,7 +154,9 @@ class DailySequence(models.Model):
 class IdempotencyKey(models.Model):
     """A client's Idempotency-Key: a retried booking returns the ticket the first attempt made."""
 
-    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(  # indexed by the (office, key) constraint
+        "offices.Office", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     key = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=64)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")

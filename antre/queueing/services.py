@@ -184,14 +184,18 @@ def book_ticket(
         raise Refusal("forbidden", _("Tiket manual hanya dapat dibuat oleh petugas kantor ini."), status=403)
     # The request as the client sent it: a retry must replay even if the clock has since moved on
     # (a booking without a date sent at 11:29 and retried at 11:31 would otherwise pick another day).
-    fingerprint = _fingerprint(
-        service=(service_code or "").strip().upper(),
-        name=name,
-        nik=nik,
-        phone=phone,
-        day=day,
-        channel=channel,
-        priority=priority,
+    fingerprint = (
+        _fingerprint(
+            service=(service_code or "").strip().upper(),
+            name=name,
+            nik=nik,
+            phone=phone,
+            day=day,
+            channel=channel,
+            priority=priority,
+        )
+        if idempotency_key
+        else ""
     )
     try:
         return _book(
@@ -244,10 +248,17 @@ def _book(
     if day is None:
         # No date asked: the earliest day the office opens (today while it is open). A walk-in is
         # always for today, so a late walk-in is refused rather than silently moved to tomorrow.
-        open_days = calendar.bookable_days(
-            today=today, now=local.time(), hours=hours, closed=closed, days_ahead=office.booking_days_ahead
+        first_open = next(
+            calendar.iter_bookable_days(
+                today=today,
+                now=local.time(),
+                hours=hours,
+                closed=closed,
+                days_ahead=office.booking_days_ahead,
+            ),
+            None,
         )
-        day = today if channel == Channel.WALK_IN or not open_days else open_days[0]
+        day = today if channel == Channel.WALK_IN or first_open is None else first_open
     why = calendar.refuse_day(
         day=day,
         today=today,

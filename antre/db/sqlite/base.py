@@ -1,28 +1,51 @@
-"""SQLite for the embedded default: writers queue on a lock in this process, not in SQLite's busy loop.
+"""SQLite for the embedded default: writers queue on a lock, not in SQLite's busy loop.
 
 SQLite lets one writer in at a time. When many threads start IMMEDIATE transactions at once, the
 losers wait in SQLite's busy handler, which sleeps and polls (up to 100 ms a nap): in a morning
-rush most of the time goes to those naps. A process-wide lock hands the write slot from one
-thread to the next at once. Other processes (a separate `antre worker`) still meet SQLite's own
-locking and busy timeout, so correctness never depends on this lock.
+rush most of the time goes to those naps. Instead a writer first takes the write slot: a lock in
+this process, then an exclusive flock on a file beside the database, which the kernel hands to
+the next waiting process the moment it is released. So the server's processes take turns at once.
+Another program that ignores the file (the sqlite3 shell) still meets SQLite's own locking and
+busy timeout, so correctness never depends on this lock.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 
 from django.db.backends.sqlite3 import base
 
+try:
+    import fcntl
+except ImportError:  # Windows: one server process, the thread lock alone
+    fcntl = None
+
 WRITE_SLOT = threading.Lock()
+_slot_files: dict[str, int] = {}
+_slot_files_lock = threading.Lock()
+
+
+def _slot_file(database: str) -> int | None:
+    if fcntl is None or database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    with _slot_files_lock:
+        if database not in _slot_files:
+            _slot_files[database] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        return _slot_files[database]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     holds_write_slot = False
+    slot_fd: int | None = None
 
     def _start_transaction_under_autocommit(self):
         WRITE_SLOT.acquire()
         self.holds_write_slot = True
         try:
+            self.slot_fd = _slot_file(str(self.settings_dict["NAME"]))
+            if self.slot_fd is not None:
+                fcntl.flock(self.slot_fd, fcntl.LOCK_EX)
             super()._start_transaction_under_autocommit()
         except BaseException:
             self._release_write_slot()
@@ -31,7 +54,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _release_write_slot(self) -> None:
         if self.holds_write_slot:
             self.holds_write_slot = False
-            WRITE_SLOT.release()
+            try:
+                if self.slot_fd is not None:
+                    fcntl.flock(self.slot_fd, fcntl.LOCK_UN)
+            finally:
+                WRITE_SLOT.release()
 
     def _commit(self):
         try:

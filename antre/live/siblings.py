@@ -1,0 +1,114 @@
+"""Waking the other processes of one machine on SQLite, as PostgreSQL's NOTIFY does on PostgreSQL.
+
+Each process that serves live streams binds a UNIX datagram socket named by its pid in
+`DATA_DIR/run/live/`. After a commit that recorded an event, `announce(office_id)` sends the
+office id to every other socket there: the server's sibling processes, whichever of them holds a
+display's stream, learn of a call at once, and so do they of what a separate `antre worker` did.
+A socket whose process is gone is removed by the first sender that finds it dead. A datagram
+lost to a full buffer is caught up by the hub's safety poll, and Last-Event-ID replay means a
+stream never misses an event, only hears of it later.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = os.name == "posix" and hasattr(socket, "AF_UNIX")
+
+_sender: socket.socket | None = None
+_sender_lock = threading.Lock()
+_own: Path | None = None
+
+
+def directory() -> Path:
+    return Path(settings.DATA_DIR) / "run" / "live"
+
+
+def announce(office_id: int) -> None:
+    """Tell every other process on this machine that an office has new events (any thread)."""
+    global _sender
+    if not SUPPORTED:
+        return
+    try:
+        paths = [p for p in directory().glob("*.sock") if p != _own]
+    except OSError:
+        return
+    if not paths:
+        return
+    payload = str(office_id).encode()
+    with _sender_lock:
+        if _sender is None:
+            _sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            _sender.setblocking(False)
+        for path in paths:
+            try:
+                _sender.sendto(payload, str(path))
+            except (ConnectionRefusedError, FileNotFoundError):
+                with contextlib.suppress(OSError):
+                    path.unlink()  # its process is gone
+            except OSError as exc:  # a full buffer: that process's safety poll catches up
+                log.debug("could not wake %s: %s", path.name, exc)
+
+
+def listen(loop, wake: Callable[[int], None]) -> socket.socket | None:
+    """Bind this process's socket and call `wake(office_id)` on the loop for each announcement."""
+    global _own
+    if not SUPPORTED:
+        return None
+    path = directory() / f"{os.getpid()}.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        sock.bind(str(path))
+        path.chmod(0o600)
+    except OSError as exc:  # a path too long for a UNIX socket, a read-only disk: polling remains
+        sock.close()
+        log.warning("live events from other processes arrive by polling only (%s)", exc)
+        return None
+    sock.setblocking(False)
+    _own = path
+    atexit.register(_forget, path)
+
+    def readable() -> None:
+        while True:
+            try:
+                data = sock.recv(64)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            with contextlib.suppress(ValueError):
+                wake(int(data))
+
+    loop.add_reader(sock.fileno(), readable)
+    return sock
+
+
+def _forget(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def close(loop, sock: socket.socket | None) -> None:
+    global _own
+    if not sock:
+        return
+    with contextlib.suppress(Exception):
+        loop.remove_reader(sock.fileno())
+    with contextlib.suppress(OSError):
+        Path(sock.getsockname()).unlink()
+    sock.close()
+    _own = None
