@@ -312,7 +312,22 @@ def run_topology(topology: str, args: argparse.Namespace) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def ensure_wrk() -> None:
+    """wrk from Debian when it is missing and this is root on a Debian machine; else the built-in clients."""
+    if shutil.which("wrk") or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"],
+        env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+
+
 def main() -> int:
+    if "--child" not in sys.argv:
+        ensure_wrk()
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -70,6 +70,7 @@ def listen(loop, wake: Callable[[int], None]) -> socket.socket | None:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep(path.parent)
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         sock.bind(str(path))
@@ -95,6 +96,18 @@ def listen(loop, wake: Callable[[int], None]) -> socket.socket | None:
 
     loop.add_reader(sock.fileno(), readable)
     return sock
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the sockets of processes that are gone (a server process ends without atexit)."""
+    for stale in folder.glob("*.sock"):
+        try:
+            os.kill(int(stale.stem), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        except (ValueError, PermissionError):
+            continue
 
 
 def _forget(path: Path) -> None:

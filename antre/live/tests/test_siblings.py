@@ -60,3 +60,17 @@ def test_announcing_with_nobody_listening_is_harmless(live_dir):
     siblings.announce(1)  # no directory yet
     live_dir.mkdir(parents=True)
     siblings.announce(1)
+
+
+def test_a_new_listener_clears_the_sockets_of_processes_that_are_gone(live_dir):
+    live_dir.mkdir(parents=True)
+    gone = live_dir / "4194999.sock"  # above any pid this machine hands out
+    gone.touch()
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        sock = siblings.listen(loop, lambda office_id: None)
+        siblings.close(loop, sock)
+
+    asyncio.run(scenario())
+    assert not gone.exists()

@@ -77,3 +77,27 @@ def test_a_sigkill_mid_rush_loses_no_answered_booking_and_leaves_no_gap(open_all
     ):
         assert row["distinct"] == row["n"], "a number was given twice"
         assert row["top"] == row["n"], "a number was skipped"
+
+
+def test_when_the_supervising_process_is_killed_its_server_processes_leave_and_free_the_port(open_all_day):
+    import os
+    import signal
+    import socket
+
+    port = free_port()
+    server = Server(port=port).start()
+    try:
+        os.kill(server.process.pid, signal.SIGKILL)  # only the supervisor, as the OOM killer might
+        server.process.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) != 0:
+                    break  # nobody listens any more
+            time.sleep(0.2)
+        else:
+            raise AssertionError("orphaned server processes still hold the port")
+        restarted = Server(port=port).start()  # and the service can come back on its port
+        restarted.stop()
+    finally:
+        server.kill()
