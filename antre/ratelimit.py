@@ -3,14 +3,18 @@
 Generous on purpose: in Indonesia many phones share one carrier address (CGNAT), and a morning
 rush must not lock out a whole village. It stops a script filling the day's quota, not a crowd.
 The counters are shared by every server process of the machine: a small SQLite file of their own
-(`DATA_DIR/run/ratelimit.sqlite3`, not synced to disk: losing counts in a power cut is harmless),
-so the limit is the same whichever process a request reaches. `ANTRE_RATELIMIT=off` turns them
+(`DATA_DIR/run/ratelimit.sqlite3`), so the limit is the same whichever process a request
+reaches. If that file fails, requests are let through and a warning is logged: a broken counter
+must never stop an office taking bookings. `ANTRE_RATELIMIT=off` turns them
 off for load tests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import logging
+import os
 import sqlite3
 import threading
 import time
@@ -21,6 +25,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from antre.errors import Refusal
+
+log = logging.getLogger(__name__)
 
 BOOKINGS_PER_MINUTE = 30
 
@@ -50,7 +56,7 @@ def check(request: HttpRequest, *, scope: str, limit: int, window: int = 60) -> 
         return
     now = int(time.time())
     slot = now - now % window
-    count = _count(f"{scope}:{client_address(request)}:{slot}", expires=slot + window)
+    count = _counted(f"{scope}:{client_address(request)}:{slot}", expires=slot + window)
     if count > limit:
         retry_after = slot + window - now
         raise Refusal(
@@ -63,6 +69,13 @@ def check(request: HttpRequest, *, scope: str, limit: int, window: int = 60) -> 
 
 
 _local = threading.local()
+_turn = threading.Lock()  # one thread of this process at the file at a time; flock orders processes
+_next_cleanup = 0.0
+
+try:
+    import fcntl
+except ImportError:  # Windows: one server process
+    fcntl = None
 
 
 def _store() -> sqlite3.Connection:
@@ -70,26 +83,60 @@ def _store() -> sqlite3.Connection:
     db = getattr(_local, "db", None)
     if db is None or getattr(_local, "path", None) != path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=True)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=OFF")
+        db = sqlite3.connect(path, timeout=5, isolation_level=None)
+        with contextlib.suppress(sqlite3.OperationalError):  # another process is setting it: it stays
+            db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # with WAL, safe against power cuts; no sync per count
         db.execute(
             "CREATE TABLE IF NOT EXISTS hits (key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires INTEGER NOT NULL)"
         )
+        db.execute("CREATE INDEX IF NOT EXISTS hits_expires ON hits (expires)")
         _local.db, _local.path = db, path
+        if fcntl and getattr(_local, "lock_path", None) != path:
+            if getattr(_local, "lock_fd", None) is not None:
+                os.close(_local.lock_fd)
+            _local.lock_fd = os.open(f"{path}-turn.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            _local.lock_path = path
+        elif not fcntl:
+            _local.lock_fd = None
     return db
 
 
 def _count(key: str, *, expires: int) -> int:
     """One more hit on `key`; the count so far in its window (shared by the machine's processes)."""
+    global _next_cleanup
     db = _store()
-    (count,) = db.execute(
-        "INSERT INTO hits (key, n, expires) VALUES (?, 1, ?) ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING n",
-        (key, expires),
-    ).fetchone()
-    if count == 1:  # a new window for someone: a good moment to drop the ended ones
-        db.execute("DELETE FROM hits WHERE expires < ?", (int(time.time()),))
+    with _turn:
+        if _local.lock_fd is not None:
+            fcntl.flock(_local.lock_fd, fcntl.LOCK_EX)  # held for one short statement at a time
+        try:
+            (count,) = db.execute(
+                "INSERT INTO hits (key, n, expires) VALUES (?, 1, ?) "
+                "ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING n",
+                (key, expires),
+            ).fetchone()
+            now = time.time()
+            if now >= _next_cleanup:  # ended windows go, once a minute per process
+                _next_cleanup = now + 60
+                db.execute("DELETE FROM hits WHERE expires < ?", (int(now),))
+        finally:
+            if _local.lock_fd is not None:
+                fcntl.flock(_local.lock_fd, fcntl.LOCK_UN)
     return count
+
+
+def _counted(key: str, *, expires: int) -> int:
+    """_count, failing open: a broken counter file must not stop the office taking bookings."""
+    try:
+        return _count(key, expires=expires)
+    except sqlite3.Error as exc:
+        log.warning("rate limit not counted, request let through: %s", exc)
+        if not isinstance(exc, sqlite3.OperationalError):  # a damaged file: start a new one
+            _local.db = None
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    (Path(settings.DATA_DIR) / "run" / f"ratelimit.sqlite3{suffix}").unlink()
+        return 0
 
 
 def reset() -> None:

@@ -4,7 +4,7 @@ Each process that serves live streams binds a UNIX datagram socket named by its 
 `DATA_DIR/run/live/`. After a commit that recorded an event, `announce(office_id)` sends the
 office id to every other socket there: the server's sibling processes, whichever of them holds a
 display's stream, learn of a call at once, and so do they of what a separate `antre worker` did.
-A socket whose process is gone is removed by the first sender that finds it dead. A datagram
+A socket whose process is gone is removed when the next process starts listening. A datagram
 lost to a full buffer is caught up by the hub's safety poll, and Last-Event-ID replay means a
 stream never misses an event, only hears of it later.
 """
@@ -55,8 +55,9 @@ def announce(office_id: int) -> None:
             try:
                 _sender.sendto(payload, str(path))
             except (ConnectionRefusedError, FileNotFoundError):
-                with contextlib.suppress(OSError):
-                    path.unlink()  # its process is gone
+                # Its process is gone. The file is left to the next listener's sweep, which checks
+                # the pid: unlinking it here could remove the socket a new process just bound.
+                continue
             except OSError as exc:  # a full buffer: that process's safety poll catches up
                 log.debug("could not wake %s: %s", path.name, exc)
 

@@ -12,26 +12,27 @@ the request goes to Django unchanged, so the error answers have one source.
 
 from __future__ import annotations
 
-import logging
 import re
 
 import pydantic
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import DisallowedHost
-from django.core.handlers.wsgi import WSGIRequest
+from django.core.handlers.exception import response_for_exception
+from django.core.handlers.wsgi import WSGIRequest, get_script_name
 from django.http import HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
+from django.urls import set_script_prefix
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.log import log_response
 
 from antre.db import hot
 from antre.errors import Refusal
 from antre.offices.models import Office
 
-log = logging.getLogger("django.request")
-
-PATH = re.compile(r"^/api/v1/offices/(?P<slug>[-\w]+)/tickets$")
+PATH = re.compile(r"/api/v1/offices/(?P<slug>[-\w]+)/tickets")  # used with fullmatch
 MAX_BODY = 16 * 1024  # a booking is a few hundred bytes; larger bodies take the ordinary path
 
 
@@ -47,7 +48,7 @@ def wanted(scope: dict) -> str | None:
     """The office slug when this ASGI request is a citizen's booking the fast lane can take."""
     if scope["method"] != "POST" or not settings.BOOKING_FAST_LANE:
         return None
-    match = PATH.match(scope["path"])
+    match = PATH.fullmatch(scope["path"])
     if match is None:
         return None
     session_cookie = settings.SESSION_COOKIE_NAME.encode() + b"="
@@ -61,13 +62,27 @@ def wanted(scope: dict) -> str | None:
 
 def answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
     """Book from a WSGI environ in this worker thread; None hands the request back to Django."""
+    set_script_prefix(get_script_name(environ))  # for reverse(), as Django's handler does
     signals.request_started.send(sender=__name__, environ=environ)  # stale connections closed
     try:
-        response = _respond(WSGIRequest(environ), slug)
+        request = WSGIRequest(environ)
+        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if lang not in dict(settings.LANGUAGES):
+            lang = settings.LANGUAGE_CODE
+        timezone.deactivate()  # as OfficeTimezoneMiddleware does for a citizen
+        with translation.override(lang):
+            try:
+                response = _respond(request, slug)
+            except Exception as exc:
+                # What Django does with an exception from a view: logged with the request, the
+                # got_request_exception signal, and its 500 page (or 404, 400...). A booking's
+                # transaction has rolled back, so nothing is half-written; never retried here.
+                response = response_for_exception(request, exc)
+            if response is None:
+                return None
+            response = _finish(request, response, lang)
     finally:
         signals.request_finished.send(sender=__name__)
-    if response is None:
-        return None
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.items()]
     return response.status_code, headers, response.content
 
@@ -82,36 +97,34 @@ def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
         return None
     if _security.process_request(request) is not None:
         return None  # SECURE_SSL_REDIRECT: Django redirects
-    lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if lang not in dict(settings.LANGUAGES):
-        lang = settings.LANGUAGE_CODE
-    timezone.deactivate()  # as OfficeTimezoneMiddleware does for a citizen
-    with translation.override(lang):
-        try:
-            payload = TicketIn.model_validate_json(request.body)
-        except pydantic.ValidationError:
-            return None
-        office = hot.first(Office, "slug = %s", [slug])
-        if office is None:
-            return None
-        try:
-            booking = book(request, office, payload, staff=None)
-            response = api.create_response(
-                request, ticket_out(request, booking.ticket, booking.progress).model_dump(), status=201
-            )
-            if not booking.created:
-                response.headers["Idempotent-Replayed"] = "true"
-        except Refusal as refusal:
-            response = on_refusal(request, refusal)
-        except Exception:
-            # As Django would: logged with the request, a 500 to the client, nothing half-written
-            # (the booking's transaction has rolled back).
-            log.exception("Internal Server Error: %s", request.path, extra={"status_code": 500})
-            response = on_refusal(
-                request,
-                Refusal("server_error", translation.gettext("Terjadi gangguan. Coba lagi."), status=500),
-            )
-    response.headers.setdefault("Content-Language", lang)
-    response.headers.setdefault("Content-Length", str(len(response.content)))  # as CommonMiddleware
+    try:
+        payload = TicketIn.model_validate_json(request.body)
+    except pydantic.ValidationError:
+        return None
+    office = hot.first(Office, "slug = %s", [slug])
+    if office is None:
+        return None
+    try:
+        booking = book(request, office, payload, staff=None)
+    except Refusal as refusal:
+        return on_refusal(request, refusal)
+    response = api.create_response(
+        request, ticket_out(request, booking.ticket, booking.progress).model_dump(), status=201
+    )
+    if not booking.created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _finish(request: WSGIRequest, response: HttpResponse, lang: str) -> HttpResponse:
+    """What the middleware stack adds to a booking's answer on the way out."""
+    response.headers.setdefault("Content-Language", lang)  # LanguageMiddleware
+    patch_vary_headers(response, ("Cookie",))  # the ninja endpoint reads the session, so varies on it
+    response.headers.setdefault("Content-Length", str(len(response.content)))  # CommonMiddleware
     response = _security.process_response(request, response)
-    return _frame_options.process_response(request, response)
+    response = _frame_options.process_response(request, response)
+    if response.status_code >= 400:
+        log_response(
+            "%s: %s", response.reason_phrase, request.path, response=response, request=request
+        )  # django.request's warning, as the handler logs it
+    return response

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
+from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
 try:
@@ -45,11 +47,32 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             self.slot_fd = _slot_file(str(self.settings_dict["NAME"]))
             if self.slot_fd is not None:
-                fcntl.flock(self.slot_fd, fcntl.LOCK_EX)
+                self._take_turn(self.slot_fd)
             super()._start_transaction_under_autocommit()
         except BaseException:
             self._release_write_slot()
             raise
+
+    def _take_turn(self, fd: int) -> None:
+        """flock the slot file; give up as SQLite would after its busy timeout (a stalled holder)."""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        timeout = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+        started = time.monotonic()
+        while True:
+            # Short naps while another process is in its transaction (about a millisecond), longer
+            # ones if it holds on: a blocking flock would hand over sooner but could wait forever.
+            waited = time.monotonic() - started
+            time.sleep(0.0002 if waited < 0.05 else 0.002)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if waited > timeout:
+                    raise OperationalError("database is locked") from None
 
     def _release_write_slot(self) -> None:
         if self.holds_write_slot:

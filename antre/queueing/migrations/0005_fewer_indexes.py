@@ -4,6 +4,14 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+INDEXES = [
+    ("queueing_ticket_office_id_52280855", "queueing_ticket", "office_id"),
+    ("queueing_ticket_service_id_34b7b5c8", "queueing_ticket", "service_id"),
+    ("queueing_dailysequence_service_id_10658e58", "queueing_dailysequence", "service_id"),
+    ("queueing_idempotencykey_office_id_6fb734b4", "queueing_idempotencykey", "office_id"),
+]
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -11,7 +19,15 @@ class Migration(migrations.Migration):
         ('queueing', '0004_alter_dailysequence_options_and_more'),
     ]
 
+    # Only the single-column indexes go (the composite indexes and constraints lead with these
+    # columns). Dropped by name, so SQLite does not copy the ticket table to alter the fields.
     operations = [
+        migrations.RunSQL(
+            sql=[f'DROP INDEX IF EXISTS "{name}"' for name, _table, _column in INDEXES],
+            reverse_sql=[f'CREATE INDEX "{name}" ON "{table}" ("{column}")' for name, table, column in INDEXES],
+            state_operations=[],
+        ),
+        migrations.SeparateDatabaseAndState(state_operations=[
         migrations.AlterField(
             model_name='dailysequence',
             name='service',
@@ -32,4 +48,5 @@ class Migration(migrations.Migration):
             name='service',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='offices.service'),
         ),
+            ]),
     ]
