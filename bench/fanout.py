@@ -185,7 +185,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"\nantre fan-out, embedded default (SQLite, one process), {os.cpu_count()} CPUs\n")
+    print(f"\nantre fan-out, embedded default (SQLite, as `antre serve` starts it), {os.cpu_count()} CPUs\n")
     print(
         f"{'clients':>8} {'calls':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'missed':>7} {'KB/client':>10}"
     )

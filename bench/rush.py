@@ -4,9 +4,11 @@
     .venv/bin/python bench/rush.py --topology embedded      # SQLite, as `antre serve` starts it
     .venv/bin/python bench/rush.py --topology production --workers 3   # PostgreSQL, 3 server processes
 
-Each run starts `antre serve` on a fresh database (ANTRE_RATELIMIT=off), books with --clients
-concurrent keep-alive HTTP clients until --bookings are done, and prints bookings per second,
-p50/p99 latency, errors and duplicate numbers. In the same run it measures the raw database
+Each run starts `antre serve` on a fresh database (ANTRE_RATELIMIT=off) and books with --clients
+concurrent keep-alive HTTP connections: from wrk (bench/rush.lua) for --seconds where wrk is
+installed (the bench installs Debian's package when it runs as root), else from built-in asyncio
+clients until --bookings are done. It prints bookings per second, p50/p99 latency, errors, and
+duplicate and missing numbers found in the database afterwards. In the same run it measures the raw database
 ceiling: the same ticket insert, one transaction each, in a plain loop in one process — so the
 HTTP figure reads as a ratio of what the database alone allows on this machine.
 Targets (2 cores, load generator on the same machine): embedded >= 400/s with p99 <= 250 ms at
@@ -349,7 +351,7 @@ def main() -> int:
         default="wrk" if shutil.which("wrk") else "python",
         help="wrk (Debian package wrk; the default where installed) or the built-in asyncio clients",
     )
-    parser.add_argument("--seconds", type=float, default=15, help="length of a wrk run")
+    parser.add_argument("--seconds", type=float, default=10, help="length of a wrk run")
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
