@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import logging
 import os
 import socket
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +34,13 @@ _own: Path | None = None
 
 
 def directory() -> Path:
-    return Path(settings.DATA_DIR) / "run" / "live"
+    """Where the sockets are: in the data dir, or, when that path is too long for a UNIX socket
+    address (about 100 bytes), in a private folder of the temp dir named after the data dir."""
+    inside = Path(settings.DATA_DIR).resolve() / "run" / "live"
+    if len(str(inside / "4194304.sock").encode()) < 100:
+        return inside
+    digest = hashlib.sha256(str(inside).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"antre-live-{digest}"
 
 
 def announce(office_id: int) -> None:
@@ -70,7 +78,7 @@ def listen(loop, wake: Callable[[int], None]) -> socket.socket | None:
     path = directory() / f"{os.getpid()}.sock"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         _sweep(path.parent)
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

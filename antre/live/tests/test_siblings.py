@@ -19,7 +19,18 @@ def live_dir(settings, tmp_path):
     return siblings.directory()
 
 
-def test_an_announcement_from_another_thread_wakes_the_listener(live_dir):
+@pytest.fixture(params=["short", "long"])
+def any_live_dir(request, settings, tmp_path):
+    """The data dir as usual, and one whose path is too long for a UNIX socket address."""
+    data = tmp_path if request.param == "short" else tmp_path / ("d" * 60) / ("e" * 60)
+    data.mkdir(parents=True, exist_ok=True)
+    settings.DATA_DIR = data
+    return siblings.directory()
+
+
+def test_an_announcement_from_another_thread_wakes_the_listener(any_live_dir):
+    live_dir = any_live_dir
+
     async def scenario() -> list[int]:
         loop = asyncio.get_running_loop()
         woken: list[int] = []
