@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# The browser tests photograph each screen. They land in a temp folder, so `make test` leaves the
+# checkout clean; `ANTRE_SCREENSHOTS=docs/screenshots make test` refreshes the ones in the docs.
+SCREENSHOTS = Path(os.environ.get("ANTRE_SCREENSHOTS") or Path(tempfile.gettempdir()) / "antre-screenshots")
 
 # Without the background-networking flags Chromium keeps dialing Google's hosts, which this
 # closed network refuses; --no-sandbox because CI runs as root.
