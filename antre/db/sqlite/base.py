@@ -3,8 +3,8 @@
 SQLite lets one writer in at a time. When many threads start IMMEDIATE transactions at once, the
 losers wait in SQLite's busy handler, which sleeps and polls (up to 100 ms a nap): in a morning
 rush most of the time goes to those naps. Instead a writer first takes the write slot: a lock in
-this process, then an exclusive flock on a file beside the database, which the kernel hands to
-the next waiting process the moment it is released. So the server's processes take turns at once.
+this process, then an exclusive flock on a file beside the database, tried every 0.2 ms while
+another process holds it. So the server's processes take turns within a fraction of a millisecond.
 Another program that ignores the file (the sqlite3 shell) still meets SQLite's own locking and
 busy timeout, so correctness never depends on this lock.
 """
