@@ -33,14 +33,21 @@ _sender_lock = threading.Lock()
 _own: Path | None = None
 
 
-def directory() -> Path:
-    """Where the sockets are: in the data dir, or, when that path is too long for a UNIX socket
-    address (about 100 bytes), in a private folder of the temp dir named after the data dir."""
+def directories() -> list[Path]:
+    """Where the sockets may be, in order: in the data dir, then a private folder of the temp dir
+    named after the data dir, for a data-dir path too long for a socket address (about 100 bytes)
+    or on a file system that cannot hold sockets. Senders look in both."""
     inside = Path(settings.DATA_DIR).resolve() / "run" / "live"
-    if len(str(inside / "4194304.sock").encode()) < 100:
-        return inside
     digest = hashlib.sha256(str(inside).encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"antre-live-{digest}"
+    fallback = Path(tempfile.gettempdir()) / f"antre-live-{digest}"
+    if len(str(inside / "4194304.sock").encode()) < 100:
+        return [inside, fallback]
+    return [fallback]
+
+
+def directory() -> Path:
+    """The folder this process's socket goes in when nothing prevents it."""
+    return directories()[0]
 
 
 def announce(office_id: int) -> None:
@@ -48,10 +55,10 @@ def announce(office_id: int) -> None:
     global _sender
     if not SUPPORTED:
         return
-    try:
-        paths = [p for p in directory().glob("*.sock") if p != _own]
-    except OSError:
-        return
+    paths = []
+    for folder in directories():
+        with contextlib.suppress(OSError):
+            paths += [p for p in folder.glob("*.sock") if p != _own]
     if not paths:
         return
     payload = str(office_id).encode()
@@ -75,18 +82,24 @@ def listen(loop, wake: Callable[[int], None]) -> socket.socket | None:
     global _own
     if not SUPPORTED:
         return None
-    path = directory() / f"{os.getpid()}.sock"
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _sweep(path.parent)
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-        sock.bind(str(path))
-        path.chmod(0o600)
-    except OSError as exc:  # a path too long for a UNIX socket, a read-only disk: polling remains
-        sock.close()
-        log.warning("live events from other processes arrive by polling only (%s)", exc)
+    sock = None
+    for folder in directories():
+        path = folder / f"{os.getpid()}.sock"
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _sweep(folder)
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            sock.bind(str(path))
+            path.chmod(0o600)
+            break
+        except OSError as exc:
+            sock.close()
+            sock = None
+            log.info("no live socket in %s (%s)", folder, exc)
+    if sock is None:  # nowhere to bind: events from other processes arrive by the safety poll
+        log.warning("live events from other processes arrive by polling only")
         return None
     sock.setblocking(False)
     _own = path

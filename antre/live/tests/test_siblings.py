@@ -84,3 +84,26 @@ def test_a_new_listener_clears_the_sockets_of_processes_that_are_gone(live_dir):
 
     asyncio.run(scenario())
     assert not gone.exists()
+
+
+def test_a_data_dir_that_cannot_hold_the_socket_falls_back_to_a_private_temp_folder(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "run").write_text("not a folder")  # as a file system without sockets would refuse
+    fallback = siblings.directories()[-1]
+
+    async def scenario() -> list[int]:
+        loop = asyncio.get_running_loop()
+        got: list[int] = []
+        arrived = asyncio.Event()
+        sock = siblings.listen(loop, lambda office_id: (got.append(office_id), arrived.set()))
+        assert sock is not None and list(fallback.glob("*.sock"))
+        own, siblings._own = siblings._own, None  # announce as another process would
+        try:
+            threading.Thread(target=siblings.announce, args=(5,)).start()
+            await asyncio.wait_for(arrived.wait(), timeout=5)
+        finally:
+            siblings._own = own
+            siblings.close(loop, sock)
+        return got
+
+    assert asyncio.run(scenario()) == [5]
