@@ -68,9 +68,11 @@ def check(request: HttpRequest, *, scope: str, limit: int, window: int = 60) -> 
         )
 
 
-_local = threading.local()
-_turn = threading.Lock()  # one thread of this process at the file at a time; flock orders processes
-_next_cleanup = 0.0
+# One connection and one lock file per process, used by one thread at a time (_turn); an flock on
+# the lock file orders the machine's processes, so none of them waits in SQLite's busy naps.
+_turn = threading.Lock()
+_store: dict = {"path": None, "db": None, "inode": None, "fd": None, "next_cleanup": 0.0}
+WAIT = 1.0  # seconds a count may wait for its turn before the request is let through uncounted
 
 try:
     import fcntl
@@ -78,67 +80,128 @@ except ImportError:  # Windows: one server process
     fcntl = None
 
 
-def _store() -> sqlite3.Connection:
-    path = Path(settings.DATA_DIR) / "run" / "ratelimit.sqlite3"
-    db = getattr(_local, "db", None)
-    if db is None or getattr(_local, "path", None) != path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=5, isolation_level=None)
-        with contextlib.suppress(sqlite3.OperationalError):  # another process is setting it: it stays
-            db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")  # with WAL, safe against power cuts; no sync per count
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS hits (key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires INTEGER NOT NULL)"
-        )
-        db.execute("CREATE INDEX IF NOT EXISTS hits_expires ON hits (expires)")
-        _local.db, _local.path = db, path
-        if fcntl and getattr(_local, "lock_path", None) != path:
-            if getattr(_local, "lock_fd", None) is not None:
-                os.close(_local.lock_fd)
-            _local.lock_fd = os.open(f"{path}-turn.lock", os.O_RDWR | os.O_CREAT, 0o600)
-            _local.lock_path = path
-        elif not fcntl:
-            _local.lock_fd = None
+def _path() -> Path:
+    return Path(settings.DATA_DIR) / "run" / "ratelimit.sqlite3"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """This process's connection to the counter file (under _turn), new if the file was replaced."""
+    db = _store["db"]
+    try:
+        inode = path.stat().st_ino
+    except FileNotFoundError:
+        inode = None
+    if db is not None and _store["path"] == path and _store["inode"] == inode:
+        return db
+    if db is not None:
+        db.close()
+    _store.update(path=path, db=None, inode=inode)  # the file this attempt opens, for _replace
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=WAIT, isolation_level=None, check_same_thread=False)
+    with contextlib.suppress(sqlite3.OperationalError):  # another process is setting it: it stays
+        db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # with WAL, safe against power cuts; no sync per count
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS hits (key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires INTEGER NOT NULL)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS hits_expires ON hits (expires)")
+    _store.update(db=db, inode=path.stat().st_ino)
     return db
+
+
+def _lock_fd(path: Path) -> int | None:
+    if fcntl is None:
+        return None
+    wanted = f"{path}-turn.lock"
+    if _store.get("fd_path") != wanted:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if _store["fd"] is not None:
+            os.close(_store["fd"])
+            _store["fd"] = None
+        _store["fd"] = os.open(wanted, os.O_RDWR | os.O_CREAT, 0o600)
+        _store["fd_path"] = wanted
+    return _store["fd"]
+
+
+def _flock(fd: int, deadline: float) -> None:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise TimeoutError("rate-limit counter busy") from None
+            time.sleep(0.0002)
 
 
 def _count(key: str, *, expires: int) -> int:
     """One more hit on `key`; the count so far in its window (shared by the machine's processes)."""
-    global _next_cleanup
-    db = _store()
-    with _turn:
-        if _local.lock_fd is not None:
-            fcntl.flock(_local.lock_fd, fcntl.LOCK_EX)  # held for one short statement at a time
+    deadline = time.monotonic() + WAIT
+    if not _turn.acquire(timeout=WAIT):
+        raise TimeoutError("rate-limit counter busy")
+    try:
+        path = _path()
+        fd = _lock_fd(path)
+        if fd is not None:
+            _flock(fd, deadline)
         try:
-            (count,) = db.execute(
-                "INSERT INTO hits (key, n, expires) VALUES (?, 1, ?) "
-                "ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING n",
-                (key, expires),
-            ).fetchone()
-            now = time.time()
-            if now >= _next_cleanup:  # ended windows go, once a minute per process
-                _next_cleanup = now + 60
-                db.execute("DELETE FROM hits WHERE expires < ?", (int(now),))
+            try:
+                return _hit(_connect(path), key, expires)
+            except sqlite3.DatabaseError as exc:
+                if not _damaged(exc):
+                    raise
+                _replace(path)  # still holding both locks: nobody else is at the file
+                raise
         finally:
-            if _local.lock_fd is not None:
-                fcntl.flock(_local.lock_fd, fcntl.LOCK_UN)
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        _turn.release()
+
+
+def _hit(db: sqlite3.Connection, key: str, expires: int) -> int:
+    (count,) = db.execute(
+        "INSERT INTO hits (key, n, expires) VALUES (?, 1, ?) ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING n",
+        (key, expires),
+    ).fetchone()
+    now = time.time()
+    if now >= _store["next_cleanup"]:  # ended windows go, once a minute per process
+        _store["next_cleanup"] = now + 60
+        db.execute("DELETE FROM hits WHERE expires < ?", (int(now),))
     return count
 
 
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def _replace(path: Path) -> None:
+    """Start a new counter file in place of a damaged one (the counts are worth nothing)."""
+    if _store["db"] is not None:
+        _store["db"].close()
+        _store["db"] = None
+    try:
+        current = path.stat().st_ino
+    except FileNotFoundError:
+        return
+    if _store["path"] == path and _store["inode"] not in (None, current):
+        return  # another process has replaced it already; the next count connects anew
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(f"{path}{suffix}").unlink()
+
+
 def _counted(key: str, *, expires: int) -> int:
-    """_count, failing open: a broken counter file must not stop the office taking bookings."""
+    """_count, failing open: a broken or busy counter must not stop the office taking bookings."""
     try:
         return _count(key, expires=expires)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError, TimeoutError) as exc:
         log.warning("rate limit not counted, request let through: %s", exc)
-        if not isinstance(exc, sqlite3.OperationalError):  # a damaged file: start a new one
-            _local.db = None
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    (Path(settings.DATA_DIR) / "run" / f"ratelimit.sqlite3{suffix}").unlink()
         return 0
 
 
 def reset() -> None:
     """Forget every count (tests; or an office that locked itself out)."""
-    _store().execute("DELETE FROM hits")
+    with _turn:
+        _connect(_path()).execute("DELETE FROM hits")

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import socket
+import stat
 import tempfile
 import threading
 from collections.abc import Callable
@@ -38,11 +39,15 @@ def directories() -> list[Path]:
     named after the data dir, for a data-dir path too long for a socket address (about 100 bytes)
     or on a file system that cannot hold sockets. Senders look in both."""
     inside = Path(settings.DATA_DIR).resolve() / "run" / "live"
-    digest = hashlib.sha256(str(inside).encode()).hexdigest()[:16]
-    fallback = Path(tempfile.gettempdir()) / f"antre-live-{digest}"
+    fallback = _fallback(inside)
     if len(str(inside / "4194304.sock").encode()) < 100:
         return [inside, fallback]
     return [fallback]
+
+
+def _fallback(inside: Path) -> Path:
+    digest = hashlib.sha256(str(inside).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"antre-live-{digest}"
 
 
 def directory() -> Path:
@@ -64,7 +69,11 @@ def announce(office_id: int) -> None:
     payload = str(office_id).encode()
     with _sender_lock:
         if _sender is None:
-            _sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            try:
+                _sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            except OSError as exc:  # out of descriptors: the safety poll catches up
+                log.warning("could not wake the other processes: %s", exc)
+                return
             _sender.setblocking(False)
         for path in paths:
             try:
@@ -82,21 +91,31 @@ def listen(loop, wake: Callable[[int], None]) -> socket.socket | None:
     global _own
     if not SUPPORTED:
         return None
+    for folder in directories():  # every place senders look, so none fills with dead sockets
+        with contextlib.suppress(OSError):
+            _check_private(folder)
+            _sweep(folder)
     sock = None
     for folder in directories():
         path = folder / f"{os.getpid()}.sock"
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        bound = False
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            _sweep(folder)
+            _check_private(folder)
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             sock.bind(str(path))
+            bound = True
             path.chmod(0o600)
             break
         except OSError as exc:
-            sock.close()
-            sock = None
+            if sock is not None:
+                sock.close()
+                sock = None
+            if bound:
+                with contextlib.suppress(OSError):
+                    path.unlink()
             log.info("no live socket in %s (%s)", folder, exc)
     if sock is None:  # nowhere to bind: events from other processes arrive by the safety poll
         log.warning("live events from other processes arrive by polling only")
@@ -118,6 +137,15 @@ def listen(loop, wake: Callable[[int], None]) -> socket.socket | None:
 
     loop.add_reader(sock.fileno(), readable)
     return sock
+
+
+def _check_private(folder: Path) -> None:
+    """Refuse a temp folder someone else could have prepared (the temp dir is shared by all users)."""
+    if folder != _fallback(Path(settings.DATA_DIR).resolve() / "run" / "live"):
+        return  # inside the data dir, which is the deployment's own
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+        raise PermissionError(f"{folder} is not a private folder of this user")
 
 
 def _sweep(folder: Path) -> None:

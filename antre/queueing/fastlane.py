@@ -12,6 +12,7 @@ the request goes to Django unchanged, so the error answers have one source.
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pydantic
@@ -32,6 +33,7 @@ from antre.db import hot
 from antre.errors import Refusal
 from antre.offices.models import Office
 
+logger = logging.getLogger("django.request")
 PATH = re.compile(r"/api/v1/offices/(?P<slug>[-\w]+)/tickets")  # used with fullmatch
 MAX_BODY = 16 * 1024  # a booking is a few hundred bytes; larger bodies take the ordinary path
 
@@ -62,6 +64,16 @@ def wanted(scope: dict) -> str | None:
 
 def answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
     """Book from a WSGI environ in this worker thread; None hands the request back to Django."""
+    try:
+        return _answer(environ, slug)
+    except Exception:
+        # Last resort, past Django's own handling (its 500 page failing, a signal receiver): the
+        # booking may have been made, so never None (Django would book again), a plain 500.
+        logger.exception("Internal Server Error: %s", environ.get("PATH_INFO"))
+        return 500, [(b"content-type", b"text/plain; charset=utf-8")], b"Internal Server Error"
+
+
+def _answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
     set_script_prefix(get_script_name(environ))  # for reverse(), as Django's handler does
     signals.request_started.send(sender=__name__, environ=environ)  # stale connections closed
     try:

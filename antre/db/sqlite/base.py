@@ -37,42 +37,46 @@ def _slot_file(database: str) -> int | None:
         return _slot_files[database]
 
 
+def _take_turn(fd: int, deadline: float) -> None:
+    """flock the slot file; give up at the deadline, as SQLite would (a stalled holder)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    started = time.monotonic()
+    while True:
+        # Short naps while another process is in its transaction (about a millisecond), longer
+        # ones if it holds on: a blocking flock would hand over sooner but could wait forever.
+        time.sleep(0.0002 if time.monotonic() - started < 0.05 else 0.002)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise OperationalError("database is locked") from None
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     holds_write_slot = False
     slot_fd: int | None = None
 
     def _start_transaction_under_autocommit(self):
-        WRITE_SLOT.acquire()
+        # One deadline for the whole wait, as SQLite's busy timeout would give: queued threads do
+        # not each wait their own timeout behind a stalled holder.
+        timeout = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+        deadline = time.monotonic() + timeout
+        if not WRITE_SLOT.acquire(timeout=timeout):
+            raise OperationalError("database is locked")
         self.holds_write_slot = True
         try:
             self.slot_fd = _slot_file(str(self.settings_dict["NAME"]))
             if self.slot_fd is not None:
-                self._take_turn(self.slot_fd)
+                _take_turn(self.slot_fd, deadline)
             super()._start_transaction_under_autocommit()
         except BaseException:
             self._release_write_slot()
             raise
-
-    def _take_turn(self, fd: int) -> None:
-        """flock the slot file; give up as SQLite would after its busy timeout (a stalled holder)."""
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            pass
-        timeout = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
-        started = time.monotonic()
-        while True:
-            # Short naps while another process is in its transaction (about a millisecond), longer
-            # ones if it holds on: a blocking flock would hand over sooner but could wait forever.
-            waited = time.monotonic() - started
-            time.sleep(0.0002 if waited < 0.05 else 0.002)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if waited > timeout:
-                    raise OperationalError("database is locked") from None
 
     def _release_write_slot(self) -> None:
         if self.holds_write_slot:

@@ -107,3 +107,22 @@ def test_a_data_dir_that_cannot_hold_the_socket_falls_back_to_a_private_temp_fol
         return got
 
     assert asyncio.run(scenario()) == [5]
+
+
+def test_a_temp_folder_someone_else_could_write_is_not_used(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "run").write_text("not a folder")  # forces the temp folder
+    fallback = siblings.directories()[-1]
+    fallback.mkdir(parents=True, exist_ok=True)
+    fallback.chmod(0o777)  # prepared by another user, say
+    try:
+
+        async def scenario():
+            loop = asyncio.get_running_loop()
+            return siblings.listen(loop, lambda office_id: None)
+
+        assert asyncio.run(scenario()) is None  # polling only, rather than a socket others can reach
+        assert list(fallback.glob("*.sock")) == []
+    finally:
+        fallback.chmod(0o700)
+        fallback.rmdir()

@@ -30,7 +30,6 @@ def test_counts_are_exact_when_many_threads_count_at_once(settings, tmp_path):
 def test_a_damaged_counter_file_lets_requests_through_and_is_replaced(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     settings.RATELIMIT_ENABLED = True
-    ratelimit._local.db = None
     store = Path(tmp_path) / "run" / "ratelimit.sqlite3"
     store.parent.mkdir(parents=True)
     store.write_bytes(b"this is not a database" * 100)
@@ -43,3 +42,23 @@ def test_a_damaged_counter_file_lets_requests_through_and_is_replaced(settings, 
         assert refusal.code == "rate_limited"
     else:
         raise AssertionError("the replaced file does not count")
+
+
+def test_a_data_dir_it_cannot_write_lets_requests_through(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.RATELIMIT_ENABLED = True
+    (tmp_path / "run").write_text("a file where the folder should be")
+    request = RequestFactory().post("/api/v1/offices/tabanan/tickets", REMOTE_ADDR="10.0.0.3")
+    for _ in range(3):
+        ratelimit.check(request, scope="book", limit=1)  # let through every time, never a 500
+
+
+def test_a_count_that_cannot_get_its_turn_lets_the_request_through(settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
+    settings.RATELIMIT_ENABLED = True
+    monkeypatch.setattr(ratelimit, "WAIT", 0.05)
+    request = RequestFactory().post("/api/v1/offices/tabanan/tickets", REMOTE_ADDR="10.0.0.4")
+    with ratelimit._turn:  # another thread stuck at the counter
+        done = threading.Event()
+        threading.Thread(target=lambda: (ratelimit.check(request, scope="book", limit=1), done.set())).start()
+        assert done.wait(timeout=5)
