@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from antre import locks
 from antre.errors import Refusal
 
 log = logging.getLogger(__name__)
@@ -123,17 +124,6 @@ def _lock_fd(path: Path) -> int | None:
     return _store["fd"]
 
 
-def _flock(fd: int, deadline: float) -> None:
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise TimeoutError("rate-limit counter busy") from None
-            time.sleep(0.0002)
-
-
 def _count(key: str, *, expires: int) -> int:
     """One more hit on `key`; the count so far in its window (shared by the machine's processes)."""
     deadline = time.monotonic() + WAIT
@@ -143,7 +133,7 @@ def _count(key: str, *, expires: int) -> int:
         path = _path()
         fd = _lock_fd(path)
         if fd is not None:
-            _flock(fd, deadline)
+            locks.flock_until(fd, deadline)
         try:
             try:
                 return _hit(_connect(path), key, expires)
@@ -154,7 +144,7 @@ def _count(key: str, *, expires: int) -> int:
                 raise
         finally:
             if fd is not None:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                locks.unlock(fd)
     finally:
         _turn.release()
 

@@ -18,6 +18,8 @@ import time
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
+from antre import locks
+
 try:
     import fcntl
 except ImportError:  # Windows: one server process, the thread lock alone
@@ -40,21 +42,9 @@ def _slot_file(database: str) -> int | None:
 def _take_turn(fd: int, deadline: float) -> None:
     """flock the slot file; give up at the deadline, as SQLite would (a stalled holder)."""
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return
-    except BlockingIOError:
-        pass
-    started = time.monotonic()
-    while True:
-        # Short naps while another process is in its transaction (about a millisecond), longer
-        # ones if it holds on: a blocking flock would hand over sooner but could wait forever.
-        time.sleep(0.0002 if time.monotonic() - started < 0.05 else 0.002)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise OperationalError("database is locked") from None
+        locks.flock_until(fd, deadline)
+    except TimeoutError:
+        raise OperationalError("database is locked") from None
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -83,7 +73,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.holds_write_slot = False
             try:
                 if self.slot_fd is not None:
-                    fcntl.flock(self.slot_fd, fcntl.LOCK_UN)
+                    locks.unlock(self.slot_fd)
             finally:
                 WRITE_SLOT.release()
 
