@@ -19,17 +19,20 @@ class OfficeTimezoneMiddleware:
         return self.get_response(request)
 
 
+def chosen_language(request) -> str:
+    """The cookie's language, else Indonesian; a browser's Accept-Language is ignored on purpose."""
+    lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class LanguageMiddleware:
-    """Activates the cookie's language, else Indonesian; a browser's Accept-Language is ignored on purpose."""
+    """Activates the language the visitor chose (chosen_language) for the request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _ in settings.LANGUAGES}
 
     def __call__(self, request):
-        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if lang not in self.supported:
-            lang = settings.LANGUAGE_CODE
+        lang = chosen_language(request)
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
         response = self.get_response(request)

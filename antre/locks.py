@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 
 try:
     import fcntl
 except ImportError:  # Windows: no flock; callers run one process there
     fcntl = None
+
+
+_files: dict[str, int] = {}
+_files_lock = threading.Lock()
+
+
+def lock_file(path: str) -> int | None:
+    """The descriptor of a lock file, opened once per process; None where there is no flock."""
+    if fcntl is None:
+        return None
+    with _files_lock:
+        if path not in _files:
+            _files[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        return _files[path]
 
 
 def flock_until(fd: int, deadline: float) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -72,13 +71,8 @@ def check(request: HttpRequest, *, scope: str, limit: int, window: int = 60) -> 
 # One connection and one lock file per process, used by one thread at a time (_turn); an flock on
 # the lock file orders the machine's processes, so none of them waits in SQLite's busy naps.
 _turn = threading.Lock()
-_store: dict = {"path": None, "db": None, "inode": None, "fd": None, "next_cleanup": 0.0}
+_store: dict = {"path": None, "db": None, "inode": None, "next_cleanup": 0.0}
 WAIT = 1.0  # seconds a count may wait for its turn before the request is let through uncounted
-
-try:
-    import fcntl
-except ImportError:  # Windows: one server process
-    fcntl = None
 
 
 def _path() -> Path:
@@ -110,20 +104,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _lock_fd(path: Path) -> int | None:
-    if fcntl is None:
-        return None
-    wanted = f"{path}-turn.lock"
-    if _store.get("fd_path") != wanted:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if _store["fd"] is not None:
-            os.close(_store["fd"])
-            _store["fd"] = None
-        _store["fd"] = os.open(wanted, os.O_RDWR | os.O_CREAT, 0o600)
-        _store["fd_path"] = wanted
-    return _store["fd"]
-
-
 def _count(key: str, *, expires: int) -> int:
     """One more hit on `key`; the count so far in its window (shared by the machine's processes)."""
     deadline = time.monotonic() + WAIT
@@ -131,7 +111,8 @@ def _count(key: str, *, expires: int) -> int:
         raise TimeoutError("rate-limit counter busy")
     try:
         path = _path()
-        fd = _lock_fd(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = locks.lock_file(f"{path}-turn.lock")
         if fd is not None:
             locks.flock_until(fd, deadline)
         try:

@@ -31,6 +31,7 @@ from django.utils.log import log_response
 
 from antre.db import hot
 from antre.errors import Refusal
+from antre.i18n import chosen_language
 from antre.offices.models import Office
 
 logger = logging.getLogger("django.request")
@@ -78,9 +79,7 @@ def _answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], b
     signals.request_started.send(sender=__name__, environ=environ)  # stale connections closed
     try:
         request = WSGIRequest(environ)
-        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if lang not in dict(settings.LANGUAGES):
-            lang = settings.LANGUAGE_CODE
+        lang = chosen_language(request)
         timezone.deactivate()  # as OfficeTimezoneMiddleware does for a citizen
         with translation.override(lang):
             try:

@@ -11,7 +11,6 @@ busy timeout, so correctness never depends on this lock.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -20,23 +19,13 @@ from django.db.backends.sqlite3 import base
 
 from antre import locks
 
-try:
-    import fcntl
-except ImportError:  # Windows: one server process, the thread lock alone
-    fcntl = None
-
 WRITE_SLOT = threading.Lock()
-_slot_files: dict[str, int] = {}
-_slot_files_lock = threading.Lock()
 
 
 def _slot_file(database: str) -> int | None:
-    if fcntl is None or database in ("", ":memory:") or database.startswith("file:"):
+    if database in ("", ":memory:") or database.startswith("file:"):
         return None
-    with _slot_files_lock:
-        if database not in _slot_files:
-            _slot_files[database] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        return _slot_files[database]
+    return locks.lock_file(f"{database}-writer.lock")
 
 
 def _take_turn(fd: int, deadline: float) -> None:
