@@ -25,6 +25,11 @@ def prepare() -> list[tuple[str, str, str]]:
     from antre.offices.seed import create_demo_users, seed_demo_office
 
     call_command("migrate", interactive=False, verbosity=0)
+    from django.db import connection
+
+    from antre.queueing import dbcode
+
+    dbcode.ensure(connection)  # a rebuilt ticket table (SQLite) loses its triggers
     with transaction.atomic():
         if Office.objects.exists():
             return []

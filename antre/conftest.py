@@ -39,6 +39,27 @@ def no_rate_limits(settings):
 
 
 @pytest.fixture
+def rate_limited(settings, tmp_path):
+    """The limiter on, as in production, with a counter file of this test's own (tests running in
+    parallel reset theirs), and a clock that stays in one counting window while the test runs."""
+    import time
+    import types
+    from unittest import mock
+
+    from antre import ratelimit
+
+    settings.RATELIMIT_ENABLED = True
+    settings.DATA_DIR = tmp_path
+    started = time.time()
+    window_start = started - started % 60
+    clock = types.SimpleNamespace(
+        time=lambda: window_start + 1 + (time.time() - started), monotonic=time.monotonic
+    )
+    with mock.patch.object(ratelimit, "time", clock):
+        yield
+
+
+@pytest.fixture
 def office(db):
     from antre.offices.seed import seed_demo_office
 

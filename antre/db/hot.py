@@ -7,6 +7,11 @@ they are written here once from the model's own fields and reused.
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import json
+import uuid
+
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
 _INSERTS: dict[type[models.Model], tuple[str, list[models.Field]]] = {}
@@ -42,40 +47,88 @@ def insert(obj: models.Model) -> models.Model:
     return obj
 
 
-_SELECTS: dict[type[models.Model], tuple[str, list[str], list[tuple[int, list]]]] = {}
+def row_json(obj: models.Model) -> str:
+    """A new instance's column values as a JSON object, as Model.save() would write them.
+
+    For a database function that inserts the row itself (jsonb_populate_record on PostgreSQL):
+    defaults and auto_now_add are applied to the instance, as insert() does, and each value is
+    prepared by its field; the JSON text of dates and times is what PostgreSQL reads back exactly.
+    """
+    _sql, fields = _insert_statement(type(obj))
+    connection = connections[DEFAULT_DB_ALIAS]
+    row = {f.column: f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields}
+    return json.dumps(row, default=_json_value, separators=(",", ":"))
 
 
-def _select_statement(model: type[models.Model]):
-    if model not in _SELECTS:
+def _json_value(value):
+    if isinstance(value, dt.date | dt.time):  # datetimes too; isoformat keeps microseconds and offset
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"no JSON for {type(value).__name__}")
+
+
+_SELECTS: dict[tuple[type[models.Model], str | None], tuple] = {}
+
+
+def _columns(model: type[models.Model], alias: str, connection):
+    """Quoted columns of a model's table under an alias, their attnames, and the ORM's converters."""
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    converters = []  # what the ORM would apply to each column (decimals on SQLite, say)
+    for i, field in enumerate(fields):
+        col = field.get_col(meta.db_table)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            converters.append((i, [(convert, col) for convert in found]))
+    quote = connection.ops.quote_name
+    return [f"{alias}.{quote(f.column)}" for f in fields], [f.attname for f in fields], converters
+
+
+def _select_statement(model: type[models.Model], related: str | None):
+    if (model, related) not in _SELECTS:
         connection = connections[DEFAULT_DB_ALIAS]
-        meta = model._meta
-        fields = list(meta.concrete_fields)
         quote = connection.ops.quote_name
-        sql = f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(meta.db_table)}"  # noqa: S608
-        converters = []  # what the ORM would apply to each column (decimals on SQLite, say)
-        for i, field in enumerate(fields):
-            col = field.get_col(meta.db_table)
-            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            if found:
-                converters.append((i, [(convert, col) for convert in found]))
-        _SELECTS[model] = (sql, [f.attname for f in fields], converters)
-    return _SELECTS[model]
+        columns, attnames, converters = _columns(model, "m", connection)
+        sql = f"FROM {quote(model._meta.db_table)} m"
+        parts = [(model, attnames, converters, 0, len(columns))]
+        if related:
+            fk = model._meta.get_field(related)
+            other = fk.related_model
+            more, other_attnames, other_converters = _columns(other, "r", connection)
+            sql += (
+                f" JOIN {quote(other._meta.db_table)} r"
+                f" ON r.{quote(other._meta.pk.column)} = m.{quote(fk.column)}"
+            )
+            parts.append((other, other_attnames, other_converters, len(columns), len(more)))
+            columns += more
+        _SELECTS[(model, related)] = (f"SELECT {', '.join(columns)} {sql}", parts)  # noqa: S608 (names are the models')
+    return _SELECTS[(model, related)]
 
 
-def first(model: type[models.Model], where: str, params: list) -> models.Model | None:
+def first(
+    model: type[models.Model], where: str, params: list, *, related: str | None = None
+) -> models.Model | None:
     """The first row of the model's table WHERE `where`, as an instance, or None.
 
     `where` names columns and has %s placeholders; it is a constant of the caller, never input.
+    The table is aliased `m`. With `related` (a foreign key's name) the row it points to comes in
+    the same query, as select_related() would bring it, aliased `r`.
     """
-    sql, attnames, converters = _select_statement(model)
+    sql, parts = _select_statement(model, related)
     connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} WHERE {where} LIMIT 1", params)
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    for i, chain in converters:
-        for convert, col in chain:
-            values[i] = convert(values[i], col, connection)
-    return model.from_db(connection.alias, attnames, values)
+    instances = []
+    for part_model, attnames, converters, start, length in parts:
+        values = list(row[start : start + length])
+        for i, chain in converters:
+            for convert, col in chain:
+                values[i] = convert(values[i], col, connection)
+        instances.append(part_model.from_db(connection.alias, attnames, values))
+    if related:
+        setattr(instances[0], related, instances[1])
+    return instances[0]

@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from antre import ratelimit
 from antre.api import ErrorOut, request_user, staff_auth
 from antre.db import hot
-from antre.offices.models import Counter, Office
+from antre.offices.models import Counter, Office, Service
 from antre.queueing import calling, services
 from antre.queueing.models import Ticket
 
@@ -77,7 +77,9 @@ def create_ticket(request: HttpRequest, response: HttpResponse, office: str, pay
     return Status(201, ticket_out(request, booking.ticket, booking.progress))
 
 
-def book(request: HttpRequest, office: Office, payload: TicketIn, *, staff) -> services.Booking:
+def book(
+    request: HttpRequest, office: Office, payload: TicketIn, *, staff, service: Service | None = None
+) -> services.Booking:
     """The booking behind POST …/tickets, shared with the fast lane (antre.queueing.fastlane)."""
     if staff is None:
         ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
@@ -92,6 +94,7 @@ def book(request: HttpRequest, office: Office, payload: TicketIn, *, staff) -> s
         priority=payload.priority or "",
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:100] or None,
         issued_by=staff,
+        service=service,
     )
 
 

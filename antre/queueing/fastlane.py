@@ -32,7 +32,7 @@ from django.utils.log import log_response
 from antre.db import hot
 from antre.errors import Refusal
 from antre.i18n import chosen_language
-from antre.offices.models import Office
+from antre.offices.models import Office, Service
 
 logger = logging.getLogger("django.request")
 PATH = re.compile(r"/api/v1/offices/(?P<slug>[-\w]+)/tickets")  # used with fullmatch
@@ -101,6 +101,7 @@ def _answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], b
 def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
     from antre.api import api, on_refusal
     from antre.queueing.api import TicketIn, book, ticket_out
+    from antre.queueing.services import normal_code
 
     try:
         request.get_host()
@@ -112,11 +113,14 @@ def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
         payload = TicketIn.model_validate_json(request.body)
     except pydantic.ValidationError:
         return None
-    office = hot.first(Office, "slug = %s", [slug])
+    # The office and the service in one query; the usual case of a known service of a known office.
+    code = normal_code(payload.service)
+    service = hot.first(Service, "r.slug = %s AND m.code = %s AND m.active", [slug, code], related="office")
+    office = service.office if service else hot.first(Office, "slug = %s", [slug])
     if office is None:
         return None
     try:
-        booking = book(request, office, payload, staff=None)
+        booking = book(request, office, payload, staff=None, service=service)
     except Refusal as refusal:
         return on_refusal(request, refusal)
     response = api.create_response(

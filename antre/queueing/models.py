@@ -132,13 +132,18 @@ class Ticket(models.Model):
 
 
 class DailySequence(models.Model):
-    """The last number issued per service per office-local day; its row lock serialises bookings."""
+    """The last number issued per service per office-local day, and the day's counts; its row lock
+    serialises bookings."""
 
     service = models.ForeignKey(  # indexed by the (service, day) constraint
         "offices.Service", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
+    # Kept by triggers on the ticket table (antre.queueing.dbcode), never by Python code.
+    taken = models.PositiveIntegerField(default=0)  # tickets counted against the quota: all but cancelled
+    waiting = models.PositiveIntegerField(default=0)  # tickets waiting to be called
+    waiting_priority = models.PositiveIntegerField(default=0)  # of which priority visitors
 
     class Meta:
         verbose_name = _("urutan nomor harian")

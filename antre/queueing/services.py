@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -9,7 +10,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,6 @@ from antre.people import rules as people
 from antre.people.models import Role, User
 from antre.queueing import rules
 from antre.queueing.models import (
-    ACTIVE_STATUSES,
     WAITING_STATUSES,
     Channel,
     DailySequence,
@@ -107,10 +107,13 @@ def next_day_with_room(service: Service, *, after: dt.date, now: dt.datetime | N
     return rules.first_day_with_room(days=days, taken=taken_per_day(service, days), quota=service.daily_quota)
 
 
+def normal_code(code: str | None) -> str:
+    """A service code as typed or sent ("ktp ") in the form it is stored ("KTP")."""
+    return (code or "").strip().upper()
+
+
 def find_service(office: Office, code: str) -> Service:
-    service = hot.first(
-        Service, "office_id = %s AND code = %s AND active", [office.pk, (code or "").strip().upper()]
-    )
+    service = hot.first(Service, "office_id = %s AND code = %s AND active", [office.pk, normal_code(code)])
     if service is None:
         raise Refusal(
             "unknown_service",
@@ -174,8 +177,13 @@ def book_ticket(
     idempotency_key: str | None = None,
     issued_by: User | None = None,
     now: dt.datetime | None = None,
+    service: Service | None = None,
 ) -> Booking:
-    """Issue the next number of a service for a day, within its quota, one active ticket per NIK."""
+    """Issue the next number of a service for a day, within its quota, one active ticket per NIK.
+
+    `service`, when the caller has already read it (the fast lane reads it with its office in one
+    query), must be the active service of `office` with `service_code`.
+    """
     now = now or timezone.now()
     priority = priority or ""
     if channel in STAFF_CHANNELS and not (
@@ -186,7 +194,7 @@ def book_ticket(
     # (a booking without a date sent at 11:29 and retried at 11:31 would otherwise pick another day).
     fingerprint = (
         _fingerprint(
-            service=(service_code or "").strip().upper(),
+            service=normal_code(service_code),
             name=name,
             nik=nik,
             phone=phone,
@@ -201,6 +209,7 @@ def book_ticket(
         return _book(
             office=office,
             service_code=service_code,
+            service=service,
             day=day,
             fields={"name": name, "nik": nik, "phone": phone},
             channel=channel,
@@ -217,8 +226,8 @@ def book_ticket(
         if idempotency_key and (earlier := _replay(office, idempotency_key, fingerprint)):
             return earlier
         if isinstance(exc, IntegrityError):
-            # Only the one-active-ticket-per-NIK constraint can fire here: the sequence row lock
-            # keeps numbers apart, so this is two bookings of one NIK that slipped past the check.
+            # The unique index on active tickets (service, day, NIK): the sequence row lock keeps
+            # numbers apart, so this is a NIK that has an active ticket for this service-day.
             raise _duplicate() from exc
         raise
 
@@ -227,6 +236,7 @@ def _book(
     *,
     office: Office,
     service_code: str,
+    service: Service | None,
     day: dt.date | None,
     fields: dict[str, str],
     channel: str,
@@ -236,7 +246,7 @@ def _book(
     issued_by: User | None,
     now: dt.datetime,
 ) -> Booking:
-    service = find_service(office, service_code)
+    service = service or find_service(office, service_code)
     if service.mode == ServiceMode.ONLINE:
         raise Refusal(
             "online_only",
@@ -338,7 +348,6 @@ def _day_refusal(why: str, *, service: Service, day: dt.date, now: dt.datetime) 
     return Refusal("closed_day", message, fields={"date": message}, extra=extra)
 
 
-@transaction.atomic
 def _issue(
     *,
     office: Office,
@@ -353,32 +362,10 @@ def _issue(
     now: dt.datetime,
 ) -> tuple[Ticket, int]:
     """Insert the ticket; returns it with how many wait ahead of it."""
-    seq = next_seq(service, day)
-    # One look at the day's queue, behind the sequence lock: quota, duplicate and position together.
-    # Plain SQL: at the opening rush, building this query through the ORM cost more than running it.
-    counts = _queue_counts(service_id=service.pk, day=day, nik=clean["nik"])
-    if counts["taken"] >= service.daily_quota:
-        next_day = next_day_with_room(service, after=day, now=now)
-        message = _("Kuota %(service)s untuk %(day)s sudah penuh.") % {
-            "service": service.name,
-            "day": _day_label(day),
-        }
-        if next_day:
-            message += " " + _("Hari terdekat yang masih tersedia: %(day)s.") % {"day": _day_label(next_day)}
-        raise Refusal(
-            "quota_full",
-            message,
-            fields={"date": message},
-            extra={"next_available_date": next_day.isoformat() if next_day else None},
-        )
-    if clean["nik"] and counts["same_nik"]:
-        raise _duplicate()
     ticket = Ticket(
         office=office,
         service=service,
         day=day,
-        seq=seq,
-        number=rules.format_number(prefix=service.prefix, seq=seq),
         name=clean["name"],
         nik=clean["nik"],
         phone=clean["phone"],
@@ -387,59 +374,109 @@ def _issue(
         channel=channel,
         issued_by=issued_by if issued_by and issued_by.is_authenticated else None,
     )
-    hot.insert(ticket)
-    if idempotency_key:
-        # Unique per office: a retry racing its first attempt fails here and is answered by replay.
-        hot.insert(IdempotencyKey(office=office, key=idempotency_key, fingerprint=fingerprint, ticket=ticket))
-    notify.ticket_booked(ticket)
+    issue = _issue_in_one_statement if connection.vendor == "postgresql" else _issue_in_steps
+    ticket, ahead = issue(ticket, service=service, key=idempotency_key, fingerprint=fingerprint, now=now)
     log.info("ticket %s booked for %s via %s", ticket.number, day, channel)
-    return ticket, counts["waiting_priority"] if priority else counts["waiting"]
+    return ticket, ahead
 
 
-_COUNTS_SQL = None
+@transaction.atomic
+def _issue_in_steps(
+    ticket: Ticket, *, service: Service, key: str | None, fingerprint: str, now: dt.datetime
+) -> tuple[Ticket, int]:
+    """SQLite: one IMMEDIATE transaction, which holds the database's only write slot throughout."""
+    ticket.seq, taken, waiting, waiting_priority = _take_number(service, ticket.day)
+    if taken >= service.daily_quota:
+        raise _quota_full(service, ticket.day, now=now)
+    ticket.number = rules.format_number(prefix=service.prefix, seq=ticket.seq)
+    hot.insert(ticket)  # a second active ticket of a NIK: the unique index refuses it (IntegrityError)
+    if key:
+        # Unique per office: a retry racing its first attempt fails here and is answered by replay.
+        hot.insert(IdempotencyKey(office=ticket.office, key=key, fingerprint=fingerprint, ticket=ticket))
+    notify.ticket_booked(ticket)
+    return ticket, waiting_priority if ticket.is_priority else waiting
 
 
-def _queue_counts(*, service_id: int, day: dt.date, nik: str) -> dict[str, int]:
-    """Tickets of a service-day: taken against the quota, active with this NIK, waiting (and priority)."""
-    global _COUNTS_SQL
-    if _COUNTS_SQL is None:
-        table = connection.ops.quote_name(Ticket._meta.db_table)
-        active = ", ".join(f"'{s}'" for s in ACTIVE_STATUSES)
-        waiting = ", ".join(f"'{s}'" for s in WAITING_STATUSES)
-        _COUNTS_SQL = (
-            f"SELECT COUNT(*) FILTER (WHERE status <> '{Status.CANCELLED}'),"  # noqa: S608 (our constants)
-            f" COUNT(*) FILTER (WHERE nik = %s AND status IN ({active})),"
-            f" COUNT(*) FILTER (WHERE status IN ({waiting})),"
-            f" COUNT(*) FILTER (WHERE status IN ({waiting}) AND is_priority)"
-            f" FROM {table} WHERE service_id = %s AND day = %s"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL, [nik or "-", service_id, connection.ops.adapt_datefield_value(day)])
-        taken, same_nik, waiting_all, waiting_priority = cursor.fetchone()
-    return {
-        "taken": taken,
-        "same_nik": same_nik,
-        "waiting": waiting_all,
-        "waiting_priority": waiting_priority,
+_ISSUE_SQL = (
+    "SELECT ticket_id, ticket_seq, ticket_number, ahead FROM antre_issue_ticket(%s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def _issue_in_one_statement(
+    ticket: Ticket, *, service: Service, key: str | None, fingerprint: str, now: dt.datetime
+) -> tuple[Ticket, int]:
+    """PostgreSQL: the same steps in one call of antre_issue_ticket (antre.queueing.dbcode).
+
+    Outside a transaction the call is a transaction of its own: one round trip, and the number's
+    row lock is held only while PostgreSQL works. Inside one (a caller's, or to put a WhatsApp
+    message in the same commit) it runs in a savepoint, so a refusal leaves the caller's
+    transaction usable.
+    """
+    connection_ = connections[DEFAULT_DB_ALIAS]
+    params = [
+        service.pk,
+        ticket.day,
+        service.daily_quota,
+        service.prefix,
+        hot.row_json(ticket),
+        key or "",
+        fingerprint,
+    ]
+    own_transaction = connection_.in_atomic_block or ticket.phone
+    try:
+        with transaction.atomic() if own_transaction else contextlib.nullcontext():
+            with connection_.cursor() as cursor:
+                cursor.execute(_ISSUE_SQL, params)
+                ticket.pk, ticket.seq, ticket.number, ahead = cursor.fetchone()
+            ticket._state.adding, ticket._state.db = False, connection_.alias
+            notify.ticket_booked(ticket)
+    except DatabaseError as exc:  # RAISE in PL/pgSQL arrives as psycopg's RaiseException
+        if getattr(getattr(exc.__cause__, "diag", None), "message_primary", None) == "antre:quota_full":
+            raise _quota_full(service, ticket.day, now=now) from None
+        raise
+    return ticket, ahead
+
+
+def _quota_full(service: Service, day: dt.date, *, now: dt.datetime) -> Refusal:
+    next_day = next_day_with_room(service, after=day, now=now)
+    message = _("Kuota %(service)s untuk %(day)s sudah penuh.") % {
+        "service": service.name,
+        "day": _day_label(day),
     }
+    if next_day:
+        message += " " + _("Hari terdekat yang masih tersedia: %(day)s.") % {"day": _day_label(next_day)}
+    return Refusal(
+        "quota_full",
+        message,
+        fields={"date": message},
+        extra={"next_available_date": next_day.isoformat() if next_day else None},
+    )
 
 
 def next_seq(service: Service, day: dt.date) -> int:
-    """Take the next number of (service, day) with one atomic upsert.
+    """Take the next number of (service, day); see _take_number."""
+    return _take_number(service, day)[0]
 
-    On PostgreSQL the upserted row stays locked until commit, so bookings of one service and day
-    queue here: the quota count and the duplicate check below see every earlier booking, and a
-    refused booking rolls its number back, leaving no gap. SQLite gets the same from IMMEDIATE
-    transactions, which let one writer in at a time.
+
+def _take_number(service: Service, day: dt.date) -> tuple[int, int, int, int]:
+    """The next number of (service, day) by one atomic upsert, with the day's counts.
+
+    The counts (taken against the quota, waiting, waiting with priority) are kept on the same
+    row by triggers (antre.queueing.dbcode). On PostgreSQL the upserted row stays locked until
+    commit, so bookings of one service and day queue here and each sees the counts of every
+    earlier booking, and a refused booking rolls its number back, leaving no gap. SQLite gets the
+    same from IMMEDIATE transactions, which let one writer in at a time.
     """
     table = connection.ops.quote_name(DailySequence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (service_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 (table name is ours)
-            f"ON CONFLICT (service_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            f"INSERT INTO {table} (service_id, day, last, taken, waiting, waiting_priority) "  # noqa: S608 (table name is ours)
+            f"VALUES (%s, %s, 1, 0, 0, 0) "
+            f"ON CONFLICT (service_id, day) DO UPDATE SET last = {table}.last + 1 "
+            f"RETURNING last, taken, waiting, waiting_priority",
             [service.pk, connection.ops.adapt_datefield_value(day)],
         )
-        return cursor.fetchone()[0]
+        return cursor.fetchone()
 
 
 def cancel_ticket(*, token: str) -> Ticket:

@@ -204,8 +204,7 @@ def test_the_api_lists_kinds_submits_and_reports_status(client, office):
     assert refused.status_code == 422 and "kk" in refused.json()["error"]["fields"]
 
 
-def test_the_tracking_api_is_rate_limited(client, office, settings):
-    settings.RATELIMIT_ENABLED = True
+def test_the_tracking_api_is_rate_limited(client, office, rate_limited):
     codes = [client.get("/api/v1/applications/ABCDEFGH", {"nik": NIK_MADE}).status_code for _ in range(22)]
     assert codes[:20] == [404] * 20 and codes[20:] == [429, 429]
 

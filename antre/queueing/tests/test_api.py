@@ -229,10 +229,9 @@ def test_many_bookings_fill_numbers_without_gaps(client, office):
     assert Ticket.objects.first().day == dt.date(2026, 11, 30)
 
 
-def test_a_script_booking_fast_is_slowed_down_but_staff_are_not(client, office, staff, settings):
+def test_a_script_booking_fast_is_slowed_down_but_staff_are_not(client, office, staff, rate_limited):
     from antre import ratelimit
 
-    settings.RATELIMIT_ENABLED = True
     with mock.patch.object(ratelimit, "BOOKINGS_PER_MINUTE", 3):
         codes = [
             post_ticket(client, {"service": "KTP", "name": "Warga", "nik": nik_for(i)}).status_code

@@ -4,6 +4,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from antre.conftest import NIK_KETUT, NIK_MADE, WITA, nik_for
@@ -76,6 +77,118 @@ def test_a_full_day_is_refused_and_the_next_day_with_room_offered(office, monday
     assert "sudah penuh" in refused.value.message
     assert Ticket.objects.count() == 2
     assert DailySequence.objects.get().last == 2  # the refused booking left no gap
+
+
+def test_numbers_past_999_keep_every_digit(office, monday):
+    service = Service.objects.get(office=office, code="CAPIL")
+    DailySequence.objects.create(service=service, day=monday.date(), last=998)
+    numbers = [book(office, monday, nik=nik_for(i)).number for i in range(3)]
+    assert numbers == ["D-999", "D-1000", "D-1001"]
+    assert list(Ticket.objects.order_by("seq").values_list("number", flat=True)) == numbers
+
+
+def test_a_refusal_leaves_the_callers_transaction_usable(office, monday):
+    with transaction.atomic():  # e.g. a gate officer's action that books as one of its steps
+        book(office, monday)
+        with pytest.raises(Refusal):
+            book(office, monday, name="Someone Else")
+        assert book(office, monday, service_code="LEGAL").number == "E-001"
+    assert Ticket.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_refusal_writes_nothing_and_a_booking_is_whole(monday, settings):
+    """The opening rush's own path: no transaction around the booking (on PostgreSQL, one statement)."""
+    from antre.offices.seed import seed_demo_office
+    from antre.whatsapp.models import BusinessNumber, OutboxMessage
+
+    settings.WHATSAPP = {
+        "api_base": "http://127.0.0.1:9/none",
+        "token": "t",
+        "app_secret": "s",
+        "verify_token": "v",
+    }
+    office = seed_demo_office(today=monday.date())
+    BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
+    Service.objects.filter(office=office, code="CAPIL").update(daily_quota=2)
+    assert not connection.in_atomic_block
+    first = book_ticket(
+        office=office,
+        service_code="CAPIL",
+        name="I Ketut Arsana",
+        nik=NIK_KETUT,
+        now=monday,
+        idempotency_key="k-1",
+    )
+    assert (first.ticket.number, first.progress.position) == ("D-001", 1)
+    with pytest.raises(Refusal) as duplicate:
+        book(office, monday, name="Someone Else")
+    assert duplicate.value.code == "duplicate_ticket"
+    second = book_ticket(
+        office=office,
+        service_code="CAPIL",
+        name="Made Wirawan",
+        nik=NIK_MADE,
+        phone="0812 3456 7890",
+        now=monday,
+    )
+    assert (second.ticket.number, second.progress.position) == ("D-002", 2)
+    with pytest.raises(Refusal) as full:
+        book(office, monday, nik=nik_for(3))
+    assert full.value.code == "quota_full"
+    assert DailySequence.objects.get().last == 2  # neither refusal used up a number
+    stored = Ticket.objects.get(number="D-001")
+    assert (stored.token, stored.name, stored.nik, stored.issued_at) == (
+        first.ticket.token,
+        "I Ketut Arsana",
+        NIK_KETUT,
+        first.ticket.issued_at,
+    )
+    assert IdempotencyKey.objects.get(key="k-1").ticket == stored
+    (message,) = OutboxMessage.objects.all()  # the WhatsApp confirmation, committed with its ticket
+    assert (message.to, message.body["template"]["name"]) == ("6281234567890", "antre_tiket")
+    # and the retry of the first booking, outside a transaction too, is answered with its ticket
+    again = book_ticket(
+        office=office,
+        service_code="CAPIL",
+        name="I Ketut Arsana",
+        nik=NIK_KETUT,
+        now=monday,
+        idempotency_key="k-1",
+    )
+    assert (again.created, again.ticket.pk) == (False, stored.pk)
+
+
+def test_the_database_code_knows_every_ticket_column_and_the_statuses(db):
+    """antre.queueing.dbcode names the ticket's columns and statuses; a change to them needs it updated."""
+    from antre.queueing import dbcode
+    from antre.queueing.models import WAITING_STATUSES
+
+    assert set(dbcode.TICKET_COLUMNS) == {
+        f.column for f in Ticket._meta.local_concrete_fields if not f.primary_key
+    }
+    assert (dbcode.CANCELLED, set(dbcode.WAITING)) == (Status.CANCELLED, set(WAITING_STATUSES))
+    assert dbcode.installed(connection)
+
+
+def test_lost_triggers_are_put_back_and_the_counts_recounted(office, monday):
+    """On SQLite a migration that rebuilds the ticket table drops its triggers; `antre serve` notices."""
+    from antre.queueing import dbcode
+
+    book(office, monday, nik=nik_for(1))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER antre_ticket_counts ON queueing_ticket")
+        else:
+            for name in dbcode.SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER {name}")
+    book(office, monday, nik=nik_for(2))  # not counted: no trigger
+    assert DailySequence.objects.get().taken == 1
+    assert dbcode.ensure(connection) is True
+    assert DailySequence.objects.get().taken == 2
+    assert dbcode.ensure(connection) is False
+    book(office, monday, nik=nik_for(3))
+    assert DailySequence.objects.get().taken == 3
 
 
 def test_a_cancelled_ticket_gives_its_place_back_but_not_its_number(office, monday):

@@ -247,3 +247,55 @@ def test_a_refused_call_records_no_event(office, loket1, staff):
     with pytest.raises(Refusal):
         call(loket1, staff)
     assert LiveEvent.objects.count() == 1
+
+
+def test_the_days_counts_follow_every_change_of_a_ticket(office, loket1, staff):
+    """The counts a booking reads (quota, waiting ahead) are kept by triggers: they must always
+    equal a count of the tickets, whatever the counter, the citizen or the admin does."""
+    from django.db.models import Count, Q
+
+    from antre.queueing.models import WAITING_STATUSES, DailySequence
+    from antre.queueing.services import cancel_ticket
+
+    def assert_counts_true():
+        kept = {
+            (s.service_id, s.day): (s.taken, s.waiting, s.waiting_priority)
+            for s in DailySequence.objects.all()
+        }
+        counted = {
+            (row["service_id"], row["day"]): (row["taken"], row["waiting"], row["waiting_priority"])
+            for row in Ticket.objects.values("service_id", "day").annotate(
+                taken=Count("pk", filter=~Q(status=Status.CANCELLED)),
+                waiting=Count("pk", filter=Q(status__in=WAITING_STATUSES)),
+                waiting_priority=Count("pk", filter=Q(status__in=WAITING_STATUSES, is_priority=True)),
+            )
+        }
+        assert {key: kept.get(key, (0, 0, 0)) for key in counted} == counted
+        assert all(kept[key] == (0, 0, 0) for key in kept.keys() - counted.keys())
+
+    tickets = [book(office, i, "KTP", minutes=i) for i in range(4)]
+    elderly = book(office, 9, "KTP", minutes=5, priority="elderly")
+    assert_counts_true()
+    assert (
+        book_ticket(
+            office=office, service_code="KTP", name="Warga", nik=nik_for(20), now=at(6)
+        ).progress.position
+        == 6
+    )
+    cancel_ticket(token=tickets[3].token)
+    assert_counts_true()
+    assert call(loket1, staff, 30) == elderly  # called: no longer waiting
+    calling.act(
+        token=elderly.token, action="transfer", officer=staff["petugas"], now=at(31), service_code="LEGAL"
+    )
+    assert_counts_true()  # moved to another service's day, priority and all
+    assert call(loket1, staff, 32) == tickets[0]
+    calling.act(token=tickets[0].token, action="no_show", officer=staff["petugas"], now=at(40))
+    assert_counts_true()
+    calling.act(token=tickets[0].token, action="recall", officer=staff["petugas"], now=at(41))  # rejoins
+    assert_counts_true()
+    Ticket.objects.filter(pk=tickets[1].pk).update(is_priority=True)  # an edit in the admin
+    Ticket.objects.filter(pk=tickets[2].pk).delete()
+    assert_counts_true()
+    ktp = DailySequence.objects.get(service__code="KTP")
+    assert (ktp.taken, ktp.waiting, ktp.waiting_priority) == (3, 3, 1)

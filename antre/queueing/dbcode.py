@@ -1,0 +1,196 @@
+# ruff: noqa: S608 (the SQL here is built from our own constants, never from input)
+"""Code that lives in the database: the day's counts per service, and booking in one statement.
+
+**Counts.** Each DailySequence row (service, day) carries, next to the last number issued, how
+many of that day's tickets count against the quota (all but cancelled: `taken`), and how many
+wait (`waiting`, of which `waiting_priority`). Triggers on the ticket table keep them, whatever
+changes a ticket — a booking, a call, a cancellation, a transfer, an edit in the admin — in the
+same transaction as the change. A booking reads them from the row it locks to take its number,
+instead of counting the day's tickets: at the opening rush that count grew with every booking and
+was made while the number's lock was held.
+
+**Booking on PostgreSQL** is one call of antre_issue_ticket (see antre.queueing.services): take
+the number and the counts, refuse a full day, insert the ticket and its Idempotency-Key. One round
+trip, so the number's row lock is held only while PostgreSQL works. A refusal raises, which undoes
+the whole statement. The second ticket of a NIK is refused by the unique index on active tickets.
+
+Migrations install this code (queueing 0006); `antre serve` checks it is there (ensure()), since
+on SQLite a later migration that rebuilds the ticket table would drop its triggers.
+"""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+# The statuses, as the triggers see them. A test compares these with antre.queueing.models.
+CANCELLED = "cancelled"
+WAITING = ("booked", "waiting_inside")
+
+# The ticket's columns antre_issue_ticket writes. A test compares them with the model.
+TICKET_COLUMNS = (
+    "token", "office_id", "service_id", "day", "seq", "number", "name", "nik", "phone", "priority",
+    "is_priority", "channel", "status", "issued_at", "queued_at", "counter_id", "invited_at",
+    "invitations", "recalls", "rejoined", "transferred_from_id", "arrived_at", "left_at",
+    "called_at", "started_at", "finished_at", "issued_by_id",
+)  # fmt: skip
+
+_WAITING_SQL = ", ".join(f"'{s}'" for s in WAITING)
+
+
+def _contribution(row: str) -> tuple[str, str, str]:
+    """What one ticket adds to taken, waiting and waiting_priority, as SQL booleans."""
+    return (
+        f"{row}.status <> '{CANCELLED}'",
+        f"{row}.status IN ({_WAITING_SQL})",
+        f"({row}.status IN ({_WAITING_SQL}) AND {row}.is_priority)",
+    )
+
+
+_OLD, _NEW = _contribution("OLD"), _contribution("NEW")
+
+POSTGRESQL = [
+    f"""
+CREATE OR REPLACE FUNCTION antre_ticket_counts() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.service_id = NEW.service_id AND OLD.day = NEW.day
+       AND ({_OLD[0]}) = ({_NEW[0]}) AND ({_OLD[1]}) = ({_NEW[1]}) AND ({_OLD[2]}) = ({_NEW[2]}) THEN
+        RETURN NULL;  -- nothing counted has changed
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE queueing_dailysequence
+           SET taken = taken - ({_OLD[0]})::int,
+               waiting = waiting - ({_OLD[1]})::int,
+               waiting_priority = waiting_priority - ({_OLD[2]})::int
+         WHERE service_id = OLD.service_id AND day = OLD.day;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO queueing_dailysequence AS s (service_id, day, last, taken, waiting, waiting_priority)
+        VALUES (NEW.service_id, NEW.day, 0, ({_NEW[0]})::int, ({_NEW[1]})::int, ({_NEW[2]})::int)
+        ON CONFLICT (service_id, day) DO UPDATE
+           SET taken = s.taken + EXCLUDED.taken,
+               waiting = s.waiting + EXCLUDED.waiting,
+               waiting_priority = s.waiting_priority + EXCLUDED.waiting_priority;
+    END IF;
+    RETURN NULL;
+END
+$fn$""",
+    "DROP TRIGGER IF EXISTS antre_ticket_counts ON queueing_ticket",
+    """
+CREATE TRIGGER antre_ticket_counts
+AFTER INSERT OR DELETE OR UPDATE OF status, service_id, day, is_priority ON queueing_ticket
+FOR EACH ROW EXECUTE FUNCTION antre_ticket_counts()""",
+    """
+CREATE OR REPLACE FUNCTION antre_issue_ticket(
+    p_service bigint, p_day date, p_quota integer, p_prefix text, p_ticket jsonb,
+    p_key text, p_fingerprint text)
+RETURNS TABLE (ticket_id bigint, ticket_seq integer, ticket_number varchar, ahead integer)
+LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+    t queueing_ticket;
+    v_taken integer;
+    v_waiting integer;
+    v_waiting_priority integer;
+BEGIN
+    t := jsonb_populate_record(NULL::queueing_ticket, p_ticket);
+    -- The row stays locked until commit: bookings of one service-day take turns from here.
+    INSERT INTO queueing_dailysequence AS s (service_id, day, last, taken, waiting, waiting_priority)
+    VALUES (p_service, p_day, 1, 0, 0, 0)
+    ON CONFLICT (service_id, day) DO UPDATE SET last = s.last + 1
+    RETURNING s.last, s.taken, s.waiting, s.waiting_priority
+    INTO t.seq, v_taken, v_waiting, v_waiting_priority;
+    IF v_taken >= p_quota THEN
+        RAISE EXCEPTION 'antre:quota_full' USING ERRCODE = 'P0001';
+    END IF;
+    -- antre.queueing.rules.format_number: prefix, dash, at least three digits (a test compares them)
+    t.number := p_prefix || '-' || lpad(t.seq::text, greatest(3, length(t.seq::text)), '0');
+    INSERT INTO queueing_ticket ({columns})
+    VALUES ({values})
+    RETURNING id INTO t.id;
+    IF p_key <> '' THEN
+        INSERT INTO queueing_idempotencykey (office_id, key, fingerprint, ticket_id, created_at)
+        VALUES (t.office_id, p_key, p_fingerprint, t.id, t.issued_at);
+    END IF;
+    ticket_id := t.id;
+    ticket_seq := t.seq;
+    ticket_number := t.number;
+    ahead := CASE WHEN t.is_priority THEN v_waiting_priority ELSE v_waiting END;
+    RETURN NEXT;
+END
+$fn$""".format(
+        columns=", ".join(TICKET_COLUMNS),
+        values=", ".join(f"t.{column}" for column in TICKET_COLUMNS),
+    ),
+]
+
+_SQLITE_ADD = (
+    "INSERT INTO queueing_dailysequence (service_id, day, last, taken, waiting, waiting_priority) "
+    f"VALUES (NEW.service_id, NEW.day, 0, {_NEW[0]}, {_NEW[1]}, {_NEW[2]}) "
+    "ON CONFLICT (service_id, day) DO UPDATE SET taken = taken + excluded.taken, "
+    "waiting = waiting + excluded.waiting, waiting_priority = waiting_priority + excluded.waiting_priority;"
+)
+_SQLITE_REMOVE = (
+    f"UPDATE queueing_dailysequence SET taken = taken - ({_OLD[0]}), waiting = waiting - ({_OLD[1]}), "
+    f"waiting_priority = waiting_priority - ({_OLD[2]}) WHERE service_id = OLD.service_id AND day = OLD.day;"
+)
+SQLITE_TRIGGERS = ("antre_ticket_counts_insert", "antre_ticket_counts_delete", "antre_ticket_counts_update")
+SQLITE = [
+    f"CREATE TRIGGER IF NOT EXISTS antre_ticket_counts_insert AFTER INSERT ON queueing_ticket "
+    f"BEGIN {_SQLITE_ADD} END",
+    f"CREATE TRIGGER IF NOT EXISTS antre_ticket_counts_delete AFTER DELETE ON queueing_ticket "
+    f"BEGIN {_SQLITE_REMOVE} END",
+    "CREATE TRIGGER IF NOT EXISTS antre_ticket_counts_update "
+    "AFTER UPDATE OF status, service_id, day, is_priority ON queueing_ticket "
+    f"BEGIN {_SQLITE_REMOVE} {_SQLITE_ADD} END",
+]
+
+RECOUNT = f"""
+UPDATE queueing_dailysequence SET
+    taken = (SELECT COUNT(*) FROM queueing_ticket t
+              WHERE t.service_id = queueing_dailysequence.service_id AND t.day = queueing_dailysequence.day
+                AND t.status <> '{CANCELLED}'),
+    waiting = (SELECT COUNT(*) FROM queueing_ticket t
+                WHERE t.service_id = queueing_dailysequence.service_id AND t.day = queueing_dailysequence.day
+                  AND t.status IN ({_WAITING_SQL})),
+    waiting_priority = (SELECT COUNT(*) FROM queueing_ticket t
+                         WHERE t.service_id = queueing_dailysequence.service_id
+                           AND t.day = queueing_dailysequence.day
+                           AND t.status IN ({_WAITING_SQL}) AND t.is_priority)
+"""
+
+
+def install(connection) -> None:
+    """Create or replace the triggers (and on PostgreSQL the booking function), then recount."""
+    statements = POSTGRESQL if connection.vendor == "postgresql" else SQLITE
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+        cursor.execute(RECOUNT)
+
+
+def installed(connection) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT (SELECT COUNT(*) FROM pg_trigger WHERE tgname = 'antre_ticket_counts')"
+                " + (SELECT COUNT(*) FROM pg_proc WHERE proname = 'antre_issue_ticket')"
+            )
+            return cursor.fetchone()[0] == 2
+        cursor.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+            list(SQLITE_TRIGGERS),
+        )
+        return cursor.fetchone()[0] == len(SQLITE_TRIGGERS)
+
+
+def ensure(connection) -> bool:
+    """Put the code back if it is missing (a rebuilt table loses its triggers). True if it was."""
+    from django.db import transaction
+
+    if installed(connection):
+        return False
+    log.warning("the ticket counts' triggers were missing: installed again and the counts recounted")
+    with transaction.atomic(using=connection.alias):
+        install(connection)
+    return True
