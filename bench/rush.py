@@ -167,6 +167,41 @@ def wait_for(port: int) -> None:
     raise RuntimeError("server did not start")
 
 
+def cpu_ticks() -> dict[int, tuple[int, str, int]]:
+    """Every process's (parent pid, name, CPU ticks used so far), from /proc; empty elsewhere."""
+    found = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found[int(entry.name)] = (int(fields[1]), name, int(fields[11]) + int(fields[12]))
+    return found
+
+
+def cpu_seconds_between(before: dict, after: dict, server_pid: int) -> tuple[float, float]:
+    """CPU seconds the server's process tree and the PostgreSQL processes used between two readings."""
+
+    def in_tree(pid: int) -> bool:
+        while pid > 1:
+            if pid == server_pid:
+                return True
+            pid = after.get(pid, (0,))[0]
+        return False
+
+    server = database = 0
+    for pid, (_parent, name, ticks) in after.items():
+        used = ticks - before.get(pid, (0, "", 0))[2]
+        if in_tree(pid):
+            server += used
+        elif name == "postgres":
+            database += used
+    hz = os.sysconf("SC_CLK_TCK")
+    return server / hz, database / hz
+
+
 def child(args: argparse.Namespace) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
     prepare_office()
@@ -189,7 +224,7 @@ def child(args: argparse.Namespace) -> dict:
     )
     try:
         wait_for(args.port)
-        result = wrk_rush(args) if args.generator == "wrk" else python_rush(args)
+        result = wrk_rush(args, server.pid) if args.generator == "wrk" else python_rush(args)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -244,10 +279,16 @@ def wrk(args: argparse.Namespace, *, threads: int, clients: int, seconds: float,
     return json.loads(line[5:])
 
 
-def wrk_rush(args: argparse.Namespace) -> dict:
-    """The rush from wrk, a load generator in C: it leaves the server the CPU a Python one takes."""
+def wrk_rush(args: argparse.Namespace, server_pid: int) -> dict:
+    """The rush from wrk, a load generator in C: it leaves the server the CPU a Python one takes.
+
+    Also the CPU time a booking costs the server processes and PostgreSQL: on a machine whose speed
+    drifts, it moves less than the bookings per second do.
+    """
     wrk(args, threads=1, clients=8, seconds=2, offset=2_000_000)  # warm up every process
+    before = cpu_ticks()
     run = wrk(args, threads=args.wrk_threads, clients=args.clients, seconds=args.seconds, offset=0)
+    server_cpu, database_cpu = cpu_seconds_between(before, cpu_ticks(), server_pid)
     booked = int(run["statuses"].get("201", 0))
     errors = {status: n for status, n in run["statuses"].items() if status != "201"}
     if run["socket_errors"]:
@@ -258,6 +299,8 @@ def wrk_rush(args: argparse.Namespace) -> dict:
         "p50_ms": run["p50_us"] / 1000,
         "p99_ms": run["p99_us"] / 1000,
         "max_ms": run["max_us"] / 1000,
+        "server_cpu_ms": server_cpu * 1000 / max(booked, 1),
+        "database_cpu_ms": database_cpu * 1000 / max(booked, 1) if args.topology == "production" else None,
         "errors": sum(errors.values()),
         "error_codes": errors,
     }
@@ -377,6 +420,12 @@ def main() -> int:
             f"{label:<24} {r['per_second']:>9.0f} {r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['errors']:>6} "
             f"{r['duplicates']:>5} {r['gaps']:>4} {r['raw_per_second']:>9.0f} {r['per_second'] / r['raw_per_second']:>6.2f}"
         )
+        if r.get("server_cpu_ms") is not None:
+            database = r["database_cpu_ms"]
+            print(
+                f"  CPU per booking: {r['server_cpu_ms']:.2f} ms in the server processes"
+                + (f", {database:.2f} ms in PostgreSQL" if database is not None else "")
+            )
         if r["error_codes"]:
             print(f"  errors by status: {r['error_codes']}")
     print(

@@ -37,6 +37,9 @@ from antre.whatsapp import notify
 log = logging.getLogger(__name__)
 
 STAFF_CHANNELS = {Channel.WALK_IN}
+# Django builds an enum's .values list anew on every call: at the rush, that showed in profiles.
+PRIORITIES = frozenset(Priority.values)
+CHANNELS = frozenset(Channel.values)
 ISSUING_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU, Role.PETUGAS_LOKET)
 
 
@@ -155,9 +158,9 @@ def _check_fields(
         clean["phone"] = people.normalize_phone(phone) or ""
         if not clean["phone"]:
             errors["phone"] = _("Nomor HP tidak valid. Contoh: 0812 3456 7890.")
-    if priority not in Priority.values:
+    if priority not in PRIORITIES:
         errors["priority"] = _("Kategori prioritas tidak dikenal.")
-    if channel not in Channel.values:
+    if channel not in CHANNELS:
         errors["channel"] = _("Kanal tidak dikenal.")
     if errors:
         raise Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=errors)
