@@ -40,6 +40,9 @@ def expire_past_tickets() -> int:
     now = timezone.now()
     for office in Office.objects.all():
         with transaction.atomic():
+            # The office row first, as every counter and gate action takes it: the tickets' count
+            # triggers then take number rows with no other action holding tickets in between.
+            Office.objects.select_for_update(no_key=True).get(pk=office.pk)
             stale = Ticket.objects.filter(
                 office=office, day__lt=office.local_today(now), status__in=ACTIVE_STATUSES
             )

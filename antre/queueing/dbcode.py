@@ -14,8 +14,12 @@ the number and the counts, refuse a full day, insert the ticket and its Idempote
 trip, so the number's row lock is held only while PostgreSQL works. A refusal raises, which undoes
 the whole statement. The second ticket of a NIK is refused by the unique index on active tickets.
 
-Migrations install this code (queueing 0006); `antre serve` checks it is there (ensure()), since
-on SQLite a later migration that rebuilds the ticket table would drop its triggers.
+Migrations install this code (queueing 0006 holds a copy of it as it was then; a change here comes
+with a migration of its own, and a test checks the database runs the code below). `antre serve`
+checks it is there (ensure()).
+**A later migration that alters the ticket or the DailySequence table** must, on SQLite, run
+uninstall() before and install() after: SQLite alters a table by rebuilding it, which drops the
+ticket table's triggers, and refuses to rebuild DailySequence while the triggers name it.
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ CREATE OR REPLACE FUNCTION antre_ticket_counts() RETURNS trigger LANGUAGE plpgsq
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.service_id = NEW.service_id AND OLD.day = NEW.day
        AND ({_OLD[0]}) = ({_NEW[0]}) AND ({_OLD[1]}) = ({_NEW[1]}) AND ({_OLD[2]}) = ({_NEW[2]}) THEN
-        RETURN NULL;  -- nothing counted has changed
+        RETURN NEW;  -- nothing counted has changed
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         UPDATE queueing_dailysequence
@@ -73,13 +77,16 @@ BEGIN
                waiting = s.waiting + EXCLUDED.waiting,
                waiting_priority = s.waiting_priority + EXCLUDED.waiting_priority;
     END IF;
-    RETURN NULL;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
 END
 $fn$""",
     "DROP TRIGGER IF EXISTS antre_ticket_counts ON queueing_ticket",
     """
 CREATE TRIGGER antre_ticket_counts
-AFTER INSERT OR DELETE OR UPDATE OF status, service_id, day, is_priority ON queueing_ticket
+BEFORE INSERT OR DELETE OR UPDATE OF status, service_id, day, is_priority ON queueing_ticket
 FOR EACH ROW EXECUTE FUNCTION antre_ticket_counts()""",
     """
 CREATE OR REPLACE FUNCTION antre_issue_ticket(
@@ -145,19 +152,23 @@ SQLITE = [
     f"BEGIN {_SQLITE_REMOVE} {_SQLITE_ADD} END",
 ]
 
-RECOUNT = f"""
-UPDATE queueing_dailysequence SET
-    taken = (SELECT COUNT(*) FROM queueing_ticket t
-              WHERE t.service_id = queueing_dailysequence.service_id AND t.day = queueing_dailysequence.day
-                AND t.status <> '{CANCELLED}'),
-    waiting = (SELECT COUNT(*) FROM queueing_ticket t
-                WHERE t.service_id = queueing_dailysequence.service_id AND t.day = queueing_dailysequence.day
-                  AND t.status IN ({_WAITING_SQL})),
-    waiting_priority = (SELECT COUNT(*) FROM queueing_ticket t
-                         WHERE t.service_id = queueing_dailysequence.service_id
-                           AND t.day = queueing_dailysequence.day
-                           AND t.status IN ({_WAITING_SQL}) AND t.is_priority)
-"""
+_COUNTS = f"""
+    COUNT(*) FILTER (WHERE t.status <> '{CANCELLED}'),
+    COUNT(*) FILTER (WHERE t.status IN ({_WAITING_SQL})),
+    COUNT(*) FILTER (WHERE t.status IN ({_WAITING_SQL}) AND t.is_priority)"""
+# Every (service, day) that has tickets gets its row and true counts, and `last` is never below
+# the highest number issued (tickets created outside a booking: imports, the admin, benchmarks).
+RECOUNT = [
+    "UPDATE queueing_dailysequence SET taken = 0, waiting = 0, waiting_priority = 0",
+    f"""
+INSERT INTO queueing_dailysequence (service_id, day, last, taken, waiting, waiting_priority)
+SELECT t.service_id, t.day, MAX(t.seq), {_COUNTS}
+  FROM queueing_ticket t WHERE true GROUP BY t.service_id, t.day
+ON CONFLICT (service_id, day) DO UPDATE SET
+    last = CASE WHEN excluded.last > queueing_dailysequence.last THEN excluded.last
+                ELSE queueing_dailysequence.last END,
+    taken = excluded.taken, waiting = excluded.waiting, waiting_priority = excluded.waiting_priority""",
+]
 
 
 def install(connection) -> None:
@@ -166,7 +177,25 @@ def install(connection) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-        cursor.execute(RECOUNT)
+        for sql in RECOUNT:
+            cursor.execute(sql)
+
+
+UNINSTALL = {
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS antre_ticket_counts ON queueing_ticket",
+        "DROP FUNCTION IF EXISTS antre_ticket_counts()",
+        "DROP FUNCTION IF EXISTS antre_issue_ticket(bigint, date, integer, text, jsonb, text, text)",
+    ],
+    "sqlite": [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS],
+}
+
+
+def uninstall(connection) -> None:
+    """Drop the triggers (and the function): before a migration that alters these tables on SQLite."""
+    with connection.cursor() as cursor:
+        for sql in UNINSTALL[connection.vendor]:
+            cursor.execute(sql)
 
 
 def installed(connection) -> bool:

@@ -141,9 +141,12 @@ class DailySequence(models.Model):
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
     # Kept by triggers on the ticket table (antre.queueing.dbcode), never by Python code.
-    taken = models.PositiveIntegerField(default=0)  # tickets counted against the quota: all but cancelled
-    waiting = models.PositiveIntegerField(default=0)  # tickets waiting to be called
-    waiting_priority = models.PositiveIntegerField(default=0)  # of which priority visitors
+    # db_default too: a process still running the code of before these columns can go on booking.
+    taken = models.PositiveIntegerField(
+        default=0, db_default=0
+    )  # counted against the quota: all but cancelled
+    waiting = models.PositiveIntegerField(default=0, db_default=0)  # waiting to be called
+    waiting_priority = models.PositiveIntegerField(default=0, db_default=0)  # of which priority visitors
 
     class Meta:
         verbose_name = _("urutan nomor harian")

@@ -228,11 +228,24 @@ def book_ticket(
         # Looked up only on refusal: a first attempt, the usual case, costs no extra query.
         if idempotency_key and (earlier := _replay(office, idempotency_key, fingerprint)):
             return earlier
-        if isinstance(exc, IntegrityError):
-            # The unique index on active tickets (service, day, NIK): the sequence row lock keeps
-            # numbers apart, so this is a NIK that has an active ticket for this service-day.
+        if isinstance(exc, IntegrityError) and _is_second_active_ticket(exc):
             raise _duplicate() from exc
         raise
+
+
+ONE_ACTIVE_TICKET = "one_active_ticket_per_nik_service_day"
+
+
+def _is_second_active_ticket(exc: IntegrityError) -> bool:
+    """Whether the unique index on active tickets (service, day, NIK) refused the insert.
+
+    Any other integrity error (a number taken twice, a missing value) is a fault, not a citizen's
+    duplicate, and must not be reported as one.
+    """
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is not None:  # PostgreSQL names the constraint
+        return diag.constraint_name == ONE_ACTIVE_TICKET
+    return "queueing_ticket.service_id, queueing_ticket.day, queueing_ticket.nik" in str(exc)  # SQLite
 
 
 def _book(

@@ -148,3 +148,52 @@ def test_counters_calling_in_parallel_never_get_the_same_ticket(office, gate_off
     assert LiveEvent.objects.filter(kind="call").count() == 60
     seqs = list(LiveEvent.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))  # event ids without gaps, for Last-Event-ID resume
+
+
+def test_a_cancel_while_the_same_nik_books_again_does_not_deadlock(office, monday):
+    """The count triggers take the number row before a ticket changes (PostgreSQL: BEFORE), so a
+    cancel waiting for a booking's number row has not yet changed the NIK's index entry, which the
+    booking would otherwise wait for: each waiting for the other."""
+    import time
+
+    from django.db import transaction
+
+    from antre.queueing.services import cancel_ticket
+
+    first = book_ticket(office=office, service_code="KTP", name="Made", nik=NIK_MADE, now=monday).ticket
+    holding, outcome = threading.Event(), {}
+
+    def booking_desk():  # holds KTP's number row with another booking, then books Made again
+        try:
+            with transaction.atomic():
+                book_ticket(office=office, service_code="KTP", name="Ketut", nik=nik_for(1), now=monday)
+                holding.set()
+                time.sleep(0.5)  # the cancel below is waiting by now
+                try:
+                    book_ticket(office=office, service_code="KTP", name="Made", nik=NIK_MADE, now=monday)
+                    outcome["again"] = "booked"
+                except Refusal as refusal:
+                    outcome["again"] = refusal.code
+        except Exception as exc:  # a deadlock would end up here or in the cancel
+            outcome["again"] = repr(exc)
+        finally:
+            holding.set()
+            connections.close_all()
+
+    def citizen():
+        holding.wait()
+        try:
+            outcome["cancel"] = cancel_ticket(token=first.token).status
+        except Exception as exc:
+            outcome["cancel"] = repr(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=booking_desk), threading.Thread(target=citizen)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Made's ticket was still active when the desk booked again; then the cancel went through.
+    assert outcome == {"again": "duplicate_ticket", "cancel": "cancelled"}
+    assert Ticket.objects.filter(nik=NIK_MADE).get().status == "cancelled"
