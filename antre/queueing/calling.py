@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from antre.offices.models import Counter, Office, Service, ServiceMode
 from antre.people.models import Role, User
 from antre.queueing import rules
 from antre.queueing.models import WAITING_STATUSES, Status, Ticket
-from antre.queueing.services import next_seq
+from antre.queueing.services import is_second_active_ticket, next_seq
 from antre.whatsapp import notify
 
 COUNTER_ROLES = (Role.ADMIN, Role.PETUGAS_LOKET)
@@ -141,7 +141,17 @@ def act(
             ticket.counter, ticket.called_at, ticket.started_at = None, None, None
             fields += ["transferred_from", "service", "seq", "number", "counter", "called_at", "started_at"]
         ticket.status = target
-        ticket.save(update_fields=fields)
+        try:
+            ticket.save(update_fields=fields)
+        except IntegrityError as exc:
+            # A no-show rejoining, or a transfer, makes the ticket active in a service-day where
+            # the same NIK has booked again meanwhile: one active ticket per NIK still holds.
+            if not is_second_active_ticket(exc):
+                raise
+            raise Refusal(
+                "duplicate_ticket",
+                _("Warga ini sudah memiliki nomor antrean aktif lain untuk layanan tersebut hari ini."),
+            ) from None
         if "left_at" in fields:
             gate.invite_next(office, now=now)
         if action == "recall" and ticket.status == Status.CALLED:

@@ -228,7 +228,7 @@ def book_ticket(
         # Looked up only on refusal: a first attempt, the usual case, costs no extra query.
         if idempotency_key and (earlier := _replay(office, idempotency_key, fingerprint)):
             return earlier
-        if isinstance(exc, IntegrityError) and _is_second_active_ticket(exc):
+        if isinstance(exc, IntegrityError) and is_second_active_ticket(exc):
             raise _duplicate() from exc
         raise
 
@@ -236,7 +236,7 @@ def book_ticket(
 ONE_ACTIVE_TICKET = "one_active_ticket_per_nik_service_day"
 
 
-def _is_second_active_ticket(exc: IntegrityError) -> bool:
+def is_second_active_ticket(exc: IntegrityError) -> bool:
     """Whether the unique index on active tickets (service, day, NIK) refused the insert.
 
     Any other integrity error (a number taken twice, a missing value) is a fault, not a citizen's

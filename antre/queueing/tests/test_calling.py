@@ -299,3 +299,15 @@ def test_the_days_counts_follow_every_change_of_a_ticket(office, loket1, staff):
     assert_counts_true()
     ktp = DailySequence.objects.get(service__code="KTP")
     assert (ktp.taken, ktp.waiting, ktp.waiting_priority) == (3, 3, 1)
+
+
+def test_a_no_show_who_booked_again_cannot_also_rejoin(office, loket1, staff):
+    first = book(office, 1, "KTP", minutes=1)
+    assert call(loket1, staff, 30) == first
+    calling.act(token=first.token, action="no_show", officer=staff["petugas"], now=at(35))
+    again = book(office, 1, "KTP", minutes=36)  # no longer active, so the NIK may book again
+    with pytest.raises(Refusal) as refused:
+        calling.act(token=first.token, action="recall", officer=staff["petugas"], now=at(40))
+    assert refused.value.code == "duplicate_ticket"
+    first.refresh_from_db()
+    assert (first.status, again.status) == (Status.NO_SHOW, Status.BOOKED)  # nothing half-done
