@@ -14,9 +14,13 @@ from antre.queueing.models import DailySequence, IdempotencyKey, Status, Ticket
 from antre.queueing.services import book_ticket, cancel_ticket, progress
 
 
-def book(office, now, **kw):
+def booking(office, now, **kw):
     fields = {"service_code": "CAPIL", "name": "I Ketut Arsana", "nik": NIK_KETUT, "now": now} | kw
-    return book_ticket(office=office, **fields).ticket
+    return book_ticket(office=office, **fields)
+
+
+def book(office, now, **kw):
+    return booking(office, now, **kw).ticket
 
 
 def assert_nothing_written():
@@ -112,26 +116,12 @@ def test_outside_a_transaction_a_refusal_writes_nothing_and_a_booking_is_whole(m
     BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
     Service.objects.filter(office=office, code="CAPIL").update(daily_quota=2)
     assert not connection.in_atomic_block
-    first = book_ticket(
-        office=office,
-        service_code="CAPIL",
-        name="I Ketut Arsana",
-        nik=NIK_KETUT,
-        now=monday,
-        idempotency_key="k-1",
-    )
+    first = booking(office, monday, idempotency_key="k-1")
     assert (first.ticket.number, first.progress.position) == ("D-001", 1)
     with pytest.raises(Refusal) as duplicate:
         book(office, monday, name="Someone Else")
     assert duplicate.value.code == "duplicate_ticket"
-    second = book_ticket(
-        office=office,
-        service_code="CAPIL",
-        name="Made Wirawan",
-        nik=NIK_MADE,
-        phone="0812 3456 7890",
-        now=monday,
-    )
+    second = booking(office, monday, name="Made Wirawan", nik=NIK_MADE, phone="0812 3456 7890")
     assert (second.ticket.number, second.progress.position) == ("D-002", 2)
     with pytest.raises(Refusal) as full:
         book(office, monday, nik=nik_for(3))
@@ -148,14 +138,7 @@ def test_outside_a_transaction_a_refusal_writes_nothing_and_a_booking_is_whole(m
     (message,) = OutboxMessage.objects.all()  # the WhatsApp confirmation, committed with its ticket
     assert (message.to, message.body["template"]["name"]) == ("6281234567890", "antre_tiket")
     # and the retry of the first booking, outside a transaction too, is answered with its ticket
-    again = book_ticket(
-        office=office,
-        service_code="CAPIL",
-        name="I Ketut Arsana",
-        nik=NIK_KETUT,
-        now=monday,
-        idempotency_key="k-1",
-    )
+    again = booking(office, monday, idempotency_key="k-1")
     assert (again.created, again.ticket.pk) == (False, stored.pk)
 
 
