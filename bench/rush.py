@@ -10,7 +10,9 @@ installed (the bench installs Debian's package when it runs as root), else from 
 clients until --bookings are done. It prints bookings per second, p50/p99 latency, errors, and
 duplicate and missing numbers found in the database afterwards. In the same run it measures the raw database
 ceiling: the same ticket insert, one transaction each, in a plain loop in one process — so the
-HTTP figure reads as a ratio of what the database alone allows on this machine.
+HTTP figure reads as a ratio of what the database alone allows on this machine. With --calling N,
+the demo counters call the next citizen (up to N call-next requests a second, one after the other)
+while the rush runs, and the time a call takes is printed: officers work while booking is open.
 Targets (2 cores, load generator on the same machine): embedded >= 400/s with p99 <= 250 ms at
 64 clients; production >= 1,000/s with p99 <= 100 ms; zero errors, zero duplicates.
 """
@@ -26,7 +28,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -202,6 +206,56 @@ def cpu_seconds_between(before: dict, after: dict, server_pid: int) -> tuple[flo
     return server / hz, database / hz
 
 
+class Counters:
+    """Officers calling while the rush runs (--calling): every counter calls the next citizen, who
+    is marked a no-show at once, so the counter is free again; the time each call-next takes."""
+
+    def __init__(self, port: int, per_second: float):
+        from antre.offices.models import Counter
+        from antre.people.models import ApiToken, User
+
+        self.base = f"http://127.0.0.1:{port}/api/v1"
+        self.token = ApiToken.for_user(User.objects.get(username="petugas")).key
+        self.counters = list(Counter.objects.filter(office__slug="tabanan").values_list("pk", flat=True))
+        self.pause = 1 / per_second
+        self.latencies: list[float] = []
+        self.called = self.failed = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def post(self, path: str) -> tuple[int, bytes]:
+        request = urllib.request.Request(  # noqa: S310 (our server)
+            self.base + path, method="POST", headers={"Authorization": f"Token {self.token}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 (our server)
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as error:
+            return error.code, b""
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for counter in self.counters:
+                started = time.monotonic()
+                status, body = self.post(f"/counters/{counter}/call-next")
+                self.latencies.append(time.monotonic() - started)
+                if status == 200:
+                    self.called += 1
+                    self.post(f"/tickets/{json.loads(body)['id']}/no-show")
+                elif status != 204:
+                    self.failed += 1
+                self.stop.wait(self.pause)
+
+    def result(self) -> dict:
+        lat = sorted(self.latencies) or [0.0]
+        return {
+            "calls": self.called,
+            "call_errors": self.failed,
+            "call_p50_ms": lat[len(lat) // 2] * 1000,
+            "call_p99_ms": lat[max(int(len(lat) * 0.99) - 1, 0)] * 1000,
+        }
+
+
 def child(args: argparse.Namespace) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
     prepare_office()
@@ -224,7 +278,8 @@ def child(args: argparse.Namespace) -> dict:
     )
     try:
         wait_for(args.port)
-        result = wrk_rush(args, server.pid) if args.generator == "wrk" else python_rush(args)
+        counters = Counters(args.port, args.calling) if args.calling else None
+        result = wrk_rush(args, server.pid, counters) if args.generator == "wrk" else python_rush(args)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -279,7 +334,7 @@ def wrk(args: argparse.Namespace, *, threads: int, clients: int, seconds: float,
     return json.loads(line[5:])
 
 
-def wrk_rush(args: argparse.Namespace, server_pid: int) -> dict:
+def wrk_rush(args: argparse.Namespace, server_pid: int, counters: Counters | None = None) -> dict:
     """The rush from wrk, a load generator in C: it leaves the server the CPU a Python one takes.
 
     Also the CPU time a booking costs the server processes and PostgreSQL: on a machine whose speed
@@ -287,8 +342,13 @@ def wrk_rush(args: argparse.Namespace, server_pid: int) -> dict:
     """
     wrk(args, threads=1, clients=8, seconds=2, offset=2_000_000)  # warm up every process
     before = cpu_ticks()
+    if counters:
+        counters.thread.start()
     run = wrk(args, threads=args.wrk_threads, clients=args.clients, seconds=args.seconds, offset=0)
     server_cpu, database_cpu = cpu_seconds_between(before, cpu_ticks(), server_pid)
+    if counters:
+        counters.stop.set()
+        counters.thread.join()
     booked = int(run["statuses"].get("201", 0))
     errors = {status: n for status, n in run["statuses"].items() if status != "201"}
     if run["socket_errors"]:
@@ -303,7 +363,7 @@ def wrk_rush(args: argparse.Namespace, server_pid: int) -> dict:
         "database_cpu_ms": database_cpu * 1000 / max(booked, 1) if args.topology == "production" else None,
         "errors": sum(errors.values()),
         "error_codes": errors,
-    }
+    } | (counters.result() if counters else {})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,6 +406,8 @@ def run_topology(topology: str, args: argparse.Namespace) -> dict:
             str(args.seconds),
             "--wrk-threads",
             str(args.wrk_threads),
+            "--calling",
+            str(args.calling),
         ],
         env=env,
         capture_output=True,
@@ -396,6 +458,13 @@ def main() -> int:
     )
     parser.add_argument("--seconds", type=float, default=10, help="length of a wrk run")
     parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument(
+        "--calling",
+        type=float,
+        default=0,
+        help="call-next requests per second from the demo counters during the rush (wrk only; "
+        "each called citizen is marked a no-show); 0: nobody calls",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -425,6 +494,11 @@ def main() -> int:
             print(
                 f"  CPU per booking: {r['server_cpu_ms']:.2f} ms in the server processes"
                 + (f", {database:.2f} ms in PostgreSQL" if database is not None else "")
+            )
+        if "calls" in r:
+            print(
+                f"  counters calling meanwhile: {r['calls']} calls, call-next p50 {r['call_p50_ms']:.0f} ms, "
+                f"p99 {r['call_p99_ms']:.0f} ms, {r['call_errors']} errors"
             )
         if r["error_codes"]:
             print(f"  errors by status: {r['error_codes']}")
