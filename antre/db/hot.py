@@ -41,9 +41,14 @@ def insert(obj: models.Model) -> models.Model:
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        obj.pk = cursor.fetchone()[0]
+        return stored(obj, cursor.fetchone()[0])
+
+
+def stored(obj: models.Model, pk) -> models.Model:
+    """Mark an instance as the row with primary key `pk`, as Model.save() leaves it."""
+    obj.pk = pk
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = DEFAULT_DB_ALIAS
     return obj
 
 

@@ -23,6 +23,7 @@ class Status(models.TextChoices):
 
 ACTIVE_STATUSES = (Status.BOOKED, Status.WAITING_INSIDE, Status.CALLED, Status.SERVING)
 WAITING_STATUSES = (Status.BOOKED, Status.WAITING_INSIDE)
+ONE_ACTIVE_TICKET = "one_active_ticket_per_nik_service_day"  # the constraint, as the database names it
 
 
 class Channel(models.TextChoices):
@@ -114,7 +115,7 @@ class Ticket(models.Model):
             models.UniqueConstraint(
                 fields=["service", "day", "nik"],
                 condition=models.Q(status__in=ACTIVE_STATUSES) & ~models.Q(nik=""),
-                name="one_active_ticket_per_nik_service_day",
+                name=ONE_ACTIVE_TICKET,
             ),
         ]
         indexes = [models.Index(fields=["office", "day", "status"], name="ticket_office_day_status")]

@@ -24,6 +24,7 @@ from antre.people import rules as people
 from antre.people.models import Role, User
 from antre.queueing import rules
 from antre.queueing.models import (
+    ONE_ACTIVE_TICKET,
     WAITING_STATUSES,
     Channel,
     DailySequence,
@@ -229,7 +230,9 @@ def book_ticket(
         raise
 
 
-ONE_ACTIVE_TICKET = "one_active_ticket_per_nik_service_day"
+def _diagnostics(exc: DatabaseError):
+    """What PostgreSQL said about an error (constraint, message); None on SQLite."""
+    return getattr(exc.__cause__, "diag", None)
 
 
 def is_second_active_ticket(exc: IntegrityError) -> bool:
@@ -238,7 +241,7 @@ def is_second_active_ticket(exc: IntegrityError) -> bool:
     Any other integrity error (a number taken twice, a missing value) is a fault, not a citizen's
     duplicate, and must not be reported as one.
     """
-    diag = getattr(exc.__cause__, "diag", None)
+    diag = _diagnostics(exc)
     if diag is not None:  # PostgreSQL names the constraint
         return diag.constraint_name == ONE_ACTIVE_TICKET
     return "queueing_ticket.service_id, queueing_ticket.day, queueing_ticket.nik" in str(exc)  # SQLite
@@ -424,7 +427,7 @@ def _issue_in_one_statement(
     message in the same commit) it runs in a savepoint, so a refusal leaves the caller's
     transaction usable.
     """
-    connection_ = connections[DEFAULT_DB_ALIAS]
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once: each lookup goes through a thread-local
     params = [
         service.pk,
         ticket.day,
@@ -434,16 +437,16 @@ def _issue_in_one_statement(
         key or "",
         fingerprint,
     ]
-    own_transaction = connection_.in_atomic_block or ticket.phone
+    own_transaction = db.in_atomic_block or ticket.phone
     try:
         with transaction.atomic() if own_transaction else contextlib.nullcontext():
-            with connection_.cursor() as cursor:
+            with db.cursor() as cursor:
                 cursor.execute(_ISSUE_SQL, params)
-                ticket.pk, ticket.seq, ticket.number, ahead = cursor.fetchone()
-            ticket._state.adding, ticket._state.db = False, connection_.alias
+                pk, ticket.seq, ticket.number, ahead = cursor.fetchone()
+            hot.stored(ticket, pk)
             notify.ticket_booked(ticket)
     except DatabaseError as exc:  # RAISE in PL/pgSQL arrives as psycopg's RaiseException
-        if getattr(getattr(exc.__cause__, "diag", None), "message_primary", None) == "antre:quota_full":
+        if getattr(_diagnostics(exc), "message_primary", None) == "antre:quota_full":
             raise _quota_full(service, ticket.day, now=now) from None
         raise
     return ticket, ahead
