@@ -10,6 +10,7 @@ Three lanes, chosen by the request line:
 """
 
 import asyncio
+import concurrent.futures
 import gc
 import io
 import os
@@ -25,12 +26,19 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
 django_application = get_wsgi_application()
 
+from antre import config  # noqa: E402
 from antre.live.asgi import with_live_streams  # noqa: E402 (needs Django set up)
 from antre.queueing import fastlane  # noqa: E402
 
-THREADS = int(os.environ.get("ANTRE_THREADS", "16"))
-_django = WSGIMiddleware(django_application, workers=THREADS)
+_django = WSGIMiddleware(django_application, workers=config.threads())
 _rest = with_live_streams(_django)
+# The fast lane's own few threads (each with its database connection). A booking is short and
+# the same every time; at the opening rush 16 threads of a process took turns at one GIL, and the
+# turns cost more CPU than the bookings: 4 measured fewer ms per booking and a lower p99 than 16
+# (bench/rush.py). Pages and staff keep Django's pool, so a rush does not queue them.
+_bookings = concurrent.futures.ThreadPoolExecutor(
+    config.booking_threads(), thread_name_prefix="antre-booking"
+)
 
 
 async def application(scope, receive, send):
@@ -52,9 +60,8 @@ async def _fast_booking(scope, receive, send, slug: str) -> None:
     answer = None
     if not more:
         environ = build_environ(scope, io.BytesIO(body))
-        # The same threads (and database connections) as Django's lane.
         loop = asyncio.get_running_loop()
-        answer = await loop.run_in_executor(_django.executor, fastlane.answer, environ, slug)
+        answer = await loop.run_in_executor(_bookings, fastlane.answer, environ, slug)
     if answer is None:
         return await _rest(scope, _replaying(body, more, receive), send)
     status, headers, content = answer

@@ -38,6 +38,9 @@ def prepare() -> list[tuple[str, str, str]]:
 
 
 def serve(args: argparse.Namespace) -> int:
+    from antre import config
+
+    config.threads(), config.booking_threads()  # a wrong value stops here, once, with its message
     _setup_django()
     from django.conf import settings
     from django.db import connection

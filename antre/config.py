@@ -41,6 +41,28 @@ def database_url(directory: Path) -> str:
     return os.environ.get("ANTRE_DATABASE_URL") or f"sqlite:///{directory / 'antre.sqlite3'}"
 
 
+def count(name: str, default: int) -> int:
+    """A positive whole number from the environment (threads, processes), or the default."""
+    value = os.environ.get(name, "").strip()
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise SystemExit(f"{name} harus bilangan bulat 1 atau lebih, bukan {value!r}.")
+    return number
+
+
+def threads() -> int:
+    """ANTRE_THREADS: Django's thread pool per server process (pages, staff and the rest of the API)."""
+    return count("ANTRE_THREADS", 16)
+
+
+def booking_threads() -> int:
+    """ANTRE_BOOKING_THREADS: the fast lane's threads per server process (citizens' API bookings)."""
+    return count("ANTRE_BOOKING_THREADS", 4)
+
+
 def csv(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 

@@ -137,3 +137,20 @@ def first(
     if related:
         setattr(instances[0], related, instances[1])
     return instances[0]
+
+
+_VALUES: dict[tuple, str] = {}
+
+
+def values(model: type[models.Model], names: list[str], pk) -> tuple:
+    """Some columns of one row, by primary key, as the database has them now (no conversion)."""
+    key = (model, *names)
+    if key not in _VALUES:
+        connection = connections[DEFAULT_DB_ALIAS]
+        quote = connection.ops.quote_name
+        meta = model._meta
+        columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+        _VALUES[key] = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names are the model's)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(_VALUES[key], [pk])
+        return cursor.fetchone()

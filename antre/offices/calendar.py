@@ -1,10 +1,10 @@
-"""A short-lived copy, per process, of what every booking asks about its office's calendar.
+"""A short-lived copy, per process, of what every booking asks about its office.
 
-Opening hours, closed days and how many counters serve each service change a few times a year
-but are read on every booking; at the opening rush the queries to read them cost more than the
-booking itself. Changes saved in this process clear the copy at once (signals); other server
-processes see them within TTL seconds. Quotas are not cached: they are read in the booking's
-own transaction.
+Opening hours, closed days, how many counters serve each service, and the service booked with its
+office change a few times a year but are read on every booking; at the opening rush the queries to
+read them cost more than the booking itself. Changes saved in this process clear the copy at once
+(signals); other server processes see them within TTL seconds. Quotas and number prefixes are not
+taken from here: the booking reads them in its own transaction.
 """
 
 from __future__ import annotations
@@ -55,6 +55,34 @@ def calendar_of(office) -> Calendar:
     return fresh
 
 
+_services: dict[tuple[str, str], tuple[float, object]] = {}
+_MAX_SERVICES = 1000  # whatever clients send, the copy stays small
+
+
+def bookable_service(slug: str, code: str):
+    """The active service `code` of the office `slug`, with its office, or None.
+
+    The instances are shared by the process's threads: read them, never change them. An unknown
+    code is read again each time (a typo, or a service being set up), so only real services fill
+    the copy.
+    """
+    now = time.monotonic()
+    cached = _services.get((slug, code))
+    if cached and cached[0] > now:
+        return cached[1]
+    from antre.db import hot
+    from antre.offices.models import Service
+
+    service = hot.first(Service, "r.slug = %s AND m.code = %s AND m.active", [slug, code], related="office")
+    if service is not None:
+        with _lock:
+            if len(_services) >= _MAX_SERVICES:
+                _services.clear()
+            _services[(slug, code)] = (now + TTL, service)
+    return service
+
+
 def forget(*_args, **_kwargs) -> None:
     with _lock:
         _cache.clear()
+        _services.clear()

@@ -14,7 +14,7 @@ the number and the counts, refuse a full day, insert the ticket and its Idempote
 trip, so the number's row lock is held only while PostgreSQL works. A refusal raises, which undoes
 the whole statement. The second ticket of a NIK is refused by the unique index on active tickets.
 
-Migrations install this code (queueing 0006 holds a copy of it as it was then; a change here comes
+Migrations install this code (queueing 0006 and 0007 hold copies of it as it was then; a change here comes
 with a migration of its own, and a test checks the database runs the code below). `antre serve`
 checks it is there (ensure()).
 **A later migration that alters the ticket or the DailySequence table** must, on SQLite, run
@@ -54,6 +54,9 @@ def _contribution(row: str) -> tuple[str, str, str]:
 
 _OLD, _NEW = _contribution("OLD"), _contribution("NEW")
 
+# PostgreSQL's booking function, by its argument types (queueing 0007 replaced an older signature).
+ISSUE_TICKET = "antre_issue_ticket(jsonb, text, text)"
+
 POSTGRESQL = [
     f"""
 CREATE OR REPLACE FUNCTION antre_ticket_counts() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -89,29 +92,31 @@ CREATE TRIGGER antre_ticket_counts
 BEFORE INSERT OR DELETE OR UPDATE OF status, service_id, day, is_priority ON queueing_ticket
 FOR EACH ROW EXECUTE FUNCTION antre_ticket_counts()""",
     """
-CREATE OR REPLACE FUNCTION antre_issue_ticket(
-    p_service bigint, p_day date, p_quota integer, p_prefix text, p_ticket jsonb,
-    p_key text, p_fingerprint text)
+CREATE OR REPLACE FUNCTION antre_issue_ticket(p_ticket jsonb, p_key text, p_fingerprint text)
 RETURNS TABLE (ticket_id bigint, ticket_seq integer, ticket_number varchar, ahead integer)
 LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
     t queueing_ticket;
+    v_quota integer;
+    v_prefix text;
     v_taken integer;
     v_waiting integer;
     v_waiting_priority integer;
 BEGIN
     t := jsonb_populate_record(NULL::queueing_ticket, p_ticket);
+    -- The service's quota and prefix as they are now: the caller's copy may be seconds old.
+    SELECT daily_quota, prefix INTO v_quota, v_prefix FROM offices_service WHERE id = t.service_id;
     -- The row stays locked until commit: bookings of one service-day take turns from here.
     INSERT INTO queueing_dailysequence AS s (service_id, day, last, taken, waiting, waiting_priority)
-    VALUES (p_service, p_day, 1, 0, 0, 0)
+    VALUES (t.service_id, t.day, 1, 0, 0, 0)
     ON CONFLICT (service_id, day) DO UPDATE SET last = s.last + 1
     RETURNING s.last, s.taken, s.waiting, s.waiting_priority
     INTO t.seq, v_taken, v_waiting, v_waiting_priority;
-    IF v_taken >= p_quota THEN
+    IF v_taken >= v_quota THEN
         RAISE EXCEPTION 'antre:quota_full' USING ERRCODE = 'P0001';
     END IF;
     -- antre.queueing.rules.format_number: prefix, dash, at least three digits (a test compares them)
-    t.number := p_prefix || '-' || lpad(t.seq::text, greatest(3, length(t.seq::text)), '0');
+    t.number := v_prefix || '-' || lpad(t.seq::text, greatest(3, length(t.seq::text)), '0');
     INSERT INTO queueing_ticket ({columns})
     VALUES ({values})
     RETURNING id INTO t.id;
@@ -185,7 +190,7 @@ UNINSTALL = {
     "postgresql": [
         "DROP TRIGGER IF EXISTS antre_ticket_counts ON queueing_ticket",
         "DROP FUNCTION IF EXISTS antre_ticket_counts()",
-        "DROP FUNCTION IF EXISTS antre_issue_ticket(bigint, date, integer, text, jsonb, text, text)",
+        f"DROP FUNCTION IF EXISTS {ISSUE_TICKET}",
     ],
     "sqlite": [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS],
 }
@@ -202,10 +207,11 @@ def installed(connection) -> bool:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT (SELECT COUNT(*) FROM pg_trigger WHERE tgname = 'antre_ticket_counts')"
-                " + (SELECT COUNT(*) FROM pg_proc WHERE proname = 'antre_issue_ticket')"
+                "SELECT EXISTS (SELECT FROM pg_trigger WHERE tgname = 'antre_ticket_counts')"
+                " AND to_regprocedure(%s) IS NOT NULL",
+                [ISSUE_TICKET],
             )
-            return cursor.fetchone()[0] == 2
+            return cursor.fetchone()[0]
         cursor.execute(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
             list(SQLITE_TRIGGERS),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import select
 
 import pydantic
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import response_for_exception
 from django.core.handlers.wsgi import WSGIRequest, get_script_name
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
@@ -32,7 +34,8 @@ from django.utils.log import log_response
 from antre.db import hot
 from antre.errors import Refusal
 from antre.i18n import chosen_language
-from antre.offices.models import Office, Service
+from antre.offices import calendar
+from antre.offices.models import Office
 
 logger = logging.getLogger("django.request")
 PATH = re.compile(r"/api/v1/offices/(?P<slug>[-\w]+)/tickets")  # used with fullmatch
@@ -113,9 +116,10 @@ def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
         payload = TicketIn.model_validate_json(request.body)
     except pydantic.ValidationError:
         return None
-    # The office and the service in one query; the usual case of a known service of a known office.
-    code = normal_code(payload.service)
-    service = hot.first(Service, "r.slug = %s AND m.code = %s AND m.active", [slug, code], related="office")
+    _drop_if_closed()
+    # The office and its service from this process's copy, read in one query at most every few
+    # seconds (antre.offices.calendar); the booking reads the quota itself.
+    service = calendar.bookable_service(slug, normal_code(payload.service))
     office = service.office if service else hot.first(Office, "slug = %s", [slug])
     if office is None:
         return None
@@ -129,6 +133,28 @@ def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
     if not booking.created:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+def _drop_if_closed() -> None:
+    """Close this thread's database connection if the database has closed its end.
+
+    Instead of Django's `SELECT 1` before each request's first query (CONN_HEALTH_CHECKS), one
+    more round trip per booking: an idle connection the server has ended (a restart, an idle
+    timeout, pg_terminate_backend) has something to read — its goodbye, or the end of the
+    stream. The booking then opens a new connection instead of failing on the old one.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.connection is None:
+        return
+    db.health_check_done = True
+    if db.vendor != "postgresql" or db.in_atomic_block:
+        return  # SQLite's connection is a file: Django's check is a no-op there too
+    try:
+        readable, _w, _x = select.select([db.connection.fileno()], [], [], 0)
+    except Exception:  # closed already: psycopg has no socket to give
+        readable = True
+    if readable:
+        db.close()
 
 
 def _finish(request: WSGIRequest, response: HttpResponse, lang: str) -> HttpResponse:

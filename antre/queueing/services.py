@@ -401,9 +401,12 @@ def _issue_in_steps(
 ) -> tuple[Ticket, int]:
     """SQLite: one IMMEDIATE transaction, which holds the database's only write slot throughout."""
     ticket.seq, taken, waiting, waiting_priority = _take_number(service, ticket.day)
-    if taken >= service.daily_quota:
+    # The quota and prefix as they are now, in this transaction: `service` may be a copy kept for a
+    # few seconds (the fast lane's, antre.offices.calendar).
+    quota, prefix = hot.values(Service, ["daily_quota", "prefix"], service.pk)
+    if taken >= quota:
         raise _quota_full(service, ticket.day, now=now)
-    ticket.number = rules.format_number(prefix=service.prefix, seq=ticket.seq)
+    ticket.number = rules.format_number(prefix=prefix, seq=ticket.seq)
     hot.insert(ticket)  # a second active ticket of a NIK: the unique index refuses it (IntegrityError)
     if key:
         # Unique per office: a retry racing its first attempt fails here and is answered by replay.
@@ -412,9 +415,7 @@ def _issue_in_steps(
     return ticket, waiting_priority if ticket.is_priority else waiting
 
 
-_ISSUE_SQL = (
-    "SELECT ticket_id, ticket_seq, ticket_number, ahead FROM antre_issue_ticket(%s, %s, %s, %s, %s, %s, %s)"
-)
+_ISSUE_SQL = "SELECT ticket_id, ticket_seq, ticket_number, ahead FROM antre_issue_ticket(%s, %s, %s)"
 
 
 def _issue_in_one_statement(
@@ -428,15 +429,7 @@ def _issue_in_one_statement(
     transaction usable.
     """
     db = connections[DEFAULT_DB_ALIAS]  # looked up once: each lookup goes through a thread-local
-    params = [
-        service.pk,
-        ticket.day,
-        service.daily_quota,
-        service.prefix,
-        hot.row_json(ticket),
-        key or "",
-        fingerprint,
-    ]
+    params = [hot.row_json(ticket), key or "", fingerprint]
     own_transaction = db.in_atomic_block or ticket.phone
     try:
         with transaction.atomic() if own_transaction else contextlib.nullcontext():

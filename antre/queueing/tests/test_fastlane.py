@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.db import connection
 
 from antre.conftest import nik_for
 from antre.people.models import ApiToken, Role, User
@@ -184,6 +185,59 @@ def test_the_fast_lane_books_by_itself_and_hands_back_what_it_does_not_expect(op
     assert fastlane.answer(environ_for(b"{not json"), "tabanan") is None
     assert fastlane.answer(environ_for(body), "atlantis") is None
     assert Ticket.objects.count() == 1
+
+
+def fast_book(i: int, service: str = "KTP") -> tuple[int, dict]:
+    body = json.dumps({"service": service, "name": "Ni Luh Ayu", "nik": nik_for(i)}).encode()
+    status, _headers, content = fastlane.answer(environ_for(body), "tabanan")
+    return status, json.loads(content)
+
+
+def test_the_fast_lane_books_with_the_quota_and_prefix_as_they_are_now(open_all_day):
+    """The lane keeps the service for a few seconds; a change made by another process (an update
+    that sends no signal here) to the quota or the prefix still applies to the very next booking."""
+    from antre.offices.models import Service
+
+    assert fast_book(1)[1]["number"] == "A-001"
+    Service.objects.filter(code="KTP").update(prefix="Z")
+    assert fast_book(2)[1]["number"] == "Z-002"
+    Service.objects.filter(code="KTP").update(daily_quota=2)
+    status, body = fast_book(3)
+    assert (status, body["error"]["code"]) == (409, "quota_full")
+    assert Ticket.objects.count() == 2
+
+
+def test_a_service_closed_in_the_admin_is_no_longer_booked_by_the_fast_lane(open_all_day):
+    from antre.offices.models import Service
+
+    assert fast_book(1)[0] == 201
+    service = Service.objects.get(code="KTP")
+    service.active = False
+    service.save()  # as the admin saves it: this process forgets its copy at once
+    status, body = fast_book(2)
+    assert (status, body["error"]["code"]) == (422, "unknown_service")
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="a server connection to lose: PostgreSQL")
+def test_a_booking_after_the_database_dropped_the_connection_reconnects_and_books(open_all_day):
+    """The fast lane skips Django's per-request `SELECT 1`: a connection kept from an earlier
+    booking that the database has since closed (a restart, an idle timeout) must still book."""
+    import psycopg
+
+    assert fast_book(1)[0] == 201
+    backend = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"],
+        user=settings["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s, 5000)", [backend])
+    assert fast_book(2)[0] == 201
+    assert connection.connection.info.backend_pid != backend
+    assert Ticket.objects.count() == 2
 
 
 def test_a_failure_in_the_fast_lane_is_answered_and_logged_as_django_would(open_all_day, monkeypatch, caplog):
