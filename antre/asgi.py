@@ -10,10 +10,11 @@ Three lanes, chosen by the request line:
 """
 
 import asyncio
-import concurrent.futures
+import contextlib
 import gc
 import io
 import os
+import queue
 import signal
 import sys
 import threading
@@ -22,6 +23,7 @@ import time
 from a2wsgi import WSGIMiddleware
 from a2wsgi.wsgi import build_environ
 from django.core.wsgi import get_wsgi_application
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
 django_application = get_wsgi_application()
@@ -32,13 +34,52 @@ from antre.queueing import fastlane  # noqa: E402
 
 _django = WSGIMiddleware(django_application, workers=config.threads())
 _rest = with_live_streams(_django)
-# The fast lane's own few threads (each with its database connection). A booking is short and
-# the same every time; at the opening rush 16 threads of a process took turns at one GIL, and the
-# turns cost more CPU than the bookings: 4 measured fewer ms per booking and a lower p99 than 16
-# (bench/rush.py). Pages and staff keep Django's pool, so a rush does not queue them.
-_bookings = concurrent.futures.ThreadPoolExecutor(
-    config.booking_threads(), thread_name_prefix="antre-booking"
-)
+
+
+class _BookingThreads:
+    """The fast lane's own few threads, each with its database connection.
+
+    A booking is short and the same every time; at the opening rush 16 threads of a process took
+    turns at one GIL, and the turns cost more CPU than the bookings: 4 measured fewer ms per
+    booking and a lower p99 (bench/rush.py). Pages and staff keep Django's pool, so a rush does not
+    queue them. A plain queue in and call_soon_threadsafe out: run_in_executor wraps every call in
+    two futures and a chain of callbacks, a few per cent of a booking at the rush.
+    """
+
+    def __init__(self, threads: int):
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        for i in range(threads):
+            threading.Thread(target=self._work, name=f"antre-booking-{i}", daemon=True).start()
+
+    def book(self, environ: dict, slug: str) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._jobs.put((loop, future, environ, slug))
+        return future
+
+    def _work(self) -> None:
+        with contextlib.suppress(DatabaseError):  # else the first booking connects, or says why not
+            connections[DEFAULT_DB_ALIAS].ensure_connection()
+        while True:
+            loop, future, environ, slug = self._jobs.get()
+            try:
+                answer = fastlane.answer(environ, slug)  # answers its own errors; never raises
+            except BaseException as exc:  # noqa: BLE001 (handed to the request's task)
+                loop.call_soon_threadsafe(_settle, future, None, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, future, answer, None)
+
+
+def _settle(future: asyncio.Future, answer, exc: BaseException | None) -> None:
+    if future.cancelled():  # the client went away; the booking stands
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(answer)
+
+
+_bookings = _BookingThreads(config.booking_threads())
 
 
 async def application(scope, receive, send):
@@ -59,9 +100,7 @@ async def _fast_booking(scope, receive, send, slug: str) -> None:
     body = b"".join(chunks)
     answer = None
     if not more:
-        environ = build_environ(scope, io.BytesIO(body))
-        loop = asyncio.get_running_loop()
-        answer = await loop.run_in_executor(_bookings, fastlane.answer, environ, slug)
+        answer = await _bookings.book(build_environ(scope, io.BytesIO(body)), slug)
     if answer is None:
         return await _rest(scope, _replaying(body, more, receive), send)
     status, headers, content = answer
@@ -96,6 +135,26 @@ def _leave_with_supervisor(supervisor: int) -> None:
 if (supervisor := os.environ.get("ANTRE_SUPERVISOR_PID")) and int(supervisor) != os.getpid():
     threading.Thread(target=_leave_with_supervisor, args=(int(supervisor),), daemon=True).start()
 
+
+def _warm_up() -> None:
+    """Load now what the first requests would otherwise load while clients wait.
+
+    The URL patterns import every view and the API behind them (about 400 ms of imports, fpdf
+    among them), and each language's translations are read on first use. A server restarted in the
+    middle of the opening rush takes dozens of connections at once: measured, their first answers
+    waited up to 1.7 s behind that work (bench/rush.py); warmed, no longer than the others.
+    """
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Antre")
+            get_resolver().reverse_dict  # noqa: B018 (kept per language; the first imports every URL module)
+
+
+_warm_up()
 
 # Thousands of open streams make the cyclic garbage collector's full passes long: measured, they
 # were the 150 ms pauses that doubled the p99 of delivering a call (bench/fanout.py). Everything

@@ -23,6 +23,34 @@ def nik_for(i: int) -> str:
     return f"51020501019{(i // 9999) % 10}{i % 9999 + 1:04d}"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, dropped only once every other session on it has ended.
+
+    Server processes stopped by a test, and threads that closed their connections, leave sessions
+    that PostgreSQL ends a moment later; dropping the database in that moment fails ("being
+    accessed by other users").
+    """
+    yield
+    import time
+
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        for _ in range(200):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT COUNT(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0] == 0:
+                    break
+            time.sleep(0.05)
+        connection.close()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness protects real passwords; test personas only need to log in.

@@ -7,7 +7,7 @@ import json
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -45,7 +45,9 @@ class TicketOut(Schema):
 
 def ticket_out(request: HttpRequest, ticket: Ticket, progress: services.Progress | None = None) -> TicketOut:
     progress = progress or services.progress(ticket)
-    return TicketOut(
+    # Constructed, not validated: every value below already has its field's type, and at the
+    # opening rush validating them again was a few per cent of a booking.
+    return TicketOut.model_construct(
         id=ticket.token,
         number=ticket.number,
         service=ticket.service.code,
@@ -54,8 +56,20 @@ def ticket_out(request: HttpRequest, ticket: Ticket, progress: services.Progress
         position=progress.position,
         estimated_call_at=progress.estimated_call_at,
         counter=ticket.counter.number if ticket.counter_id else None,
-        url=request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token])),
+        url=request.build_absolute_uri(ticket_path(ticket.token)),
     )
+
+
+_TICKET_PATHS: dict[str, list[str]] = {}
+
+
+def ticket_path(token: str) -> str:
+    """The ticket page's path, as reverse() gives it, without walking the URL patterns each time."""
+    prefix = get_script_prefix()  # per request: a deployment under a sub-path has its own
+    if prefix not in _TICKET_PATHS:
+        marker = "TOKEN0MARKER"
+        _TICKET_PATHS[prefix] = reverse("queueing:ticket", args=[marker]).split(marker)
+    return token.join(_TICKET_PATHS[prefix])
 
 
 @router.post(
