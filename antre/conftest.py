@@ -150,11 +150,11 @@ def book_today(office, service="KTP", i=0, **kw):
 @pytest.fixture(autouse=True)
 def fresh_calendar_cache():
     # Tests change hours and services with queryset updates, which send no signals.
-    from antre.offices.calendar import forget
+    from antre.offices.calendar import clear
 
-    forget()
+    clear()
     yield
-    forget()
+    clear()
 
 
 @pytest.fixture

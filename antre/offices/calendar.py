@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count, Q
 
 from antre.offices import rules
@@ -83,6 +84,14 @@ def bookable_service(slug: str, code: str):
 
 
 def forget(*_args, **_kwargs) -> None:
+    """Drop the copies now and again when the saving transaction commits: a booking that reads
+    between the save and the commit still sees the rows as they were, and would keep them."""
+    clear()
+    transaction.on_commit(clear)
+
+
+def clear() -> None:
+    """Drop the copies now."""
     with _lock:
         _cache.clear()
         _services.clear()

@@ -14,7 +14,7 @@ the number and the counts, refuse a full day, insert the ticket and its Idempote
 trip, so the number's row lock is held only while PostgreSQL works. A refusal raises, which undoes
 the whole statement. The second ticket of a NIK is refused by the unique index on active tickets.
 
-Migrations install this code (queueing 0006 and 0007 hold copies of it as it was then; a change here comes
+Migrations install this code (queueing 0006–0008 hold copies of it as it was then; a change here comes
 with a migration of its own, and a test checks the database runs the code below). `antre serve`
 checks it is there (ensure()).
 **A later migration that alters the ticket or the DailySequence table** must, on SQLite, run
@@ -28,9 +28,11 @@ import logging
 
 log = logging.getLogger(__name__)
 
-# The statuses, as the triggers see them. A test compares these with antre.queueing.models.
+# The statuses, as the triggers see them, and the service mode booking refuses. A test compares
+# these with the models.
 CANCELLED = "cancelled"
 WAITING = ("booked", "waiting_inside")
+ONLINE = "online"
 
 # The ticket's columns antre_issue_ticket writes. A test compares them with the model.
 TICKET_COLUMNS = (
@@ -54,8 +56,11 @@ def _contribution(row: str) -> tuple[str, str, str]:
 
 _OLD, _NEW = _contribution("OLD"), _contribution("NEW")
 
-# PostgreSQL's booking function, by its argument types (queueing 0007 replaced an older signature).
+# PostgreSQL's booking function, by its argument types. Its first signature stays in the database
+# (queueing 0007 does not drop it) so that processes still running the code of before keep booking
+# during an upgrade of several machines; a later migration drops it (RETIRED).
 ISSUE_TICKET = "antre_issue_ticket(jsonb, text, text)"
+RETIRED = ["antre_issue_ticket(bigint, date, integer, text, jsonb, text, text)"]
 
 POSTGRESQL = [
     f"""
@@ -97,6 +102,8 @@ RETURNS TABLE (ticket_id bigint, ticket_seq integer, ticket_number varchar, ahea
 LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
     t queueing_ticket;
+    v_active boolean;
+    v_mode text;
     v_quota integer;
     v_prefix text;
     v_taken integer;
@@ -104,8 +111,15 @@ DECLARE
     v_waiting_priority integer;
 BEGIN
     t := jsonb_populate_record(NULL::queueing_ticket, p_ticket);
-    -- The service's quota and prefix as they are now: the caller's copy may be seconds old.
-    SELECT daily_quota, prefix INTO v_quota, v_prefix FROM offices_service WHERE id = t.service_id;
+    -- The service as it is now: the caller's copy may be seconds old.
+    SELECT active, mode, daily_quota, prefix INTO v_active, v_mode, v_quota, v_prefix
+      FROM offices_service WHERE id = t.service_id;
+    IF NOT FOUND OR NOT v_active THEN
+        RAISE EXCEPTION 'antre:unknown_service' USING ERRCODE = 'P0001';
+    END IF;
+    IF v_mode = '{online}' THEN
+        RAISE EXCEPTION 'antre:online_only' USING ERRCODE = 'P0001';
+    END IF;
     -- The row stays locked until commit: bookings of one service-day take turns from here.
     INSERT INTO queueing_dailysequence AS s (service_id, day, last, taken, waiting, waiting_priority)
     VALUES (t.service_id, t.day, 1, 0, 0, 0)
@@ -131,6 +145,7 @@ BEGIN
     RETURN NEXT;
 END
 $fn$""".format(
+        online=ONLINE,
         columns=", ".join(TICKET_COLUMNS),
         values=", ".join(f"t.{column}" for column in TICKET_COLUMNS),
     ),
@@ -191,6 +206,7 @@ UNINSTALL = {
         "DROP TRIGGER IF EXISTS antre_ticket_counts ON queueing_ticket",
         "DROP FUNCTION IF EXISTS antre_ticket_counts()",
         f"DROP FUNCTION IF EXISTS {ISSUE_TICKET}",
+        *(f"DROP FUNCTION IF EXISTS {retired}" for retired in RETIRED),
     ],
     "sqlite": [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS],
 }

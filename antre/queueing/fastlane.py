@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import select
+import time
 
 import pydantic
 from django.conf import settings
@@ -135,25 +136,34 @@ def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
     return response
 
 
-def _drop_if_closed() -> None:
-    """Close this thread's database connection if the database has closed its end.
+IDLE_CHECK = 5.0  # seconds idle after which a kept connection gets Django's `SELECT 1` again
 
-    Instead of Django's `SELECT 1` before each request's first query (CONN_HEALTH_CHECKS), one
-    more round trip per booking: an idle connection the server has ended (a restart, an idle
-    timeout, pg_terminate_backend) has something to read — its goodbye, or the end of the
-    stream. The booking then opens a new connection instead of failing on the old one.
+
+def _drop_if_closed() -> None:
+    """Close this thread's PostgreSQL connection if the database has closed its end.
+
+    Django sends `SELECT 1` before a request's first query on a kept connection
+    (CONN_HEALTH_CHECKS): one more round trip per booking. At the rush a connection is never idle
+    for long, and one the server has ended (a restart, pg_terminate_backend) has something to
+    read — its goodbye, or the end of the stream — so a look at the socket tells. After
+    IDLE_CHECK seconds unused, Django's check runs as usual: a host that vanished without a word
+    (a failover, a reboot) leaves nothing to read.
     """
     db = connections[DEFAULT_DB_ALIAS]
-    if db.connection is None:
+    if db.connection is None or db.vendor != "postgresql" or db.in_atomic_block:
+        return  # a new connection, SQLite's file, or a caller's transaction: nothing to decide here
+    now = time.monotonic()
+    idle, db.antre_used_at = now - getattr(db, "antre_used_at", 0.0), now
+    if idle > IDLE_CHECK:
         return
     db.health_check_done = True
-    if db.vendor != "postgresql" or db.in_atomic_block:
-        return  # SQLite's connection is a file: Django's check is a no-op there too
     try:
-        readable, _w, _x = select.select([db.connection.fileno()], [], [], 0)
-    except Exception:  # closed already: psycopg has no socket to give
-        readable = True
-    if readable:
+        poller = select.poll()  # not select(): descriptors past 1023 with thousands of open streams
+        poller.register(db.connection.fileno(), select.POLLIN)
+        closed = bool(poller.poll(0))
+    except Exception:  # no socket left to look at: closed already
+        closed = True
+    if closed:
         db.close()
 
 

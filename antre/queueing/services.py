@@ -104,7 +104,8 @@ def day_choices(service: Service, *, now: dt.datetime | None = None) -> list[tup
 
 def next_day_with_room(service: Service, *, after: dt.date, now: dt.datetime | None = None) -> dt.date | None:
     days = [d for d in bookable_days(service.office, now=now) if d > after]
-    return rules.first_day_with_room(days=days, taken=taken_per_day(service, days), quota=service.daily_quota)
+    (quota,) = hot.values(Service, ["daily_quota"], service.pk) or (0,)  # not a kept copy's
+    return rules.first_day_with_room(days=days, taken=taken_per_day(service, days), quota=quota)
 
 
 def normal_code(code: str | None) -> str:
@@ -115,13 +116,24 @@ def normal_code(code: str | None) -> str:
 def find_service(office: Office, code: str) -> Service:
     service = hot.first(Service, "office_id = %s AND code = %s AND active", [office.pk, normal_code(code)])
     if service is None:
-        raise Refusal(
-            "unknown_service",
-            _("Layanan tidak ditemukan. Pilih layanan dari daftar."),
-            status=422,
-            fields={"service": _("Layanan tidak ditemukan.")},
-        )
+        raise _unknown_service()
     return service
+
+
+def _unknown_service() -> Refusal:
+    return Refusal(
+        "unknown_service",
+        _("Layanan tidak ditemukan. Pilih layanan dari daftar."),
+        status=422,
+        fields={"service": _("Layanan tidak ditemukan.")},
+    )
+
+
+def _online_only(service: Service) -> Refusal:
+    return Refusal(
+        "online_only",
+        _("Layanan %(name)s dilayani secara daring; tidak perlu datang ke kantor.") % {"name": service.name},
+    )
 
 
 def _fingerprint(**fields) -> str:
@@ -263,11 +275,7 @@ def _book(
 ) -> Booking:
     service = service or find_service(office, service_code)
     if service.mode == ServiceMode.ONLINE:
-        raise Refusal(
-            "online_only",
-            _("Layanan %(name)s dilayani secara daring; tidak perlu datang ke kantor.")
-            % {"name": service.name},
-        )
+        raise _online_only(service)
     local, today, hours, closed = _calendar(office, now)
     clean = _check_fields(office=office, priority=priority, channel=channel, today=today, **fields)
     if day is None:
@@ -401,9 +409,14 @@ def _issue_in_steps(
 ) -> tuple[Ticket, int]:
     """SQLite: one IMMEDIATE transaction, which holds the database's only write slot throughout."""
     ticket.seq, taken, waiting, waiting_priority = _take_number(service, ticket.day)
-    # The quota and prefix as they are now, in this transaction: `service` may be a copy kept for a
-    # few seconds (the fast lane's, antre.offices.calendar).
-    quota, prefix = hot.values(Service, ["daily_quota", "prefix"], service.pk)
+    # The service as it is now, in this transaction: `service` may be a copy kept for a few seconds
+    # (the fast lane's, antre.offices.calendar). antre_issue_ticket does the same on PostgreSQL.
+    now_row = hot.values(Service, ["active", "mode", "daily_quota", "prefix"], service.pk)
+    if now_row is None or not now_row[0]:
+        raise _unknown_service()
+    if now_row[1] == ServiceMode.ONLINE:
+        raise _online_only(service)
+    quota, prefix = now_row[2], now_row[3]
     if taken >= quota:
         raise _quota_full(service, ticket.day, now=now)
     ticket.number = rules.format_number(prefix=prefix, seq=ticket.seq)
@@ -439,8 +452,13 @@ def _issue_in_one_statement(
             hot.stored(ticket, pk)
             notify.ticket_booked(ticket)
     except DatabaseError as exc:  # RAISE in PL/pgSQL arrives as psycopg's RaiseException
-        if getattr(_diagnostics(exc), "message_primary", None) == "antre:quota_full":
+        refused = getattr(_diagnostics(exc), "message_primary", None)
+        if refused == "antre:quota_full":
             raise _quota_full(service, ticket.day, now=now) from None
+        if refused == "antre:unknown_service":
+            raise _unknown_service() from None
+        if refused == "antre:online_only":
+            raise _online_only(service) from None
         raise
     return ticket, ahead
 

@@ -16,7 +16,8 @@ FUNCTION = "\nCREATE OR REPLACE FUNCTION antre_issue_ticket(p_ticket jsonb, p_ke
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return  # SQLite books in steps, in Python
-    schema_editor.execute(f"DROP FUNCTION IF EXISTS {OLD}", params=None)
+    # The first signature (OLD) stays: a process still running the code of before, on another
+    # machine during an upgrade, keeps booking with it. A later migration drops it.
     schema_editor.execute(FUNCTION, params=None)
 
 
@@ -26,7 +27,7 @@ def backwards(apps, schema_editor):
     before = importlib.import_module("antre.queueing.migrations.0006_ticket_counts")
     schema_editor.execute(f"DROP FUNCTION IF EXISTS {NEW}", params=None)
     (old,) = [sql for sql in before.POSTGRESQL if "antre_issue_ticket(" in sql]
-    schema_editor.execute(old, params=None)
+    schema_editor.execute(old, params=None)  # CREATE OR REPLACE: there, or back
 
 
 class Migration(migrations.Migration):

@@ -218,6 +218,47 @@ def test_a_service_closed_in_the_admin_is_no_longer_booked_by_the_fast_lane(open
     assert (status, body["error"]["code"]) == (422, "unknown_service")
 
 
+def test_a_service_changed_by_another_process_is_refused_at_once(open_all_day):
+    """Another server process closes a service, or makes it online-only (no signal reaches this
+    one, whose copy still says bookable): the booking statement itself refuses."""
+    from antre.offices.models import Service
+
+    assert fast_book(1)[0] == 201
+    Service.objects.filter(code="KTP").update(mode="online")
+    status, body = fast_book(2)
+    assert (status, body["error"]["code"]) == (409, "online_only")
+    Service.objects.filter(code="KTP").update(mode="in_person", active=False)
+    status, body = fast_book(3)
+    assert (status, body["error"]["code"]) == (422, "unknown_service")
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="a server connection to look at: PostgreSQL")
+def test_bookings_keep_their_connection_with_thousands_of_descriptors_open(open_all_day):
+    """A process with thousands of open streams gives its database connections high descriptor
+    numbers; the fast lane's look at the socket must still work and keep the connection."""
+    import resource
+    import socket
+
+    from django.db import connections
+
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < 2500:
+        pytest.skip("needs a limit of 2,500 open files")
+    connections.close_all()
+    held = [socket.socket() for _ in range(1100)]  # the next connection gets a descriptor past 1023
+    try:
+        pids = set()
+        for i in range(4):
+            assert fast_book(i)[0] == 201
+            assert connection.connection.fileno() > 1023
+            pids.add(connection.connection.info.backend_pid)
+        assert len(pids) == 1
+    finally:
+        for sock in held:
+            sock.close()
+        connections.close_all()
+
+
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="a server connection to lose: PostgreSQL")
 def test_a_booking_after_the_database_dropped_the_connection_reconnects_and_books(open_all_day):
     """The fast lane skips Django's per-request `SELECT 1`: a connection kept from an earlier
