@@ -3,8 +3,9 @@
 Opening hours, closed days, how many counters serve each service, and the service booked with its
 office change a few times a year but are read on every booking; at the opening rush the queries to
 read them cost more than the booking itself. Changes saved in this process clear the copy at once
-(signals); other server processes see them within TTL seconds. Quotas and number prefixes are not
-taken from here: the booking reads them in its own transaction.
+(signals); other server processes see them within TTL seconds. Whether a service is open (active,
+not online-only), its quota and its number prefix are not taken from here: the booking reads them
+in its own transaction.
 """
 
 from __future__ import annotations

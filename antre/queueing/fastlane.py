@@ -119,7 +119,7 @@ def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
         return None
     _drop_if_closed()
     # The office and its service from this process's copy, read in one query at most every few
-    # seconds (antre.offices.calendar); the booking reads the quota itself.
+    # seconds (antre.offices.calendar); the booking reads what may have changed (open, quota) itself.
     service = calendar.bookable_service(slug, normal_code(payload.service))
     office = service.office if service else hot.first(Office, "slug = %s", [slug])
     if office is None:

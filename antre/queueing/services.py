@@ -411,12 +411,13 @@ def _issue_in_steps(
     ticket.seq, taken, waiting, waiting_priority = _take_number(service, ticket.day)
     # The service as it is now, in this transaction: `service` may be a copy kept for a few seconds
     # (the fast lane's, antre.offices.calendar). antre_issue_ticket does the same on PostgreSQL.
-    now_row = hot.values(Service, ["active", "mode", "daily_quota", "prefix"], service.pk)
-    if now_row is None or not now_row[0]:
+    active, mode, quota, prefix = hot.values(
+        Service, ["active", "mode", "daily_quota", "prefix"], service.pk
+    ) or (False, "", 0, "")
+    if not active:
         raise _unknown_service()
-    if now_row[1] == ServiceMode.ONLINE:
+    if mode == ServiceMode.ONLINE:
         raise _online_only(service)
-    quota, prefix = now_row[2], now_row[3]
     if taken >= quota:
         raise _quota_full(service, ticket.day, now=now)
     ticket.number = rules.format_number(prefix=prefix, seq=ticket.seq)
