@@ -41,6 +41,13 @@ def serve(args: argparse.Namespace) -> int:
     from antre import config
 
     config.threads(), config.booking_threads()  # a wrong value stops here, once, with its message
+    from antre import listening
+
+    try:
+        listening.check_free(args.host, args.port)
+    except listening.PortInUse:
+        print(_port_in_use(args), file=sys.stderr)
+        return 1
     _setup_django()
     from django.conf import settings
     from django.db import connection
@@ -91,10 +98,28 @@ def serve(args: argparse.Namespace) -> int:
 
         worker.start_in_thread()
 
+    try:
+        _serve_processes(args)
+    except listening.PortInUse:  # taken in the seconds since the check above
+        print(_port_in_use(args), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _port_in_use(args: argparse.Namespace) -> str:
+    return (
+        f"Port {args.port} di {args.host} sudah dipakai program lain (mungkin Antre yang masih "
+        "berjalan). Hentikan program itu, atau jalankan dengan --port lain."
+    )
+
+
+def _serve_processes(args: argparse.Namespace) -> None:
+    """Run the ASGI app in --workers server processes (antre.listening: how they share the port)."""
     import uvicorn
 
-    uvicorn.run(
-        "antre.asgi:application",
+    from antre import listening
+
+    options = dict(
         host=args.host,
         port=args.port,
         workers=args.workers,
@@ -102,6 +127,21 @@ def serve(args: argparse.Namespace) -> int:
         log_level="warning",
         access_log=False,
     )
+    if args.workers == 1 or not listening.spreads_connections():
+        uvicorn.run("antre.asgi:application", **options)
+        return
+    import inspect
+
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("antre.asgi:application", **options)
+    sockets = [listening.reserve(args.host, args.port)]
+    if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn before 0.51
+        supervisor = Multiprocess(config, target=uvicorn.Server(config).run, sockets=sockets)
+    else:
+        supervisor = Multiprocess(config, sockets=sockets)
+    with contextlib.suppress(KeyboardInterrupt):
+        supervisor.run()
     return 0
 
 

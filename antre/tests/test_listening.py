@@ -1,0 +1,159 @@
+"""How `antre serve` holds its port and how its server processes share it (antre.listening)."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import select
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from antre import listening
+from antre.testing import Server, free_port
+
+pytestmark = pytest.mark.skipif(
+    not listening.spreads_connections(), reason="SO_REUSEPORT balancing is Linux's"
+)
+
+
+def _count_accepts(listener: socket.socket, counts, index: int, stop) -> None:
+    """A stand-in server process: accepts as an event loop does, every connection waiting."""
+    listener.setblocking(False)
+    accepted = []  # kept open, as keep-alive clients' connections are
+    while not stop.is_set():
+        if not select.select([listener], [], [], 0.1)[0]:
+            continue
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                accepted.append(listener.accept()[0])
+                with counts.get_lock():
+                    counts[index] += 1
+
+
+def test_connections_opened_at_once_are_spread_over_every_server_process():
+    # Sent to processes as uvicorn's supervisor sends its sockets (multiprocessing, spawn).
+    port = free_port()
+    reserved = listening.reserve("127.0.0.1", port)
+    spawn = multiprocessing.get_context("spawn")
+    counts, stop = spawn.Array("i", 3), spawn.Event()
+    processes = [spawn.Process(target=_count_accepts, args=(reserved, counts, i, stop)) for i in range(3)]
+    for p in processes:
+        p.start()
+    clients = []
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # every process listening: the port answers
+            probe = socket.socket()
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                clients.append(probe)
+                if len(clients) >= 3:
+                    break
+            else:
+                probe.close()
+            time.sleep(0.05)
+        clients += [socket.create_connection(("127.0.0.1", port)) for _ in range(60)]  # the burst
+        while sum(counts) < len(clients) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        shares = list(counts)
+    finally:
+        stop.set()
+        for p in processes:
+            p.join(timeout=10)
+        for c in clients:
+            c.close()
+        reserved.close()
+    assert sum(shares) == len(clients), shares  # none stuck in a queue nobody serves
+    assert min(shares) >= 5, f"one process took most connections: {shares}"
+
+
+def test_the_supervisors_hold_on_the_port_takes_no_connection():
+    port = free_port()
+    reserved = listening.reserve("127.0.0.1", port)
+    try:
+        with socket.socket() as client:  # refused at once, not left waiting in an unserved queue
+            assert client.connect_ex(("127.0.0.1", port)) != 0
+    finally:
+        reserved.close()
+
+
+def test_a_second_server_on_the_same_port_is_refused():
+    # SO_REUSEPORT would let a second server of the same user into the port's group.
+    port = free_port()
+    reserved = listening.reserve("127.0.0.1", port)
+    try:
+        with pytest.raises(listening.PortInUse):  # while the first's processes are still starting
+            listening.reserve("127.0.0.1", port)
+        listener = listening.own_listener(reserved.family, "127.0.0.1", port)
+        with listener, pytest.raises(listening.PortInUse):  # and once they listen
+            listening.reserve("127.0.0.1", port)
+    finally:
+        reserved.close()
+
+
+def test_antre_serve_says_in_indonesian_that_the_port_is_taken(tmp_path):
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "antre.cli", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"ANTRE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        )
+    assert done.returncode == 1
+    assert f"Port {port} di 127.0.0.1 sudah dipakai program lain" in done.stderr
+    assert not (tmp_path / "antre.sqlite3").exists()  # refused before anything was set up
+
+
+def _sockets_per_process(supervisor: int, port: int, state: str) -> dict[int, set[str]]:
+    """Sockets on `port` in `state` (/proc/net/tcp: 01 established, 0A listening) per server process."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(FileNotFoundError), open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                    inodes.add(f"socket:[{fields[9]}]")
+    shares = {}
+    for task in Path(f"/proc/{supervisor}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            if b"spawn_main" not in Path(f"/proc/{child}/cmdline").read_bytes():
+                continue  # multiprocessing's resource tracker
+            links = []
+            for fd in Path(f"/proc/{child}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    links.append(os.readlink(fd))
+            shares[int(child)] = {link for link in links if link in inodes}
+    return shares
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_server_process_of_antre_serve_listens_on_its_own_socket_and_serves(office):
+    server = Server(port=free_port()).start(ANTRE_WORKERS="3")
+    clients = []
+    try:
+        listening_sockets = _sockets_per_process(server.process.pid, server.port, "0A")
+        clients = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(60)]
+        for c in clients:  # keep-alive requests, answered by whichever process accepted
+            c.sendall(b"GET /api/v1/offices HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        for c in clients:
+            c.settimeout(30)
+            assert c.recv(12).startswith(b"HTTP/1.1 200")
+        shares = [len(s) for s in _sockets_per_process(server.process.pid, server.port, "01").values()]
+    finally:
+        for c in clients:
+            c.close()
+        server.stop()
+    # One listening socket per process: the kernel, not the first process awake, picks who accepts.
+    assert [len(s) for s in listening_sockets.values()] == [1, 1, 1], listening_sockets
+    assert len(set.union(*listening_sockets.values())) == 3, "the processes share one socket"
+    assert sum(shares) == 60, shares
+    assert min(shares) >= 5, f"one process took most clients: {shares}"
