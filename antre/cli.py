@@ -43,10 +43,16 @@ def serve(args: argparse.Namespace) -> int:
     config.threads(), config.booking_threads()  # a wrong value stops here, once, with its message
     from antre import listening
 
+    held = None  # several processes on one port: keep a second `antre serve` off it (antre.listening)
     try:
+        if args.workers > 1 and listening.spreads_connections():
+            held = listening.claim(args.port)
         listening.check_free(args.host, args.port)
     except listening.PortInUse:
         print(_port_in_use(args), file=sys.stderr)
+        return 1
+    except OSError as exc:  # not ours to use (a port below 1024), an address this machine lacks...
+        print(f"Tidak bisa mendengarkan di {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     _setup_django()
     from django.conf import settings
@@ -100,9 +106,12 @@ def serve(args: argparse.Namespace) -> int:
 
     try:
         _serve_processes(args)
-    except listening.PortInUse:  # taken in the seconds since the check above
+    except listening.PortInUse:  # taken by another program in the seconds since the check above
         print(_port_in_use(args), file=sys.stderr)
         return 1
+    finally:
+        if held is not None:
+            held.close()
     return 0
 
 
@@ -142,7 +151,6 @@ def _serve_processes(args: argparse.Namespace) -> None:
         supervisor = Multiprocess(config, sockets=sockets)
     with contextlib.suppress(KeyboardInterrupt):
         supervisor.run()
-    return 0
 
 
 def run_worker(args: argparse.Namespace) -> int:

@@ -7,19 +7,24 @@ Linux each server process therefore listens on a socket of its own, all bound to
 SO_REUSEPORT, and the kernel spreads new connections evenly among them (18/21/25 in the same
 bench; p99 65–87 ms against 74–100 ms).
 
-The supervising process holds a bound, not listening, socket of the group (`ReservedPort`): it
-keeps the port while a server process restarts and takes no connections itself. Pickled for a
-server process, it becomes that process's own listening socket. Before all this, the port is
-tried with an ordinary bind: SO_REUSEPORT alone would let a second `antre serve` of the same user
-join the group and quietly take a share of the connections.
+- The supervising process holds a bound socket of the group that does not listen
+  (`ReservedPort`): it keeps the port while a server process restarts and takes no connection.
+  Pickled for a server process, it becomes that process's own socket, bound but not listening:
+  uvicorn listens on it once the application is loaded, so no connection waits in the queue of a
+  process still starting.
+- SO_REUSEPORT lets any process of the same user into the group, a second `antre serve` too. So
+  the port is first tried with an ordinary bind (`check_free`), and `claim` takes a name in the
+  abstract UNIX socket namespace for the port, which the kernel frees however the process ends.
+- The price: connections waiting in the queue of a process that dies are reset rather than taken
+  by the others, unless the kernel is told to move them (`net.ipv4.tcp_migrate_req = 1`,
+  docs/deployment.md).
 """
 
 from __future__ import annotations
 
+import errno
 import socket
 import sys
-
-BACKLOG = 2048  # as uvicorn's default: a rush of phones connecting at once waits in the queue
 
 
 class PortInUse(Exception):
@@ -31,13 +36,15 @@ def _family(host: str) -> socket.AddressFamily:
 
 
 def check_free(host: str, port: int) -> None:
-    """Raise PortInUse when host:port cannot be bound the ordinary way."""
+    """Raise PortInUse when host:port cannot be bound the ordinary way (OSError for other reasons)."""
     with socket.socket(_family(host)) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a past run's TIME_WAIT is fine
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise PortInUse(str(exc)) from None
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(str(exc)) from None
+            raise
 
 
 def spreads_connections() -> bool:
@@ -45,32 +52,42 @@ def spreads_connections() -> bool:
     return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
-def own_listener(family: socket.AddressFamily, host: str, port: int) -> socket.socket:
-    """A server process's own listening socket in the port's group (made when it unpickles)."""
+def claim(port: int) -> socket.socket:
+    """This machine's one `antre serve` on `port`, until the returned socket is closed or we exit."""
+    held = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        held.bind(f"\0antre-serve-port-{port}")  # abstract: no file, freed by the kernel on any exit
+    except OSError as exc:
+        held.close()
+        raise PortInUse(str(exc)) from None
+    return held
+
+
+def _own_socket(family: socket.AddressFamily, address: tuple) -> socket.socket:
+    """A server process's socket in the port's group, bound; uvicorn listens on it when ready."""
     sock = socket.socket(family)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    sock.listen(BACKLOG)
+    sock.bind(address)
     sock.setblocking(False)
     return sock
 
 
 class ReservedPort(socket.socket):
-    """The supervisor's hold on the port; each server process it is sent to listens on its own."""
+    """The supervisor's hold on the port; each server process it is sent to gets a socket of its own."""
 
     def __reduce__(self):
-        host, port = self.getsockname()[:2]
-        return own_listener, (self.family, host, port)
+        return _own_socket, (self.family, self.getsockname())  # the whole address: IPv6 scope too
 
 
 def reserve(host: str, port: int) -> ReservedPort:
     """Bind host:port for several server processes, each to listen on its own socket."""
     check_free(host, port)
     # Without SO_REUSEADDR the hold alone keeps the ordinary bind of check_free out, so a second
-    # `antre serve` is refused even while this one's server processes are still starting. A past
-    # run's connections in TIME_WAIT do not stand in its way when they were the group's; those of
-    # a socket outside the group do, and then the hold is made with SO_REUSEADDR after all.
+    # server is refused even while this one's server processes are still starting. A past run's
+    # connections in TIME_WAIT do not stand in its way when they were the group's; those of a
+    # socket outside the group do, and then the hold is made with SO_REUSEADDR after all (`claim`
+    # still keeps a second `antre serve` out).
     for reuse_address in (False, True):
         sock = ReservedPort(_family(host))
         try:
@@ -80,6 +97,8 @@ def reserve(host: str, port: int) -> ReservedPort:
             sock.bind((host, port))
         except OSError as exc:
             sock.close()
+            if exc.errno != errno.EADDRINUSE:
+                raise
             if reuse_address:  # taken between the check and now
                 raise PortInUse(str(exc)) from None
         else:
