@@ -22,16 +22,21 @@ function init(args)
   counter = 0
   statuses = {}
   path = args[2] or "/api/v1/offices/tabanan/tickets"
+  close = args[3] == "close"  -- a connection per request, as a proxy without kept connections
 end
 
 function request()
   local i = offset + id * 1000000 + counter
   counter = counter + 1
   local body = string.format('{"service":"%s","name":"Warga Tabanan","nik":"%s"}', SERVICES[i % 5 + 1], nik(i))
-  return wrk.format("POST", path, {
+  local headers = {
     ["Content-Type"] = "application/json",
     ["Idempotency-Key"] = "rush-" .. i,
-  }, body)
+  }
+  if close then
+    headers["Connection"] = "close"
+  end
+  return wrk.format("POST", path, headers, body)
 end
 
 function response(status, headers, body)

@@ -325,6 +325,8 @@ def wrk(args: argparse.Namespace, *, threads: int, clients: int, seconds: float,
             f"http://127.0.0.1:{args.port}",
             "--",
             str(offset),
+            "/api/v1/offices/tabanan/tickets",
+            "close" if args.new_connections else "keep",
         ],
         capture_output=True,
         text=True,
@@ -408,6 +410,7 @@ def run_topology(topology: str, args: argparse.Namespace) -> dict:
             str(args.wrk_threads),
             "--calling",
             str(args.calling),
+            *(["--new-connections"] if args.new_connections else []),
         ],
         env=env,
         capture_output=True,
@@ -459,6 +462,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10, help="length of a wrk run")
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument(
+        "--new-connections",
+        action="store_true",
+        help="a new connection for every request (wrk only), as nginx makes without upstream keepalive",
+    )
+    parser.add_argument(
         "--calling",
         type=float,
         default=0,
@@ -476,6 +484,7 @@ def main() -> int:
         f"\nantre rush: {args.clients} clients, "
         + (
             f"{args.seconds:g} s each run with wrk"
+            + (", a new connection per request" if args.new_connections else "")
             if args.generator == "wrk"
             else f"{args.bookings} bookings each run"
         )
