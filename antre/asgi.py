@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import gc
 import io
+import logging
 import os
 import queue
 import signal
@@ -28,7 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
 django_application = get_wsgi_application()
 
-from antre import config  # noqa: E402
+from antre import config, listening  # noqa: E402
 from antre.live.asgi import with_live_streams  # noqa: E402 (needs Django set up)
 from antre.queueing import fastlane  # noqa: E402
 
@@ -132,8 +133,22 @@ def _leave_with_supervisor(supervisor: int) -> None:
             os._exit(1)
 
 
+STALL_LIMIT = 15.0  # seconds without a turn of the event loop before a server process is replaced
+
+
+def _replace_stalled_process(stalled: float) -> None:
+    logging.getLogger("antre").critical(
+        "server process %d: its event loop has not run for %.0f s; exiting so that it is replaced",
+        os.getpid(),
+        stalled,
+    )
+    os._exit(70)  # not uvicorn's STARTUP_FAILURE (3), after which its supervisor would not restart
+
+
 if (supervisor := os.environ.get("ANTRE_SUPERVISOR_PID")) and int(supervisor) != os.getpid():
     threading.Thread(target=_leave_with_supervisor, args=(int(supervisor),), daemon=True).start()
+    with contextlib.suppress(RuntimeError):  # uvicorn imports this module inside its running loop
+        listening.watch_event_loop(asyncio.get_running_loop(), STALL_LIMIT, _replace_stalled_process)
 
 
 def _warm_up() -> None:

@@ -1,7 +1,8 @@
-"""How `antre serve` holds its port and how its server processes share it (antre.listening)."""
+"""How `antre serve` holds its port, how its server processes share it (antre.listening), and\nwhat happens to a process that stops taking its share."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import multiprocessing
 import os
@@ -9,6 +10,7 @@ import select
 import socket
 import subprocess
 import sys
+import threading
 import time
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
@@ -195,3 +197,27 @@ def test_each_server_process_of_antre_serve_listens_on_its_own_socket_and_serves
     assert len(set.union(*listening_sockets.values())) == 3, "the processes share one socket"
     assert sum(shares) == 60, shares
     assert min(shares) >= 5, f"one process took most clients: {shares}"
+
+
+def _loop_in_a_thread() -> asyncio.AbstractEventLoop:
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+    return loop
+
+
+def test_a_server_process_whose_event_loop_stops_turning_is_reported_for_replacement():
+    stalls: list[float] = []
+    turning, stuck = _loop_in_a_thread(), _loop_in_a_thread()
+    try:
+        listening.watch_event_loop(turning, 0.5, stalls.append, period=0.1)
+        time.sleep(1.5)
+        assert stalls == []  # a loop that keeps turning is left alone
+        listening.watch_event_loop(stuck, 0.5, stalls.append, period=0.1)
+        stuck.call_soon_threadsafe(time.sleep, 2)  # a blocking call on the loop, by mistake
+        deadline = time.monotonic() + 5
+        while not stalls and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(stalls) == 1 and stalls[0] > 0.5
+    finally:
+        for loop in (turning, stuck):
+            loop.call_soon_threadsafe(loop.stop)
