@@ -41,8 +41,10 @@ class _BookingThreads:
     """The fast lane's own few threads, each with its database connection.
 
     A booking is short and the same every time; at the opening rush 16 threads of a process took
-    turns at one GIL, and the turns cost more CPU than the bookings: 4 measured fewer ms per
-    booking and a lower p99 (bench/rush.py). Pages and staff keep Django's pool, so a rush does not
+    turns at one GIL, and the turns cost more CPU than the bookings. Since each process has its
+    share of the connections (antre.listening), 2 measured a lower p99 than 4 in 6 of 7 runs and
+    fewer waits on the number's row lock in PostgreSQL; 1 booked a tenth less (bench/rush.py,
+    ANTRE_BOOKING_THREADS). Pages and staff keep Django's pool, so a rush does not
     queue them. A plain queue in and call_soon_threadsafe out: run_in_executor wraps every call in
     two futures and a chain of callbacks, a few per cent of a booking at the rush.
     """

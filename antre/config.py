@@ -60,7 +60,7 @@ def threads() -> int:
 
 def booking_threads() -> int:
     """ANTRE_BOOKING_THREADS: the fast lane's threads per server process (citizens' API bookings)."""
-    return count("ANTRE_BOOKING_THREADS", 4)
+    return count("ANTRE_BOOKING_THREADS", 2)
 
 
 def csv(name: str, default: str = "") -> list[str]:
