@@ -139,6 +139,9 @@ STALL_LIMIT = 15.0  # seconds without a turn of the event loop before a server p
 
 
 def _replace_stalled_process(stalled: float) -> None:
+    # The stuck loop may hold what logging needs (a full stderr pipe, a handler's lock): the exit
+    # must not wait for the line.
+    threading.Timer(2, os._exit, (70,)).start()
     logging.getLogger("antre").critical(
         "server process %d: its event loop has not run for %.0f s; exiting so that it is replaced",
         os.getpid(),

@@ -43,16 +43,20 @@ def serve(args: argparse.Namespace) -> int:
     config.threads(), config.booking_threads()  # a wrong value stops here, once, with its message
     from antre import listening
 
-    held = None  # several processes on one port: keep a second `antre serve` off it (antre.listening)
+    held = None  # SO_REUSEPORT would let a second `antre serve` join this one (antre.listening)
     try:
-        if args.workers > 1 and listening.spreads_connections():
-            held = listening.claim(args.port)
+        if listening.spreads_connections():
+            held = listening.claim(args.host, args.port)
         listening.check_free(args.host, args.port)
-    except listening.PortInUse:
-        print(_port_in_use(args), file=sys.stderr)
-        return 1
-    except OSError as exc:  # not ours to use (a port below 1024), an address this machine lacks...
-        print(f"Tidak bisa mendengarkan di {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+    except (listening.PortInUse, OSError) as exc:
+        if held is not None:
+            held.close()
+        if isinstance(exc, listening.PortInUse):
+            print(_port_in_use(args), file=sys.stderr)
+        else:  # not ours to use (a port below 1024), an address this machine lacks...
+            print(
+                f"Tidak bisa mendengarkan di {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr
+            )
         return 1
     _setup_django()
     from django.conf import settings

@@ -14,7 +14,8 @@ bench; p99 65–87 ms against 74–100 ms).
   process still starting.
 - SO_REUSEPORT lets any process of the same user into the group, a second `antre serve` too. So
   the port is first tried with an ordinary bind (`check_free`), and `claim` takes a name in the
-  abstract UNIX socket namespace for the port, which the kernel frees however the process ends.
+  abstract UNIX socket namespace for host and port, which the kernel frees however the process
+  ends.
 - The price: connections waiting in the queue of a process that dies are reset rather than taken
   by the others, unless the kernel is told to move them (`net.ipv4.tcp_migrate_req = 1`,
   docs/deployment.md).
@@ -24,7 +25,9 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import os
 import socket
+import struct
 import sys
 import threading
 import time
@@ -55,15 +58,36 @@ def spreads_connections() -> bool:
     return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
-def claim(port: int) -> socket.socket:
-    """This machine's one `antre serve` on `port`, until the returned socket is closed or we exit."""
+def claim(host: str, port: int) -> socket.socket | None:
+    """This machine's one `antre serve` on host:port, until the returned socket is closed or we exit.
+
+    An abstract name has no owner: another user's program could take it first. Only a process of
+    our own user could join the port's group, so the name is a conflict only when its holder is
+    ours (SO_PEERCRED); otherwise None, and the binds decide as for any other program.
+    """
+    name = f"\0antre-serve-{host}-{port}"  # abstract: no file, freed by the kernel on any exit
     held = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        held.bind(f"\0antre-serve-port-{port}")  # abstract: no file, freed by the kernel on any exit
+        held.bind(name)
+        held.listen(1)  # so that a second `antre serve` can ask who holds it
+        return held
     except OSError as exc:
         held.close()
-        raise PortInUse(str(exc)) from None
-    return held
+        if exc.errno != errno.EADDRINUSE:
+            raise
+    if _holder_uid(name) == os.getuid():
+        raise PortInUse(f"{host}:{port} is claimed by another antre serve")
+    return None
+
+
+def _holder_uid(name: str) -> int | None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(name)
+        except OSError:
+            return None  # bound without listening: not an `antre serve`
+        pid_uid_gid = probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", pid_uid_gid)[1]
 
 
 def _own_socket(family: socket.AddressFamily, address: tuple) -> socket.socket:
@@ -115,9 +139,11 @@ def watch_event_loop(loop: asyncio.AbstractEventLoop, limit: float, on_stall, pe
     Each server process listens on a socket of its own, so the kernel keeps
     handing a share of new connections to a process whose event loop is stuck — a blocking call
     or an endless loop by mistake — and uvicorn's health check, answered by a thread, does not
-    notice. A process that stops turning is better ended and replaced by its supervisor.
+    notice. A process that stops turning is better ended and replaced by its supervisor. The
+    count starts at the loop's first turn: a slow start (the app's imports run inside uvicorn's
+    loop) is not a stall.
     """
-    last = [time.monotonic()]
+    last: list[float | None] = [None]  # not turned yet
 
     def beat() -> None:
         last[0] = time.monotonic()
@@ -126,6 +152,8 @@ def watch_event_loop(loop: asyncio.AbstractEventLoop, limit: float, on_stall, pe
     def watch() -> None:
         while not loop.is_closed():
             time.sleep(period)
+            if last[0] is None:
+                continue
             stalled = time.monotonic() - last[0]
             if stalled > limit and loop.is_running():
                 on_stall(stalled)

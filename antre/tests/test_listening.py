@@ -105,11 +105,11 @@ def test_neither_the_supervisors_hold_nor_a_process_still_starting_takes_a_conne
 def test_a_second_server_on_the_same_port_is_refused():
     # SO_REUSEPORT would let a second server of the same user into the port's group.
     port = free_port()
-    held = listening.claim(port)
+    held = listening.claim("127.0.0.1", port)
     reserved = listening.reserve("127.0.0.1", port)
     try:
         with pytest.raises(listening.PortInUse):  # the port's name is taken, however it is bound
-            listening.claim(port)
+            listening.claim("127.0.0.1", port)
         with pytest.raises(listening.PortInUse):  # while the first's processes are still starting
             listening.reserve("127.0.0.1", port)
         with ForkingPickler.loads(ForkingPickler.dumps(reserved)) as one_of_its_processes:
@@ -119,7 +119,16 @@ def test_a_second_server_on_the_same_port_is_refused():
     finally:
         reserved.close()
         held.close()
-    listening.claim(port).close()  # closed (or the process gone), the name is free again
+    listening.claim("127.0.0.1", port).close()  # closed (or the process gone), the name is free again
+
+
+def test_the_claim_is_per_address_and_not_kept_from_antre_by_a_name_squatter():
+    port = free_port()
+    with listening.claim("127.0.0.1", port):
+        listening.claim("127.0.0.2", port).close()  # another address, another server
+    with socket.socket(socket.AF_UNIX) as squatter:  # a name taken by something that is not Antre
+        squatter.bind(f"\0antre-serve-127.0.0.1-{port}")
+        assert listening.claim("127.0.0.1", port) is None  # left to the binds to decide
 
 
 def _serve(port: int, tmp_path, *extra: str) -> subprocess.CompletedProcess:
@@ -145,7 +154,7 @@ def test_antre_serve_says_in_indonesian_that_the_port_is_taken(tmp_path):
 
 def test_antre_serve_is_refused_a_port_another_antre_serve_is_starting_on(tmp_path):
     port = free_port()
-    with listening.claim(port):  # as the first one does before its migrations
+    with listening.claim("127.0.0.1", port):  # as the first one does before its migrations
         done = _serve(port, tmp_path, "--workers", "3")
     assert done.returncode == 1
     assert f"Port {port} di 127.0.0.1 sudah dipakai program lain" in done.stderr
@@ -199,19 +208,32 @@ def test_each_server_process_of_antre_serve_listens_on_its_own_socket_and_serves
     assert min(shares) >= 5, f"one process took most clients: {shares}"
 
 
-def _loop_in_a_thread() -> asyncio.AbstractEventLoop:
-    loop = asyncio.new_event_loop()
-    threading.Thread(target=loop.run_forever, daemon=True).start()
-    return loop
+def _run_in_a_thread(loop: asyncio.AbstractEventLoop) -> threading.Thread:
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    return thread
+
+
+def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread | None) -> None:
+    if thread is not None:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+    loop.close()  # its watcher ends with it
 
 
 def test_a_server_process_whose_event_loop_stops_turning_is_reported_for_replacement():
     stalls: list[float] = []
-    turning, stuck = _loop_in_a_thread(), _loop_in_a_thread()
+    starting, turning, stuck = (asyncio.new_event_loop() for _ in range(3))
+    threads: dict[asyncio.AbstractEventLoop, threading.Thread | None] = {starting: None}
     try:
+        listening.watch_event_loop(starting, 0.5, stalls.append, period=0.1)
+        time.sleep(1)  # a slow start (the app's imports) is not counted: the loop has not turned yet
+        threads[starting] = _run_in_a_thread(starting)
+        threads[turning] = _run_in_a_thread(turning)
         listening.watch_event_loop(turning, 0.5, stalls.append, period=0.1)
         time.sleep(1.5)
-        assert stalls == []  # a loop that keeps turning is left alone
+        assert stalls == []  # loops that keep turning are left alone
+        threads[stuck] = _run_in_a_thread(stuck)
         listening.watch_event_loop(stuck, 0.5, stalls.append, period=0.1)
         stuck.call_soon_threadsafe(time.sleep, 2)  # a blocking call on the loop, by mistake
         deadline = time.monotonic() + 5
@@ -219,5 +241,5 @@ def test_a_server_process_whose_event_loop_stops_turning_is_reported_for_replace
             time.sleep(0.05)
         assert len(stalls) == 1 and stalls[0] > 0.5
     finally:
-        for loop in (turning, stuck):
-            loop.call_soon_threadsafe(loop.stop)
+        for loop, thread in threads.items():
+            _stop(loop, thread)
