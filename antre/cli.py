@@ -44,19 +44,19 @@ def serve(args: argparse.Namespace) -> int:
     from antre import listening
 
     held = None  # SO_REUSEPORT would let a second `antre serve` join this one (antre.listening)
+    refused = None
     try:
         if listening.spreads_connections():
             held = listening.claim(args.host, args.port)
         listening.check_free(args.host, args.port)
-    except (listening.PortInUse, OSError) as exc:
+    except listening.PortInUse:
+        refused = _port_in_use(args)
+    except OSError as exc:  # not ours to use (a port below 1024), an address this machine lacks...
+        refused = f"Tidak bisa mendengarkan di {args.host}:{args.port}: {exc.strerror or exc}"
+    if refused:
         if held is not None:
             held.close()
-        if isinstance(exc, listening.PortInUse):
-            print(_port_in_use(args), file=sys.stderr)
-        else:  # not ours to use (a port below 1024), an address this machine lacks...
-            print(
-                f"Tidak bisa mendengarkan di {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr
-            )
+        print(refused, file=sys.stderr)
         return 1
     _setup_django()
     from django.conf import settings
