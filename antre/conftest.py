@@ -9,8 +9,52 @@ import pytest
 
 WITA = ZoneInfo("Asia/Makassar")
 
-# A Monday in WITA, mid-morning: the office is open and numbering for the day has begun.
-MONDAY_MORNING = dt.datetime(2026, 11, 30, 9, 0, tzinfo=WITA)
+
+def an_ordinary_week(after: dt.date) -> dt.date:
+    """The Monday of the first week after `after` in which Monday to Friday and the Monday after are
+    working days (no national holiday): the week the tests live in.
+
+    Tests pin their clock inside it (time-machine), so they pass on whatever day they run: the week
+    is always ahead of the real day, and never one that a holiday would close.
+    """
+    import contextlib
+
+    import lokal.holidays
+
+    holidays: set[dt.date] = set()
+    for year in (after.year, after.year + 1):
+        with contextlib.suppress(KeyError, ValueError):  # not decreed yet: no holiday known
+            holidays |= {dt.date.fromisoformat(h.date) for h in lokal.holidays.get_holidays(year).holidays}
+    monday = after + dt.timedelta(days=7 - after.weekday())
+    while any(monday + dt.timedelta(days=d) in holidays for d in (0, 1, 2, 3, 4, 7)):
+        monday += dt.timedelta(days=7)
+    return monday
+
+
+# A Monday in WITA a week or more after the real day, mid-morning: the office is open and numbering
+# for the day has begun. The other days of that week, for tests that need them.
+MONDAY = an_ordinary_week(dt.datetime.now(WITA).date() + dt.timedelta(days=7))
+TUESDAY, WEDNESDAY, FRIDAY, SATURDAY = (MONDAY + dt.timedelta(days=d) for d in (1, 2, 4, 5))
+NEXT_MONDAY = MONDAY + dt.timedelta(days=7)
+MONDAY_MORNING = dt.datetime.combine(MONDAY, dt.time(9, 0), tzinfo=WITA)
+
+
+DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+
+
+def tanggal(day: dt.date) -> str:
+    """A day as Indonesian pages write it ("Senin, 7 Desember 2026"), spelled out here by hand."""
+    return f"{DAYS_ID[day.weekday()]}, {day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+
+
+def wita(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """An instant on the office's wall clock."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=WITA)
+
 
 # Valid NIKs from Tabanan (51.02.xx): birth date, +40 for women, serial not 0000.
 NIK_KETUT = "5102011203850001"  # I Ketut Arsana, man, born 12-03-1985
@@ -88,14 +132,27 @@ def rate_limited(settings, tmp_path):
 
 
 @pytest.fixture
-def office(db):
-    from antre.offices.seed import seed_demo_office
+def clock():
+    """The clock moved to Monday morning of the test week; `clock.move_to(instant)` moves it on.
 
-    return seed_demo_office(today=MONDAY_MORNING.date())
+    It keeps ticking from there: waits and deadlines in the code under test go on working.
+    """
+    import time_machine
+
+    with time_machine.travel(MONDAY_MORNING, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture
-def monday():
+def office(db):
+    from antre.offices.seed import seed_demo_office
+
+    return seed_demo_office(today=MONDAY)
+
+
+@pytest.fixture
+def monday(clock):
+    """Monday morning of the test week, with the clock there too."""
     return MONDAY_MORNING
 
 
@@ -118,10 +175,27 @@ def staff(office):
     return users
 
 
+def clear_of_midnight(tz=WITA, margin: dt.timedelta = dt.timedelta(minutes=2)) -> None:
+    """Wait, if the office's midnight is less than `margin` away, until it has passed.
+
+    For tests on the real clock (a server in a subprocess cannot share a pinned one): a ticket
+    booked for today must still be today's when the test calls it, whenever the suite runs.
+    """
+    import time
+
+    now = dt.datetime.now(tz)
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    if midnight - now < margin:
+        time.sleep((midnight - now).total_seconds() + 1)
+
+
 @pytest.fixture
 def open_all_day(office):
-    """The demo office, open every day around the clock: for tests that run a real server on real time."""
+    """The demo office, open every day around the clock: for tests that run a real server on real
+    time. Such a test never starts in the last minutes of the office's day."""
     from antre.offices.models import OpeningHours
+
+    clear_of_midnight()
 
     for weekday in range(7):
         OpeningHours.objects.update_or_create(

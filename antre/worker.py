@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 
 from django.db import close_old_connections, transaction
-from django.utils import timezone
+
+from antre import clock
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def expire_past_tickets() -> int:
     from antre.queueing.models import ACTIVE_STATUSES, Status, Ticket
 
     expired = 0
-    now = timezone.now()
+    now = clock.now()
     for office in Office.objects.all():
         with transaction.atomic():
             # The office row first, as every counter and gate action takes it: the tickets' count
@@ -59,7 +60,7 @@ def delete_old_documents() -> int:
 
     from antre.applications.models import AppStatus, Document
 
-    cutoff = timezone.now() - dt.timedelta(days=365)
+    cutoff = clock.now() - dt.timedelta(days=365)
     # Finished a year ago, or left waiting (never sent, never fixed) for a year: the notice's limit.
     old = Document.objects.filter(
         application__status__in=(

@@ -168,7 +168,11 @@ class Document(models.Model):
 class StatusChange(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
     status = models.CharField(max_length=12, choices=AppStatus.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2000)  # as written (an officer's), or in Indonesian
+    # A note the system wrote: its Indonesian text as the message id and its parameters, so that each
+    # reader sees it in their own language (StatusChange.text).
+    note_key = models.CharField(max_length=300, blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
     by = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from antre import clock
 from antre.applications import rules
 from antre.applications.models import (
     Application,
@@ -151,7 +151,7 @@ def submit(
                 phone=clean_phone or "",
                 address=address,
                 village=village,
-                consent_at=timezone.now(),
+                consent_at=clock.now(),
                 channel=channel,
             )
             StatusChange.objects.create(application=application, status=AppStatus.SUBMITTED)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from antre.api import ErrorOut, staff_auth
 from antre.gate import services
@@ -14,8 +16,12 @@ router = Router(tags=["pintu"])
 
 
 class EntryIn(Schema):
-    ticket: str
-    temperature_c: float | str
+    ticket: str = Field(max_length=200)
+    temperature_c: float | Annotated[str, Field(max_length=10)] | None = Field(
+        None,
+        description="Required, except for a citizen back from stepping out within the office's "
+        "`rescreen_after_minutes`, who comes in again without a second screening.",
+    )
     mask: bool = False
     hands_washed: bool = False
 
@@ -29,11 +35,17 @@ class EntryOut(Schema):
 
 
 class ExitIn(Schema):
-    ticket: str
+    ticket: str = Field(max_length=200)
+    going_home: bool = Field(
+        False,
+        description="Only when the citizen goes home for good: the number is cancelled. Without it, "
+        "a citizen not yet served steps out and keeps the number (back to `booked`).",
+    )
 
 
 class OccupancyOut(Schema):
     number: str
+    status: str
     inside: int
     capacity: int
 
@@ -49,14 +61,17 @@ class OccupancyOut(Schema):
 )
 def gate_entry(request: HttpRequest, office: str, payload: EntryIn):
     office_obj = get_object_or_404(Office, slug=office)
-    entry = services.screen(
-        office=office_obj,
-        ticket_ref=payload.ticket,
-        temperature_c=payload.temperature_c,
-        mask=payload.mask,
-        hands_washed=payload.hands_washed,
-        officer=request.auth,
-    )
+    if payload.temperature_c is None:
+        entry = services.readmit(office=office_obj, ticket_ref=payload.ticket, officer=request.auth)
+    else:
+        entry = services.screen(
+            office=office_obj,
+            ticket_ref=payload.ticket,
+            temperature_c=payload.temperature_c,
+            mask=payload.mask,
+            hands_washed=payload.hands_washed,
+            officer=request.auth,
+        )
     return Status(
         201,
         EntryOut(
@@ -74,8 +89,14 @@ def gate_entry(request: HttpRequest, office: str, payload: EntryIn):
     auth=staff_auth,
     response={200: OccupancyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Catat keluar",
+    description="A citizen not yet served (waiting inside, or called) steps out and keeps the number: "
+    "the ticket goes back to `booked` and the gate admits it again on return. `going_home: true` ends it.",
 )
 def gate_exit(request: HttpRequest, office: str, payload: ExitIn):
     office_obj = get_object_or_404(Office, slug=office)
-    entry = services.record_exit(office=office_obj, ticket_ref=payload.ticket, officer=request.auth)
-    return OccupancyOut(number=entry.ticket.number, inside=entry.inside, capacity=entry.capacity)
+    entry = services.record_exit(
+        office=office_obj, ticket_ref=payload.ticket, officer=request.auth, going_home=payload.going_home
+    )
+    return OccupancyOut(
+        number=entry.ticket.number, status=entry.ticket.status, inside=entry.inside, capacity=entry.capacity
+    )

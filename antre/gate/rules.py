@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 TEMPERATURE_RANGE = (Decimal("30.0"), Decimal("45.0"))  # outside it, the thermometer was misread
@@ -24,10 +23,6 @@ def may_admit(*, inside: int, capacity: int, reserved: int) -> bool:
 
 def invitations_to_send(*, inside: int, capacity: int, invited: int) -> int:
     return max(capacity - inside - invited, 0)
-
-
-def invitation_lapsed(*, invited_at: dt.datetime, now: dt.datetime, minutes: int) -> bool:
-    return now >= invited_at + dt.timedelta(minutes=minutes)
 
 
 MAX_INVITATIONS = 2  # invited once, and again once after letting the first lapse

@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
+from antre import clock
 from antre.errors import Refusal
 from antre.gate import rules
 from antre.gate.models import Outcome, Screening
 from antre.live import events
+from antre.offices import calendar
+from antre.offices import rules as office_rules
 from antre.offices.models import Office
 from antre.people.models import Role, User
 from antre.queueing import rules as queue_rules
@@ -80,7 +83,9 @@ def find_ticket(office: Office, text: str, *, today: dt.date, lock: bool = False
 
 def parse_temperature(raw) -> Decimal:
     try:
-        value = Decimal(str(raw).replace(",", ".").strip()).quantize(Decimal("0.1"))
+        value = Decimal(str(raw).replace(",", ".").strip())
+        # NaN, infinity and 1e309 (a float too large) are no reading; NaN cannot even be compared.
+        value = value.quantize(Decimal("0.1")) if value.is_finite() and abs(value) < 1000 else None
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not rules.plausible_temperature(value):
@@ -105,7 +110,7 @@ def screen(
 ) -> Entry:
     """Screen a citizen at the door: turn away on fever, otherwise admit while there is room."""
     check_gate_officer(officer, office)
-    now = now or timezone.now()
+    now = now or clock.now()
     temperature = parse_temperature(temperature_c)
     with transaction.atomic():
         office = lock_office(office)
@@ -134,17 +139,7 @@ def screen(
                 status=422,
                 fields={"mask" if not mask else "hands_washed": _("Wajib sebelum masuk.")},
             )
-        inside = inside_now(office, today)
-        reserved = active_invitations(office, today, now).exclude(pk=ticket.pk).count()
-        if not rules.may_admit(
-            inside=inside, capacity=office.capacity, reserved=0 if _invited(ticket, office, now) else reserved
-        ):
-            raise Refusal(
-                "capacity_full",
-                _("Ruang layanan penuh (%(inside)s dari %(capacity)s orang). Minta warga menunggu di luar.")
-                % {"inside": inside, "capacity": office.capacity},
-                extra={"inside": inside, "capacity": office.capacity},
-            )
+        inside = _check_room(office, ticket, today, now)
         Screening.objects.create(
             office=office,
             ticket=ticket,
@@ -154,24 +149,77 @@ def screen(
             outcome=Outcome.ADMITTED,
             screened_by=officer,
         )
-        ticket.status, ticket.arrived_at, ticket.invited_at = Status.WAITING_INSIDE, now, None
-        ticket.save(update_fields=["status", "arrived_at", "invited_at"])
-        _record(office, ticket, "admitted", now)
+        action = "returned" if ticket.arrived_at else "admitted"
+        _come_in(ticket, now)
+        _record(office, ticket, action, now)
         return Entry(ticket, True, None, inside + 1, office.capacity)
 
 
-def _invited(ticket: Ticket, office: Office, now: dt.datetime) -> bool:
-    return bool(ticket.invited_at) and not rules.invitation_lapsed(
-        invited_at=ticket.invited_at, now=now, minutes=office.invitation_minutes
-    )
+def _come_in(ticket: Ticket, now: dt.datetime) -> None:
+    """Inside now. A citizen back from stepping out keeps the first arrival, and their place."""
+    ticket.status, ticket.invited_at = Status.WAITING_INSIDE, None
+    ticket.arrived_at = ticket.arrived_at or now
+    ticket.left_at = None
+    ticket.save(update_fields=["status", "arrived_at", "left_at", "invited_at"])
+
+
+def _check_room(office: Office, ticket: Ticket, today: dt.date, now: dt.datetime) -> int:
+    """How many are inside, or capacity_full: places held for invited citizens count as taken."""
+    inside = inside_now(office, today)
+    standing = standing_invitations(office, today, now)
+    reserved = 0 if ticket in standing else len(standing)
+    if not rules.may_admit(inside=inside, capacity=office.capacity, reserved=reserved):
+        raise Refusal(
+            "capacity_full",
+            _("Ruang layanan penuh (%(inside)s dari %(capacity)s orang). Minta warga menunggu di luar.")
+            % {"inside": inside, "capacity": office.capacity},
+            extra={"inside": inside, "capacity": office.capacity},
+        )
+    return inside
+
+
+def stepped_out(ticket: Ticket) -> bool:
+    """Admitted once, out for a moment (a photocopy, a child), number still held."""
+    return ticket.status == Status.BOOKED and ticket.arrived_at is not None and ticket.left_at is not None
+
+
+def may_return_unscreened(ticket: Ticket, office: Office, now: dt.datetime) -> bool:
+    """Back within the office's time for it: in again without a second screening."""
+    minutes = office.rescreen_after_minutes
+    return stepped_out(ticket) and minutes > 0 and now - ticket.left_at < dt.timedelta(minutes=minutes)
+
+
+def readmit(
+    *, office: Office, ticket_ref: str, officer: User | None, now: dt.datetime | None = None
+) -> Entry:
+    """A citizen who stepped out comes back within the office's time: in again, without screening."""
+    check_gate_officer(officer, office)
+    now = now or clock.now()
+    with transaction.atomic():
+        office = lock_office(office)
+        today = office.local_today(now)
+        ticket = find_ticket(office, ticket_ref, today=today, lock=True)
+        _check_can_enter(ticket, office, today)
+        if not may_return_unscreened(ticket, office, now):
+            raise Refusal(
+                "screening_incomplete",
+                _("%(number)s perlu diperiksa ulang: isi suhu, masker dan cuci tangan.")
+                % {"number": ticket.number},
+                status=422,
+                fields={"temperature_c": _("Wajib diisi.")},
+            )
+        inside = _check_room(office, ticket, today, now)
+        _come_in(ticket, now)
+        _record(office, ticket, "returned", now)
+        return Entry(ticket, True, None, inside + 1, office.capacity)
 
 
 def _check_can_enter(ticket: Ticket, office: Office, today: dt.date) -> None:
     if ticket.day != today:
         raise Refusal(
             "wrong_day",
-            _("Nomor antrean ini untuk tanggal %(day)s, bukan hari ini.")
-            % {"day": ticket.day.strftime("%d-%m-%Y")},
+            _("Nomor antrean ini untuk %(day)s, bukan hari ini.")
+            % {"day": formats.date_format(ticket.day, "l, j F Y")},
         )
     if ticket.status == Status.WAITING_INSIDE or (
         ticket.arrived_at and not ticket.left_at and ticket.is_active
@@ -185,27 +233,58 @@ def _check_can_enter(ticket: Ticket, office: Office, today: dt.date) -> None:
         )
 
 
+NOT_YET_SERVED = (Status.WAITING_INSIDE, Status.CALLED)
+
+
 def record_exit(
-    *, office: Office, ticket_ref: str, officer: User | None, now: dt.datetime | None = None
+    *,
+    office: Office,
+    ticket_ref: str,
+    officer: User | None,
+    going_home: bool = False,
+    now: dt.datetime | None = None,
 ) -> Entry:
-    """A citizen left the service area: the place is free for the next one."""
+    """A citizen left the service area: the place is free for the next one.
+
+    One who has not been served yet only steps out (a photocopy, a child): the number is kept and
+    the gate lets them in again on return (SPEC §5). Going home for good ends the number, and is
+    asked for on purpose (`going_home`).
+    """
     check_gate_officer(officer, office)
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         office = lock_office(office)
         today = office.local_today(now)
         ticket = find_ticket(office, ticket_ref, today=today, lock=True)
-        if not ticket.arrived_at or ticket.left_at:
+        if going_home and stepped_out(ticket):
+            action = _go_home(ticket, now)  # told at the door after stepping out: the number ends
+        elif not ticket.arrived_at or ticket.left_at:
             raise Refusal("not_inside", _("%(number)s tidak tercatat di dalam.") % {"number": ticket.number})
-        ticket.left_at = now
-        fields = ["left_at"]
-        if ticket.status == Status.WAITING_INSIDE:  # left before being called
-            ticket.status, ticket.finished_at = Status.CANCELLED, now
-            fields += ["status", "finished_at"]
-        ticket.save(update_fields=fields)
+        elif ticket.status in NOT_YET_SERVED:
+            ticket.left_at = now
+            action = _go_home(ticket, now) if going_home else _step_out(ticket)
+        else:
+            ticket.left_at = now
+            ticket.save(update_fields=["left_at"])
+            action = "left"
         invite_next(office, now=now)
-        _record(office, ticket, "left", now)
+        _record(office, ticket, action, now)
         return Entry(ticket, False, None, inside_now(office, today), office.capacity)
+
+
+def _step_out(ticket: Ticket) -> str:
+    """Out for a moment: back to booked, with the number and its place in the line. A counter that
+    had called them is free to call the next citizen."""
+    ticket.status, ticket.counter, ticket.called_at = Status.BOOKED, None, None
+    ticket.save(update_fields=["status", "left_at", "counter", "called_at"])
+    return "stepped_out"
+
+
+def _go_home(ticket: Ticket, now: dt.datetime) -> str:
+    ticket.status, ticket.finished_at, ticket.counter = Status.CANCELLED, now, None
+    ticket.invited_at = None
+    ticket.save(update_fields=["status", "finished_at", "left_at", "counter", "invited_at"])
+    return "went_home"
 
 
 def leave_when_done(ticket: Ticket, office: Office, now: dt.datetime) -> list[str]:
@@ -216,32 +295,44 @@ def leave_when_done(ticket: Ticket, office: Office, now: dt.datetime) -> list[st
     return []
 
 
-def active_invitations(office: Office, today: dt.date, now: dt.datetime):
-    since = now - dt.timedelta(minutes=office.invitation_minutes)
-    return Ticket.objects.filter(office=office, day=today, status=Status.BOOKED, invited_at__gt=since)
+def standing_invitations(office: Office, today: dt.date, now: dt.datetime) -> list[Ticket]:
+    """Today's invitations still running at `now`, in the order they were sent.
+
+    The deadline counts only the door's open time (antre.offices.rules.invitation_deadline), so it
+    is worked out here rather than in SQL; an office has a handful of invitations out at a time.
+    """
+    sent = Ticket.objects.filter(
+        office=office, day=today, status=Status.BOOKED, invited_at__isnull=False
+    ).order_by("invited_at", "pk")
+    return [t for t in sent if now < calendar.invitation_deadline(office, t.invited_at)]
 
 
 def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
-    """Lapse old invitations and invite the next booked citizens while there is room. Office is locked."""
+    """Lapse old invitations and invite the next booked citizens while there is room and the door is
+    open. Office is locked."""
     if not office.gate_enabled:
         return []
     today = office.local_today(now)
-    since = now - dt.timedelta(minutes=office.invitation_minutes)
-    lapsed = list(
-        Ticket.objects.filter(
-            office=office, day=today, status=Status.BOOKED, invited_at__lte=since
-        ).select_for_update()
-    )
-    for ticket in lapsed:
+    sent = Ticket.objects.filter(
+        office=office, day=today, status=Status.BOOKED, invited_at__isnull=False
+    ).select_for_update(of=("self",))
+    for ticket in sent:
+        if now < calendar.invitation_deadline(office, ticket.invited_at):
+            continue
         # Not here in time: the place goes to the next one; this citizen goes to the back, and may
         # be invited once more.
         ticket.invited_at, ticket.queued_at = None, now
         ticket.save(update_fields=["invited_at", "queued_at"])
         _record(office, ticket, "invitation_lapsed", now)
+    periods = calendar.door_periods(office, today)
+    if not office_rules.may_invite(
+        now=now, periods=periods, stop_minutes=office.last_invitation_minutes_before_closing
+    ):
+        return []  # before opening, in the break, near closing: nobody is called to the door
     room = rules.invitations_to_send(
         inside=inside_now(office, today),
         capacity=office.capacity,
-        invited=active_invitations(office, today, now).count(),
+        invited=len(standing_invitations(office, today, now)),
     )
     if room == 0:
         return []
@@ -251,6 +342,7 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
             day=today,
             status=Status.BOOKED,
             invited_at__isnull=True,
+            arrived_at__isnull=True,  # one who stepped out knows to come back; not invited again
             invitations__lt=rules.MAX_INVITATIONS,
         )
         .in_call_order()
@@ -259,14 +351,14 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     for ticket in chosen:
         ticket.invited_at, ticket.invitations = now, ticket.invitations + 1
         ticket.save(update_fields=["invited_at", "invitations"])
-        notify.ticket_invited(ticket, office.invitation_minutes)
+        notify.ticket_invited(ticket, calendar.invitation_deadline(office, now))
         _record(office, ticket, "invited", now, kind="invite")
     return chosen
 
 
 def refresh_invitations(office: Office, *, now: dt.datetime | None = None) -> list[Ticket]:
     """The worker's tick: lapse and send invitations for one office."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         return invite_next(lock_office(office), now=now)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from antre import clock
 from antre.errors import Refusal
 from antre.gate import printing, services
 from antre.offices.models import Office, ServiceMode
@@ -49,27 +50,56 @@ def gate(request: HttpRequest, office: str) -> HttpResponse:
     timezone.activate(office_obj.tzinfo)
     if request.method == "POST":
         return _act(request, office_obj)
-    today = office_obj.local_today()
-    query = request.GET.get("q", "").strip()
-    ticket, refusal = None, None
+    return _page(request, office_obj, request.GET.get("q", "").strip(), confirm=request.GET.get("konfirmasi"))
+
+
+def _page(
+    request: HttpRequest,
+    office: Office,
+    query: str,
+    *,
+    refusal: Refusal | None = None,
+    data=None,
+    confirm: str | None = None,
+) -> HttpResponse:
+    """The gate with the ticket found by `query`, and what the officer may do with it now."""
+    now = clock.now()
+    today = office.local_today(now)
+    ticket = None
     if query:
         try:
-            ticket = services.find_ticket(office_obj, query, today=today)
+            ticket = services.find_ticket(office, query, today=today)
         except Refusal as exc:
-            refusal = exc
-    return render(
-        request,
-        "gate/gate.html",
-        {
-            "office": office_obj,
-            "board": calling.board(office_obj),
-            "query": query,
-            "ticket": ticket,
-            "inside": bool(ticket and ticket.arrived_at and not ticket.left_at),
-            "may_screen": bool(ticket and ticket.status == Status.BOOKED and ticket.day == today),
-            "refusal": refusal,
-        },
-    )
+            refusal = refusal or exc
+    context = {
+        "office": office,
+        "board": calling.board(office, now=now),
+        "query": ticket.number if ticket else query,  # never the raw id a scanner typed
+        "ticket": ticket,
+        "refusal": refusal,
+        "field_errors": refusal.fields if refusal else {},
+        "data": data or {},
+    }
+    if ticket:
+        context |= _what_now(ticket, office, today, now) | {"confirm_home": confirm == "pulang"}
+    return render(request, "gate/gate.html", context, status=refusal.status if refusal and data else 200)
+
+
+def _what_now(ticket: Ticket, office: Office, today, now) -> dict:
+    """Which of the gate's actions fit this ticket at this moment."""
+    if ticket.day != today:
+        return {"other_day": True}
+    out = services.stepped_out(ticket)
+    inside = bool(ticket.arrived_at and not ticket.left_at and ticket.is_active)
+    return {
+        "other_day": False,
+        "inside": inside,
+        "stepped_out": out,
+        "may_return": services.may_return_unscreened(ticket, office, now),
+        "may_screen": ticket.status == Status.BOOKED,
+        "not_served_yet": ticket.status in services.NOT_YET_SERVED,
+        "turned_away": ticket.status == Status.TURNED_AWAY,
+    }
 
 
 def _act(request: HttpRequest, office: Office) -> HttpResponse:
@@ -77,29 +107,48 @@ def _act(request: HttpRequest, office: Office) -> HttpResponse:
     ref = request.POST.get("ticket", "")
     back = reverse("gate:gate", args=[office.slug])
     try:
-        if action == "exit":
-            entry = services.record_exit(office=office, ticket_ref=ref, officer=request.user)
-            messages.success(
-                request, _("%(number)s keluar. Di dalam: %(inside)s/%(capacity)s.") % _counts(entry)
+        if action in ("exit", "home"):
+            going_home = action == "home" and request.POST.get("confirm") == "yes"
+            if action == "home" and not going_home:
+                return redirect(
+                    f"{back}?q={services.find_ticket(office, ref, today=office.local_today()).number}&konfirmasi=pulang"
+                )
+            entry = services.record_exit(
+                office=office, ticket_ref=ref, officer=request.user, going_home=going_home
             )
+            messages.success(request, _exit_message(entry) % _counts(entry))
             return redirect(back)
-        entry = services.screen(
-            office=office,
-            ticket_ref=ref,
-            temperature_c=request.POST.get("temperature_c", ""),
-            mask=request.POST.get("mask") == "on",
-            hands_washed=request.POST.get("hands_washed") == "on",
-            officer=request.user,
-        )
+        if action == "return":
+            entry = services.readmit(office=office, ticket_ref=ref, officer=request.user)
+        else:
+            entry = services.screen(
+                office=office,
+                ticket_ref=ref,
+                temperature_c=request.POST.get("temperature_c", ""),
+                mask=request.POST.get("mask") == "on",
+                hands_washed=request.POST.get("hands_washed") == "on",
+                officer=request.user,
+            )
     except Refusal as refusal:
-        messages.error(request, refusal.message)
-        return redirect(f"{back}?q={ref}")
+        # The same page again, with the field marked and what was typed kept.
+        return _page(request, office, ref, refusal=refusal, data=request.POST)
     if entry.admitted:
         messages.success(
             request, _("%(number)s boleh masuk. Di dalam: %(inside)s/%(capacity)s.") % _counts(entry)
         )
         return redirect(back)
     return redirect("gate:advice", office=office.slug, token=entry.ticket.token)
+
+
+def _exit_message(entry: services.Entry) -> str:
+    if entry.ticket.status == Status.CANCELLED:
+        return _("%(number)s pulang; nomornya dibatalkan. Di dalam: %(inside)s/%(capacity)s.")
+    if entry.ticket.status == Status.BOOKED:
+        return _(
+            "%(number)s keluar sebentar; nomornya tetap berlaku dan ia boleh masuk lagi. "
+            "Di dalam: %(inside)s/%(capacity)s."
+        )
+    return _("%(number)s keluar. Di dalam: %(inside)s/%(capacity)s.")
 
 
 def _counts(entry: services.Entry) -> dict:

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.utils import timezone
 
+from antre import clock
 from antre.live.hub import Batch, events_since, hub
 
 KEEPALIVE_SECONDS = 15.0
@@ -92,7 +92,7 @@ async def office_stream(office_id: int, board_now, last_event_id: int | None) ->
                 office_id, last_event_id, REPLAY_LIMIT
             )
         if missed and len(missed) < REPLAY_LIMIT:
-            now = timezone.now()
+            now = clock.now()
             for event in missed:
                 # Marked as a replay, with its age by the server's clock: a display decides whether a
                 # missed call is still worth announcing without trusting its own clock.

@@ -26,6 +26,7 @@ TTL = 30.0
 @dataclass(frozen=True)
 class Calendar:
     hours: dict[int, rules.Hours]
+    breaks: dict[int, rules.Hours]
     closed: frozenset[dt.date]
     pace: dict[int, tuple[int, int]]  # service id -> (minutes per visit, active counters)
 
@@ -41,7 +42,6 @@ def calendar_of(office) -> Calendar:
         return cached[1]
     from antre.offices.models import Service
 
-    since = office.local_today() - dt.timedelta(days=1)
     pace = (
         Service.objects.filter(office=office)
         .annotate(n=Count("counters", filter=Q(counters__active=True)))
@@ -49,12 +49,36 @@ def calendar_of(office) -> Calendar:
     )
     fresh = Calendar(
         hours=office.weekly_hours(),
-        closed=frozenset(office.closed_days.filter(date__gte=since).values_list("date", flat=True)),
+        breaks=office.weekly_breaks(),
+        # Every closed day, past ones too: a booking or replay at an earlier "now" must see them
+        # (a few dozen rows a year).
+        closed=frozenset(office.closed_days.values_list("date", flat=True)),
         pace={pk: (minutes, counters) for pk, minutes, counters in pace},
     )
     with _lock:
         _cache[office.pk] = (now + TTL, fresh)
     return fresh
+
+
+def door_periods(office, day: dt.date) -> list[rules.Period]:
+    """When the office's door takes citizens in on `day` (antre.offices.rules.door_periods)."""
+    cal = calendar_of(office)
+    open_day = rules.is_open_day(day=day, hours=cal.hours, closed=cal.closed)
+    return rules.door_periods(
+        day=day,
+        hours=cal.hours.get(day.weekday()) if open_day else None,
+        pause=cal.breaks.get(day.weekday()),
+        lead_minutes=office.invite_minutes_before_opening,
+        tz=office.timezone,
+    )
+
+
+def invitation_deadline(office, invited_at: dt.datetime) -> dt.datetime:
+    """Until when an invitation sent at `invited_at` holds, counting only the door's open time."""
+    day = office.local_today(invited_at)
+    return rules.invitation_deadline(
+        invited_at=invited_at, minutes=office.invitation_minutes, periods=door_periods(office, day)
+    )
 
 
 _services: dict[tuple[str, str], tuple[float, object]] = {}

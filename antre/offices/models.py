@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from antre import clock
 from antre.offices import rules
 
 _INDONESIAN_TIMEZONES = [
@@ -43,7 +43,43 @@ class Office(models.Model):
     invitation_minutes = models.PositiveSmallIntegerField(
         _("batas waktu undangan masuk (menit)"),
         default=10,
-        help_text=_("Warga yang diundang masuk tetapi tidak datang dalam waktu ini kehilangan undangannya."),
+        help_text=_(
+            "Warga yang diundang masuk tetapi tidak datang dalam waktu ini kehilangan undangannya. "
+            "Hanya waktu saat kantor buka yang dihitung."
+        ),
+    )
+    invite_minutes_before_opening = models.PositiveSmallIntegerField(
+        _("undangan masuk mulai (menit sebelum buka)"),
+        default=0,
+        help_text=_("0 = undangan pertama dikirim tepat saat kantor buka."),
+    )
+    last_invitation_minutes_before_closing = models.PositiveSmallIntegerField(
+        _("undangan masuk berhenti (menit sebelum tutup)"),
+        default=30,
+        help_text=_("Sesudah itu tidak ada undangan baru; warga yang sudah diundang tetap boleh masuk."),
+    )
+    rescreen_after_minutes = models.PositiveSmallIntegerField(
+        _("periksa ulang warga yang keluar sebentar setelah (menit)"),
+        default=30,
+        help_text=_(
+            "Warga yang keluar sebentar (fotokopi, menjemput anak) tetap memegang nomornya. Bila kembali "
+            "dalam waktu ini ia masuk tanpa diperiksa ulang. 0 = selalu diperiksa ulang."
+        ),
+    )
+    notice = models.CharField(
+        _("pengumuman"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Ditampilkan di atas halaman warga, mis. penutupan mendadak: “Hari ini layanan tutup pukul 12.00 "
+            "karena pemadaman listrik.”"
+        ),
+    )
+    notice_until = models.DateField(
+        _("pengumuman berlaku sampai"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan agar tampil sampai dihapus."),
     )
     notify_when_ahead = models.PositiveSmallIntegerField(
         _("beri tahu lewat WhatsApp saat tinggal N orang di depan"),
@@ -93,11 +129,11 @@ class Office(models.Model):
         )
 
     def local_now(self, instant: dt.datetime | None = None) -> dt.datetime:
-        return rules.local_now(instant=instant or timezone.now(), tz=self.timezone)
+        return rules.local_now(instant=instant or clock.now(), tz=self.timezone)
 
     def local_today(self, instant: dt.datetime | None = None) -> dt.date:
         """Today in the office's timezone: the one helper every 'today' goes through."""
-        return rules.local_date(instant=instant or timezone.now(), tz=self.timezone)
+        return rules.local_date(instant=instant or clock.now(), tz=self.timezone)
 
     def inside_now(self) -> int:
         """People admitted at the gate today who have not left yet."""
@@ -107,6 +143,19 @@ class Office(models.Model):
 
     def weekly_hours(self) -> dict[int, rules.Hours]:
         return {h.weekday: (h.opens, h.closes) for h in self.hours.all()}
+
+    def weekly_breaks(self) -> dict[int, rules.Hours]:
+        return {
+            h.weekday: (h.break_starts, h.break_ends)
+            for h in self.hours.all()
+            if h.break_starts and h.break_ends
+        }
+
+    def notice_today(self, today: dt.date) -> str:
+        """The admin's announcement while it stands."""
+        if self.notice and (self.notice_until is None or today <= self.notice_until):
+            return self.notice
+        return ""
 
     def closed_dates(self, start: dt.date, end: dt.date) -> set[dt.date]:
         return set(self.closed_days.filter(date__range=(start, end)).values_list("date", flat=True))
@@ -129,6 +178,8 @@ class OpeningHours(models.Model):
     weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
     opens = models.TimeField(_("buka"))
     closes = models.TimeField(_("tutup"))
+    break_starts = models.TimeField(_("istirahat mulai"), null=True, blank=True)
+    break_ends = models.TimeField(_("istirahat selesai"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("jam layanan")
@@ -139,14 +190,39 @@ class OpeningHours(models.Model):
             models.CheckConstraint(
                 condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes"
             ),
+            models.CheckConstraint(
+                condition=models.Q(break_starts__isnull=True, break_ends__isnull=True)
+                | models.Q(
+                    break_starts__gt=models.F("opens"),
+                    break_starts__lt=models.F("break_ends"),
+                    break_ends__lt=models.F("closes"),
+                ),
+                name="break_inside_opening_hours",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        text = f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        if self.break_starts and self.break_ends:
+            text += f" ({_('istirahat')} {self.break_starts:%H:%M}–{self.break_ends:%H:%M})"
+        return text
 
     def clean(self):
         if self.opens and self.closes and self.opens >= self.closes:
             raise ValidationError({"closes": _("Jam tutup harus sesudah jam buka.")})
+        if bool(self.break_starts) != bool(self.break_ends):
+            raise ValidationError(
+                {"break_ends": _("Isi jam mulai dan selesai istirahat, atau kosongkan keduanya.")}
+            )
+        both = self.break_starts and self.break_ends and self.opens and self.closes
+        if both and not (self.opens < self.break_starts < self.break_ends < self.closes):
+            raise ValidationError(
+                {
+                    "break_starts": _(
+                        "Istirahat harus di antara jam buka dan jam tutup, dan mulai sebelum selesai."
+                    )
+                }
+            )
 
 
 class ClosedDay(models.Model):

@@ -78,3 +78,56 @@ def refuse_day(
     if day == today and now >= hours[day.weekday()][1]:
         return "office_closed_today"
     return None
+
+
+Period = tuple[dt.datetime, dt.datetime]
+
+
+def door_periods(
+    *,
+    day: dt.date,
+    hours: Hours | None,
+    pause: Hours | None,
+    lead_minutes: int,
+    tz: str,
+) -> list[Period]:
+    """When the door takes citizens in on `day`: from `lead_minutes` before opening until closing,
+    less the office's break. Empty on a day the office does not open."""
+    if hours is None:
+        return []
+    zone = ZoneInfo(tz)
+
+    def at(time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, time, tzinfo=zone)
+
+    start = at(hours[0]) - dt.timedelta(minutes=lead_minutes)
+    if pause is None:
+        return [(start, at(hours[1]))]
+    return [(start, at(pause[0])), (at(pause[1]), at(hours[1]))]
+
+
+def may_invite(*, now: dt.datetime, periods: list[Period], stop_minutes: int) -> bool:
+    """Invitations go out while the door is open, and stop `stop_minutes` before closing."""
+    if not periods:
+        return False
+    last_call = periods[-1][1] - dt.timedelta(minutes=stop_minutes)
+    return now < last_call and any(start <= now < end for start, end in periods)
+
+
+def invitation_deadline(*, invited_at: dt.datetime, minutes: int, periods: list[Period]) -> dt.datetime:
+    """Until when an invitation holds: `minutes` of the door's open time after it was sent.
+
+    A break or the night does not use up a citizen's time; an invitation still running when the
+    door closes for the day ends then.
+    """
+    if not periods:
+        return invited_at + dt.timedelta(minutes=minutes)
+    left = dt.timedelta(minutes=minutes)
+    for start, end in periods:
+        if end <= invited_at:
+            continue
+        begin = max(start, invited_at)
+        if begin + left <= end:
+            return begin + left
+        left -= end - begin
+    return max(periods[-1][1], invited_at)

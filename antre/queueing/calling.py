@@ -10,9 +10,9 @@ import datetime as dt
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from antre import clock
 from antre.errors import Refusal
 from antre.gate import services as gate
 from antre.live import events
@@ -37,7 +37,7 @@ def check_officer(officer: User | None, office: Office) -> None:
 def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None = None) -> Ticket | None:
     """Call the next citizen for this counter: priority first, then the longest waiting; None if nobody."""
     check_officer(officer, counter.office)
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         # One call at a time per counter: a double click cannot call two people.
         # of=self: locking the office row too would deadlock with event recording, which needs it.
@@ -98,7 +98,7 @@ def act(
     *, token: str, action: str, officer: User | None, service_code: str = "", now: dt.datetime | None = None
 ) -> Ticket:
     """Recall, start, finish, no-show or transfer a ticket, as the ticket life allows."""
-    now = now or timezone.now()
+    now = now or clock.now()
     action = action.replace("-", "_")
     if action not in ACTIONS:
         raise Refusal("unknown_action", _("Aksi tidak dikenal."), status=404)
@@ -166,7 +166,7 @@ def act(
                     "status": ticket.status,
                     "action": action,
                 },
-                board=lambda: board(office),
+                board=lambda: board(office, now=now),
             )
     return ticket
 
@@ -239,7 +239,8 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
     todays = Ticket.objects.filter(office=office, day=today)
     called = list(
         todays.filter(called_at__isnull=False, counter__isnull=False)
-        .exclude(status__in=(Status.CANCELLED,))
+        # A citizen who did not come (no-show) is no longer the call in progress on the screen.
+        .exclude(status__in=(Status.CANCELLED, Status.NO_SHOW))
         .select_related("counter", "service")
         .order_by("-called_at")[:8]
     )
@@ -249,7 +250,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         .annotate(n=Count("pk"))
         .values_list("service__code", "n")
     )
-    invited = gate.active_invitations(office, today, now or timezone.now()).order_by("invited_at", "pk")
+    invited = gate.standing_invitations(office, today, now or clock.now())
     return {
         "date": today.isoformat(),
         "invited": [t.number for t in invited],

@@ -77,7 +77,8 @@ class Ticket(models.Model):
     is_priority = models.BooleanField(default=False)
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.BOOKED)
-    issued_at = models.DateTimeField(_("waktu daftar"), auto_now_add=True)
+    # Both set by the booking from its own "now" (antre.clock); the defaults serve the admin.
+    issued_at = models.DateTimeField(_("waktu daftar"), default=timezone.now)
     # Call order after priority: the oldest queued_at first. A no-show who rejoins moves to the back.
     queued_at = models.DateTimeField(_("waktu masuk antrean"), default=timezone.now)
     counter = models.ForeignKey(

@@ -15,10 +15,11 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from antre import clock
 from antre.db import hot
 from antre.errors import Refusal
 from antre.offices import rules as calendar
-from antre.offices.calendar import calendar_of
+from antre.offices.calendar import calendar_of, invitation_deadline
 from antre.offices.models import Office, Service, ServiceMode
 from antre.people import rules as people
 from antre.people.models import Role, User
@@ -82,7 +83,7 @@ def _calendar(office: Office, now: dt.datetime):
 
 
 def bookable_days(office: Office, *, now: dt.datetime | None = None) -> list[dt.date]:
-    local, today, hours, closed = _calendar(office, now or timezone.now())
+    local, today, hours, closed = _calendar(office, now or clock.now())
     return calendar.bookable_days(
         today=today, now=local.time(), hours=hours, closed=closed, days_ahead=office.booking_days_ahead
     )
@@ -196,7 +197,7 @@ def book_ticket(
     `service`, when the caller has already read it (the fast lane reads it with its office in one
     query), must be the active service of `office` with `service_code`.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     priority = priority or ""
     if channel in STAFF_CHANNELS and not (
         issued_by and issued_by.has_role(*ISSUING_ROLES) and issued_by.works_at(office)
@@ -396,6 +397,8 @@ def _issue(
         is_priority=bool(priority),
         channel=channel,
         issued_by=issued_by if issued_by and issued_by.is_authenticated else None,
+        issued_at=now,
+        queued_at=now,
     )
     issue = _issue_in_one_statement if connection.vendor == "postgresql" else _issue_in_steps
     ticket, ahead = issue(ticket, service=service, key=idempotency_key, fingerprint=fingerprint, now=now)
@@ -506,27 +509,28 @@ def _take_number(service: Service, day: dt.date) -> tuple[int, int, int, int]:
         return cursor.fetchone()
 
 
-def cancel_ticket(*, token: str) -> Ticket:
+def cancel_ticket(*, token: str, now: dt.datetime | None = None) -> Ticket:
     """Cancel a ticket that has not been called yet; its place returns to the day's quota."""
+    now = now or clock.now()
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().filter(token=token).first()
         if ticket is None:
             raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
         if ticket.status == Status.CANCELLED:
             return ticket
-        if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today():
+        if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today(now):
             raise Refusal(
                 "invalid_transition",
                 _("Nomor antrean berstatus “%(status)s” tidak dapat dibatalkan.")
                 % {"status": ticket.get_status_display()},
             )
         ticket.status = Status.CANCELLED
-        ticket.finished_at = timezone.now()
+        ticket.finished_at = now
         ticket.invited_at = None
         if ticket.arrived_at and not ticket.left_at:
             ticket.left_at = ticket.finished_at  # cancelled while inside: the place is free again
         ticket.save(update_fields=["status", "finished_at", "invited_at", "left_at"])
-        if ticket.day == ticket.office.local_today():
+        if ticket.day == ticket.office.local_today(now):
             # The queue moved: positions on ticket pages and counts on the board follow.
             from antre.live import events
             from antre.queueing.calling import board
@@ -537,13 +541,14 @@ def cancel_ticket(*, token: str) -> Ticket:
                 kind="update",
                 ticket_token=ticket.token,
                 data={"number": ticket.number, "status": ticket.status, "action": "cancel"},
-                board=lambda: board(office),
+                board=lambda: board(office, now=now),
             )
     return ticket
 
 
 def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
     """Where a waiting ticket stands in its service's queue and when it is likely called."""
+    now = now or clock.now()
     if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today(now):
         return Progress(position=None, estimated_call_at=None)
     waiting = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status__in=WAITING_STATUSES)
@@ -566,28 +571,28 @@ class _Pace:
         self.opens_at = timezone.make_aware(opens, timezone=office.tzinfo)
         self.per_service = cal.pace
 
-    def estimate(self, service_id: int, ahead: int, now: dt.datetime | None) -> dt.datetime:
+    def estimate(self, service_id: int, ahead: int, now: dt.datetime) -> dt.datetime:
         minutes, counters = self.per_service.get(service_id, (10, 1))
         return rules.estimate_call_at(
             ahead=ahead,
             minutes_per_visit=minutes,
             counters=counters,
-            now=now or timezone.now(),
+            now=now,
             opens_at=self.opens_at,
         )
 
 
-def office_positions(office_id: int) -> dict[str, dict]:
+def office_positions(office_id: int, *, now: dt.datetime | None = None) -> dict[str, dict]:
     """Position and estimate of every ticket waiting today at an office, in a handful of queries."""
+    now = now or clock.now()
     office = Office.objects.get(pk=office_id)
-    today = office.local_today()
+    today = office.local_today(now)
     pace = _Pace(office, today)
     rows = (
         Ticket.objects.filter(office=office, day=today, status__in=WAITING_STATUSES)
         .in_call_order()
         .values_list("token", "service_id")
     )
-    now = timezone.now()
     ahead_in: dict[int, int] = {}
     out = {}
     for token, service_id in rows:
@@ -601,10 +606,11 @@ def office_positions(office_id: int) -> dict[str, dict]:
     return out
 
 
-def ticket_state(token: str) -> dict:
+def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
     """A ticket as its holder's live page shows it."""
+    now = now or clock.now()
     ticket = Ticket.objects.select_related("office", "service", "counter").get(token=token)
-    now = progress(ticket)
+    where = progress(ticket, now=now)
     return {
         "number": ticket.number,
         "status": ticket.status,
@@ -613,18 +619,21 @@ def ticket_state(token: str) -> dict:
         "counter": ticket.counter.number if ticket.counter_id else None,
         "service": ticket.service.code,
         "service_name": ticket.service.name,
-        "position": now.position,
-        "estimated_call_at": now.estimated_call_at.isoformat() if now.estimated_call_at else None,
-        "invited_until": until.isoformat() if (until := invited_until(ticket)) else None,
+        # A transfer changes what to bring: the live page shows the new service's list.
+        "requirements": list(ticket.service.requirements.values_list("name", flat=True)),
+        "stepped_out": ticket.status == Status.BOOKED and bool(ticket.arrived_at and ticket.left_at),
+        "position": where.position,
+        "estimated_call_at": where.estimated_call_at.isoformat() if where.estimated_call_at else None,
+        "invited_until": until.isoformat() if (until := invited_until(ticket, now=now)) else None,
     }
 
 
-def invited_until(ticket: Ticket) -> dt.datetime | None:
+def invited_until(ticket: Ticket, *, now: dt.datetime | None = None) -> dt.datetime | None:
     """Until when an invited citizen may come in, while the invitation stands."""
     if ticket.status != Status.BOOKED or ticket.invited_at is None:
         return None
-    until = ticket.invited_at + dt.timedelta(minutes=ticket.office.invitation_minutes)
-    return until if until > timezone.now() else None
+    until = invitation_deadline(ticket.office, ticket.invited_at)
+    return until if until > (now or clock.now()) else None
 
 
 def new_form_id() -> str:

@@ -117,11 +117,15 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
     timezone.activate(ticket.office.tzinfo)
     url = request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token]))
     qr = segno.make(url, error="m").svg_inline(scale=4, dark="#111", title=ticket.number)
+    turned_away = ticket.status == Status.TURNED_AWAY
     return {
         "ticket": ticket,
         "office": ticket.office,
         "progress": services.progress(ticket),
         "requirements": ticket.service.requirements.all(),
+        "stepped_out": ticket.status == Status.BOOKED and ticket.arrived_at and ticket.left_at,
+        "screening": ticket.screenings.first() if turned_away else None,
+        "book_url": request.build_absolute_uri(reverse("queueing:services", args=[ticket.office.slug])),
         "qr_svg": mark_safe(qr),  # noqa: S308 (made by segno from our own URL)
         "masked_nik": mask_nik(ticket.nik),
         "invited_until": services.invited_until(ticket),

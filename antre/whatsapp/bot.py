@@ -14,8 +14,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats
 
+from antre import clock
 from antre.errors import Refusal
 from antre.whatsapp import outbox
 from antre.whatsapp.models import Conversation, InboundMessage
@@ -105,7 +106,7 @@ def handle(inbound: InboundMessage) -> None:
         conversation, _ = Conversation.objects.select_for_update().get_or_create(
             number=number, citizen=citizen, defaults={"phone": f"+{inbound.wa_id}" if inbound.wa_id else ""}
         )
-        conversation.last_inbound_at = timezone.now()
+        conversation.last_inbound_at = clock.now()
         inbound.conversation = conversation
         inbound.save(update_fields=["conversation"])
         reply = Reply(conversation, inbound)

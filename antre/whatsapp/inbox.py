@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from antre import clock
 from antre.applications.models import Application
 from antre.applications.uploads import UploadRefused, check_upload
 from antre.errors import Refusal
@@ -31,7 +32,7 @@ WINDOW = dt.timedelta(hours=24)  # WhatsApp: free replies only within 24 h of th
 
 def window_open(conversation: Conversation, now: dt.datetime | None = None) -> bool:
     last = conversation.last_inbound_at
-    return bool(last) and (now or timezone.now()) - last < WINDOW
+    return bool(last) and (now or clock.now()) - last < WINDOW
 
 
 def _allowed(request: HttpRequest) -> bool:

@@ -21,6 +21,14 @@ class BusinessNumber(models.Model):
     phone_number_id = models.CharField(_("phone_number_id (Cloud API)"), max_length=40, unique=True)
     display_number = models.CharField(_("nomor"), max_length=20)
     desk = models.CharField(_("meja"), max_length=10, choices=Desk.choices, default=Desk.GENERAL)
+    added_automatically = models.BooleanField(
+        _("ditambahkan otomatis"),
+        default=False,
+        help_text=_(
+            "Nomor yang belum dipetakan ditambahkan sebagai meja umum kantor pertama saat pesan pertamanya "
+            "masuk, agar warga langsung dijawab. Periksa kantor dan mejanya, lalu hilangkan centang ini."
+        ),
+    )
 
     class Meta:
         verbose_name = _("nomor WhatsApp")

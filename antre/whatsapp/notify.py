@@ -45,11 +45,10 @@ def ticket_called(ticket, counter_number: int) -> None:
         )
 
 
-def ticket_invited(ticket, minutes: int) -> None:
+def ticket_invited(ticket, until) -> None:
+    """Come to the door now, at the latest by `until` (counted in the door's open time)."""
     if ticket.phone:
-        until = timezone.localtime(ticket.invited_at, ticket.office.tzinfo) + timezone.timedelta(
-            minutes=minutes
-        )
+        until = timezone.localtime(until, ticket.office.tzinfo)
         outbox.enqueue(
             office_id=ticket.office_id,
             to=ticket.phone,

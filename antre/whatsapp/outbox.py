@@ -15,8 +15,8 @@ import httpx
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from antre import clock
 from antre.whatsapp.models import BusinessNumber, Desk, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def _backoff(attempts: int) -> dt.timedelta:
 
 def deliver_due(*, now: dt.datetime | None = None, client: httpx.Client | None = None) -> int:
     """Send what is due; returns how many were sent."""
-    now = now or timezone.now()
+    now = now or clock.now()
     due = list(
         OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")
@@ -106,7 +106,7 @@ def deliver_due(*, now: dt.datetime | None = None, client: httpx.Client | None =
                     Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
                     | Q(status=OutboxStatus.SENDING, lease_until__lt=now)
                 )
-                .update(status=OutboxStatus.SENDING, lease_until=timezone.now() + LEASE)
+                .update(status=OutboxStatus.SENDING, lease_until=clock.now() + LEASE)
             )
             if not claimed:
                 continue  # another worker has it

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from antre.conftest import WITA, nik_for
+from antre.conftest import MONDAY, TUESDAY, nik_for, wita
 from antre.errors import Refusal
 from antre.gate import services as gate
 from antre.gate.models import Outcome, Screening
@@ -17,7 +17,7 @@ from antre.queueing import calling
 from antre.queueing.models import Status, Ticket
 from antre.queueing.services import book_ticket
 
-MORNING = dt.datetime(2026, 11, 30, 8, 0, tzinfo=WITA)
+MORNING = wita(MONDAY, 8)
 
 
 def at(minutes: float) -> dt.datetime:
@@ -100,7 +100,7 @@ def test_tickets_are_found_by_number_url_or_id(office, staff):
 
 
 def test_wrong_day_and_twice_are_refused(office, staff):
-    tomorrow = book(office, 1, day=dt.date(2026, 12, 1))
+    tomorrow = book(office, 1, day=TUESDAY)
     with pytest.raises(Refusal) as refused:
         enter(office, tomorrow, staff)
     assert refused.value.code == "wrong_day"

@@ -133,3 +133,86 @@ def test_the_outdoor_display_lists_invited_numbers(client, open_all_day):
     refresh_invitations(open_all_day)
     page = client.get("/k/tabanan/luar/").content.decode()
     assert f"<li>{ticket.number}</li>" in page
+
+
+def screen_form(ticket, temperature="36,7", **extra):
+    return {
+        "action": "screen",
+        "ticket": ticket.token,
+        "temperature_c": temperature,
+        "mask": "on",
+        "hands_washed": "on",
+    } | extra
+
+
+@pytest.mark.parametrize("reading", ["3.65", "NaN", "inf", "1e309", "tiga enam"])
+def test_a_wrong_temperature_marks_the_field_and_keeps_the_number_in_the_search(
+    at_the_gate, open_all_day, reading
+):
+    ticket = book_today(open_all_day)
+    response = at_the_gate.post("/pintu/tabanan/", screen_form(ticket, reading))
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Suhu tidak masuk akal" in page and 'aria-invalid="true"' in page
+    assert f'value="{ticket.number}"' in page and f'value="{ticket.token}"' not in page.split("<form")[1]
+    assert "checked" in page  # the ticks already given are kept
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.BOOKED
+
+
+def test_a_ticket_for_another_day_says_so_and_offers_no_form(at_the_gate, open_all_day):
+    import datetime as dt
+
+    from antre.queueing.services import book_ticket
+
+    tomorrow = open_all_day.local_today() + dt.timedelta(days=1)
+    ticket = book_ticket(
+        office=open_all_day, service_code="KTP", name="Warga", nik="5102011203850001", day=tomorrow
+    ).ticket
+    page = at_the_gate.get(f"/pintu/tabanan/?q={ticket.token}").content.decode()
+    assert "bukan hari ini" in page and 'id="other-day"' in page
+    assert "Periksa dan izinkan masuk" not in page.split('id="found"')[1]
+
+
+def test_stepping_out_and_back_in_at_the_gate(at_the_gate, open_all_day):
+    ticket = book_today(open_all_day)
+    at_the_gate.post("/pintu/tabanan/", screen_form(ticket))
+    page = at_the_gate.get(f"/pintu/tabanan/?q={ticket.number}").content.decode()
+    assert "Keluar sebentar (nomor tetap berlaku)" in page and "Pulang — batalkan nomor" in page
+    response = at_the_gate.post("/pintu/tabanan/", {"action": "exit", "ticket": ticket.token}, follow=True)
+    assert "keluar sebentar; nomornya tetap berlaku" in response.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.BOOKED
+    page = at_the_gate.get(f"/pintu/tabanan/?q={ticket.number}").content.decode()
+    assert "Masuk kembali" in page
+    response = at_the_gate.post("/pintu/tabanan/", {"action": "return", "ticket": ticket.token}, follow=True)
+    assert f"{ticket.number} boleh masuk" in response.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.WAITING_INSIDE
+
+
+def test_going_home_asks_first(at_the_gate, open_all_day):
+    ticket = book_today(open_all_day)
+    at_the_gate.post("/pintu/tabanan/", screen_form(ticket))
+    asked = at_the_gate.post("/pintu/tabanan/", {"action": "home", "ticket": ticket.token}, follow=True)
+    assert "pulang dan tidak kembali hari ini?" in asked.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.WAITING_INSIDE  # nothing happened yet
+    done = at_the_gate.post(
+        "/pintu/tabanan/", {"action": "home", "ticket": ticket.token, "confirm": "yes"}, follow=True
+    )
+    assert "nomornya dibatalkan" in done.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.CANCELLED
+
+
+def test_the_citizens_page_after_a_fever_carries_the_printable_advice(client, at_the_gate, open_all_day):
+    ticket = book_today(open_all_day)
+    at_the_gate.post("/pintu/tabanan/", screen_form(ticket, "38,4"))
+    page = client.get(f"/tiket/{ticket.token}/").content.decode()
+    assert "Tidak lolos pemeriksaan" in page
+    assert "38,4" in page and "Cetak saran ini" in page and "secara daring" in page
+
+
+def test_the_citizens_page_says_a_stepped_out_number_still_holds(client, at_the_gate, open_all_day):
+    ticket = book_today(open_all_day)
+    at_the_gate.post("/pintu/tabanan/", screen_form(ticket))
+    at_the_gate.post("/pintu/tabanan/", {"action": "exit", "ticket": ticket.token})
+    page = client.get(f"/tiket/{ticket.token}/").content.decode()
+    assert "Anda tercatat keluar sebentar." in page.split('id="stepped-out-panel"')[1].split("</section>")[0]
+    assert 'id="stepped-out-panel" hidden' not in page

@@ -1,8 +1,8 @@
 """The background jobs that `antre worker` (or `antre serve`) runs."""
 
 import datetime as dt
-from unittest import mock
 
+import time_machine
 from django.utils import timezone
 
 from antre import worker
@@ -15,7 +15,7 @@ def test_tickets_of_a_past_day_expire(open_all_day, staff):
     inside = book_today(open_all_day, i=2)
     Ticket.objects.filter(pk=inside.pk).update(status=Status.WAITING_INSIDE, arrived_at=timezone.now())
     next_week = timezone.now() + dt.timedelta(days=7)
-    with mock.patch.object(timezone, "now", return_value=next_week):
+    with time_machine.travel(next_week, tick=False):
         assert worker.expire_past_tickets() == 2
     assert set(Ticket.objects.values_list("status", flat=True)) == {Status.EXPIRED}
     assert Ticket.objects.get(pk=inside.pk).left_at == next_week  # nobody stays counted inside overnight

@@ -36,9 +36,14 @@ def test_hours_are_data_in_wita(office):
     assert 5 not in hours and 6 not in hours
 
 
-def test_national_holidays_are_closed_days(office):
-    # Christmas 2026 comes from the yearly SKB 3 Menteri data in lokal-id, not from our code.
+def test_national_holidays_are_closed_days(db):
+    from antre.offices.seed import seed_demo_office
+
+    # Seeded in mid-2026, the office knows that year's and the next year's holidays. Christmas
+    # 2026 comes from the yearly SKB 3 Menteri data in lokal-id, not from our code.
+    office = seed_demo_office(today=dt.date(2026, 6, 1))
     assert office.closed_days.filter(date=dt.date(2026, 12, 25)).exists()
+    assert office.closed_days.filter(date=dt.date(2027, 1, 1)).exists()
 
 
 def test_regions_of_tabanan_come_from_the_kemendagri_data(office):

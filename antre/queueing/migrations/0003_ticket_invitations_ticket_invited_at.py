@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('queueing', '0002_ticket_counter_ticket_queued_at_ticket_recalls_and_more'),
+        ("queueing", "0002_ticket_counter_ticket_queued_at_ticket_recalls_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticket',
-            name='invitations',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='jumlah undangan'),
+            model_name="ticket",
+            name="invitations",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="jumlah undangan"),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='invited_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='diundang masuk'),
+            model_name="ticket",
+            name="invited_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="diundang masuk"),
         ),
     ]

@@ -1,21 +1,15 @@
 """The HTTP API of SPEC §6 for offices, services and tickets, through Django's test client."""
 
-import datetime as dt
 from unittest import mock
 
 import pytest
-from django.utils import timezone
 
-from antre.conftest import NIK_KETUT, NIK_MADE, nik_for
+from antre.conftest import MONDAY, NIK_KETUT, NIK_MADE, SATURDAY, TUESDAY, nik_for
 from antre.offices.models import Service
 from antre.people.models import ApiToken
 from antre.queueing.models import Ticket
 
-
-@pytest.fixture(autouse=True)
-def monday_clock(monday):
-    with mock.patch.object(timezone, "now", return_value=monday):
-        yield
+pytestmark = pytest.mark.usefixtures("monday")  # the clock on Monday morning of the test week
 
 
 # The first word of each refusal above, in Indonesian: a stray English message fails the test.
@@ -60,10 +54,10 @@ def test_booking_returns_the_ticket_with_its_link(client, office):
     body = response.json()
     assert body["number"] == "D-001"
     assert body["service"] == "CAPIL"
-    assert body["date"] == "2026-11-30"
+    assert body["date"] == MONDAY.isoformat()
     assert body["status"] == "booked"
     assert body["position"] == 1
-    assert body["estimated_call_at"].startswith("2026-11-30T")
+    assert body["estimated_call_at"].startswith(f"{MONDAY.isoformat()}T")
     assert body["url"] == f"http://testserver/tiket/{body['id']}/"
     assert len(body["id"]) >= 20  # unguessable
 
@@ -90,7 +84,7 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_same_ticket(client, o
         ({"service": "CAPIL", "name": "Budi", "nik": "12345"}, 422, "invalid_fields", "nik"),
         ({"service": "CAPIL", "name": "", "nik": NIK_KETUT}, 422, "invalid_fields", "name"),
         (
-            {"service": "CAPIL", "name": "Budi", "nik": NIK_KETUT, "date": "30-11-2026"},
+            {"service": "CAPIL", "name": "Budi", "nik": NIK_KETUT, "date": MONDAY.strftime("%d-%m-%Y")},
             422,
             "invalid_fields",
             "date",
@@ -98,7 +92,7 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_same_ticket(client, o
         ({"name": "Budi", "nik": NIK_KETUT}, 422, "invalid_fields", "service"),
         ({"service": "PASPOR", "name": "Budi", "nik": NIK_KETUT}, 422, "unknown_service", "service"),
         (
-            {"service": "CAPIL", "name": "Budi", "nik": NIK_KETUT, "date": "2026-12-05"},
+            {"service": "CAPIL", "name": "Budi", "nik": NIK_KETUT, "date": SATURDAY.isoformat()},
             409,
             "closed_day",
             "date",
@@ -136,7 +130,7 @@ def test_a_full_day_names_the_next_date_with_room(client, office):
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "quota_full"
-    assert error["next_available_date"] == "2026-12-01"
+    assert error["next_available_date"] == TUESDAY.isoformat()
     assert "penuh" in error["message"]
 
 
@@ -226,7 +220,7 @@ def test_many_bookings_fill_numbers_without_gaps(client, office):
         "A-004",
         "A-005",
     ]
-    assert Ticket.objects.first().day == dt.date(2026, 11, 30)
+    assert Ticket.objects.first().day == MONDAY
 
 
 def test_a_script_booking_fast_is_slowed_down_but_staff_are_not(client, office, staff, rate_limited):

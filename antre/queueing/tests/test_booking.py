@@ -1,13 +1,22 @@
 """Booking a queue number through the service layer, on a real database."""
 
 import datetime as dt
-from unittest import mock
 
 import pytest
 from django.db import connection, transaction
-from django.utils import timezone
 
-from antre.conftest import NIK_KETUT, NIK_MADE, WITA, nik_for
+from antre.conftest import (
+    FRIDAY,
+    MONDAY,
+    NEXT_MONDAY,
+    NIK_KETUT,
+    NIK_MADE,
+    SATURDAY,
+    TUESDAY,
+    WEDNESDAY,
+    nik_for,
+    wita,
+)
 from antre.errors import Refusal
 from antre.offices.models import ClosedDay, Service
 from antre.queueing.models import DailySequence, IdempotencyKey, Status, Ticket
@@ -53,14 +62,14 @@ def test_numbers_go_up_per_service_and_day(office, monday):
 
 
 def test_numbering_restarts_at_the_office_midnight_not_utc(office):
-    # 23:50 WITA on Monday is 15:50 UTC; 00:10 WITA on Tuesday is still Monday (16:10) in UTC.
-    late_monday = dt.datetime(2026, 11, 30, 14, 50, tzinfo=WITA)
-    just_after_midnight = dt.datetime(2026, 12, 1, 0, 10, tzinfo=WITA)
-    assert just_after_midnight.astimezone(dt.UTC).date() == dt.date(2026, 11, 30)
+    # 14:50 WITA on Monday is 06:50 UTC; 00:10 WITA on Tuesday is still Monday (16:10) in UTC.
+    late_monday = wita(MONDAY, 14, 50)
+    just_after_midnight = wita(TUESDAY, 0, 10)
+    assert just_after_midnight.astimezone(dt.UTC).date() == MONDAY
     monday_ticket = book(office, late_monday, nik=nik_for(1))
     tuesday_ticket = book(office, just_after_midnight, nik=nik_for(2))
-    assert (monday_ticket.day, monday_ticket.number) == (dt.date(2026, 11, 30), "D-001")
-    assert (tuesday_ticket.day, tuesday_ticket.number) == (dt.date(2026, 12, 1), "D-001")
+    assert (monday_ticket.day, monday_ticket.number) == (MONDAY, "D-001")
+    assert (tuesday_ticket.day, tuesday_ticket.number) == (TUESDAY, "D-001")
 
 
 def test_priority_visitors_are_ahead_in_the_queue(office, monday):
@@ -77,7 +86,7 @@ def test_a_full_day_is_refused_and_the_next_day_with_room_offered(office, monday
     with pytest.raises(Refusal) as refused:
         book(office, monday, nik=nik_for(3))
     assert refused.value.code == "quota_full"
-    assert refused.value.extra["next_available_date"] == "2026-12-01"
+    assert refused.value.extra["next_available_date"] == TUESDAY.isoformat()
     assert "sudah penuh" in refused.value.message
     assert Ticket.objects.count() == 2
     assert DailySequence.objects.get().last == 2  # the refused booking left no gap
@@ -267,9 +276,9 @@ def test_booking_again_after_cancelling(office, monday):
         ({"phone": "123"}, "invalid_fields", "phone"),
         ({"priority": "vip"}, "invalid_fields", "priority"),
         ({"service_code": "PASPOR"}, "unknown_service", "service"),
-        ({"day": dt.date(2026, 12, 5)}, "closed_day", "date"),  # Saturday
-        ({"day": dt.date(2026, 11, 27)}, "date_in_past", "date"),
-        ({"day": dt.date(2027, 3, 1)}, "date_too_far", "date"),
+        ({"day": SATURDAY}, "closed_day", "date"),
+        ({"day": MONDAY - dt.timedelta(days=3)}, "date_in_past", "date"),
+        ({"day": MONDAY + dt.timedelta(days=90)}, "date_too_far", "date"),
     ],
 )
 def test_refusals_say_why_and_write_nothing(office, monday, fields, code, field):
@@ -289,27 +298,25 @@ def test_an_online_service_is_not_booked_as_a_visit(office, monday):
 
 
 def test_a_closed_day_the_admin_adds_is_refused(office, monday):
-    ClosedDay.objects.create(office=office, date=dt.date(2026, 12, 1), reason="Hari raya Galungan")
+    ClosedDay.objects.create(office=office, date=TUESDAY, reason="Hari raya Galungan")
     with pytest.raises(Refusal) as refused:
-        book(office, monday, day=dt.date(2026, 12, 1))
+        book(office, monday, day=TUESDAY)
     assert refused.value.code == "closed_day"
-    assert refused.value.extra["next_available_date"] == "2026-12-02"
+    assert refused.value.extra["next_available_date"] == WEDNESDAY.isoformat()
 
 
 def test_today_after_closing_time_is_refused(office):
-    friday_noon = dt.datetime(2026, 12, 4, 12, 0, tzinfo=WITA)  # Friday closes at 11:30
+    friday_noon = wita(FRIDAY, 12)  # Friday closes at 11:30
     with pytest.raises(Refusal) as refused:
-        book(office, friday_noon, day=dt.date(2026, 12, 4))
+        book(office, friday_noon, day=FRIDAY)
     assert refused.value.code == "closed_day"
-    assert refused.value.extra["next_available_date"] == "2026-12-07"
+    assert refused.value.extra["next_available_date"] == NEXT_MONDAY.isoformat()
 
 
 def test_without_a_date_the_earliest_open_day_is_booked(office, staff):
-    friday_noon = dt.datetime(2026, 12, 4, 12, 0, tzinfo=WITA)
-    assert book(office, friday_noon).day == dt.date(2026, 12, 7)  # the next Monday
-    assert book(office, dt.datetime(2026, 12, 4, 9, 0, tzinfo=WITA), nik=nik_for(1)).day == dt.date(
-        2026, 12, 4
-    )
+    friday_noon = wita(FRIDAY, 12)
+    assert book(office, friday_noon).day == NEXT_MONDAY
+    assert book(office, wita(FRIDAY, 9), nik=nik_for(1)).day == FRIDAY
     with pytest.raises(Refusal) as refused:  # a walk-in after closing is not moved to Monday
         book(office, friday_noon, nik="", channel="walk_in", issued_by=staff["satpam"])
     assert refused.value.code == "closed_day"
@@ -367,7 +374,7 @@ def test_cancelling_a_called_ticket_is_refused(office, monday):
 
 
 def test_a_retry_after_the_clock_moved_on_still_returns_the_first_ticket(office):
-    before_closing = dt.datetime(2026, 12, 4, 11, 29, tzinfo=WITA)  # Friday closes at 11:30
+    before_closing = wita(FRIDAY, 11, 29)  # Friday closes at 11:30
     after_closing = before_closing + dt.timedelta(minutes=2)
     first = book_ticket(
         office=office,
@@ -406,6 +413,6 @@ def test_yesterdays_ticket_has_no_position_and_cannot_be_cancelled(office, monda
     ticket = book(office, monday)
     a_day_later = monday + dt.timedelta(days=1)
     assert progress(ticket, now=a_day_later).position is None
-    with mock.patch.object(timezone, "now", return_value=a_day_later), pytest.raises(Refusal) as refused:
-        cancel_ticket(token=ticket.token)
+    with pytest.raises(Refusal) as refused:
+        cancel_ticket(token=ticket.token, now=a_day_later)
     assert refused.value.code == "invalid_transition"

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from antre.conftest import WITA, nik_for
+from antre.conftest import MONDAY, nik_for, wita
 from antre.errors import Refusal
 from antre.live.models import LiveEvent
 from antre.offices.models import Counter
@@ -12,7 +12,7 @@ from antre.queueing import calling
 from antre.queueing.models import Status, Ticket
 from antre.queueing.services import book_ticket
 
-MORNING = dt.datetime(2026, 11, 30, 8, 0, tzinfo=WITA)
+MORNING = wita(MONDAY, 8)
 
 # Calling without a door check; the gate has its own tests.
 pytestmark = pytest.mark.usefixtures("gate_off")
@@ -282,7 +282,7 @@ def test_the_days_counts_follow_every_change_of_a_ticket(office, loket1, staff):
         ).progress.position
         == 6
     )
-    cancel_ticket(token=tickets[3].token)
+    cancel_ticket(token=tickets[3].token, now=at(7))
     assert_counts_true()
     assert call(loket1, staff, 30) == elderly  # called: no longer waiting
     calling.act(
@@ -311,3 +311,28 @@ def test_a_no_show_who_booked_again_cannot_also_rejoin(office, loket1, staff):
     assert refused.value.code == "duplicate_ticket"
     first.refresh_from_db()
     assert (first.status, again.status) == (Status.NO_SHOW, Status.BOOKED)  # nothing half-done
+
+
+def test_after_a_no_show_the_display_no_longer_shows_the_absent_number(office, loket1, staff):
+    first, second = book(office, 1), book(office, 2)
+    assert call(loket1, staff, 30) == first
+    calling.act(token=first.token, action="no_show", officer=staff["petugas"], now=at(35))
+    board = calling.board(office, now=at(36))
+    assert first.number not in [c["number"] for c in board["calls"]]
+    assert call(loket1, staff, 37) == second
+    assert calling.board(office, now=at(38))["calls"][0]["number"] == second.number
+
+
+def test_after_a_transfer_the_live_ticket_carries_the_new_services_requirements(office, loket1, staff):
+    from antre.queueing.services import ticket_state
+
+    ticket = book(office, 1)
+    ktp_needs = ticket_state(ticket.token, now=at(1))["requirements"]
+    call(loket1, staff)
+    calling.act(
+        token=ticket.token, action="transfer", officer=staff["petugas"], service_code="LEGAL", now=at(31)
+    )
+    state = ticket_state(ticket.token, now=at(32))
+    legal_needs = list(office.services.get(code="LEGAL").requirements.values_list("name", flat=True))
+    assert state["requirements"] == legal_needs and legal_needs and legal_needs != ktp_needs
+    assert state["service_name"] == office.services.get(code="LEGAL").name

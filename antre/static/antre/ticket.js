@@ -25,6 +25,15 @@
     $("ticket-status").textContent = labels[t.status] || t.status_label;
     $("ticket-number").textContent = t.number;  // a transfer gives a number of the new service
     if (t.service_name) $("ticket-service").textContent = t.service_name;
+    if (t.requirements && $("requirements")) {  // a transfer brings the new service's requirements
+      var list = $("requirements");
+      list.innerHTML = "";
+      t.requirements.forEach(function (name) {
+        var li = document.createElement("li"); li.textContent = name; list.appendChild(li);
+      });
+      $("requirements-card").hidden = t.requirements.length === 0;
+    }
+    if ($("stepped-out-panel")) $("stepped-out-panel").hidden = !t.stepped_out;
     $("ticket-status").className = "status " + t.status;
     showProgress(t.position, t.estimated_call_at);
     $("invited-panel").hidden = !t.invited_until;

@@ -1,0 +1,244 @@
+"""Invitations follow the door's hours (the first-day issue §2), and stepping out keeps the number (§3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from antre.conftest import FRIDAY, MONDAY, TUESDAY, nik_for, wita
+from antre.errors import Refusal
+from antre.gate import services as gate
+from antre.live.models import LiveEvent
+from antre.offices.models import Counter, OpeningHours
+from antre.queueing import calling
+from antre.queueing.models import Status, Ticket
+from antre.queueing.services import book_ticket, invited_until
+from antre.whatsapp.models import BusinessNumber, OutboxMessage
+
+
+def book(office, i, now, **kw):
+    fields = {"service_code": "KTP", "name": "Warga Tabanan", "nik": nik_for(i), "now": now} | kw
+    return book_ticket(office=office, **fields).ticket
+
+
+def enter(office, ticket, staff, now, temperature="36.6"):
+    return gate.screen(
+        office=office,
+        ticket_ref=ticket.token,
+        temperature_c=temperature,
+        mask=True,
+        hands_washed=True,
+        officer=staff["satpam"],
+        now=now,
+    )
+
+
+def invited(office):
+    return list(
+        Ticket.objects.filter(office=office, invited_at__isnull=False)
+        .order_by("invited_at", "pk")
+        .values_list("number", flat=True)
+    )
+
+
+# --- §2: nobody is invited in before the office opens ------------------------------------------
+
+
+def test_a_dawn_booking_is_not_invited_until_the_office_opens(office, settings):
+    settings.WHATSAPP = settings.WHATSAPP | {"token": "t"}
+    BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
+    dawn = wita(MONDAY, 5, 38)
+    ticket = book(office, 1, dawn, phone="0812 3456 7890")
+    assert ticket.day == MONDAY  # booked for today, the day the office opens at 08.00
+    for minute in (0, 10, 60, 120, 141):  # the worker ticks through the early morning
+        assert gate.refresh_invitations(office, now=dawn + dt.timedelta(minutes=minute)) == []
+    assert invited(office) == [] and invited_until(ticket, now=wita(MONDAY, 7, 59)) is None
+    assert not OutboxMessage.objects.filter(body__template__name="antre_silakan_masuk").exists()
+
+    assert [t.number for t in gate.refresh_invitations(office, now=wita(MONDAY, 8, 0))] == [ticket.number]
+    ticket.refresh_from_db()
+    assert ticket.invitations == 1  # its first chance, not used up at dawn
+    assert invited_until(ticket, now=wita(MONDAY, 8, 1)) == wita(MONDAY, 8, 10)
+    (message,) = OutboxMessage.objects.filter(body__template__name="antre_silakan_masuk")
+    params = [p["text"] for p in message.body["template"]["components"][0]["parameters"]]
+    assert params == [ticket.number, "08.10 WITA"]
+
+
+def test_bookings_made_before_opening_are_invited_in_order_once_it_opens(office):
+    office.capacity = 2
+    office.save()
+    first, second, third = (book(office, i, wita(MONDAY, 6, i)) for i in range(3))
+    assert gate.refresh_invitations(office, now=wita(MONDAY, 7, 30)) == []
+    gate.refresh_invitations(
+        office,
+        now=wita(
+            MONDAY,
+            8,
+            0,
+        ),
+    )
+    assert invited(office) == [first.number, second.number]
+    assert third.number not in invited(office)
+
+
+def test_invitations_may_start_a_few_minutes_before_opening(office):
+    office.invite_minutes_before_opening = 15
+    office.save()
+    ticket = book(office, 1, wita(MONDAY, 6))
+    assert gate.refresh_invitations(office, now=wita(MONDAY, 7, 44)) == []
+    assert [t.pk for t in gate.refresh_invitations(office, now=wita(MONDAY, 7, 45))] == [ticket.pk]
+
+
+def test_no_invitations_near_closing_and_none_on_a_closed_day(office):
+    book(office, 1, wita(FRIDAY, 8))  # Friday closes at 11.30; invitations stop at 11.00
+    assert gate.refresh_invitations(office, now=wita(FRIDAY, 11, 0)) == []
+    assert gate.refresh_invitations(office, now=wita(FRIDAY, 13, 0)) == []
+    assert len(gate.refresh_invitations(office, now=wita(FRIDAY, 10, 59))) == 1
+
+    office.closed_days.create(date=TUESDAY, reason="Pemadaman listrik")
+    saturday_morning = wita(FRIDAY + dt.timedelta(days=1), 9)
+    assert gate.refresh_invitations(office, now=saturday_morning) == []
+    assert gate.refresh_invitations(office, now=wita(TUESDAY, 9)) == []
+
+
+def test_the_break_pauses_invitations_without_using_up_a_citizens_time(office):
+    OpeningHours.objects.filter(office=office, weekday=0).update(
+        break_starts=dt.time(12, 0), break_ends=dt.time(13, 0)
+    )
+    office.capacity = 1
+    office.save()
+    first = book(office, 1, wita(MONDAY, 8))
+    second = book(office, 2, wita(MONDAY, 8))
+    assert [t.pk for t in gate.refresh_invitations(office, now=wita(MONDAY, 11, 55))] == [first.pk]
+    first.refresh_from_db()
+    # Five minutes before the break, five after it: the hour of the break does not count.
+    assert invited_until(first, now=wita(MONDAY, 12, 30)) == wita(MONDAY, 13, 5)
+    for minute in (0, 20, 59):  # no lapse and no new invitation in the break
+        assert gate.refresh_invitations(office, now=wita(MONDAY, 12, minute)) == []
+    assert invited(office) == [first.number]
+    assert gate.refresh_invitations(office, now=wita(MONDAY, 13, 4)) == []
+    assert [t.pk for t in gate.refresh_invitations(office, now=wita(MONDAY, 13, 5))] == [second.pk]
+
+
+def test_the_outdoor_display_shows_nobody_before_opening(office):
+    book(office, 1, wita(MONDAY, 5, 38))
+    gate.refresh_invitations(office, now=wita(MONDAY, 5, 40))
+    assert calling.board(office, now=wita(MONDAY, 5, 41))["invited"] == []
+    gate.refresh_invitations(office, now=wita(MONDAY, 8, 0))
+    assert calling.board(office, now=wita(MONDAY, 8, 1))["invited"] == ["A-001"]
+
+
+# --- §3: stepping out is not cancelling ---------------------------------------------------------
+
+
+def test_stepping_out_keeps_the_number_and_the_place_in_line(office, staff):
+    first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8, 1))
+    enter(office, first, staff, wita(MONDAY, 8, 5))
+    enter(office, second, staff, wita(MONDAY, 8, 6))
+    out = gate.record_exit(
+        office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10)
+    )
+    assert out.inside == 1
+    first.refresh_from_db()
+    assert (first.status, first.number, first.left_at) == (Status.BOOKED, "A-001", wita(MONDAY, 8, 10))
+    assert first.arrived_at == wita(MONDAY, 8, 5)
+    assert gate.stepped_out(first)
+
+    back = gate.readmit(
+        office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 25)
+    )
+    assert back.admitted and back.inside == 2
+    first.refresh_from_db()
+    assert (first.status, first.left_at, first.arrived_at) == (
+        Status.WAITING_INSIDE,
+        None,
+        wita(MONDAY, 8, 5),
+    )
+    loket = Counter.objects.get(office=office, number=1)
+    assert calling.call_next(counter=loket, officer=staff["petugas"], now=wita(MONDAY, 8, 30)) == first
+
+
+def test_after_the_offices_time_a_returning_citizen_is_screened_again(office, staff):
+    office.rescreen_after_minutes = 20
+    office.save()
+    ticket = book(office, 1, wita(MONDAY, 8))
+    enter(office, ticket, staff, wita(MONDAY, 8, 5))
+    gate.record_exit(
+        office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10)
+    )
+    with pytest.raises(Refusal) as refused:
+        gate.readmit(
+            office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 30)
+        )
+    assert refused.value.code == "screening_incomplete"
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.BOOKED
+    entry = enter(office, ticket, staff, wita(MONDAY, 8, 31))
+    assert entry.admitted and entry.ticket.screenings.count() == 2
+    # A fever on return still turns the citizen away.
+    gate.record_exit(
+        office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 40)
+    )
+    assert not enter(office, ticket, staff, wita(MONDAY, 9, 20), temperature="38.2").admitted
+
+
+def test_an_office_may_screen_every_return(office, staff):
+    office.rescreen_after_minutes = 0
+    office.save()
+    ticket = book(office, 1, wita(MONDAY, 8))
+    enter(office, ticket, staff, wita(MONDAY, 8, 5))
+    gate.record_exit(
+        office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10)
+    )
+    with pytest.raises(Refusal):
+        gate.readmit(
+            office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 11)
+        )
+
+
+def test_a_returning_citizen_needs_room_like_everyone(office, staff):
+    office.capacity = 1
+    office.save()
+    first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8))
+    enter(office, first, staff, wita(MONDAY, 8, 5))
+    gate.record_exit(office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10))
+    # The freed place went to the next citizen, not to one who only stepped out.
+    assert invited(office) == [second.number]
+    enter(office, second, staff, wita(MONDAY, 8, 12))
+    with pytest.raises(Refusal) as refused:
+        gate.readmit(office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 15))
+    assert refused.value.code == "capacity_full"
+
+
+def test_going_home_for_good_is_asked_for_and_ends_the_number(office, staff):
+    ticket = book(office, 1, wita(MONDAY, 8))
+    enter(office, ticket, staff, wita(MONDAY, 8, 5))
+    gone = gate.record_exit(
+        office=office,
+        ticket_ref=ticket.number,
+        officer=staff["satpam"],
+        going_home=True,
+        now=wita(MONDAY, 8, 9),
+    )
+    assert gone.inside == 0
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.finished_at) == (Status.CANCELLED, wita(MONDAY, 8, 9))
+    with pytest.raises(Refusal):
+        gate.readmit(
+            office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10)
+        )
+
+
+def test_a_citizen_called_while_outside_frees_the_counter_for_the_next(office, staff):
+    first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8))
+    enter(office, first, staff, wita(MONDAY, 8, 5))
+    enter(office, second, staff, wita(MONDAY, 8, 6))
+    loket = Counter.objects.get(office=office, number=1)
+    assert calling.call_next(counter=loket, officer=staff["petugas"], now=wita(MONDAY, 8, 10)) == first
+    gate.record_exit(office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 11))
+    first.refresh_from_db()
+    assert (first.status, first.counter) == (Status.BOOKED, None)
+    # The counter is told, and may call the next one instead of waiting.
+    event = LiveEvent.objects.filter(ticket_token=first.token).latest("seq")
+    assert (event.kind, event.data["action"]) == ("update", "stepped_out")
+    assert calling.call_next(counter=loket, officer=staff["petugas"], now=wita(MONDAY, 8, 12)) == second
