@@ -12,11 +12,13 @@ urlpatterns = [
     path("tiket/<str:token>/cetak/", views.print_ticket, name="print"),
 ]
 
-from antre.queueing import console  # noqa: E402
+from antre.queueing import console, helpdesk_views  # noqa: E402
 
 urlpatterns += [
     path("loket/", console.console_home, name="console_home"),
     path("loket/<int:counter_id>/", console.console, name="console"),
     path("k/<slug:office>/layar/", views.display, name="display"),
     path("k/<slug:office>/suara/<int:seq>.wav", views.announcement_audio, name="announcement_audio"),
+    path("bantuan/", helpdesk_views.desk_home, name="helpdesk_home"),
+    path("bantuan/<slug:office>/", helpdesk_views.desk, name="helpdesk"),
 ]

@@ -23,6 +23,17 @@ def ticket_booked(ticket) -> None:
         )
 
 
+def ticket_link(ticket, url: str, *, key: str) -> bool:
+    """The ticket's link again, for a citizen who lost it (the help desk); False if not queued."""
+    return outbox.enqueue(
+        office_id=ticket.office_id,
+        to=ticket.phone,
+        template="antre_tautan_tiket",
+        params=[ticket.number, formats.date_format(ticket.day, "l, j F Y"), url],
+        key=f"ticket:{ticket.token}:link:{key}",
+    )
+
+
 def ticket_near(ticket, ahead: int) -> None:
     if ticket.phone:
         outbox.enqueue(

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from antre.people.rules import mask_nik
+from antre.queueing.models import Ticket
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    """Tickets to look up (a citizen at the help desk, a question about a day), never to edit here:
+    every change of a ticket goes through the queue's actions, which keep its counts and events."""
+
+    list_display = ("number", "day", "service", "short_name", "masked_nik", "channel", "status", "issued_at")
+    list_filter = ("office", "status", "channel", "service", "day")
+    search_fields = ("number", "nik")
+    date_hierarchy = "day"
+    ordering = ("-day", "service", "seq")
+    list_select_related = ("service",)
+    exclude = ("token",)
+
+    @admin.display(description=_("NIK"))
+    def masked_nik(self, ticket: Ticket) -> str:
+        return mask_nik(ticket.nik)
+
+    @admin.display(description=_("nama"))
+    def short_name(self, ticket: Ticket) -> str:
+        return ticket.short_name
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

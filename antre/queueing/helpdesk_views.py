@@ -1,0 +1,68 @@
+"""The help desk page: find a ticket by number or NIK, send its link again or print it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from antre import clock
+from antre.errors import Refusal
+from antre.offices.models import Office
+from antre.people.rules import mask_phone
+from antre.queueing import helpdesk
+
+
+@login_required
+def desk_home(request: HttpRequest) -> HttpResponse:
+    office = request.user.office or Office.objects.order_by("pk").first()
+    if office is None:
+        refusal = Refusal("not_found", _("Belum ada kantor."), status=404)
+        return render(request, "queueing/helpdesk_forbidden.html", {"refusal": refusal}, status=404)
+    return redirect("queueing:helpdesk", office=office.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk(request: HttpRequest, office: str) -> HttpResponse:
+    office_obj = get_object_or_404(Office, slug=office)
+    try:
+        helpdesk.check_desk_officer(request.user, office_obj)
+    except Refusal as refusal:
+        return render(request, "queueing/helpdesk_forbidden.html", {"refusal": refusal}, status=403)
+    timezone.activate(office_obj.tzinfo)
+    query = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    if request.method == "POST":
+        token = request.POST.get("ticket", "")
+        url = request.build_absolute_uri(reverse("queueing:ticket", args=[token]))
+        try:
+            ticket = helpdesk.resend_link(office=office_obj, token=token, url=url, officer=request.user)
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Tautan %(number)s dikirim lagi lewat WhatsApp ke %(phone)s.")
+                % {"number": ticket.number, "phone": mask_phone(ticket.phone)},
+            )
+        return redirect(f"{reverse('queueing:helpdesk', args=[office_obj.slug])}?q={query}")
+    found, refusal = [], None
+    if query:
+        try:
+            found = helpdesk.find_tickets(
+                office=office_obj, query=query, officer=request.user, now=clock.now()
+            )
+        except Refusal as exc:
+            refusal = exc
+    rows = [{"ticket": t, "phone": mask_phone(t.phone) if t.phone else ""} for t in found]
+    return render(
+        request,
+        "queueing/helpdesk.html",
+        {"office": office_obj, "query": query, "rows": rows, "refusal": refusal, "searched": bool(query)},
+        status=refusal.status if refusal else 200,
+    )

@@ -1,0 +1,101 @@
+"""The help desk: a citizen who lost the ticket's link gets it back from staff, never from a NIK alone."""
+
+import datetime as dt
+
+import pytest
+
+from antre.conftest import MONDAY, NIK_MADE, TUESDAY, wita
+from antre.errors import Refusal
+from antre.queueing import helpdesk
+from antre.queueing.services import book_ticket
+from antre.whatsapp.models import BusinessNumber, OutboxMessage
+
+pytestmark = pytest.mark.usefixtures("monday")  # the clock on Monday morning of the test week
+
+
+@pytest.fixture
+def whatsapp(office, settings):
+    settings.WHATSAPP = settings.WHATSAPP | {"token": "t"}
+    return BusinessNumber.objects.create(
+        office=office, phone_number_id="1100", display_number="0811-3900-100"
+    )
+
+
+def made_books(office, day, **kw):
+    fields = {"service_code": "CAPIL", "name": "Ni Made Sari Dewi", "nik": NIK_MADE, "day": day}
+    return book_ticket(office=office, **(fields | kw)).ticket
+
+
+def test_staff_find_todays_and_coming_tickets_by_nik_or_number(office, staff):
+    today = made_books(office, MONDAY)
+    tomorrow = made_books(office, TUESDAY, service_code="LEGAL")
+    for who in ("satpam", "petugas", "admin"):
+        found = helpdesk.find_tickets(office=office, query=NIK_MADE, officer=staff[who], now=wita(MONDAY, 9))
+        assert found == [today, tomorrow]
+    assert helpdesk.find_tickets(office=office, query="d 001", officer=staff["satpam"]) == [today]
+    # Yesterday's tickets are no help at the desk.
+    assert (
+        helpdesk.find_tickets(
+            office=office,
+            query=NIK_MADE,
+            officer=staff["satpam"],
+            now=wita(TUESDAY + dt.timedelta(days=1), 9),
+        )
+        == []
+    )
+
+
+def test_a_nik_never_reveals_a_ticket_to_the_public_or_other_roles(client, office, staff):
+    made_books(office, MONDAY)
+    for who in ("verifikator", "kepala"):
+        with pytest.raises(Refusal) as refused:
+            helpdesk.find_tickets(office=office, query=NIK_MADE, officer=staff[who])
+        assert refused.value.code == "forbidden"
+    response = client.get(f"/bantuan/tabanan/?q={NIK_MADE}")
+    assert response.status_code == 302 and "/masuk/" in response.headers["Location"]
+    client.force_login(staff["kepala"])
+    page = client.get(f"/bantuan/tabanan/?q={NIK_MADE}")
+    assert page.status_code == 403 and "/tiket/" not in page.content.decode()
+
+
+def test_the_link_goes_again_to_the_phone_given_at_booking(client, office, staff, whatsapp):
+    ticket = made_books(office, MONDAY, phone="0812 3456 7890")
+    client.force_login(staff["satpam"])
+    page = client.get(f"/bantuan/tabanan/?q={NIK_MADE}").content.decode()
+    assert "D-001" in page and "Kirim ulang tautan lewat WhatsApp" in page
+    assert "+6281234567890" not in page  # the phone masked even for staff
+    response = client.post("/bantuan/tabanan/", {"ticket": ticket.token, "q": NIK_MADE}, follow=True)
+    assert "dikirim lagi lewat WhatsApp" in response.content.decode()
+    (message,) = OutboxMessage.objects.filter(body__template__name="antre_tautan_tiket")
+    params = [p["text"] for p in message.body["template"]["components"][0]["parameters"]]
+    assert message.to == "6281234567890"
+    assert params[0] == "D-001" and params[2].endswith(f"/tiket/{ticket.token}/")
+    client.post("/bantuan/tabanan/", {"ticket": ticket.token, "q": NIK_MADE})  # a double tap
+    assert OutboxMessage.objects.filter(body__template__name="antre_tautan_tiket").count() == 1
+
+
+def test_without_a_phone_the_desk_prints_the_ticket(client, office, staff, whatsapp):
+    ticket = made_books(office, MONDAY)
+    client.force_login(staff["petugas"])
+    page = client.get("/bantuan/tabanan/?q=D-001").content.decode()
+    assert "Kirim ulang tautan" not in page
+    assert f"/tiket/{ticket.token}/cetak/" in page
+    with pytest.raises(Refusal) as refused:
+        helpdesk.resend_link(office=office, token=ticket.token, url="x", officer=staff["petugas"])
+    assert refused.value.code == "no_phone"
+
+
+def test_a_search_that_is_neither_a_number_nor_a_nik_is_explained(client, office, staff):
+    client.force_login(staff["satpam"])
+    response = client.get("/bantuan/tabanan/?q=Made")
+    assert response.status_code == 422
+    assert "Ketik nomor antrean (contoh: A-012) atau NIK 16 digit." in response.content.decode()
+
+
+def test_the_admin_lists_tickets_with_the_nik_masked(client, office, staff):
+    made_books(office, MONDAY)
+    staff["admin"].is_staff = staff["admin"].is_superuser = True
+    staff["admin"].save()
+    client.force_login(staff["admin"])
+    page = client.get("/admin/queueing/ticket/?q=D-001").content.decode()
+    assert "D-001" in page and NIK_MADE not in page
