@@ -202,6 +202,8 @@ def open_all_day(office):
             office=office, weekday=weekday, defaults={"opens": dt.time(0, 0), "closes": dt.time(23, 59, 59)}
         )
     office.closed_days.all().delete()
+    office.last_invitation_minutes_before_closing = 0  # the door "closes" at 23:59:59
+    office.save(update_fields=["last_invitation_minutes_before_closing"])
     return office
 
 
