@@ -416,3 +416,22 @@ def test_yesterdays_ticket_has_no_position_and_cannot_be_cancelled(office, monda
     with pytest.raises(Refusal) as refused:
         cancel_ticket(token=ticket.token, now=a_day_later)
     assert refused.value.code == "invalid_transition"
+
+
+def test_a_booking_takes_its_times_from_the_now_it_is_given_not_the_real_clock(office):
+    # No pinned clock here: a replay, or a test, hands its own "now" down.
+    when = wita(NEXT_MONDAY, 8, 30)
+    ticket = book(office, when)
+    ticket.refresh_from_db()
+    assert (ticket.issued_at, ticket.queued_at) == (when, when)
+
+
+def test_a_closed_day_long_past_still_counts_for_a_booking_made_back_then(office):
+    # A replay of last month books as it was then: the calendar keeps every closed day, not only
+    # those after the real yesterday.
+    past_monday = MONDAY - dt.timedelta(weeks=8)
+    ClosedDay.objects.create(office=office, date=past_monday, reason="Hari raya Galungan")
+    with pytest.raises(Refusal) as refused:
+        book(office, wita(past_monday, 9), day=past_monday)
+    assert refused.value.code == "closed_day"
+    assert book(office, wita(past_monday, 9), day=past_monday + dt.timedelta(days=1)).day != past_monday
