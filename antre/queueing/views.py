@@ -116,7 +116,8 @@ def _parse_day(raw: str | None) -> dt.date | None:
 def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
     timezone.activate(ticket.office.tzinfo)
     url = request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token]))
-    qr = segno.make(url, error="m").svg_inline(scale=4, dark="#111", title=ticket.number)
+    # A viewBox and no fixed size: the code scales to whatever box the page or the slip gives it.
+    qr = segno.make(url, error="m").svg_inline(omitsize=True, dark="#111", title=ticket.number)
     turned_away = ticket.status == Status.TURNED_AWAY
     return {
         "ticket": ticket,
