@@ -37,6 +37,7 @@ def test_the_staff_home_links_every_tool(client, staff):
         "/kepala/",
         "/k/tabanan/layar/",
         "/k/tabanan/luar/",
+        "/admin/",
     ):
         assert f'href="{url}"' in page, url
 
