@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "antre.gate",
     "antre.applications",
     "antre.whatsapp",
+    "antre.reports",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +102,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "people:login"
-LOGIN_REDIRECT_URL = "queueing:console_home"
+LOGIN_REDIRECT_URL = "people:staff_home"  # the login view sends each role to its own page
 
 # Indonesian first; English is the second language, chosen explicitly (never from Accept-Language).
 LANGUAGE_CODE = "id"

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("antre.applications.urls")),
     path("", include("antre.applications.backoffice_urls")),
     path("", include("antre.whatsapp.urls")),
+    path("", include("antre.reports.urls")),
     path("", include("antre.queueing.urls")),
 ]

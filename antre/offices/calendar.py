@@ -60,6 +60,73 @@ def calendar_of(office) -> Calendar:
     return fresh
 
 
+@dataclass(frozen=True)
+class WeekLine:
+    days: str  # "Senin–Kamis"
+    hours: rules.Hours | None  # None: closed
+    pause: rules.Hours | None
+
+
+@dataclass(frozen=True)
+class Opening:
+    """When the office serves, as citizens need to read it before they come."""
+
+    today: dt.date
+    today_hours: rules.Hours | None  # None: closed all day today
+    today_pause: rules.Hours | None
+    closed_for_today: bool  # opened today, but past closing time now
+    closed_reason: str  # why today is a closed day, if it is one
+    next_open: dt.date | None  # when it opens again, if it is closed now
+    next_open_hours: rules.Hours | None
+    week: list[WeekLine]
+    next_closed: tuple[dt.date, str] | None  # the next closed day after today, and why
+    notice: str  # the administrator's announcement (an unplanned closure)
+
+
+def opening(office, *, now: dt.datetime) -> Opening:
+    """Opening hours, today's state, the next closed day and the admin's notice, at `now`."""
+    from antre.offices.models import Weekday
+
+    cal = calendar_of(office)
+    names = dict(Weekday.choices)
+    local = office.local_now(now)
+    today = local.date()
+    # Today's closed day and the next one, with their reasons: the kept copy has only the dates.
+    upcoming = list(
+        office.closed_days.filter(date__gte=today).order_by("date").values_list("date", "reason")[:2]
+    )
+    reason = upcoming[0][1] if upcoming and upcoming[0][0] == today else ""
+    ahead = [row for row in upcoming if row[0] > today]
+    hours = (
+        cal.hours.get(today.weekday())
+        if rules.is_open_day(day=today, hours=cal.hours, closed=cal.closed)
+        else None
+    )
+    closed_for_today = hours is not None and local.time() >= hours[1]
+    next_open = None
+    if hours is None or closed_for_today:
+        next_open = rules.next_open_day(after=today, hours=cal.hours, closed=cal.closed)
+    return Opening(
+        today=today,
+        today_hours=hours,
+        today_pause=cal.breaks.get(today.weekday()) if hours else None,
+        closed_for_today=closed_for_today,
+        closed_reason=reason,
+        next_open=next_open,
+        next_open_hours=cal.hours.get(next_open.weekday()) if next_open else None,
+        week=[
+            WeekLine(
+                str(names[row.first]) + ("" if row.first == row.last else f"–{names[row.last]}"),
+                row.hours,
+                row.pause,
+            )
+            for row in rules.week_rows(hours=cal.hours, breaks=cal.breaks)
+        ],
+        next_closed=ahead[0] if ahead else None,
+        notice=office.notice_today(today),
+    )
+
+
 def door_periods(office, day: dt.date) -> list[rules.Period]:
     """When the office's door takes citizens in on `day` (antre.offices.rules.door_periods)."""
     cal = calendar_of(office)

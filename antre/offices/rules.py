@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 Hours = tuple[dt.time, dt.time]
@@ -131,3 +132,37 @@ def invitation_deadline(*, invited_at: dt.datetime, minutes: int, periods: list[
             return begin + left
         left -= end - begin
     return max(periods[-1][1], invited_at)
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """Consecutive weekdays (0 = Monday) with the same hours; `hours` None when the office is closed."""
+
+    first: int
+    last: int
+    hours: Hours | None
+    pause: Hours | None
+
+
+def week_rows(*, hours: Mapping[int, Hours], breaks: Mapping[int, Hours]) -> list[WeekRow]:
+    """The week as a notice board writes it: Monday to Thursday 08.00-15.00, Friday 08.00-11.30, ..."""
+    rows: list[WeekRow] = []
+    for day in range(7):
+        same = (hours.get(day), breaks.get(day) if day in hours else None)
+        if rows and (rows[-1].hours, rows[-1].pause) == same:
+            rows[-1] = replace(rows[-1], last=day)
+        else:
+            rows.append(WeekRow(day, day, *same))
+    return rows
+
+
+def next_open_day(
+    *, after: dt.date, hours: Mapping[int, Hours], closed: Iterable[dt.date], within: int = 60
+) -> dt.date | None:
+    """The first day after `after` on which the office opens, looking `within` days ahead."""
+    closed_set = set(closed)
+    for offset in range(1, within + 1):
+        day = after + dt.timedelta(days=offset)
+        if is_open_day(day=day, hours=hours, closed=closed_set):
+            return day
+    return None

@@ -30,6 +30,28 @@ def _may_use_console(user) -> bool:
     return user.has_role(*calling.COUNTER_ROLES)
 
 
+# In the session: per counter, the ticket this console last showed at the counter. A citizen who
+# steps out at the gate goes back to `booked` and leaves no trace of the counter that had called
+# them, so the console remembers whom it was calling to say why the counter is suddenly free.
+AT_COUNTER = "console_at_counter"
+
+
+def _stepped_out_from_here(request: HttpRequest, counter: Counter, current: Ticket | None, today):
+    """The ticket this counter had called, if it has since stepped out at the gate; else None."""
+    seen = request.session.get(AT_COUNTER, {})
+    key = str(counter.pk)
+    if current is not None:
+        if seen.get(key) != current.token:
+            request.session[AT_COUNTER] = seen | {key: current.token}
+        return None
+    if key not in seen:
+        return None
+    left = Ticket.objects.stepped_out().filter(token=seen[key], day=today).first()
+    if left is None:  # served, back inside or gone home: nothing more to say about them
+        request.session[AT_COUNTER] = {k: v for k, v in seen.items() if k != key}
+    return left
+
+
 @login_required
 def console_home(request: HttpRequest) -> HttpResponse:
     if not _may_use_console(request.user):
@@ -67,10 +89,19 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
     no_shows = Ticket.objects.filter(
         counter=counter, day=today, status=Status.NO_SHOW, rejoined=False
     ).order_by("-finished_at")[:5]
+    stepped_out = (
+        Ticket.objects.filter(office=office, day=today, service__in=counter.services.all())
+        .stepped_out()
+        .select_related("service")
+        .order_by("left_at")[:10]
+    )
     context = {
         "office": office,
         "counter": counter,
+        "counters": _counters_for(request.user).filter(office=office),
         "current": current,
+        "left_from_here": _stepped_out_from_here(request, counter, current, today),
+        "stepped_out": stepped_out,
         "requirements": current.service.requirements.all() if current else [],
         "waiting": waiting,
         "no_shows": no_shows,

@@ -13,10 +13,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antre import ratelimit
+from antre import clock, ratelimit
 from antre.errors import Refusal
 from antre.live import voice
 from antre.live.models import LiveEvent
+from antre.offices import calendar
 from antre.offices.models import Office
 from antre.people.rules import mask_nik
 from antre.queueing import calling, services
@@ -33,8 +34,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def choose_service(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
+    timezone.activate(office_obj.tzinfo)
     items = office_obj.services.filter(active=True).prefetch_related("requirements")
-    return render(request, "queueing/services.html", {"office": office_obj, "services": items})
+    return render(
+        request,
+        "queueing/services.html",
+        {"office": office_obj, "services": items, "opening": calendar.opening(office_obj, now=clock.now())},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,6 +95,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
             "refusal": refusal,
             "field_errors": refusal.fields if refusal else {},
             "form_id": _form_id(request, refusal),
+            "opening": calendar.opening(office_obj, now=clock.now()),
         },
         status=refusal.status if refusal else 200,
     )
@@ -116,7 +123,8 @@ def _parse_day(raw: str | None) -> dt.date | None:
 def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
     timezone.activate(ticket.office.tzinfo)
     url = request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token]))
-    qr = segno.make(url, error="m").svg_inline(scale=4, dark="#111", title=ticket.number)
+    # A viewBox and no fixed size: the code scales to whatever box the page or the slip gives it.
+    qr = segno.make(url, error="m").svg_inline(omitsize=True, dark="#111", title=ticket.number)
     turned_away = ticket.status == Status.TURNED_AWAY
     return {
         "ticket": ticket,

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from antre.offices import rules
 from antre.offices.rules import bookable_days, local_date, refuse_day
 
 HOURS = {w: (dt.time(8), dt.time(15)) for w in range(4)} | {4: (dt.time(8), dt.time(11, 30))}
@@ -49,3 +50,23 @@ def test_bookable_days_skip_weekends_closed_days_and_today_after_closing():
 )
 def test_refuse_day(day, now, why):
     assert refuse_day(day=day, today=MONDAY, now=now, hours=HOURS, closed=set(), days_ahead=14) == why
+
+
+def test_the_week_is_written_as_a_notice_board_would():
+    eight, three, half_past_eleven = dt.time(8), dt.time(15), dt.time(11, 30)
+    hours = {d: (eight, three) for d in range(4)} | {4: (eight, half_past_eleven)}
+    lunch = {d: (dt.time(12), dt.time(13)) for d in range(4)}
+    assert rules.week_rows(hours=hours, breaks=lunch) == [
+        rules.WeekRow(0, 3, (eight, three), (dt.time(12), dt.time(13))),
+        rules.WeekRow(4, 4, (eight, half_past_eleven), None),
+        rules.WeekRow(5, 6, None, None),
+    ]
+
+
+def test_the_next_open_day_skips_weekends_and_closed_days():
+    hours = {d: (dt.time(8), dt.time(15)) for d in range(5)}
+    friday = dt.date(2030, 1, 4)
+    monday = friday + dt.timedelta(days=3)
+    assert rules.next_open_day(after=friday, hours=hours, closed=set()) == monday
+    assert rules.next_open_day(after=friday, hours=hours, closed={monday}) == monday + dt.timedelta(days=1)
+    assert rules.next_open_day(after=friday, hours={}, closed=set()) is None

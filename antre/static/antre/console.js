@@ -22,11 +22,16 @@
     };
   }
 
-  var pending = false;
+  // An event that arrives while a refresh is on its way, or while the officer has the transfer list
+  // open, is not dropped: one more refresh follows (a call, then the citizen stepping out at once).
+  var pending = false, again = false;
   function refresh() {
-    if (pending) return;
-    if (root.contains(document.activeElement) && document.activeElement.tagName === "SELECT") return;
+    if (pending || (root.contains(document.activeElement) && document.activeElement.tagName === "SELECT")) {
+      again = true;
+      return;
+    }
     pending = true;
+    again = false;
     var before = checked();
     fetch(root.dataset.partial, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
@@ -35,11 +40,20 @@
         var after = checked();
         if (after.number && after.number === before.number) {
           root.querySelectorAll(".checklist input").forEach(function (b, i) { b.checked = !!before.boxes[i]; });
+        } else {
+          // "A-001 dipanggil." no longer describes the counter.
+          document.querySelectorAll(".messages").forEach(function (m) { m.remove(); });
         }
       })
       .catch(function () {})
-      .then(function () { pending = false; });
+      .then(function () {
+        pending = false;
+        if (again) refresh();
+      });
   }
+  root.addEventListener("focusout", function (e) {
+    if (e.target.tagName === "SELECT" && again) setTimeout(refresh, 0);
+  });
 
   // The requirement ticks survive the page reload that follows every action on this ticket.
   function remember() {

@@ -1,0 +1,31 @@
+"""Staff sign-in, and the administrator's home that links every tool."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from antre.offices.models import Office
+from antre.people.homes import home_for
+from antre.people.models import Role
+
+
+class StaffLoginView(auth_views.LoginView):
+    """The login form; without `?next=` each role lands on its own page."""
+
+    template_name = "people/login.html"
+
+    def get_default_redirect_url(self) -> str:
+        home = home_for(self.request.user)
+        return home.url if home else super().get_default_redirect_url()
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """Every tool of the office in one place, for the administrator."""
+    if not request.user.has_role(Role.ADMIN):
+        return render(request, "people/forbidden.html", status=403)
+    office = request.user.office or Office.objects.order_by("pk").first()
+    return render(request, "people/staff_home.html", {"office": office})

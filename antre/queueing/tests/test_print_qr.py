@@ -1,0 +1,36 @@
+"""The walk-in slip as it comes out of a 58-mm printer: a scanner at the gate reads its QR code."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from antre.browser import SCREENSHOTS
+from antre.conftest import book_today
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# 58 mm at CSS's 96 px per inch; twice the pixels, as a 203-dpi thermal head has about 8 dots per mm.
+SLIP_WIDTH_PX = round(58 / 25.4 * 96)
+
+
+def test_a_scanner_reads_the_qr_on_the_58mm_slip(browser, live_server, open_all_day):
+    import zxingcpp
+    from PIL import Image
+
+    ticket = book_today(open_all_day, service="LEGAL", name="Nenek Wayan")
+    slip = browser.new_context(
+        viewport={"width": SLIP_WIDTH_PX, "height": 420}, device_scale_factor=2
+    ).new_page()
+    slip.goto(live_server.url + f"/tiket/{ticket.token}/cetak/")
+    slip.emulate_media(media="print")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    png = slip.screenshot(path=SCREENSHOTS / "14-walk-in-slip-58mm-qr.png", full_page=True)
+
+    codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert [code.text for code in codes] == [live_server.url + f"/tiket/{ticket.token}/"]
+    # The whole code is on the paper: as wide as it is high, and inside the slip.
+    box = slip.locator(".qr svg").bounding_box()
+    assert box["width"] == pytest.approx(box["height"], abs=1)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= SLIP_WIDTH_PX

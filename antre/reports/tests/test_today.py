@@ -1,0 +1,111 @@
+"""The head of office watches today's queue, read-only: the day's figures, and no button that changes it."""
+
+import re
+
+from antre.applications.models import Application, AppStatus
+from antre.conftest import MONDAY, NIK_MADE, TUESDAY, nik_for, wita
+from antre.offices.models import Counter
+from antre.queueing.models import Status, Ticket
+from antre.queueing.services import book_ticket
+from antre.reports.figures import queue_today
+
+
+def figure(page: str, name: str) -> str:
+    return re.search(rf'id="fig-{name}"><strong>([^<]*)</strong>', page).group(1)
+
+
+def test_kepala_sees_the_days_figures(client, staff, a_busy_morning):
+    client.force_login(staff["kepala"])
+    response = client.get("/kepala/tabanan/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert {
+        name: figure(page, name)
+        for name in (
+            "booked",
+            "outside",
+            "inside",
+            "waiting-inside",
+            "called",
+            "serving",
+            "served",
+            "no-show",
+            "turned-away",
+            "cancelled",
+        )
+    } == {
+        "booked": "8",
+        "outside": "1",  # D-002, not come yet
+        "inside": "3/13",  # A-003 at the counter, D-001 served, E-001 waiting
+        "waiting-inside": "1",
+        "called": "1",
+        "serving": "1",
+        "served": "1",
+        "no-show": "1",
+        "turned-away": "1",
+        "cancelled": "1",
+    }
+    by_service = re.findall(
+        r'<tr data-service="(\w+)"><td>.*?</td><td class="num">(\d+)</td><td class="num">(\d+)</td>', page
+    )
+    assert (
+        ("CAPIL", "1", "0") in by_service
+        and ("LEGAL", "0", "1") in by_service
+        and ("KTP", "0", "0") in by_service
+    )
+    counters = dict(
+        re.findall(r'<tr data-counter="(\d)">(?:(?!</tr>).)*?<strong>([A-Z]-\d+)</strong>', page, re.S)
+    )
+    assert counters == {"1": "A-003", "2": "D-001"}
+    calls = re.findall(
+        r"<td><strong>([A-Z]-\d+)</strong> <span class=\"muted\">([^<]*)</span></td><td>(\d)</td><td>([^<]*)</td>",
+        page,
+    )
+    assert [c[0] for c in calls] == ["D-001", "A-003", "A-002", "A-001"]
+    assert ("A-001", "Ni Made S.", "1", "Selesai") in calls
+    assert NIK_MADE not in page and "Sari Dewi" not in page  # numbers and short names only
+
+
+def test_the_figures_follow_the_clock_they_are_given(a_busy_morning):
+    assert queue_today(a_busy_morning, now=wita(MONDAY, 10)).served == 1
+    tomorrow = queue_today(a_busy_morning, now=wita(TUESDAY, 10))
+    assert (tomorrow.booked, tomorrow.inside, tomorrow.calls) == (0, 0, [])
+
+
+def test_kepalas_page_offers_no_action(client, staff, a_busy_morning):
+    client.force_login(staff["kepala"])
+    main = client.get("/kepala/tabanan/").content.decode().split("<main>", 1)[1].split("</main>", 1)[0]
+    assert re.findall(r'<form[^>]*action="([^"]*)"', main) == ["/keluar/"]  # only the way out
+    assert main.count("<button") == 1
+    assert re.findall(r"<input[^>]*>", main) == [
+        re.search(r'<input type="hidden" name="csrfmiddlewaretoken"[^>]*>', main)[0]
+    ]
+
+
+def test_kepala_cannot_call_screen_or_approve(client, staff, office, clock, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    from antre.applications.tests.test_applications import form
+
+    waiting = book_ticket(office=office, service_code="KTP", name="Warga", nik=nik_for(1)).ticket
+    client.post("/k/tabanan/permohonan/KK-TAMBAH/", form())
+    application = Application.objects.get()
+    client.force_login(staff["kepala"])
+    loket1 = Counter.objects.get(number=1)
+
+    assert client.post(f"/loket/{loket1.pk}/", {"action": "call_next"}).status_code == 403
+    assert client.post(f"/api/v1/counters/{loket1.pk}/call-next").status_code == 403
+    screened = client.post(
+        "/pintu/tabanan/",
+        {
+            "action": "screen",
+            "ticket": waiting.token,
+            "temperature_c": "36,5",
+            "mask": "on",
+            "hands_washed": "on",
+        },
+    )
+    assert screened.status_code == 403
+    approved = client.post(f"/kantor/permohonan/{application.code}/", {"action": "claim"})
+    assert approved.status_code == 403
+    assert Ticket.objects.get(pk=waiting.pk).status == Status.BOOKED
+    assert Application.objects.get().status == AppStatus.SUBMITTED

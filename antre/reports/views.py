@@ -1,0 +1,37 @@
+"""The head of office's home: today's queue, read-only."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from antre import clock
+from antre.offices.models import Office
+from antre.people.models import Role
+from antre.reports.figures import queue_today
+
+VIEWER_ROLES = (Role.KEPALA, Role.ADMIN)
+
+
+@login_required
+def today_home(request: HttpRequest) -> HttpResponse:
+    office = request.user.office or Office.objects.order_by("pk").first()
+    if office is None or not request.user.has_role(*VIEWER_ROLES):
+        return render(request, "reports/forbidden.html", status=403)
+    return redirect("reports:today", office=office.slug)
+
+
+@login_required
+def today(request: HttpRequest, office: str) -> HttpResponse:
+    office_obj = get_object_or_404(Office, slug=office)
+    if not (request.user.has_role(*VIEWER_ROLES) and request.user.works_at(office_obj)):
+        return render(request, "reports/forbidden.html", status=403)
+    timezone.activate(office_obj.tzinfo)
+    now = clock.now()
+    return render(
+        request,
+        "reports/today.html",
+        {"office": office_obj, "q": queue_today(office_obj, now=now), "now": office_obj.local_now(now)},
+    )
