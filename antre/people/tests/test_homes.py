@@ -32,6 +32,7 @@ def test_the_staff_home_links_every_tool(client, staff):
     for url in (
         "/loket/",
         "/pintu/",
+        "/bantuan/",
         "/kantor/permohonan/",
         "/kantor/whatsapp/",
         "/kepala/",
