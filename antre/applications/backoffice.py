@@ -85,6 +85,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     if office is None or application.office_id != office.pk:
         return render(request, "applications/forbidden.html", status=403)
+    refusal = None
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -105,11 +106,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                     note=request.POST.get("note", ""),
                     fix_codes=request.POST.getlist("fix_codes"),
                 )
-        except Refusal as refusal:
-            messages.error(request, refusal.message)
+        except Refusal as exc:
+            # Shown on the page with what the officer typed, so a long note is not lost.
+            refusal = exc
+            application.refresh_from_db()
         else:
             messages.success(request, _("Tersimpan."))
-        return redirect("backoffice:detail", code=code)
+            return redirect("backoffice:detail", code=code)
     timezone.activate(office.tzinfo)
     return render(
         request,
@@ -123,5 +126,11 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "requirements": application.kind.requirements.all(),
             "history": application.history.select_related("by"),
             "results": ResultKind.choices,
+            "limits": services.FIELD_MAX,
+            "data": request.POST,
+            "chosen_fix": request.POST.getlist("fix_codes"),
+            "refusal": refusal,
+            "field_errors": refusal.fields if refusal else {},
         },
+        status=refusal.status if refusal else 200,
     )

@@ -43,6 +43,35 @@ UPLOAD_MESSAGES = {
 }
 
 
+def _max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+# The longest each text may be as it is sent: the model's column, except NIK and KK number, which
+# may be typed with spaces or dots and are stored as their 16 digits. The form's maxlength, the
+# API's schema and the checks below all read these.
+FIELD_MAX = {
+    "kind": _max_length(ApplicationKind, "code"),
+    "nik": 24,
+    "kk_number": 24,
+    "name": _max_length(Application, "name"),
+    "phone": _max_length(Application, "phone"),
+    "address": _max_length(Application, "address"),
+    "village": _max_length(Region, "code"),
+    "note": _max_length(StatusChange, "note"),
+    "delivery_address": _max_length(Application, "delivery_address"),
+}
+
+
+def _too_long(values: dict[str, str]) -> dict[str, str]:
+    """A message for each field longer than FIELD_MAX allows."""
+    return {
+        field: _("Terlalu panjang: paling banyak %(n)s karakter.") % {"n": FIELD_MAX[field]}
+        for field, value in values.items()
+        if len(value or "") > FIELD_MAX[field]
+    }
+
+
 def documents_root() -> Path:
     root = Path(settings.DATA_DIR) / "documents"
     root.mkdir(mode=0o700, exist_ok=True)
@@ -99,6 +128,21 @@ def submit(
     channel: str = "web",
 ) -> Application:
     """Check everything first; then store the application, its history and its files together."""
+    too_long = _too_long(
+        {
+            "kind": kind_code,
+            "nik": nik,
+            "kk_number": kk_number,
+            "name": name,
+            "phone": phone,
+            "address": address,
+            "village": village_code,
+        }
+    )
+    if "kind" in too_long:
+        raise Refusal(
+            "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=too_long
+        )
     kind = find_kind(office, kind_code)
     errors: dict[str, str] = {}
     check = people.check_nik(nik, today=office.local_today())
@@ -125,6 +169,7 @@ def submit(
         errors["consent"] = _(
             "Permohonan hanya dapat diproses bila Anda menyetujui pemberitahuan data pribadi."
         )
+    errors.update(too_long)  # said instead of what the other checks made of the same text
     checked = {}
     for requirement in kind.requirements.all():
         upload = files.get(requirement.code)
@@ -239,6 +284,10 @@ def review(
         application = _locked(code)
         check_verifier(officer, application.office)
         note = (note or "").strip()
+        if too_long := _too_long({"note": note}):
+            raise Refusal(
+                "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=too_long
+            )
         if action == "message":  # a message to the applicant; the status stays
             if not note:
                 raise Refusal(
@@ -347,6 +396,10 @@ def publish(
             check_verifier(officer, application.office)
             if rules.next_status(status=application.status, action="publish") is None:
                 raise _not_now(application)  # before booking anything for it
+            if too_long := _too_long({"delivery_address": delivery_address}):
+                raise Refusal(
+                    "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=too_long
+                )
             if result == ResultKind.DOCUMENT:
                 if file is None:
                     raise Refusal(

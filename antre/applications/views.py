@@ -101,6 +101,7 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
             "requirements": kind_obj.requirements.all(),
             "districts": districts,
             "data": request.POST,
+            "limits": services.FIELD_MAX,
             "refusal": refusal,
             "field_errors": refusal.fields if refusal else {},
         },
