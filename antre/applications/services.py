@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from pathlib import Path
@@ -11,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from antre import clock
-from antre.applications import rules
+from antre.applications import holding, rules
+from antre.applications.holding import Holding
 from antre.applications.models import (
     Application,
     ApplicationKind,
@@ -126,8 +128,15 @@ def submit(
     kk_number: str = "",
     phone: str = "",
     channel: str = "web",
+    form: Holding | None = None,
+    now: dt.datetime | None = None,
 ) -> Application:
-    """Check everything first; then store the application, its history and its files together."""
+    """Check everything first; then store the application, its history and its files together.
+
+    With a `form` (the web form), documents that pass their check are held for it when something
+    else is refused, and a later send of the same form uses them where no new file is chosen.
+    """
+    now = now or clock.now()
     too_long = _too_long(
         {
             "kind": kind_code,
@@ -145,7 +154,7 @@ def submit(
         )
     kind = find_kind(office, kind_code)
     errors: dict[str, str] = {}
-    check = people.check_nik(nik, today=office.local_today())
+    check = people.check_nik(nik, today=office.local_today(now))
     if not check.valid:
         errors["nik"] = _("NIK tidak valid; periksa 16 digitnya.")
     kk = "".join(ch for ch in (kk_number or "") if ch.isdigit())
@@ -170,18 +179,22 @@ def submit(
             "Permohonan hanya dapat diproses bila Anda menyetujui pemberitahuan data pribadi."
         )
     errors.update(too_long)  # said instead of what the other checks made of the same text
-    checked = {}
+    kept = holding.held(form, now=now)
+    checked, new = {}, {}
     for requirement in kind.requirements.all():
         upload = files.get(requirement.code)
-        if upload is None:
-            if requirement.required:
-                errors[requirement.code] = _("Wajib diunggah.")
-            continue
-        try:
-            checked[requirement] = _check(upload[0], upload[1])
-        except UploadRefused as refused:
-            errors[requirement.code] = UPLOAD_MESSAGES[refused.code]()
+        if upload is not None:
+            try:
+                checked[requirement] = new[requirement.code] = _check(upload[0], upload[1])
+                continue
+            except UploadRefused as refused:
+                errors[requirement.code] = UPLOAD_MESSAGES[refused.code]()
+        if requirement.code in kept:  # received on an earlier send of this form
+            checked[requirement] = kept[requirement.code]
+        elif upload is None and requirement.required:
+            errors[requirement.code] = _("Wajib diunggah.")
     if errors:
+        holding.keep(form, new, now=now)  # nothing that passed has to be chosen again
         raise Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=errors)
 
     written: list[Path] = []
@@ -196,7 +209,7 @@ def submit(
                 phone=clean_phone or "",
                 address=address,
                 village=village,
-                consent_at=clock.now(),
+                consent_at=now,
                 channel=channel,
             )
             StatusChange.objects.create(application=application, status=AppStatus.SUBMITTED)
@@ -206,6 +219,7 @@ def submit(
         for path in written:  # nothing half-stored: files go with the rolled-back rows
             path.unlink(missing_ok=True)
         raise
+    holding.release(form)
     log.info("application %s (%s) submitted for %s", application.code, kind.code, mask_nik(application.nik))
     return application
 
