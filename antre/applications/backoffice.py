@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -97,6 +99,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                     result=request.POST.get("result", ""),
                     file=(upload.name, upload.read()) if upload else None,
                     delivery_address=request.POST.get("delivery_address", ""),
+                    pickup_day=_day(request.POST.get("pickup_day", "")),
                 )
             else:
                 services.review(
@@ -126,6 +129,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "requirements": application.kind.requirements.all(),
             "history": application.history.select_related("by"),
             "results": ResultKind.choices,
+            "pickup_days": services.pickup_days(application)
+            if application.status == AppStatus.APPROVED
+            else [],
             "limits": services.FIELD_MAX,
             "data": request.POST,
             "chosen_fix": request.POST.getlist("fix_codes"),
@@ -134,3 +140,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         },
         status=refusal.status if refusal else 200,
     )
+
+
+def _day(raw: str) -> dt.date | None:
+    """The pickup day as the form sends it; None lets the service take the first day with room."""
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        message = _("Pilih hari pengambilan dari daftar.")
+        raise Refusal("invalid_fields", message, status=422, fields={"pickup_day": message}) from None

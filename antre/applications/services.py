@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from antre import clock
@@ -25,10 +26,13 @@ from antre.applications.models import (
 )
 from antre.applications.uploads import MAX_BYTES, UploadRefused, check_upload
 from antre.errors import Refusal
-from antre.offices.models import Office, Region
+from antre.offices.models import Office, Region, Service
 from antre.people import rules as people
 from antre.people.models import Role
 from antre.people.rules import mask_nik
+from antre.queueing import services as queueing
+from antre.queueing.models import Status as TicketStatus
+from antre.queueing.models import Ticket
 from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
@@ -397,12 +401,69 @@ def _record_document(application: Application, upload, target: Path, *, requirem
     )
 
 
-def publish(
-    *, code: str, officer, result: str, file: tuple[str, bytes] | None = None, delivery_address: str = ""
-) -> Application:
-    """Finish an approved application: a document to download, a pickup ticket, or delivery."""
-    from antre.queueing.services import book_ticket
+def pickup_service(application: Application) -> Service:
+    """Where a result is picked up: the kind's own service for a pre-registration (the documents
+    are already checked), else document pickup."""
+    kind = application.kind
+    pre_registered = kind.purpose == KindPurpose.PRE_REGISTRATION and kind.service_id
+    return queueing.find_service(application.office, kind.service.code if pre_registered else "AMBIL")
 
+
+def pickup_days(application: Application, *, now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
+    """The days a pickup can be booked on, with the places left on each: open days with room."""
+    try:
+        service = pickup_service(application)
+    except Refusal:
+        return []
+    return [(day, left) for day, left in queueing.day_choices(service, now=now) if left > 0]
+
+
+def _book_pickup(application: Application, day: dt.date | None, *, now: dt.datetime) -> Ticket:
+    if day is None:  # nobody chose: the first day with room
+        days = pickup_days(application, now=now)
+        if not days:
+            raise Refusal(
+                "quota_full",
+                _("Belum ada hari layanan pengambilan yang dapat dipesan."),
+                fields={"pickup_day": _("Tidak ada hari yang masih tersedia.")},
+            )
+        day = days[0][0]
+    service = pickup_service(application)
+    try:
+        return queueing.book_ticket(
+            office=application.office,
+            service_code=service.code,
+            service=service,
+            name=application.name,
+            nik=application.nik,
+            phone=application.phone,
+            day=day,
+            channel="web",
+            now=now,
+        ).ticket
+    except Refusal as refused:
+        # A closed or full day: say it on the field where the day is chosen.
+        if "date" in refused.fields:
+            refused.fields["pickup_day"] = refused.fields.pop("date")
+        raise
+
+
+def publish(
+    *,
+    code: str,
+    officer,
+    result: str,
+    file: tuple[str, bytes] | None = None,
+    delivery_address: str = "",
+    pickup_day: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Application:
+    """Finish an approved application: a document to download, a pickup ticket, or delivery.
+
+    A pickup is booked on `pickup_day` (the verifier's proposal; the citizen may move it), else on
+    the first day with room.
+    """
+    now = now or clock.now()
     written: list[Path] = []
     try:
         with transaction.atomic():
@@ -434,22 +495,11 @@ def publish(
                 written.append(_store(application, upload, is_result=True))
                 note = _("Dokumen hasil dapat diunduh di halaman ini.")
             elif result == ResultKind.PICKUP:
-                # A numbered visit on the first day the office opens: in the service itself for a
-                # pre-registration (the documents are already checked), else at document pickup.
-                kind = application.kind
-                pre_registered = kind.purpose == KindPurpose.PRE_REGISTRATION and kind.service_id
-                ticket = book_ticket(
-                    office=application.office,
-                    service_code=kind.service.code if pre_registered else "AMBIL",
-                    name=application.name,
-                    nik=application.nik,
-                    phone=application.phone,
-                    channel="web",
-                ).ticket
+                ticket = _book_pickup(application, pickup_day, now=now)
                 application.pickup_ticket = ticket
                 note = _("Silakan ambil dokumen di kantor dengan nomor antrean %(number)s pada %(day)s.") % {
                     "number": ticket.number,
-                    "day": ticket.day.strftime("%d-%m-%Y"),
+                    "day": formats.date_format(ticket.day, "l, j F Y"),
                 }
             elif result == ResultKind.DELIVERY:
                 address = " ".join((delivery_address or application.address).split())
@@ -468,4 +518,52 @@ def publish(
         for path in written:
             path.unlink(missing_ok=True)
         raise
+    return application
+
+
+# Pickup tickets that ended without the visit (or whose day has passed) may be booked again.
+_PICKUP_MISSED = (
+    TicketStatus.CANCELLED,
+    TicketStatus.EXPIRED,
+    TicketStatus.NO_SHOW,
+    TicketStatus.TURNED_AWAY,
+)
+
+
+def may_move_pickup(application: Application) -> bool:
+    """Whether the applicant may choose another pickup day: the pickup is booked and not begun."""
+    ticket = application.pickup_ticket
+    if application.status != AppStatus.DONE or application.result != ResultKind.PICKUP or ticket is None:
+        return False
+    if ticket.status in _PICKUP_MISSED:
+        return True
+    return ticket.status == TicketStatus.BOOKED and ticket.arrived_at is None
+
+
+def move_pickup(*, code: str, nik: str, day: dt.date, now: dt.datetime | None = None) -> Application:
+    """The applicant picks another day: the old pickup ticket is cancelled and a new one booked, together."""
+    now = now or clock.now()
+    with transaction.atomic():
+        application = _locked(for_applicant(code, nik).code)
+        if not may_move_pickup(application):
+            raise Refusal(
+                "invalid_transition",
+                _("Hari pengambilan tidak dapat diganti lagi: nomor antreannya sudah dipakai."),
+            )
+        old = Ticket.objects.select_for_update().get(pk=application.pickup_ticket_id)
+        if old.day == day and old.status == TicketStatus.BOOKED:
+            return application  # the day it already has
+        if old.status == TicketStatus.BOOKED and old.day >= application.office.local_today(now):
+            queueing.cancel_ticket(token=old.token, now=now)
+        # A refusal here (the day closed or full) undoes the cancel above with the rest.
+        ticket = _book_pickup(application, day, now=now)
+        application.pickup_ticket = ticket
+        application.save(update_fields=["pickup_ticket", "updated_at"])
+        StatusChange.objects.create(
+            application=application,
+            status=application.status,
+            note=_("Hari pengambilan diganti: nomor antrean %(number)s pada %(day)s.")
+            % {"number": ticket.number, "day": formats.date_format(ticket.day, "l, j F Y")},
+        )
+    log.info("application %s: pickup moved to %s", application.code, day)
     return application

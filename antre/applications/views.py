@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import time
 
@@ -9,9 +10,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antre import ratelimit
+from antre import clock, ratelimit
 from antre.applications import holding, services
 from antre.applications.holding import Holding
 from antre.applications.models import Application, Document
@@ -145,7 +147,6 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest, code: str) -> HttpResponse:
     application = _visible(request, code)
-    timezone.activate(application.office.tzinfo)
     refusal = None
     if request.method == "POST":  # the documents the verifier asked to fix
         try:
@@ -158,6 +159,32 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
             refusal = exc
         else:
             return redirect("applications:status", code=application.code)
+    return _status_page(request, application, refusal)
+
+
+@require_http_methods(["POST"])
+def pickup_day(request: HttpRequest, code: str) -> HttpResponse:
+    """The applicant moves the pickup to another day."""
+    application = _visible(request, code)
+    try:
+        services.move_pickup(code=application.code, nik=application.nik, day=_pickup_day(request))
+    except Refusal as exc:
+        application.refresh_from_db()
+        return _status_page(request, application, exc)
+    return redirect("applications:status", code=application.code)
+
+
+def _pickup_day(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.POST.get("pickup_day", ""))
+    except ValueError:
+        message = _("Pilih hari pengambilan dari daftar.")
+        raise Refusal("invalid_fields", message, status=422, fields={"pickup_day": message}) from None
+
+
+def _status_page(request: HttpRequest, application: Application, refusal: Refusal | None) -> HttpResponse:
+    timezone.activate(application.office.tzinfo)
+    movable = services.may_move_pickup(application)
     return render(
         request,
         "applications/status.html",
@@ -173,6 +200,8 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
             "results": application.documents.filter(is_result=True),
             "to_fix": application.kind.requirements.filter(code__in=application.fix_codes),
             "last_note": application.history.exclude(note="").last(),
+            "pickup_movable": movable,
+            "pickup_days": services.pickup_days(application, now=clock.now()) if movable else [],
             "refusal": refusal,
             "field_errors": refusal.fields if refusal else {},
         },
