@@ -147,7 +147,7 @@ def application_status(request: HttpRequest, code: str, nik: str = ""):
         label=application.get_status_display(),
         submitted_at=application.submitted_at,
         history=[
-            HistoryOut(status=h.status, label=h.get_status_display(), at=h.at, note=h.note)
+            HistoryOut(status=h.status, label=h.get_status_display(), at=h.at, note=h.text())
             for h in application.history.all()
         ],
     )

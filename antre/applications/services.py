@@ -9,13 +9,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from antre import clock
 from antre.applications import holding, rules
 from antre.applications.holding import Holding
 from antre.applications.models import (
+    DELIVERY_TO,
+    FIXES_SENT,
+    PICKUP_AT,
+    PICKUP_MOVED,
+    RESULT_TO_DOWNLOAD,
     Application,
     ApplicationKind,
     AppStatus,
@@ -284,13 +288,18 @@ def _not_now(application: Application) -> Refusal:
     )
 
 
-def _move(application: Application, action: str, *, by, note: str = "") -> None:
+def _move(
+    application: Application, action: str, *, by, note: str = "", system_note: dict | None = None
+) -> None:
+    """Change the status by the workflow table, with an officer's `note` or a system note's fields."""
     target = rules.next_status(status=application.status, action=action)
     if target is None:
         raise _not_now(application)
     application.status = target
     application.save()
-    StatusChange.objects.create(application=application, status=target, note=note, by=by)
+    StatusChange.objects.create(
+        application=application, status=target, by=by, **(system_note or {"note": note})
+    )
     notify.application_changed(application, application.history.count())
 
 
@@ -367,7 +376,7 @@ def resubmit(*, code: str, nik: str, files: dict[str, tuple[str, bytes]]) -> App
                 application.documents.filter(requirement=requirement, current=True).update(current=False)
                 written.append(_store(application, upload, requirement=requirement))
             application.fix_codes = []
-            _move(application, "resubmit", by=None, note=_("Berkas perbaikan dikirim."))
+            _move(application, "resubmit", by=None, system_note=StatusChange.system_note(FIXES_SENT))
     except BaseException:
         for path in written:  # also when the commit itself fails
             path.unlink(missing_ok=True)
@@ -493,18 +502,15 @@ def publish(
                         fields={"file": UPLOAD_MESSAGES[refused.code]()},
                     ) from None
                 written.append(_store(application, upload, is_result=True))
-                note = _("Dokumen hasil dapat diunduh di halaman ini.")
+                note = StatusChange.system_note(RESULT_TO_DOWNLOAD)
             elif result == ResultKind.PICKUP:
                 ticket = _book_pickup(application, pickup_day, now=now)
                 application.pickup_ticket = ticket
-                note = _("Silakan ambil dokumen di kantor dengan nomor antrean %(number)s pada %(day)s.") % {
-                    "number": ticket.number,
-                    "day": formats.date_format(ticket.day, "l, j F Y"),
-                }
+                note = StatusChange.system_note(PICKUP_AT, number=ticket.number, day=ticket.day.isoformat())
             elif result == ResultKind.DELIVERY:
                 address = " ".join((delivery_address or application.address).split())
                 application.delivery_address = address
-                note = _("Dokumen akan diantar ke: %(address)s.") % {"address": address}
+                note = StatusChange.system_note(DELIVERY_TO, address=address)
             else:
                 raise Refusal(
                     "invalid_fields",
@@ -513,7 +519,7 @@ def publish(
                     fields={"result": _("Wajib dipilih.")},
                 )
             application.result = result
-            _move(application, "publish", by=officer, note=note)
+            _move(application, "publish", by=officer, system_note=note)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -562,8 +568,7 @@ def move_pickup(*, code: str, nik: str, day: dt.date, now: dt.datetime | None = 
         StatusChange.objects.create(
             application=application,
             status=application.status,
-            note=_("Hari pengambilan diganti: nomor antrean %(number)s pada %(day)s.")
-            % {"number": ticket.number, "day": formats.date_format(ticket.day, "l, j F Y")},
+            **StatusChange.system_note(PICKUP_MOVED, number=ticket.number, day=ticket.day.isoformat()),
         )
     log.info("application %s: pickup moved to %s", application.code, day)
     return application
