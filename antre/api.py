@@ -94,7 +94,11 @@ def on_refusal(request: HttpRequest, exc: Refusal):
 def on_validation_error(request: HttpRequest, exc: ValidationError):
     fields: dict[str, str] = {}
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        loc = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "payload", "query", "path", "form")
+        ]
         name = ".".join(loc) or "body"
         fields.setdefault(name, _field_message(error))
     return error_response(
@@ -111,6 +115,10 @@ def _field_message(error: dict[str, Any]) -> str:
         return _("Tanggal tidak valid; gunakan format TTTT-BB-HH.")
     if kind == "json_invalid":
         return _("Isi permintaan bukan JSON yang valid.")
+    if kind == "string_too_long":
+        return _("Terlalu panjang: paling banyak %(n)s karakter.") % {
+            "n": error.get("ctx", {}).get("max_length")
+        }
     return _("Nilai tidak valid.")
 
 

@@ -78,6 +78,13 @@ def delete_old_documents() -> int:
     return removed
 
 
+def remove_held_documents() -> int:
+    """Documents held for an application form that was never sent, once their time is up."""
+    from antre.applications import holding
+
+    return holding.remove_expired(now=clock.now())
+
+
 def deliver_whatsapp() -> int:
     from antre.whatsapp.outbox import deliver_due
 
@@ -109,6 +116,7 @@ JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("whatsapp outbox", deliver_whatsapp, 2),
     ("speech cache", prune_speech, 3600),
     ("document retention", delete_old_documents, 6 * 3600),
+    ("held documents", remove_held_documents, 600),
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -85,6 +87,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     if office is None or application.office_id != office.pk:
         return render(request, "applications/forbidden.html", status=403)
+    refusal = None
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -96,6 +99,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                     result=request.POST.get("result", ""),
                     file=(upload.name, upload.read()) if upload else None,
                     delivery_address=request.POST.get("delivery_address", ""),
+                    pickup_day=_day(request.POST.get("pickup_day", "")),
                 )
             else:
                 services.review(
@@ -105,11 +109,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                     note=request.POST.get("note", ""),
                     fix_codes=request.POST.getlist("fix_codes"),
                 )
-        except Refusal as refusal:
-            messages.error(request, refusal.message)
+        except Refusal as exc:
+            # Shown on the page with what the officer typed, so a long note is not lost.
+            refusal = exc
+            application.refresh_from_db()
         else:
             messages.success(request, _("Tersimpan."))
-        return redirect("backoffice:detail", code=code)
+            return redirect("backoffice:detail", code=code)
     timezone.activate(office.tzinfo)
     return render(
         request,
@@ -123,5 +129,23 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "requirements": application.kind.requirements.all(),
             "history": application.history.select_related("by"),
             "results": ResultKind.choices,
+            "pickup_days": services.pickup_days(application)
+            if application.status == AppStatus.APPROVED
+            else [],
+            "limits": services.FIELD_MAX,
+            "data": request.POST,
+            "chosen_fix": request.POST.getlist("fix_codes"),
+            "refusal": refusal,
+            "field_errors": refusal.fields if refusal else {},
         },
+        status=refusal.status if refusal else 200,
     )
+
+
+def _day(raw: str) -> dt.date | None:
+    """The pickup day as the form sends it; None lets the service take the first day with room."""
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        message = _("Pilih hari pengambilan dari daftar.")
+        raise Refusal("invalid_fields", message, status=422, fields={"pickup_day": message}) from None

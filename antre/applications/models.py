@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.db import models
+from django.utils import formats, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -165,6 +168,22 @@ class Document(models.Model):
         return f"{self.application_id}/{self.requirement_id}"
 
 
+# Notes the system writes into an application's history. Each is stored by its Indonesian text (the
+# message id) and its parameters, and read in the reader's language (StatusChange.text). A parameter
+# named "day" holds an ISO date, written in the app's date style.
+FIXES_SENT = gettext_noop("Berkas perbaikan dikirim.")
+RESULT_TO_DOWNLOAD = gettext_noop("Dokumen hasil dapat diunduh di halaman ini.")
+PICKUP_AT = gettext_noop("Silakan ambil dokumen di kantor dengan nomor antrean %(number)s pada %(day)s.")
+PICKUP_MOVED = gettext_noop("Hari pengambilan diganti: nomor antrean %(number)s pada %(day)s.")
+DELIVERY_TO = gettext_noop("Dokumen akan diantar ke: %(address)s.")
+
+
+def _note_param(name: str, value):
+    if name == "day":
+        return formats.date_format(dt.date.fromisoformat(value), "l, j F Y")
+    return value
+
+
 class StatusChange(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
     status = models.CharField(max_length=12, choices=AppStatus.choices)
@@ -183,3 +202,20 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.status}"
+
+    @classmethod
+    def system_note(cls, key: str, **params) -> dict:
+        """The fields of a note the system writes: its key, its parameters and the Indonesian copy."""
+        with translation.override("id"):
+            note = cls(note_key=key, note_params=params).text()
+        return {"note": note, "note_key": key, "note_params": params}
+
+    def text(self) -> str:
+        """The note in the active language: a system note translated, an officer's as written."""
+        if not self.note_key:
+            return self.note
+        try:
+            params = {name: _note_param(name, value) for name, value in self.note_params.items()}
+            return gettext(self.note_key) % params
+        except (KeyError, TypeError, ValueError):
+            return self.note  # parameters that no longer fit the key: the Indonesian copy

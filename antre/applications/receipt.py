@@ -1,8 +1,12 @@
-"""The application receipt as a PDF (fpdf2): what was received, and how to follow it."""
+"""The application receipt as a PDF (fpdf2): what was received, and how to follow it.
+
+Written in the active language: the language of the visitor who downloads it.
+"""
 
 from __future__ import annotations
 
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from antre.applications.models import Application
@@ -27,7 +31,9 @@ def receipt_pdf(application: Application, track_url: str) -> bytes:
     pdf.set_font("Helvetica", "B", 12)
     pdf.multi_cell(0, 6, _latin(office.name), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(0, 5, _latin("Tanda terima permohonan daring"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 5, _latin(_("Tanda terima permohonan daring")), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 24)
     pdf.cell(0, 12, application.code, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -35,15 +41,18 @@ def receipt_pdf(application: Application, track_url: str) -> bytes:
     pdf.multi_cell(
         0,
         5,
-        _latin("Kode lacak: simpan kode ini. Untuk melihat status, masukkan kode dan NIK Anda."),
+        _latin(_("Kode lacak: simpan kode ini. Untuk melihat status, masukkan kode dan NIK Anda.")),
         align="C",
     )
     pdf.ln(4)
     rows = [
-        ("Jenis", application.kind.name),
-        ("Nama", application.name),
-        ("NIK", mask_nik(application.nik)),
-        ("Diajukan", f"{formats.date_format(submitted.date(), 'j F Y')} {submitted:%H.%M} {office.tz_label}"),
+        (_("Jenis"), application.kind.name),
+        (_("Nama"), application.name),
+        (_("NIK"), mask_nik(application.nik)),
+        (
+            _("Diajukan"),
+            f"{formats.date_format(submitted.date(), 'j F Y')} {submitted:%H.%M} {office.tz_label}",
+        ),
     ]
     for label, value in rows:
         pdf.set_font("Helvetica", "B", 10)
@@ -52,14 +61,16 @@ def receipt_pdf(application: Application, track_url: str) -> bytes:
         pdf.multi_cell(0, 6, _latin(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 6, _latin("Berkas yang diterima"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, _latin(_("Berkas yang diterima")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     for document in application.documents.filter(current=True, is_result=False).select_related("requirement"):
         pdf.multi_cell(0, 5, _latin(f"- {document.requirement.name}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(0, 5, _latin(f"Lacak permohonan: {track_url}"), new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(
-        0, 5, _latin("Semua layanan administrasi kependudukan gratis."), new_x="LMARGIN", new_y="NEXT"
+        0, 5, _latin(_("Lacak permohonan: %(url)s") % {"url": track_url}), new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.multi_cell(
+        0, 5, _latin(_("Semua layanan administrasi kependudukan gratis.")), new_x="LMARGIN", new_y="NEXT"
     )
     return bytes(pdf.output())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from pathlib import Path
@@ -11,8 +12,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from antre import clock
-from antre.applications import rules
+from antre.applications import holding, rules
+from antre.applications.holding import Holding
 from antre.applications.models import (
+    DELIVERY_TO,
+    FIXES_SENT,
+    PICKUP_AT,
+    PICKUP_MOVED,
+    RESULT_TO_DOWNLOAD,
     Application,
     ApplicationKind,
     AppStatus,
@@ -23,10 +30,13 @@ from antre.applications.models import (
 )
 from antre.applications.uploads import MAX_BYTES, UploadRefused, check_upload
 from antre.errors import Refusal
-from antre.offices.models import Office, Region
+from antre.offices.models import Office, Region, Service
 from antre.people import rules as people
 from antre.people.models import Role
 from antre.people.rules import mask_nik
+from antre.queueing import services as queueing
+from antre.queueing.models import Status as TicketStatus
+from antre.queueing.models import Ticket
 from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
@@ -41,6 +51,35 @@ UPLOAD_MESSAGES = {
     "damaged": lambda: _("Berkas rusak atau tidak dapat dibaca. Pindai atau foto ulang dokumennya."),
     "too_many_pixels": lambda: _("Gambar terlalu besar untuk diproses. Kirim foto biasa dari ponsel."),
 }
+
+
+def _max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+# The longest each text may be as it is sent: the model's column, except NIK and KK number, which
+# may be typed with spaces or dots and are stored as their 16 digits. The form's maxlength, the
+# API's schema and the checks below all read these.
+FIELD_MAX = {
+    "kind": _max_length(ApplicationKind, "code"),
+    "nik": 24,
+    "kk_number": 24,
+    "name": _max_length(Application, "name"),
+    "phone": _max_length(Application, "phone"),
+    "address": _max_length(Application, "address"),
+    "village": _max_length(Region, "code"),
+    "note": _max_length(StatusChange, "note"),
+    "delivery_address": _max_length(Application, "delivery_address"),
+}
+
+
+def _too_long(values: dict[str, str]) -> dict[str, str]:
+    """A message for each field longer than FIELD_MAX allows."""
+    return {
+        field: _("Terlalu panjang: paling banyak %(n)s karakter.") % {"n": FIELD_MAX[field]}
+        for field, value in values.items()
+        if len(value or "") > FIELD_MAX[field]
+    }
 
 
 def documents_root() -> Path:
@@ -97,11 +136,33 @@ def submit(
     kk_number: str = "",
     phone: str = "",
     channel: str = "web",
+    form: Holding | None = None,
+    now: dt.datetime | None = None,
 ) -> Application:
-    """Check everything first; then store the application, its history and its files together."""
+    """Check everything first; then store the application, its history and its files together.
+
+    With a `form` (the web form), documents that pass their check are held for it when something
+    else is refused, and a later send of the same form uses them where no new file is chosen.
+    """
+    now = now or clock.now()
+    too_long = _too_long(
+        {
+            "kind": kind_code,
+            "nik": nik,
+            "kk_number": kk_number,
+            "name": name,
+            "phone": phone,
+            "address": address,
+            "village": village_code,
+        }
+    )
+    if "kind" in too_long:
+        raise Refusal(
+            "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=too_long
+        )
     kind = find_kind(office, kind_code)
     errors: dict[str, str] = {}
-    check = people.check_nik(nik, today=office.local_today())
+    check = people.check_nik(nik, today=office.local_today(now))
     if not check.valid:
         errors["nik"] = _("NIK tidak valid; periksa 16 digitnya.")
     kk = "".join(ch for ch in (kk_number or "") if ch.isdigit())
@@ -125,18 +186,23 @@ def submit(
         errors["consent"] = _(
             "Permohonan hanya dapat diproses bila Anda menyetujui pemberitahuan data pribadi."
         )
-    checked = {}
+    errors.update(too_long)  # said instead of what the other checks made of the same text
+    kept = holding.held(form, now=now)
+    checked, new = {}, {}
     for requirement in kind.requirements.all():
         upload = files.get(requirement.code)
-        if upload is None:
-            if requirement.required:
-                errors[requirement.code] = _("Wajib diunggah.")
-            continue
-        try:
-            checked[requirement] = _check(upload[0], upload[1])
-        except UploadRefused as refused:
-            errors[requirement.code] = UPLOAD_MESSAGES[refused.code]()
+        if upload is not None:
+            try:
+                checked[requirement] = new[requirement.code] = _check(upload[0], upload[1])
+                continue
+            except UploadRefused as refused:
+                errors[requirement.code] = UPLOAD_MESSAGES[refused.code]()
+        if requirement.code in kept:  # received on an earlier send of this form
+            checked[requirement] = kept[requirement.code]
+        elif upload is None and requirement.required:
+            errors[requirement.code] = _("Wajib diunggah.")
     if errors:
+        holding.keep(form, new, now=now)  # nothing that passed has to be chosen again
         raise Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=errors)
 
     written: list[Path] = []
@@ -151,7 +217,7 @@ def submit(
                 phone=clean_phone or "",
                 address=address,
                 village=village,
-                consent_at=clock.now(),
+                consent_at=now,
                 channel=channel,
             )
             StatusChange.objects.create(application=application, status=AppStatus.SUBMITTED)
@@ -161,6 +227,7 @@ def submit(
         for path in written:  # nothing half-stored: files go with the rolled-back rows
             path.unlink(missing_ok=True)
         raise
+    holding.release(form)
     log.info("application %s (%s) submitted for %s", application.code, kind.code, mask_nik(application.nik))
     return application
 
@@ -221,13 +288,18 @@ def _not_now(application: Application) -> Refusal:
     )
 
 
-def _move(application: Application, action: str, *, by, note: str = "") -> None:
+def _move(
+    application: Application, action: str, *, by, note: str = "", system_note: dict | None = None
+) -> None:
+    """Change the status by the workflow table, with an officer's `note` or a system note's fields."""
     target = rules.next_status(status=application.status, action=action)
     if target is None:
         raise _not_now(application)
     application.status = target
     application.save()
-    StatusChange.objects.create(application=application, status=target, note=note, by=by)
+    StatusChange.objects.create(
+        application=application, status=target, by=by, **(system_note or {"note": note})
+    )
     notify.application_changed(application, application.history.count())
 
 
@@ -239,6 +311,10 @@ def review(
         application = _locked(code)
         check_verifier(officer, application.office)
         note = (note or "").strip()
+        if too_long := _too_long({"note": note}):
+            raise Refusal(
+                "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=too_long
+            )
         if action == "message":  # a message to the applicant; the status stays
             if not note:
                 raise Refusal(
@@ -300,7 +376,7 @@ def resubmit(*, code: str, nik: str, files: dict[str, tuple[str, bytes]]) -> App
                 application.documents.filter(requirement=requirement, current=True).update(current=False)
                 written.append(_store(application, upload, requirement=requirement))
             application.fix_codes = []
-            _move(application, "resubmit", by=None, note=_("Berkas perbaikan dikirim."))
+            _move(application, "resubmit", by=None, system_note=StatusChange.system_note(FIXES_SENT))
     except BaseException:
         for path in written:  # also when the commit itself fails
             path.unlink(missing_ok=True)
@@ -334,12 +410,69 @@ def _record_document(application: Application, upload, target: Path, *, requirem
     )
 
 
-def publish(
-    *, code: str, officer, result: str, file: tuple[str, bytes] | None = None, delivery_address: str = ""
-) -> Application:
-    """Finish an approved application: a document to download, a pickup ticket, or delivery."""
-    from antre.queueing.services import book_ticket
+def pickup_service(application: Application) -> Service:
+    """Where a result is picked up: the kind's own service for a pre-registration (the documents
+    are already checked), else document pickup."""
+    kind = application.kind
+    pre_registered = kind.purpose == KindPurpose.PRE_REGISTRATION and kind.service_id
+    return queueing.find_service(application.office, kind.service.code if pre_registered else "AMBIL")
 
+
+def pickup_days(application: Application, *, now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
+    """The days a pickup can be booked on, with the places left on each: open days with room."""
+    try:
+        service = pickup_service(application)
+    except Refusal:
+        return []
+    return [(day, left) for day, left in queueing.day_choices(service, now=now) if left > 0]
+
+
+def _book_pickup(application: Application, day: dt.date | None, *, now: dt.datetime) -> Ticket:
+    if day is None:  # nobody chose: the first day with room
+        days = pickup_days(application, now=now)
+        if not days:
+            raise Refusal(
+                "quota_full",
+                _("Belum ada hari layanan pengambilan yang dapat dipesan."),
+                fields={"pickup_day": _("Tidak ada hari yang masih tersedia.")},
+            )
+        day = days[0][0]
+    service = pickup_service(application)
+    try:
+        return queueing.book_ticket(
+            office=application.office,
+            service_code=service.code,
+            service=service,
+            name=application.name,
+            nik=application.nik,
+            phone=application.phone,
+            day=day,
+            channel="web",
+            now=now,
+        ).ticket
+    except Refusal as refused:
+        # A closed or full day: say it on the field where the day is chosen.
+        if "date" in refused.fields:
+            refused.fields["pickup_day"] = refused.fields.pop("date")
+        raise
+
+
+def publish(
+    *,
+    code: str,
+    officer,
+    result: str,
+    file: tuple[str, bytes] | None = None,
+    delivery_address: str = "",
+    pickup_day: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Application:
+    """Finish an approved application: a document to download, a pickup ticket, or delivery.
+
+    A pickup is booked on `pickup_day` (the verifier's proposal; the citizen may move it), else on
+    the first day with room.
+    """
+    now = now or clock.now()
     written: list[Path] = []
     try:
         with transaction.atomic():
@@ -347,6 +480,10 @@ def publish(
             check_verifier(officer, application.office)
             if rules.next_status(status=application.status, action="publish") is None:
                 raise _not_now(application)  # before booking anything for it
+            if too_long := _too_long({"delivery_address": delivery_address}):
+                raise Refusal(
+                    "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=too_long
+                )
             if result == ResultKind.DOCUMENT:
                 if file is None:
                     raise Refusal(
@@ -365,29 +502,15 @@ def publish(
                         fields={"file": UPLOAD_MESSAGES[refused.code]()},
                     ) from None
                 written.append(_store(application, upload, is_result=True))
-                note = _("Dokumen hasil dapat diunduh di halaman ini.")
+                note = StatusChange.system_note(RESULT_TO_DOWNLOAD)
             elif result == ResultKind.PICKUP:
-                # A numbered visit on the first day the office opens: in the service itself for a
-                # pre-registration (the documents are already checked), else at document pickup.
-                kind = application.kind
-                pre_registered = kind.purpose == KindPurpose.PRE_REGISTRATION and kind.service_id
-                ticket = book_ticket(
-                    office=application.office,
-                    service_code=kind.service.code if pre_registered else "AMBIL",
-                    name=application.name,
-                    nik=application.nik,
-                    phone=application.phone,
-                    channel="web",
-                ).ticket
+                ticket = _book_pickup(application, pickup_day, now=now)
                 application.pickup_ticket = ticket
-                note = _("Silakan ambil dokumen di kantor dengan nomor antrean %(number)s pada %(day)s.") % {
-                    "number": ticket.number,
-                    "day": ticket.day.strftime("%d-%m-%Y"),
-                }
+                note = StatusChange.system_note(PICKUP_AT, number=ticket.number, day=ticket.day.isoformat())
             elif result == ResultKind.DELIVERY:
                 address = " ".join((delivery_address or application.address).split())
                 application.delivery_address = address
-                note = _("Dokumen akan diantar ke: %(address)s.") % {"address": address}
+                note = StatusChange.system_note(DELIVERY_TO, address=address)
             else:
                 raise Refusal(
                     "invalid_fields",
@@ -396,9 +519,56 @@ def publish(
                     fields={"result": _("Wajib dipilih.")},
                 )
             application.result = result
-            _move(application, "publish", by=officer, note=note)
+            _move(application, "publish", by=officer, system_note=note)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
+    return application
+
+
+# Pickup tickets that ended without the visit (or whose day has passed) may be booked again.
+_PICKUP_MISSED = (
+    TicketStatus.CANCELLED,
+    TicketStatus.EXPIRED,
+    TicketStatus.NO_SHOW,
+    TicketStatus.TURNED_AWAY,
+)
+
+
+def may_move_pickup(application: Application) -> bool:
+    """Whether the applicant may choose another pickup day: the pickup is booked and not begun."""
+    ticket = application.pickup_ticket
+    if application.status != AppStatus.DONE or application.result != ResultKind.PICKUP or ticket is None:
+        return False
+    if ticket.status in _PICKUP_MISSED:
+        return True
+    return ticket.status == TicketStatus.BOOKED and ticket.arrived_at is None
+
+
+def move_pickup(*, code: str, nik: str, day: dt.date, now: dt.datetime | None = None) -> Application:
+    """The applicant picks another day: the old pickup ticket is cancelled and a new one booked, together."""
+    now = now or clock.now()
+    with transaction.atomic():
+        application = _locked(for_applicant(code, nik).code)
+        if not may_move_pickup(application):
+            raise Refusal(
+                "invalid_transition",
+                _("Hari pengambilan tidak dapat diganti lagi: nomor antreannya sudah dipakai."),
+            )
+        old = Ticket.objects.select_for_update().get(pk=application.pickup_ticket_id)
+        if old.day == day and old.status == TicketStatus.BOOKED:
+            return application  # the day it already has
+        if old.status == TicketStatus.BOOKED and old.day >= application.office.local_today(now):
+            queueing.cancel_ticket(token=old.token, now=now)
+        # A refusal here (the day closed or full) undoes the cancel above with the rest.
+        ticket = _book_pickup(application, day, now=now)
+        application.pickup_ticket = ticket
+        application.save(update_fields=["pickup_ticket", "updated_at"])
+        StatusChange.objects.create(
+            application=application,
+            status=application.status,
+            **StatusChange.system_note(PICKUP_MOVED, number=ticket.number, day=ticket.day.isoformat()),
+        )
+    log.info("application %s: pickup moved to %s", application.code, day)
     return application

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 import time
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antre import ratelimit
-from antre.applications import services
+from antre import clock, ratelimit
+from antre.applications import holding, services
+from antre.applications.holding import Holding
 from antre.applications.models import Application, Document
 from antre.applications.receipt import receipt_pdf
 from antre.errors import Refusal
@@ -20,6 +24,7 @@ from antre.people.models import Role
 from antre.people.rules import mask_nik, short_name
 
 SESSION_KEY = "applications"  # codes this browser may see: submitted here, or opened with code + NIK
+OWNER_KEY = "applications_owner"  # a secret of this browser session: documents held for its forms
 
 
 ACCESS_SECONDS = 30 * 60  # a shared PC at the village office must not keep showing yesterday's citizens
@@ -59,6 +64,21 @@ def kinds(request: HttpRequest, office: str) -> HttpResponse:
     return render(request, "applications/kinds.html", {"office": office_obj, "kinds": items})
 
 
+def _owner(request: HttpRequest) -> str:
+    owner = request.session.get(OWNER_KEY)
+    if not isinstance(owner, str) or len(owner) < 32:
+        owner = request.session[OWNER_KEY] = secrets.token_urlsafe(32)
+    return owner
+
+
+def _form(request: HttpRequest, kind: str) -> Holding | None:
+    """The form this post belongs to, for documents held from its earlier sends; None on a first view."""
+    form_id = request.POST.get("form_id", "")
+    if request.method != "POST" or not holding.valid_form_id(form_id):
+        return None
+    return Holding(form_id=form_id, owner=_owner(request), kind=kind)
+
+
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
@@ -67,6 +87,7 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
     except Refusal:
         raise Http404 from None
     refusal = None
+    form = _form(request, kind_obj.code)
     if request.method == "POST":
         try:
             ratelimit.check(request, scope="apply", limit=10)
@@ -83,6 +104,7 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
                 files=services.read_uploads(
                     request.FILES, kind_obj.requirements.values_list("code", flat=True)
                 ),
+                form=form,
             )
         except Refusal as exc:
             refusal = exc
@@ -92,17 +114,31 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
     districts = Region.objects.filter(
         level=3, code__startswith=office_obj.region_code + "."
     ).prefetch_related("children")
+    field_errors = refusal.fields if refusal else {}
+    received = holding.received(form)
+    documents = [
+        {
+            "requirement": r,
+            "received": received.get(r.code),
+            "error": field_errors.get(r.code),
+            "refused": r.code in field_errors and r.code in request.FILES,  # chosen, and not taken
+        }
+        for r in kind_obj.requirements.all()
+    ]
     return render(
         request,
         "applications/apply.html",
         {
             "office": office_obj,
             "kind": kind_obj,
-            "requirements": kind_obj.requirements.all(),
+            "documents": documents,
+            "received": [d["requirement"].name for d in documents if d["received"]],
             "districts": districts,
             "data": request.POST,
+            "limits": services.FIELD_MAX,
+            "form_id": form.form_id if form else holding.new_form_id(),
             "refusal": refusal,
-            "field_errors": refusal.fields if refusal else {},
+            "field_errors": field_errors,
         },
         status=refusal.status if refusal else 200,
     )
@@ -111,7 +147,6 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest, code: str) -> HttpResponse:
     application = _visible(request, code)
-    timezone.activate(application.office.tzinfo)
     refusal = None
     if request.method == "POST":  # the documents the verifier asked to fix
         try:
@@ -124,6 +159,32 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
             refusal = exc
         else:
             return redirect("applications:status", code=application.code)
+    return _status_page(request, application, refusal)
+
+
+@require_http_methods(["POST"])
+def pickup_day(request: HttpRequest, code: str) -> HttpResponse:
+    """The applicant moves the pickup to another day."""
+    application = _visible(request, code)
+    try:
+        services.move_pickup(code=application.code, nik=application.nik, day=_pickup_day(request))
+    except Refusal as exc:
+        application.refresh_from_db()
+        return _status_page(request, application, exc)
+    return redirect("applications:status", code=application.code)
+
+
+def _pickup_day(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.POST.get("pickup_day", ""))
+    except ValueError:
+        message = _("Pilih hari pengambilan dari daftar.")
+        raise Refusal("invalid_fields", message, status=422, fields={"pickup_day": message}) from None
+
+
+def _status_page(request: HttpRequest, application: Application, refusal: Refusal | None) -> HttpResponse:
+    timezone.activate(application.office.tzinfo)
+    movable = services.may_move_pickup(application)
     return render(
         request,
         "applications/status.html",
@@ -139,6 +200,8 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
             "results": application.documents.filter(is_result=True),
             "to_fix": application.kind.requirements.filter(code__in=application.fix_codes),
             "last_note": application.history.exclude(note="").last(),
+            "pickup_movable": movable,
+            "pickup_days": services.pickup_days(application, now=clock.now()) if movable else [],
             "refusal": refusal,
             "field_errors": refusal.fields if refusal else {},
         },

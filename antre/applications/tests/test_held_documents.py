@@ -1,0 +1,176 @@
+"""A refused application form keeps the documents that passed, for that form and that browser only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from antre import worker
+from antre.applications import holding, services
+from antre.applications.holding import Holding
+from antre.applications.models import Application
+from antre.applications.tests.test_applications import VILLAGE, form, jpeg, pdf
+from antre.conftest import MONDAY_MORNING, NIK_MADE
+from antre.errors import Refusal
+
+URL = "/k/tabanan/permohonan/KK-TAMBAH/"
+EXE = ("akta.pdf", b"MZ\x90\x00\x03" + b"\x00" * 2000)  # a program renamed .pdf
+
+
+@pytest.fixture(autouse=True)
+def own_data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+
+def browser_of_made() -> Holding:
+    return Holding(
+        form_id=holding.new_form_id(), owner="session-secret-of-made-" + "x" * 16, kind="KK-TAMBAH"
+    )
+
+
+def send(office, files, *, form, **fields):
+    data = {
+        "office": office,
+        "kind_code": "KK-TAMBAH",
+        "nik": NIK_MADE,
+        "name": "Ni Made Sari Dewi",
+        "address": "Jl. Gunung Agung No. 5, Banjar Delod Peken",
+        "village_code": VILLAGE,
+        "consent": True,
+    } | fields
+    return services.submit(files=files, form=form, **data)
+
+
+def stored_bytes(application, code) -> bytes:
+    document = application.documents.get(requirement__code=code)
+    return services.document_path(document).read_bytes()
+
+
+def test_a_document_that_passed_is_used_when_the_form_is_sent_again(office, clock):
+    made = browser_of_made()
+    kk = pdf()
+    with pytest.raises(Refusal) as refused:
+        send(office, {"kk": ("kk.pdf", kk), "bukti": EXE}, form=made)
+    assert set(refused.value.fields) == {"bukti"}
+    assert holding.received(made) == {"kk": "kk.pdf"}
+    assert Application.objects.count() == 0
+
+    application = send(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=made)  # only the fixed one
+    assert stored_bytes(application, "kk") == kk
+    assert set(application.documents.values_list("requirement__code", flat=True)) == {"kk", "bukti"}
+    assert not (holding.root() / made.form_id).exists()  # released once stored with the application
+
+
+def test_a_document_held_under_another_refusal_is_kept_until_the_form_is_right(office, clock):
+    made = browser_of_made()
+    with pytest.raises(Refusal) as refused:
+        send(
+            office, {"kk": ("kk.pdf", pdf()), "bukti": ("akta.jpg", jpeg(800, 600))}, form=made, consent=False
+        )
+    assert set(refused.value.fields) == {"consent"}
+    with pytest.raises(Refusal) as refused:
+        send(office, {}, form=made, nik="5102000000000000")  # now a wrong NIK; no file chosen again
+    assert set(refused.value.fields) == {"nik"}
+    application = send(office, {}, form=made)
+    assert application.documents.count() == 2
+
+
+def test_documents_held_for_another_browser_are_never_used(office, clock):
+    made = browser_of_made()
+    with pytest.raises(Refusal):
+        send(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
+    stranger = Holding(form_id=made.form_id, owner="another-browser-" + "y" * 20, kind="KK-TAMBAH")
+    assert holding.received(stranger) == {}
+    with pytest.raises(Refusal) as refused:
+        send(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=stranger)
+    assert refused.value.fields == {"kk": "Wajib diunggah."}
+    assert holding.received(made) == {"kk": "kk.pdf"}  # the stranger's send replaced nothing
+    assert Application.objects.count() == 0
+
+
+def test_held_documents_expire(office, clock):
+    made = browser_of_made()
+    with pytest.raises(Refusal):
+        send(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
+    clock.move_to(MONDAY_MORNING + holding.HOLD_FOR + dt.timedelta(minutes=1))
+    assert holding.received(made) == {}  # past its time, even before the worker has run
+    with pytest.raises(Refusal) as refused:
+        send(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=made)
+    assert refused.value.fields == {"kk": "Wajib diunggah."}
+
+
+def test_the_worker_removes_expired_documents(office, clock):
+    made = browser_of_made()
+    with pytest.raises(Refusal):
+        send(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
+    assert len(list(holding.root().iterdir())) == 1
+    clock.move_to(MONDAY_MORNING + holding.HOLD_FOR + dt.timedelta(minutes=1))
+    assert worker.remove_held_documents() == 1
+    assert list(holding.root().iterdir()) == []
+
+
+def test_the_worker_leaves_forms_still_being_filled_in(office, clock):
+    made = browser_of_made()
+    with pytest.raises(Refusal):
+        send(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
+    clock.move_to(MONDAY_MORNING + holding.HOLD_FOR - dt.timedelta(minutes=5))
+    assert worker.remove_held_documents() == 0
+    assert holding.received(made) == {"kk": "kk.pdf"}
+
+
+def form_id_of(page: str) -> str:
+    return re.search(r'name="form_id" value="([^"]+)"', page).group(1)
+
+
+def test_the_page_says_what_was_received_and_what_to_choose_again(client, office, clock):
+    form_id = form_id_of(client.get(URL).content.decode())
+    first = client.post(URL, form(bukti=EXE) | {"form_id": form_id})
+    page = first.content.decode()
+    assert first.status_code == 422
+    assert "Sudah diterima: kk.pdf" in page  # by the requirement, with a way to replace it
+    assert (
+        "Jenis berkas tidak didukung" in page
+        and "Berkas ini tidak diterima; pilih berkas yang benar." in page
+    )
+    assert form_id_of(page) == form_id
+    assert (
+        'id="file-kk" name="kk" accept="application/pdf,image/jpeg,image/png">' in page
+    )  # no longer required
+
+    data = form() | {"form_id": form_id}
+    data.pop("kk")  # the browser sends the held one no more
+    data["bukti"] = SimpleUploadedFile("akta.jpg", jpeg(800, 600))
+    second = client.post(URL, data)
+    assert second.status_code == 302, second.content.decode()[:3000]
+    application = Application.objects.get()
+    kk = application.documents.get(requirement__code="kk")
+    assert kk.original_name == "kk.pdf" and kk.sha256 == hashlib.sha256(pdf()).hexdigest()
+    assert application.documents.count() == 2
+
+
+def test_another_browser_sending_the_same_form_id_gets_nothing_held(client, office, clock):
+    form_id = form_id_of(client.get(URL).content.decode())
+    client.post(URL, form(bukti=EXE) | {"form_id": form_id})
+    data = form() | {"form_id": form_id}
+    data.pop("kk")
+    stranger = client.__class__()
+    refused = stranger.post(URL, data)
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "Wajib diunggah." in page and "Sudah diterima" not in page
+    assert Application.objects.count() == 0
+
+
+def test_a_replacement_that_fails_keeps_the_document_received_before(client, office, clock):
+    form_id = form_id_of(client.get(URL).content.decode())
+    client.post(URL, form(bukti=EXE) | {"form_id": form_id})
+    again = client.post(URL, form(kk=EXE, bukti=("akta.jpg", jpeg(800, 600))) | {"form_id": form_id})
+    page = again.content.decode()
+    assert again.status_code == 422
+    assert "Sudah diterima: kk.pdf" in page
+    assert "Berkas pengganti ini tidak diterima; berkas sebelumnya tetap dipakai." in page
+    assert "Sudah diterima: akta.jpg" in page
