@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader
@@ -136,6 +137,7 @@ def on_http_error(request: HttpRequest, exc: HttpError):
     return error_response(request, Refusal(code, message, status=exc.status_code))
 
 
+@csrf_exempt  # a POST to a wrong path is a 404, not a CSRF refusal: no session is at stake here
 def api_not_found(request: HttpRequest):
     """Unknown paths under /api/v1/ answer in the API's error shape, not with an HTML page."""
     from django.http import JsonResponse
