@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader
 from ninja.security import SessionAuth as SessionAuthBase
 
-from antre.errors import Refusal
+from antre.errors import Refusal, too_long
 from antre.people.models import ApiToken, User
 
 
@@ -112,6 +112,8 @@ def _field_message(error: dict[str, Any]) -> str:
         return _("Tanggal tidak valid; gunakan format TTTT-BB-HH.")
     if kind == "json_invalid":
         return _("Isi permintaan bukan JSON yang valid.")
+    if kind == "string_too_long":
+        return too_long((error.get("ctx") or {}).get("max_length"))
     return _("Nilai tidak valid.")
 
 

@@ -17,6 +17,7 @@ from antre.gate import printing, services
 from antre.offices.models import Office, ServiceMode
 from antre.queueing import calling
 from antre.queueing import services as booking
+from antre.queueing.forms import BookingForm
 from antre.queueing.models import Priority, Status, Ticket
 
 
@@ -73,8 +74,10 @@ def _page(
             refusal = refusal or exc
     context = {
         "office": office,
+        "ticket_max": services.TICKET_REF_MAX,
+        "temperature_max": services.TEMPERATURE_TYPED_MAX,
         "board": calling.board(office, now=now),
-        "query": ticket.number if ticket else query,  # never the raw id a scanner typed
+        "query": ticket.number if ticket else query[: services.TICKET_REF_MAX],  # never a raw id
         "ticket": ticket,
         "refusal": refusal,
         "field_errors": refusal.fields if refusal else {},
@@ -208,6 +211,7 @@ def walk_in(request: HttpRequest, office: str) -> HttpResponse:
         {
             "office": office_obj,
             "services": services_offered,
+            "form": BookingForm(),  # the same name and NIK as a booking, with the same limits
             "priorities": Priority.choices,
             "refusal": refusal,
             "field_errors": refusal.fields if refusal else {},
