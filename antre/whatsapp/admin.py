@@ -5,8 +5,8 @@ from antre.whatsapp.models import BusinessNumber, OutboxMessage
 
 @admin.register(BusinessNumber)
 class BusinessNumberAdmin(admin.ModelAdmin):
-    list_display = ("display_number", "desk", "phone_number_id", "office")
-    list_filter = ("office", "desk")
+    list_display = ("display_number", "desk", "phone_number_id", "office", "added_automatically")
+    list_filter = ("office", "desk", "added_automatically")
 
 
 @admin.register(OutboxMessage)

@@ -331,7 +331,9 @@ def _applying(conversation, reply, inbound, state, step, text) -> None:
             reply.text("Dokumen tidak dapat diambil dari WhatsApp. Coba kirim lagi.")
             return
         path = _keep(conversation, state["waiting_for"], data)
-        name = (inbound.payload.get("document") or {}).get("filename") or f"{state['waiting_for']}.bin"
+        document = inbound.payload.get("document")
+        name = document.get("filename") if isinstance(document, dict) else None
+        name = name if isinstance(name, str) and name else f"{state['waiting_for']}.bin"
         state["docs"][state["waiting_for"]] = [str(path), os.path.basename(name)]
         _ask_next_document(conversation, reply, state)
     elif step == "consent" and text in ("setuju", "batal"):
