@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from antre import ratelimit
+from antre import links, ratelimit
 from antre.applications import services
 from antre.applications.models import Application, Document
 from antre.applications.receipt import receipt_pdf
@@ -169,7 +169,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     application = _visible(request, code)
-    url = request.build_absolute_uri(reverse("applications:track"))
+    url = links.public_url(reverse("applications:track"), request)
     pdf = receipt_pdf(application, url)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="tanda-terima-{application.code}.pdf"'

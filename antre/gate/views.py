@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from antre import clock
 from antre.errors import Refusal
 from antre.gate import printing, services
+from antre.links import public_url
 from antre.offices.models import Office, ServiceMode
 from antre.queueing import calling
 from antre.queueing import services as booking
@@ -226,7 +227,7 @@ def _print(request: HttpRequest, ticket: Ticket) -> bool:
     """Print on the office's network printer when there is one; the page says how it went."""
     if not ticket.office.printer_address:
         return False
-    url = request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token]))
+    url = public_url(reverse("queueing:ticket", args=[ticket.token]), request)
     try:
         printing.print_ticket(ticket, url)
     except printing.PrintFailed:

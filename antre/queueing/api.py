@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from antre import ratelimit
 from antre.api import ErrorOut, request_user, staff_auth
 from antre.db import hot
+from antre.links import public_url
 from antre.offices.models import Counter, Office, Service
 from antre.people import rules as people
 from antre.queueing import calling, services
@@ -63,7 +64,7 @@ def ticket_out(request: HttpRequest, ticket: Ticket, progress: services.Progress
         position=progress.position,
         estimated_call_at=progress.estimated_call_at,
         counter=ticket.counter.number if ticket.counter_id else None,
-        url=request.build_absolute_uri(ticket_path(ticket.token)),
+        url=public_url(ticket_path(ticket.token), request),  # a kiosk prints it as a QR code
     )
 
 

@@ -27,6 +27,15 @@ def warn_about_setup(request) -> None:
                 "tetap menunggu dan terkirim setelah token diisi dan Antre dijalankan ulang."
             ),
         )
+    elif not settings.PUBLIC_URL:
+        messages.warning(
+            request,
+            _(
+                "ANTRE_PUBLIC_URL belum diatur, jadi tautan yang dikirim lewat WhatsApp menunjuk ke "
+                "http://localhost:8000 dan tidak dapat dibuka warga. Atur alamat yang dibuka warga, "
+                "lalu jalankan ulang Antre."
+            ),
+        )
 
 
 @admin.register(BusinessNumber)

@@ -57,3 +57,22 @@ def test_the_whatsapp_admin_pages_say_why_nothing_is_sent(admin_client, desk, se
     settings.WHATSAPP = settings.WHATSAPP | {"token": "tok"}
     admin_client.cookies["django_language"] = "id"
     assert NO_TOKEN not in admin_client.get("/admin/whatsapp/outboxmessage/").content.decode()
+
+
+def test_the_whatsapp_admin_pages_say_when_links_would_point_nowhere(admin_client, desk, settings):
+    settings.WHATSAPP = {
+        "api_base": "http://127.0.0.1:9/none",
+        "token": "tok",
+        "app_secret": SECRET,
+        "verify_token": "",
+    }
+    settings.PUBLIC_URL = ""
+    assert (
+        "ANTRE_PUBLIC_URL belum diatur"
+        in admin_client.get("/admin/whatsapp/businessnumber/").content.decode()
+    )
+    settings.PUBLIC_URL = "https://antrean.tabanankab.go.id"
+    assert (
+        "ANTRE_PUBLIC_URL belum diatur"
+        not in admin_client.get("/admin/whatsapp/businessnumber/").content.decode()
+    )
