@@ -6,12 +6,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader
 from ninja.security import SessionAuth as SessionAuthBase
 
-from antre.errors import Refusal
+from antre.errors import Refusal, too_long
 from antre.people.models import ApiToken, User
 
 
@@ -116,9 +117,7 @@ def _field_message(error: dict[str, Any]) -> str:
     if kind == "json_invalid":
         return _("Isi permintaan bukan JSON yang valid.")
     if kind == "string_too_long":
-        return _("Terlalu panjang: paling banyak %(n)s karakter.") % {
-            "n": error.get("ctx", {}).get("max_length")
-        }
+        return too_long((error.get("ctx") or {}).get("max_length"))
     return _("Nilai tidak valid.")
 
 
@@ -144,6 +143,7 @@ def on_http_error(request: HttpRequest, exc: HttpError):
     return error_response(request, Refusal(code, message, status=exc.status_code))
 
 
+@csrf_exempt  # a POST to a wrong path is a 404, not a CSRF refusal: no session is at stake here
 def api_not_found(request: HttpRequest):
     """Unknown paths under /api/v1/ answer in the API's error shape, not with an HTML page."""
     from django.http import JsonResponse

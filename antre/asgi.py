@@ -29,7 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
 django_application = get_wsgi_application()
 
-from antre import config, listening  # noqa: E402
+from antre import api_errors, config, listening  # noqa: E402
 from antre.live.asgi import with_live_streams  # noqa: E402 (needs Django set up)
 from antre.queueing import fastlane  # noqa: E402
 
@@ -85,10 +85,14 @@ def _settle(future: asyncio.Future, answer, exc: BaseException | None) -> None:
 _bookings = _BookingThreads(config.booking_threads())
 
 
-async def application(scope, receive, send):
+async def _lanes(scope, receive, send):
     if scope["type"] == "http" and (slug := fastlane.wanted(scope)):
         return await _fast_booking(scope, receive, send, slug)
     return await _rest(scope, receive, send)
+
+
+# A failure in a lane in front of Django is answered in the API's error shape, not uvicorn's text.
+application = api_errors.guarded(_lanes)
 
 
 async def _fast_booking(scope, receive, send, slug: str) -> None:

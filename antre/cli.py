@@ -40,7 +40,8 @@ def prepare() -> list[tuple[str, str, str]]:
 def serve(args: argparse.Namespace) -> int:
     from antre import config
 
-    config.threads(), config.booking_threads()  # a wrong value stops here, once, with its message
+    # A wrong value stops here, once, with its message (not once per server process).
+    config.threads(), config.booking_threads(), config.public_url()
     from antre import listening
 
     held = None  # SO_REUSEPORT would let a second `antre serve` join this one (antre.listening)
@@ -102,6 +103,7 @@ def serve(args: argparse.Namespace) -> int:
             "  Catatan: espeak-ng tidak terpasang; layar hanya bersuara bila peramban punya suara Indonesia."
         )
     print("\n".join(lines) + "\n", flush=True)
+    warn_about_configuration()
 
     if not args.no_worker:
         from antre import worker
@@ -117,6 +119,21 @@ def serve(args: argparse.Namespace) -> int:
         if held is not None:
             held.close()
     return 0
+
+
+def warn_about_configuration() -> None:
+    """Say at start-up what would send citizens somewhere they cannot go."""
+    from django.conf import settings
+
+    if settings.WHATSAPP["token"] and not settings.PUBLIC_URL:
+        print(
+            "Peringatan: WhatsApp diatur (ANTRE_WHATSAPP_TOKEN) tetapi ANTRE_PUBLIC_URL belum, jadi tautan "
+            "yang dikirim ke warga menunjuk ke http://localhost:8000 dan tidak dapat dibuka dari ponsel "
+            "mereka. Atur ANTRE_PUBLIC_URL ke alamat yang dibuka warga, misalnya "
+            "https://antrean.tabanankab.go.id.",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _port_in_use(args: argparse.Namespace) -> str:
@@ -158,8 +175,12 @@ def _serve_processes(args: argparse.Namespace) -> None:
 
 
 def run_worker(args: argparse.Namespace) -> int:
+    from antre import config
+
+    config.public_url()
     _setup_django()
     prepare()
+    warn_about_configuration()
     from antre import worker
 
     print("Antre worker berjalan (undangan masuk, nomor kedaluwarsa). Ctrl+C untuk berhenti.", flush=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import urllib.parse
 from pathlib import Path
 
 
@@ -78,3 +80,29 @@ def whatsapp() -> dict[str, str]:
         "app_secret": os.environ.get("ANTRE_WHATSAPP_APP_SECRET", ""),
         "verify_token": os.environ.get("ANTRE_WHATSAPP_VERIFY_TOKEN", ""),
     }
+
+
+def public_url() -> str:
+    """ANTRE_PUBLIC_URL: the address citizens reach Antre at, for the links sent by WhatsApp and
+    printed on paper ("https://antrean.tabanankab.go.id", with a sub-path if served under one);
+    "" when not set."""
+    value = os.environ.get("ANTRE_PUBLIC_URL", "").strip()
+    if not value:
+        return ""
+    parts = urllib.parse.urlsplit(value)
+    try:
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+        sound = (
+            parts.scheme in ("http", "https")
+            and bool(parts.hostname)
+            and not (parts.query or parts.fragment or parts.username or parts.password)
+            and not re.search(r"\s", value)
+        )
+    except ValueError:
+        sound = False
+    if not sound:
+        raise SystemExit(
+            "ANTRE_PUBLIC_URL harus alamat lengkap yang dibuka warga, diawali http:// atau https:// "
+            f"(contoh: https://antrean.tabanankab.go.id), bukan {value!r}."
+        )
+    return value.rstrip("/")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class Refusal(Exception):
     """An action refused for a reason the user can act on. `code` is stable; `message` is for people."""
@@ -30,3 +32,8 @@ class Refusal(Exception):
             error["fields"] = self.fields
         error.update(self.extra)
         return {"error": error}
+
+
+def too_long(limit: int) -> str:
+    """A field's message when what was sent is longer than the field takes."""
+    return _("Terlalu panjang: paling banyak %(n)s karakter.") % {"n": limit}

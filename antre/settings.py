@@ -17,6 +17,8 @@ RATELIMIT_ENABLED = config.flag("ANTRE_RATELIMIT", default=True)
 # Citizens' API bookings skip the middleware stack (antre.queueing.fastlane); off only to compare.
 BOOKING_FAST_LANE = config.flag("ANTRE_BOOKING_FAST_LANE", default=True)
 WHATSAPP = config.whatsapp()
+# Where citizens reach Antre (antre.links.public_url): links sent by WhatsApp, QR codes on paper.
+PUBLIC_URL = config.public_url()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -37,6 +39,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: sees every answer, also those of the middlewares below (antre.api_errors).
+    "antre.api_errors.ApiErrorShape",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antre import clock, ratelimit
+from antre import clock, links, ratelimit
 from antre.applications import holding, services
 from antre.applications.holding import Holding
 from antre.applications.models import Application, Document
@@ -232,7 +232,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     application = _visible(request, code)
-    url = request.build_absolute_uri(reverse("applications:track"))
+    url = links.public_url(reverse("applications:track"), request)
     pdf = receipt_pdf(application, url)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="tanda-terima-{application.code}.pdf"'

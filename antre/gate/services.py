@@ -17,7 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from antre import clock
-from antre.errors import Refusal
+from antre.errors import Refusal, too_long
 from antre.gate import rules
 from antre.gate.models import Outcome, Screening
 from antre.live import events
@@ -30,6 +30,8 @@ from antre.queueing.models import Status, Ticket
 from antre.whatsapp import notify
 
 GATE_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU)
+TICKET_REF_MAX = 200  # what a scanner types: a number, a ticket id, or the QR's whole URL
+TEMPERATURE_TYPED_MAX = 10  # "36,5"; a float sent by the API ("36.549999999") fits too
 _TOKEN_IN_URL = re.compile(r"/tiket/([-\w]+)")
 
 
@@ -62,6 +64,13 @@ def inside_now(office: Office, today: dt.date) -> int:
 def find_ticket(office: Office, text: str, *, today: dt.date, lock: bool = False) -> Ticket:
     """A ticket from what a scanner or a person typed: the QR's URL, the ticket id, or today's number."""
     raw = (text or "").strip()
+    if len(raw) > TICKET_REF_MAX:
+        raise Refusal(
+            "invalid_fields",
+            _("Yang dipindai terlalu panjang untuk nomor antrean; pindai ulang kode QR atau ketik nomornya."),
+            status=422,
+            fields={"ticket": too_long(TICKET_REF_MAX)},
+        )
     tickets = Ticket.objects.filter(office=office)
     if lock:
         tickets = tickets.select_for_update(of=("self",))
@@ -83,6 +92,8 @@ def find_ticket(office: Office, text: str, *, today: dt.date, lock: bool = False
 
 def parse_temperature(raw) -> Decimal:
     try:
+        if len(str(raw)) > TEMPERATURE_TYPED_MAX:
+            raise ValueError("no reading is that long")
         value = Decimal(str(raw).replace(",", ".").strip())
         # NaN, infinity and 1e309 (a float too large) are no reading; NaN cannot even be compared.
         value = value.quantize(Decimal("0.1")) if value.is_finite() and abs(value) < 1000 else None

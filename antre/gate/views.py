@@ -14,9 +14,11 @@ from django.views.decorators.http import require_http_methods
 from antre import clock
 from antre.errors import Refusal
 from antre.gate import printing, services
+from antre.links import public_url
 from antre.offices.models import Office, ServiceMode
 from antre.queueing import calling
 from antre.queueing import services as booking
+from antre.queueing.forms import BookingForm
 from antre.queueing.models import Priority, Status, Ticket
 
 
@@ -73,8 +75,10 @@ def _page(
             refusal = refusal or exc
     context = {
         "office": office,
+        "ticket_max": services.TICKET_REF_MAX,
+        "temperature_max": services.TEMPERATURE_TYPED_MAX,
         "board": calling.board(office, now=now),
-        "query": ticket.number if ticket else query,  # never the raw id a scanner typed
+        "query": ticket.number if ticket else query[: services.TICKET_REF_MAX],  # never a raw id
         "ticket": ticket,
         "refusal": refusal,
         "field_errors": refusal.fields if refusal else {},
@@ -208,6 +212,7 @@ def walk_in(request: HttpRequest, office: str) -> HttpResponse:
         {
             "office": office_obj,
             "services": services_offered,
+            "form": BookingForm(),  # the same name and NIK as a booking, with the same limits
             "priorities": Priority.choices,
             "refusal": refusal,
             "field_errors": refusal.fields if refusal else {},
@@ -222,7 +227,7 @@ def _print(request: HttpRequest, ticket: Ticket) -> bool:
     """Print on the office's network printer when there is one; the page says how it went."""
     if not ticket.office.printer_address:
         return False
-    url = request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token]))
+    url = public_url(reverse("queueing:ticket", args=[ticket.token]), request)
     try:
         printing.print_ticket(ticket, url)
     except printing.PrintFailed:

@@ -83,6 +83,10 @@ def _birth_date(*, day: int, month: int, yy: int, today: dt.date) -> dt.date | N
 _SPACES = re.compile(r"\s+")
 _NAME_ALLOWED = re.compile(r"^[^\W\d_]+(?:[ .,'\-][^\W\d_]*)*\.?$")
 NAME_MAX = 100
+# The longest input taken as typed, before it is normalised: a NIK with spaces or dots between its
+# groups ("51.02.01.120385.0001"), a phone number with its country code and separators.
+NIK_TYPED_MAX = 24
+PHONE_TYPED_MAX = 20
 
 
 def normalize_name(raw: str) -> str | None:

@@ -8,27 +8,35 @@ import json
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import get_script_prefix, reverse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from antre import ratelimit
 from antre.api import ErrorOut, request_user, staff_auth
 from antre.db import hot
+from antre.links import public_url
 from antre.offices.models import Counter, Office, Service
+from antre.people import rules as people
 from antre.queueing import calling, services
 from antre.queueing.models import Ticket
 
 router = Router(tags=["antrean"])
 
 
+def _max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
 class TicketIn(Schema):
-    service: str
-    name: str = ""
-    nik: str = ""
-    phone: str | None = None
+    # The limits of what is typed (people.rules) and of the columns: too long is a 422 naming the
+    # field, before anything is normalised or looked up.
+    service: str = Field(max_length=_max_length(Service, "code"))
+    name: str = Field("", max_length=people.NAME_MAX)
+    nik: str = Field("", max_length=people.NIK_TYPED_MAX)
+    phone: str | None = Field(None, max_length=people.PHONE_TYPED_MAX)
     date: dt.date | None = None
-    channel: str = "web"
-    priority: str | None = None
+    channel: str = Field("web", max_length=_max_length(Ticket, "channel"))
+    priority: str | None = Field(None, max_length=_max_length(Ticket, "priority"))
 
 
 class TicketOut(Schema):
@@ -56,7 +64,7 @@ def ticket_out(request: HttpRequest, ticket: Ticket, progress: services.Progress
         position=progress.position,
         estimated_call_at=progress.estimated_call_at,
         counter=ticket.counter.number if ticket.counter_id else None,
-        url=request.build_absolute_uri(ticket_path(ticket.token)),
+        url=public_url(ticket_path(ticket.token), request),  # a kiosk prints it as a QR code
     )
 
 
@@ -106,7 +114,7 @@ def book(
         day=payload.date,
         channel=payload.channel,
         priority=payload.priority or "",
-        idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:100] or None,
+        idempotency_key=(request.headers.get("Idempotency-Key") or "").strip() or None,
         issued_by=staff,
         service=service,
     )

@@ -7,7 +7,8 @@ the same parts as the ninja endpoint — Django's request object, the TicketIn s
 `api.book`, `ticket_out`, the API's refusal handler and the security middleware's headers — so the
 answer is the same; tests compare the two lanes. Anything out of the ordinary (a body that does
 not validate, an unknown office, a host Django would refuse, an HTTPS redirect) returns None and
-the request goes to Django unchanged, so the error answers have one source.
+the request goes to Django unchanged, so the error answers have one source. A failure is answered
+as the ordinary lane answers it: Django's handling of the exception, in the API's error shape.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.log import log_response
 
+from antre import api_errors
 from antre.db import hot
 from antre.errors import Refusal
 from antre.i18n import chosen_language
@@ -73,9 +75,9 @@ def answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], by
         return _answer(environ, slug)
     except Exception:
         # Last resort, past Django's own handling (its 500 page failing, a signal receiver): the
-        # booking may have been made, so never None (Django would book again), a plain 500.
+        # booking may have been made, so never None (Django would book again), the API's 500.
         logger.exception("Internal Server Error: %s", environ.get("PATH_INFO"))
-        return 500, [(b"content-type", b"text/plain; charset=utf-8")], b"Internal Server Error"
+        return 500, [(b"content-type", b"application/json")], api_errors.server_error_body()
 
 
 def _answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
@@ -90,9 +92,10 @@ def _answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], b
                 response = _respond(request, slug)
             except Exception as exc:
                 # What Django does with an exception from a view: logged with the request, the
-                # got_request_exception signal, and its 500 page (or 404, 400...). A booking's
-                # transaction has rolled back, so nothing is half-written; never retried here.
-                response = response_for_exception(request, exc)
+                # got_request_exception signal, and its answer (500, or 404, 400...), which the
+                # API's middleware puts in the error shape. A booking's transaction has rolled
+                # back, so nothing is half-written; never retried here.
+                response = api_errors.in_error_shape(request, response_for_exception(request, exc))
             if response is None:
                 return None
             response = _finish(request, response, lang)

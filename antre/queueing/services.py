@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from antre import clock
 from antre.db import hot
-from antre.errors import Refusal
+from antre.errors import Refusal, too_long
 from antre.offices import rules as calendar
 from antre.offices.calendar import calendar_of, invitation_deadline
 from antre.offices.models import Office, Service, ServiceMode
@@ -147,11 +147,19 @@ def _check_fields(
     """Normalised name, NIK and phone, or a Refusal naming every field that is wrong."""
     errors: dict[str, str] = {}
     clean: dict[str, str] = {}
-    clean["name"] = people.normalize_name(name) or ""
+    # Too long is refused before any normalising: a megabyte "name" must cost nothing.
+    for field, value, limit in (
+        ("name", name, people.NAME_MAX),
+        ("nik", nik, people.NIK_TYPED_MAX),
+        ("phone", phone, people.PHONE_TYPED_MAX),
+    ):
+        if len(value or "") > limit:
+            errors[field] = too_long(limit)
+    clean["name"] = "" if "name" in errors else people.normalize_name(name) or ""
     if not clean["name"]:
-        errors["name"] = _("Isi nama lengkap sesuai KTP (huruf saja, 2–100 karakter).")
+        errors.setdefault("name", _("Isi nama lengkap sesuai KTP (huruf saja, 2–100 karakter)."))
     clean["nik"] = ""
-    if nik or channel != Channel.WALK_IN:
+    if "nik" not in errors and (nik or channel != Channel.WALK_IN):
         check = people.check_nik(nik, today=today, region_name=_region_name)
         if not (nik or "").strip():
             errors["nik"] = _("NIK wajib diisi.")
@@ -164,7 +172,7 @@ def _check_fields(
                     "NIK with a region code not in the Kemendagri data: %s", people.mask_nik(clean["nik"])
                 )
     clean["phone"] = ""
-    if (phone or "").strip():
+    if "phone" not in errors and (phone or "").strip():
         clean["phone"] = people.normalize_phone(phone) or ""
         if not clean["phone"]:
             errors["phone"] = _("Nomor HP tidak valid. Contoh: 0812 3456 7890.")
@@ -199,6 +207,7 @@ def book_ticket(
     """
     now = now or clock.now()
     priority = priority or ""
+    idempotency_key = _stored_key(idempotency_key)
     if channel in STAFF_CHANNELS and not (
         issued_by and issued_by.has_role(*ISSUING_ROLES) and issued_by.works_at(office)
     ):
@@ -241,6 +250,17 @@ def book_ticket(
         if isinstance(exc, IntegrityError) and is_second_active_ticket(exc):
             raise _duplicate() from exc
         raise
+
+
+KEY_MAX = IdempotencyKey._meta.get_field("key").max_length
+
+
+def _stored_key(key: str | None) -> str | None:
+    """An Idempotency-Key as stored: one longer than the column (a form field someone edited, the
+    bot's key made of a long message id) by its digest, which a retry with that key finds again."""
+    if key and len(key) > KEY_MAX:
+        return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
 
 
 def _diagnostics(exc: DatabaseError):

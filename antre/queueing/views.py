@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from antre import clock, ratelimit
 from antre.errors import Refusal
+from antre.links import public_url
 from antre.live import voice
 from antre.live.models import LiveEvent
 from antre.offices import calendar
@@ -122,7 +123,7 @@ def _parse_day(raw: str | None) -> dt.date | None:
 
 def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
     timezone.activate(ticket.office.tzinfo)
-    url = request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token]))
+    url = public_url(reverse("queueing:ticket", args=[ticket.token]), request)  # printed, scanned by phones
     # A viewBox and no fixed size: the code scales to whatever box the page or the slip gives it.
     qr = segno.make(url, error="m").svg_inline(omitsize=True, dark="#111", title=ticket.number)
     turned_away = ticket.status == Status.TURNED_AWAY

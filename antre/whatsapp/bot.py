@@ -14,10 +14,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats
 
 from antre import clock
 from antre.errors import Refusal
+from antre.links import public_url
 from antre.whatsapp import outbox
 from antre.whatsapp.models import Conversation, InboundMessage
 
@@ -35,8 +37,8 @@ MENU = [
 GREETINGS = {"halo", "hallo", "hai", "hi", "menu", "mulai", "start", "batal", "om swastiastu", "selamat pagi"}
 
 
-def public_url(path: str) -> str:
-    return os.environ.get("ANTRE_PUBLIC_URL", "http://localhost:8000").rstrip("/") + path
+def _ticket_link(ticket) -> str:
+    return public_url(reverse("queueing:ticket", args=[ticket.token]))
 
 
 class Reply:
@@ -160,7 +162,7 @@ def _start(conversation: Conversation, reply: Reply, choice: str) -> None:
             office=office, phone=conversation.phone, day__gte=office.local_today()
         )
         lines = [
-            f"{t.number} — {t.service.name}, {formats.date_format(t.day, 'j F')}: {public_url(f'/tiket/{t.token}/')}"
+            f"{t.number} — {t.service.name}, {formats.date_format(t.day, 'j F')}: {_ticket_link(t)}"
             for t in tickets
         ]
         reply.text(
@@ -276,7 +278,7 @@ def _booking(conversation, reply, state, step, text) -> None:
         conversation.ticket, conversation.state = ticket, {}
         reply.text(
             f"Nomor antrean Anda *{ticket.number}* untuk {ticket.service.name}, "
-            f"{formats.date_format(ticket.day, 'l, j F Y')}.\nIkuti dan batalkan di: {public_url(f'/tiket/{ticket.token}/')}"
+            f"{formats.date_format(ticket.day, 'l, j F Y')}.\nIkuti dan batalkan di: {_ticket_link(ticket)}"
         )
     else:
         reply.text("Silakan pilih dari daftar, atau ketik *menu*.")
@@ -331,7 +333,9 @@ def _applying(conversation, reply, inbound, state, step, text) -> None:
             reply.text("Dokumen tidak dapat diambil dari WhatsApp. Coba kirim lagi.")
             return
         path = _keep(conversation, state["waiting_for"], data)
-        name = (inbound.payload.get("document") or {}).get("filename") or f"{state['waiting_for']}.bin"
+        document = inbound.payload.get("document")
+        name = document.get("filename") if isinstance(document, dict) else None
+        name = name if isinstance(name, str) and name else f"{state['waiting_for']}.bin"
         state["docs"][state["waiting_for"]] = [str(path), os.path.basename(name)]
         _ask_next_document(conversation, reply, state)
     elif step == "consent" and text in ("setuju", "batal"):
@@ -403,7 +407,7 @@ def _finish_application(conversation, reply, state, *, agreed: bool) -> None:
             conversation.application, conversation.state = application, {}
             reply.text(
                 f"Permohonan diterima. Kode lacak: *{application.code}*.\n"
-                f"Lacak di {public_url('/lacak/')} dengan kode ini dan NIK Anda."
+                f"Lacak di {public_url(reverse('applications:track'))} dengan kode ini dan NIK Anda."
             )
     for path in folder.glob("*"):
         path.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from antre import clock
 from antre.applications.models import Application
 from antre.applications.uploads import UploadRefused, check_upload
-from antre.errors import Refusal
+from antre.errors import Refusal, too_long
 from antre.people.models import Role
 from antre.queueing import rules as queue_rules
 from antre.queueing.models import Ticket
@@ -28,6 +28,8 @@ from antre.whatsapp.models import Conversation, Desk
 
 INBOX_ROLES = (Role.ADMIN, Role.VERIFIKATOR)
 WINDOW = dt.timedelta(hours=24)  # WhatsApp: free replies only within 24 h of the citizen's last message
+REPLY_MAX = 4096  # the Cloud API's limit for a text message's body
+REF_MAX = 20  # an application code or a queue number
 
 
 def window_open(conversation: Conversation, now: dt.datetime | None = None) -> bool:
@@ -69,18 +71,36 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _act(request, chat)
         except Refusal as refusal:
-            messages.error(request, refusal.message)
+            # The same page with what the officer typed kept, so a refused reply is not lost.
+            return _page(request, chat, refusal=refusal)
         return redirect("inbox:conversation", pk=chat.pk)
+    return _page(request, chat)
+
+
+def _page(request: HttpRequest, chat: Conversation, *, refusal: Refusal | None = None) -> HttpResponse:
     timezone.activate(chat.number.office.tzinfo)
     timeline = sorted(
         [("in", m.received_at, m.text or f"[{m.kind}]", None) for m in chat.inbound.all()]
         + [("out", m.created_at, _describe(m.body), m.by) for m in chat.outbound.all()],
         key=lambda item: item[1],
     )
+    typed = request.POST if refusal else {}
     return render(
         request,
         "whatsapp/conversation.html",
-        {"office": chat.number.office, "chat": chat, "timeline": timeline, "window_open": window_open(chat)},
+        {
+            "office": chat.number.office,
+            "chat": chat,
+            "timeline": timeline,
+            "window_open": window_open(chat),
+            "refusal": refusal,
+            "field_errors": refusal.fields if refusal else {},
+            "draft": typed.get("text", ""),  # whole: the officer splits it into messages
+            "ref": typed.get("ref", "")[:REF_MAX],
+            "reply_max": REPLY_MAX,
+            "ref_max": REF_MAX,
+        },
+        status=refusal.status if refusal else 200,
     )
 
 
@@ -122,6 +142,13 @@ def _act(request: HttpRequest, chat: Conversation) -> None:
 
 def _reply(request: HttpRequest, chat: Conversation) -> None:
     text = request.POST.get("text", "").strip()
+    if len(text) > REPLY_MAX:
+        raise Refusal(
+            "invalid_fields",
+            _("Balasan terlalu panjang untuk WhatsApp; bagi menjadi beberapa pesan."),
+            status=422,
+            fields={"text": too_long(REPLY_MAX)},
+        )
     upload = request.FILES.get("document")
     key = f"inbox:{chat.pk}:{secrets.token_hex(8)}"
     common = {
@@ -154,13 +181,20 @@ def _reply(request: HttpRequest, chat: Conversation) -> None:
             **common,
         )
     if text:
-        outbox.enqueue_session(body={"type": "text", "text": {"body": text[:4096]}}, key=key, **common)
+        outbox.enqueue_session(body={"type": "text", "text": {"body": text}}, key=key, **common)
     if not text and not upload:
         raise Refusal("invalid_fields", _("Tulis balasan atau lampirkan berkas."))
 
 
 def _link(chat: Conversation, ref: str) -> None:
     ref = ref.strip()
+    if len(ref) > REF_MAX:
+        raise Refusal(
+            "invalid_fields",
+            _("Periksa kembali isian yang ditandai."),
+            status=422,
+            fields={"ref": too_long(REF_MAX)},
+        )
     office = chat.number.office
     application = Application.objects.filter(office=office, code=ref.upper()).first()
     if application:

@@ -14,6 +14,8 @@ class MediaError(Exception):
 
 def download(media_id: str) -> bytes:
     config = settings.WHATSAPP
+    if not config["token"]:
+        raise MediaError("ANTRE_WHATSAPP_TOKEN is not set")
     headers = {"Authorization": f"Bearer {config['token']}"}
     try:
         with httpx.Client(timeout=15) as client:

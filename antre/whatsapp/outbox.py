@@ -82,6 +82,11 @@ def _backoff(attempts: int) -> dt.timedelta:
 
 def deliver_due(*, now: dt.datetime | None = None, client: httpx.Client | None = None) -> int:
     """Send what is due; returns how many were sent."""
+    if not settings.WHATSAPP["token"]:
+        # Without a token the Cloud API refuses every message (401), and each refusal would count
+        # as an attempt: they stay pending instead, and go once the token is set. The admin says why.
+        _tell_once_no_token()
+        return 0
     now = now or clock.now()
     due = list(
         OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
@@ -116,6 +121,16 @@ def deliver_due(*, now: dt.datetime | None = None, client: httpx.Client | None =
         if own_client:
             client.close()
     return sent
+
+
+_told = False
+
+
+def _tell_once_no_token() -> None:
+    global _told
+    if not _told and OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exists():
+        _told = True
+        log.warning("ANTRE_WHATSAPP_TOKEN is not set: WhatsApp messages wait unsent until it is")
 
 
 def _send(client: httpx.Client, config: dict, message: OutboxMessage, now: dt.datetime) -> int:

@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import json
 import logging
+import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -13,8 +15,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonRe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from antre.offices.models import Office
 from antre.whatsapp import bot, media
-from antre.whatsapp.models import BusinessNumber, InboundMessage, OutboxMessage, OutboxStatus
+from antre.whatsapp.models import BusinessNumber, Desk, InboundMessage, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -47,122 +50,242 @@ def webhook(request: HttpRequest) -> HttpResponse:
     if not signature_ok(raw, request.headers.get("X-Hub-Signature-256"), config["app_secret"]):
         log.warning("WhatsApp webhook with a bad signature refused")
         return HttpResponseForbidden("bad signature")
-    try:
-        payload = json.loads(raw)
-    except ValueError:
-        return JsonResponse({"ok": True})  # signed but unreadable: acknowledged so Meta stops retrying
     failed = False
-    for change in _changes(payload):
-        value = change.get("value") or {}
-        number = (
-            BusinessNumber.objects.filter(
-                phone_number_id=(value.get("metadata") or {}).get("phone_number_id", "")
-            ).first()
-            or _general_desk()
-        )
-        contacts = {
-            c.get("wa_id") or c.get("user_id"): c for c in value.get("contacts") or [] if isinstance(c, dict)
-        }
-        for message in value.get("messages") or []:
-            if not isinstance(message, dict):
-                continue
+    for change in parse_delivery(raw):
+        number = _business_number(change) if change.messages else None
+        for message in change.messages:
             # A photo or PDF is fetched from the Cloud API first, outside the transaction: on SQLite
             # a transaction holds the one write slot, and bookings must not wait on the network.
             media_bytes = (
                 _fetch_media(message)
-                if not InboundMessage.objects.filter(message_id=str(message.get("id", ""))).exists()
+                if not InboundMessage.objects.filter(message_id=message.id).exists()
                 else None
             )
             try:
                 # Stored and answered together: if answering fails, the message is not marked as
                 # seen, and Meta's retry (after our 500) gets it answered.
                 with transaction.atomic():
-                    if stored := _store_message(message, number, contacts):
+                    if stored := _store_message(message, number):
                         stored.media_bytes = media_bytes
                         bot.handle(stored)
             except Exception:
                 log.exception("answering a WhatsApp message failed; Meta will deliver it again")
                 failed = True
-        for status in value.get("statuses") or []:
-            if isinstance(status, dict):
-                _apply_status(status)
+        for status in change.statuses:
+            _apply_status(status)
     if failed:
         return JsonResponse({"ok": False}, status=500)
     return JsonResponse({"ok": True})  # unknown shapes too: a 200 stops the sender's retries
 
 
-def _fetch_media(message: dict) -> bytes | None:
+# What the Cloud API sends, as far as Antre relies on it. A delivery is signed by Meta, so a shape
+# outside these is a fault or a change on their side: such a message is left out (logged without
+# its content), never stored as "None" with a reply queued to nobody, and Meta still gets its 200.
+MESSAGE_ID = re.compile(r"[A-Za-z0-9._:=+/-]{1,200}")  # "wamid.HBgL…=": the stored id's column
+# A wa_id is the phone number in international form without "+": at most 15 digits (E.164).
+WA_ID = re.compile(r"[0-9]{5,15}")
+# A business-scoped user id: two-letter country code, a period, alphanumerics ("ID.1502576394655843",
+# a parent id "US.ENT.11815…"). Meta allows up to 128 after the period; the columns that carry it as
+# the recipient take 40.
+USER_ID = re.compile(r"[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}")
+USER_ID_MAX = 40
+PHONE_NUMBER_ID = re.compile(r"[0-9]{1,40}")
+KIND = re.compile(r"[a-z_]{1,20}")
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    wa_id: str  # "" when the citizen has only a business-scoped id
+    user_id: str
+    kind: str
+    text: str
+    media_id: str  # of an image or a document, to fetch
+    raw: dict
+
+
+@dataclass(frozen=True)
+class Change:
+    phone_number_id: str
+    display_number: str
+    messages: list[Message] = field(default_factory=list)
+    statuses: list[dict] = field(default_factory=list)
+
+
+def parse_delivery(raw: bytes) -> list[Change]:
+    """The changes of a signed delivery, with only the messages whose shape Antre can answer."""
+    try:
+        payload = _clean(json.loads(raw, parse_constant=_no_constant))
+    except (ValueError, RecursionError):
+        log.warning("WhatsApp webhook: a signed delivery that is not JSON acknowledged and ignored")
+        return []
+    changes = []
+    for value in _values(payload):
+        metadata = value.get("metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
+        number_id = metadata.get("phone_number_id")
+        if not (isinstance(number_id, str) and PHONE_NUMBER_ID.fullmatch(number_id)):
+            log.warning("WhatsApp webhook: a change without a usable phone_number_id left out")
+            continue
+        display = metadata.get("display_phone_number")
+        display = display[:20] if isinstance(display, str) and display else number_id[:20]
+        messages = [m for m in map(parse_message, _list(value.get("messages"))) if m is not None]
+        statuses = [s for s in _list(value.get("statuses")) if isinstance(s, dict)]
+        changes.append(Change(number_id, display, messages, statuses))
+    return changes
+
+
+def parse_message(message) -> Message | None:
+    """A message as Antre stores it, or None (with a warning) when its id or sender is unusable."""
+    if not isinstance(message, dict):
+        return _left_out("not an object")
+    message_id = message.get("id")
+    if not (isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id)):
+        return _left_out("no usable id")
+    wa_id = user_id = ""
+    if "from" in message:  # omitted by Meta for a citizen known only by a business-scoped id
+        sender = message["from"]
+        if isinstance(sender, str) and WA_ID.fullmatch(sender):
+            wa_id = sender
+        elif _is_user_id(sender):
+            user_id = sender
+        else:
+            return _left_out("a sender that is neither a wa_id nor a business-scoped id")
+    scoped = message.get("from_user_id")
+    if scoped is not None:
+        if not _is_user_id(scoped):
+            return _left_out("a malformed from_user_id")
+        user_id = scoped
+    if not (wa_id or user_id):
+        return _left_out("no sender")
     kind = message.get("type")
-    if kind not in ("image", "document"):
+    kind = kind if isinstance(kind, str) and KIND.fullmatch(kind) else "unknown"
+    text, media_id = _content(message, kind)
+    return Message(message_id, wa_id, user_id, kind, text[:4000], media_id, message)
+
+
+def _is_user_id(value) -> bool:
+    return isinstance(value, str) and len(value) <= USER_ID_MAX and bool(USER_ID.fullmatch(value))
+
+
+def _left_out(why: str) -> None:
+    log.warning("WhatsApp webhook: a message with %s left out (not stored, not answered)", why)
+    return None
+
+
+def _content(message: dict, kind: str) -> tuple[str, str]:
+    """(text, media id): the text, an interactive reply's id, or a photo's or document's caption."""
+    part = message.get(kind)
+    part = part if isinstance(part, dict) else {}
+    if kind == "text":
+        return _str(part.get("body")), ""
+    if kind == "interactive":
+        chosen = part.get("list_reply") or part.get("button_reply")
+        return _str(chosen.get("id") if isinstance(chosen, dict) else None), ""
+    if kind in ("image", "document"):
+        media_id = _str(part.get("id"))
+        return _str(part.get("caption")), media_id if MESSAGE_ID.fullmatch(media_id) else ""
+    return "", ""
+
+
+def _str(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _values(payload) -> list[dict]:
+    if not isinstance(payload, dict):
+        return []
+    return [
+        change["value"]
+        for entry in _list(payload.get("entry"))
+        if isinstance(entry, dict)
+        for change in _list(entry.get("changes"))
+        if isinstance(change, dict) and isinstance(change.get("value"), dict)
+    ]
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON a database stores")
+
+
+def _clean(value):
+    """The payload without what no column can hold: NUL characters and lone surrogates in strings."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    return value
+
+
+def _fetch_media(message: Message) -> bytes | None:
+    if message.kind not in ("image", "document") or not message.media_id:
         return None
     try:
-        return media.download(str((message.get(kind) or {}).get("id", "")))
+        return media.download(message.media_id)
     except media.MediaError:
         return None
 
 
-def _general_desk() -> BusinessNumber | None:
-    """SPEC §6: a number not mapped yet is answered by the general desk of the first office."""
-    from antre.offices.models import Office
-
-    office = Office.objects.order_by("pk").first()
+def _business_number(change: Change) -> BusinessNumber | None:
+    """The office's number the citizen wrote to; one seen for the first time becomes the first
+    office's general desk (SPEC §6), so the citizen is answered before anyone maps it in the admin."""
+    number = BusinessNumber.objects.filter(phone_number_id=change.phone_number_id).first()
+    if number is not None:
+        return number
+    office = _first_office()
     if office is None:
         return None
-    return BusinessNumber.objects.filter(office=office, desk="general").order_by("pk").first()
+    try:
+        with transaction.atomic():
+            number = BusinessNumber.objects.create(
+                phone_number_id=change.phone_number_id,
+                office=office,
+                desk=Desk.GENERAL,
+                display_number=change.display_number,
+                added_automatically=True,
+            )
+    except IntegrityError:
+        # Two first messages at once: the unique phone_number_id let the other one's insert win.
+        return BusinessNumber.objects.get(phone_number_id=change.phone_number_id)
+    log.warning(
+        "WhatsApp number %s added as the general desk of %s; check it in the admin",
+        change.phone_number_id,
+        office.slug,
+    )
+    return number
 
 
-def _changes(payload) -> list[dict]:
-    if not isinstance(payload, dict):
-        return []
-    return [
-        change
-        for entry in payload.get("entry") or []
-        if isinstance(entry, dict)
-        for change in entry.get("changes") or []
-        if isinstance(change, dict)
-    ]
+def _first_office() -> Office | None:
+    return Office.objects.order_by("pk").first()
 
 
-def parse_text(message: dict) -> tuple[str, str]:
-    """(kind, text) of a message: text, an interactive reply's id, or the caption of media."""
-    kind = str(message.get("type", "unknown"))
-    if kind == "text":
-        return kind, str((message.get("text") or {}).get("body", ""))
-    if kind == "interactive":
-        reply = message.get("interactive") or {}
-        chosen = reply.get("list_reply") or reply.get("button_reply") or {}
-        return kind, str(chosen.get("id", ""))
-    if kind in ("image", "document"):
-        return kind, str((message.get(kind) or {}).get("caption", ""))
-    return kind, ""
-
-
-def _store_message(message: dict, number: BusinessNumber | None, contacts: dict) -> InboundMessage | None:
+def _store_message(message: Message, number: BusinessNumber | None) -> InboundMessage | None:
     """Store a message the first time it arrives; None for a repeat (already answered)."""
-    message_id = str(message.get("id", ""))
-    if not message_id:
-        return None
-    kind, text = parse_text(message)
-    sender = str(message.get("from", ""))
     try:
         with transaction.atomic():
             return InboundMessage.objects.create(
-                message_id=message_id,
+                message_id=message.id,
                 number=number,
-                wa_id=sender if sender.isdigit() else "",
-                user_id=str(message.get("from_user_id") or ("" if sender.isdigit() else sender)),
-                kind=kind,
-                text=text[:4000],
-                payload=message,
+                wa_id=message.wa_id,
+                user_id=message.user_id,
+                kind=message.kind,
+                text=message.text,
+                payload=message.raw,
             )
     except IntegrityError:
-        log.info("WhatsApp message %s delivered again; handled once", message_id)
+        log.info("WhatsApp message %s delivered again; handled once", message.id)
         return None
 
 
 def _apply_status(status: dict) -> None:
-    provider_id = str(status.get("id", ""))
-    if status.get("status") == "failed" and provider_id:
+    provider_id = status.get("id")
+    if status.get("status") == "failed" and isinstance(provider_id, str) and provider_id:
         OutboxMessage.objects.filter(provider_id=provider_id).update(
             status=OutboxStatus.FAILED, last_error=json.dumps(status.get("errors", []))[:300]
         )

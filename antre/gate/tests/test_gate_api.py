@@ -96,3 +96,24 @@ def test_the_board_lists_who_is_invited_in(client, open_all_day, satpam):
     board = client.get("/api/v1/offices/tabanan/board").json()
     assert board["invited"] == ["A-001", "A-002"]
     assert nik_for(0) not in str(board)
+
+
+@pytest.mark.parametrize(
+    "reading",
+    ["NaN", "Infinity", "-Infinity", "1e309", '"NaN"', '"inf"', '"1e309"', '"36,5,5"', '"tiga puluh"', '""'],
+)
+def test_a_temperature_that_is_no_reading_is_a_422_on_the_field_and_nothing_is_written(
+    client, open_all_day, satpam, reading
+):
+    """JSON allows NaN and Infinity, and 1e309 is a float too large: no thermometer reads them."""
+    ticket = book_today(open_all_day)
+    raw = f'{{"ticket": "{ticket.token}", "temperature_c": {reading}, "mask": true, "hands_washed": true}}'
+    response = client.post(
+        "/api/v1/offices/tabanan/gate/entries", raw, content_type="application/json", headers=satpam
+    )
+    assert response.status_code == 422, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_fields" and list(error["fields"]) == ["temperature_c"]
+    assert not Screening.objects.exists()
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.arrived_at) == ("booked", None)

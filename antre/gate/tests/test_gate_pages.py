@@ -216,3 +216,32 @@ def test_the_citizens_page_says_a_stepped_out_number_still_holds(client, at_the_
     page = client.get(f"/tiket/{ticket.token}/").content.decode()
     assert "Anda tercatat keluar sebentar." in page.split('id="stepped-out-panel"')[1].split("</section>")[0]
     assert 'id="stepped-out-panel" hidden' not in page
+
+
+def test_the_gate_forms_stop_typing_at_their_limits(at_the_gate, open_all_day):
+    ticket = book_today(open_all_day)
+    gate = at_the_gate.get(f"/pintu/tabanan/?q={ticket.number}").content.decode()
+    assert 'id="q" name="q" value="A-001" maxlength="200"' in gate
+    assert 'name="temperature_c" inputmode="decimal" maxlength="10"' in gate
+    walk_in = at_the_gate.get("/pintu/tabanan/tiket-baru/").content.decode()
+    assert 'name="name" value="" required maxlength="100"' in walk_in
+    assert 'name="nik" value="" inputmode="numeric" maxlength="24"' in walk_in
+
+
+def test_a_walk_in_name_too_long_is_refused_on_the_field_and_kept(at_the_gate, open_all_day):
+    form = {"service": "LEGAL", "name": "Nenek " * 20, "nik": "", "priority": "", "form_id": "form-long"}
+    response = at_the_gate.post("/pintu/tabanan/tiket-baru/", form)
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Terlalu panjang: paling banyak 100 karakter." in page and "Nenek Nenek" in page
+    assert not Ticket.objects.exists()
+
+
+def test_a_scan_or_a_reading_too_long_is_refused_not_searched(at_the_gate, open_all_day):
+    ticket = book_today(open_all_day)
+    long_scan = at_the_gate.post("/pintu/tabanan/", screen_form(ticket, "36,5") | {"ticket": "x" * 201})
+    assert long_scan.status_code == 422
+    assert "terlalu panjang untuk nomor antrean" in long_scan.content.decode()
+    long_reading = at_the_gate.post("/pintu/tabanan/", screen_form(ticket, "36," + "5" * 1000))
+    assert long_reading.status_code == 422 and "Suhu tidak masuk akal" in long_reading.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.BOOKED

@@ -290,7 +290,8 @@ def test_a_failure_in_the_fast_lane_is_answered_and_logged_as_django_would(open_
     monkeypatch.setattr(fastlane.hot, "first", broken)
     body = json.dumps({"service": "KTP", "name": "Ni Luh Ayu", "nik": nik_for(1)}).encode()
     status, headers, content = fastlane.answer(environ_for(body), "tabanan")
-    assert status == 500 and dict(headers)[b"content-type"].startswith(b"text/html")
+    assert status == 500 and dict(headers)[b"content-type"].startswith(b"application/json")
+    assert json.loads(content)["error"]["code"] == "server_error"  # as the ordinary lane answers
     assert (b"x-content-type-options", b"nosniff") in headers
     assert any(r.name == "django.request" and r.levelname == "ERROR" for r in caplog.records)
     assert Ticket.objects.count() == 0

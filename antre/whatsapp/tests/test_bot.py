@@ -192,3 +192,18 @@ def test_a_document_that_cannot_be_fetched_is_asked_for_again(client, desk, grap
     missing = say(client, media=("document", "MEDIA-GONE", "kk.pdf"))  # Meta no longer has it
     assert "tidak dapat diambil" in texts(missing)
     assert "kepolisian" in texts(say(client, media=("document", "MEDIA-KK", "kk.pdf")))  # the chat goes on
+
+
+def test_the_ticket_link_sent_after_booking_by_chat_is_public(client, desk, graph, settings):
+    public = "https://antrean.tabanankab.go.id"
+    settings.PUBLIC_URL = public
+    say(client, "halo")
+    say(client, reply_id="menu:antre")
+    days = say(client, reply_id="svc:CAPIL")
+    say(client, reply_id=row_ids(days)[0])
+    say(client, "ni made sari dewi")
+    booked = say(client, NIK_MADE)
+    ticket = Ticket.objects.get()
+    assert f"{public}/tiket/{ticket.token}/" in texts(booked)
+    listed = say(client, reply_id="menu:cek_tiket")
+    assert f"{public}/tiket/{ticket.token}/" in texts(listed) and "localhost" not in texts(listed)

@@ -80,3 +80,21 @@ def test_the_inbox_is_for_back_office_staff(client, desk, graph, staff):
         assert other.get("/kantor/whatsapp/").status_code == 403
         assert other.get(f"/kantor/whatsapp/{chat.pk}/").status_code == 403
     assert client.__class__().get("/kantor/whatsapp/").status_code == 302
+
+
+def test_a_reply_too_long_for_whatsapp_is_refused_and_kept_to_split(client, desk, graph, staff):
+    say(client, "halo")
+    chat = Conversation.objects.get()
+    officer = client.__class__()
+    officer.force_login(staff["verifikator"])
+    before = OutboxMessage.objects.count()
+    text = "Persyaratan akta kelahiran: " + "surat keterangan lahir dari bidan; " * 120
+    assert len(text) > 4096
+    response = officer.post(f"/kantor/whatsapp/{chat.pk}/", {"action": "reply", "text": text})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Terlalu panjang: paling banyak 4096 karakter." in page and 'maxlength="4096"' in page
+    assert text.strip() in page  # what the officer wrote is still there
+    assert OutboxMessage.objects.count() == before
+    link = officer.post(f"/kantor/whatsapp/{chat.pk}/", {"action": "link", "ref": "A-001" * 10})
+    assert link.status_code == 422 and "Terlalu panjang: paling banyak 20 karakter." in link.content.decode()

@@ -1,0 +1,156 @@
+"""Under /api/v1/ every refusal has the API's error shape, also those made outside the API's views.
+
+Django answers some refusals itself, with an HTML page: a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a
+multipart body it cannot parse, a method the path does not take, a failed CSRF check, an exception
+that escapes a view. And the server answers in plain text when something fails before Django. A
+kiosk or a bot reads JSON: these become `{"error": {"code", "message"}}`, the message Indonesian
+(or the visitor's chosen language), never a traceback. Pages outside the API keep their HTML pages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from antre.errors import Refusal
+from antre.i18n import chosen_language
+
+log = logging.getLogger("django.request")
+
+API_PREFIX = "/api/v1/"
+
+
+def is_api(path: str) -> bool:
+    return path.startswith(API_PREFIX)
+
+
+def refusal_for(status: int) -> Refusal:
+    """The API's refusal for an HTTP status that Django or the server chose."""
+    if status == 413:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        message = _("Isi permintaan terlalu besar; paling banyak %(mb)s MB.") % {"mb": limit}
+        return Refusal("too_large", message, status=413)
+    if status == 400:
+        return Refusal(
+            "invalid_body",
+            _("Isi permintaan tidak dapat dibaca; periksa formatnya dan header Content-Type."),
+            status=400,
+        )
+    if status == 401:
+        return Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
+    if status == 403:
+        return Refusal("forbidden", _("Anda tidak berhak melakukan ini."), status=403)
+    if status == 404:
+        return Refusal("not_found", _("Data tidak ditemukan."), status=404)
+    if status == 405:
+        return Refusal("method_not_allowed", _("Metode HTTP ini tidak dilayani di alamat ini."), status=405)
+    if status >= 500:
+        return Refusal(
+            "server_error", _("Terjadi gangguan di server. Coba lagi sebentar lagi."), status=status
+        )
+    return Refusal("invalid_request", _("Permintaan tidak dapat diproses."), status=status)
+
+
+def _declared_too_large(request: HttpRequest) -> bool:
+    """Whether the body was refused for its size (Django says only 400, RequestDataTooBig)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        return limit is not None and int(request.META.get("CONTENT_LENGTH") or 0) > limit
+    except ValueError:
+        return False
+
+
+def in_error_shape(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The response itself, or, for an API refusal not in the error shape, one that is."""
+    if response.status_code < 400 or not is_api(request.path_info):
+        return response
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response  # the API's own handlers made it
+    status = response.status_code
+    if status == 400 and _declared_too_large(request):
+        status = 413
+    with translation.override(chosen_language(request)):
+        refusal = refusal_for(status)
+    shaped = JsonResponse(refusal.as_dict(), status=status)
+    for header, value in response.items():  # Allow, Vary, the security headers...
+        if header.lower() not in ("content-type", "content-length"):
+            shaped[header] = value
+    shaped["Content-Length"] = str(len(shaped.content))
+    shaped.cookies = response.cookies
+    return shaped
+
+
+class ApiErrorShape:
+    """Outermost middleware: refusals under /api/v1/ leave in the API's error shape."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return in_error_shape(request, self.get_response(request))
+
+
+def server_error_body(lang: str | None = None) -> bytes:
+    with translation.override(lang or settings.LANGUAGE_CODE):
+        return json.dumps(refusal_for(500).as_dict()).encode()
+
+
+def guarded(app):
+    """An ASGI application whose exceptions under /api/v1/ are answered with the JSON 500.
+
+    Without it the server answers in plain text ("Internal Server Error") when a lane in front of
+    Django fails: the event-loop SSE path (its database lookup), the booking lane's hand-over.
+    """
+
+    async def guarded_app(scope, receive, send):
+        if scope["type"] != "http" or not is_api(scope.get("path", "")):
+            return await app(scope, receive, send)
+        started = False
+
+        async def watched_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            return await app(scope, receive, watched_send)
+        except Exception:
+            if started:
+                raise  # too late for another answer; the server ends the connection
+            log.exception("Internal Server Error: %s", scope.get("path"))
+            body = server_error_body(_cookie_language(scope))
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+
+    return guarded_app
+
+
+def _cookie_language(scope) -> str | None:
+    from http.cookies import SimpleCookie
+
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            cookie = SimpleCookie()
+            try:
+                cookie.load(value.decode("latin-1"))
+            except Exception:  # noqa: BLE001 (a malformed cookie: the default language)
+                return None
+            morsel = cookie.get(settings.LANGUAGE_COOKIE_NAME)
+            if morsel and morsel.value in dict(settings.LANGUAGES):
+                return morsel.value
+    return None
