@@ -15,7 +15,7 @@ def entries(text: str) -> list[str]:
 def test_every_message_has_its_english_and_none_is_fuzzy():
     untranslated, fuzzy = [], []
     for block in entries(CATALOGUE.read_text(encoding="utf-8"))[1:]:  # [0] is the header
-        msgid = " ".join(re.findall(r'^(?:msgid |")(.*)"$', block.split("msgstr")[0], re.M))
+        msgid = " ".join(re.findall(r'^(?:msgid )?"(.*)"$', block.split("msgstr")[0], re.M))
         if re.search(r"^#,.*\bfuzzy\b", block, re.M):
             fuzzy.append(msgid)
         strings = re.findall(r'^msgstr(?:\[\d\])? "(.*)"((?:\n".*")*)', block, re.M)
