@@ -2,9 +2,11 @@
 
 Tests must pass on any day (a week, a year ahead, at midnight on New Year's Eve). This runs
 scripts/run_tests.py, and every process it starts (the test servers, Chromium), with the wall clock
-set to the given instant (UTC) and ticking from there, through libfaketime: the build that the PyPI
-package `libfaketime` ships (a dev dependency). The monotonic clock stays real, so timeouts and
-sleeps keep working. The PostgreSQL server keeps its own clock; Antre never asks it the time.
+set to the given instant (UTC) when the run starts and ticking from there, through libfaketime: the
+build that the PyPI package `libfaketime` ships (a dev dependency). The clock is moved by one offset
+for all of them, so a server started ten minutes into the run agrees with the tests on the time.
+The monotonic clock stays real, so timeouts and sleeps keep working. The PostgreSQL server keeps
+its own clock; Antre never asks it the time.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ def main() -> int:
     if library is None:
         print("libfaketime's library is missing; reinstall the dev dependencies (make test)")
         return 2
+    offset = moment.replace(tzinfo=dt.UTC) - dt.datetime.now(dt.UTC)
     env = dict(
         os.environ,
         LD_PRELOAD=str(library),
-        FAKETIME=f"@{moment:%Y-%m-%d %H:%M:%S}",
+        FAKETIME=f"{int(offset.total_seconds()):+d}",  # seconds; "@instant" would restart per process
         FAKETIME_DONT_FAKE_MONOTONIC="1",
         TZ="UTC",
     )
