@@ -248,11 +248,20 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # Under scripts/test_at.py (the machine's clock moved by libfaketime) Chromium and Playwright's
+    # driver hang, so they keep the real clock; pages show only times the server gives them.
+    moved_clock = os.environ.pop("LD_PRELOAD", None)
+    try:
+        with sync_playwright() as pw:
+            if moved_clock:
+                os.environ["LD_PRELOAD"] = moved_clock  # for the test servers started from here on
+            browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if moved_clock:
+            os.environ["LD_PRELOAD"] = moved_clock
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def session_cookie(user, url: str) -> dict:

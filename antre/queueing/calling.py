@@ -235,6 +235,7 @@ def _announce(ticket: Ticket, counter: Counter, *, now: dt.datetime) -> None:
 
 def board(office: Office, *, now: dt.datetime | None = None) -> dict:
     """What the waiting-room display shows. Public: numbers, counters and short names, never a NIK."""
+    now = now or clock.now()
     today = office.local_today(now)
     todays = Ticket.objects.filter(office=office, day=today)
     called = list(
@@ -250,9 +251,10 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         .annotate(n=Count("pk"))
         .values_list("service__code", "n")
     )
-    invited = gate.standing_invitations(office, today, now or clock.now())
+    invited = gate.standing_invitations(office, today, now)
     return {
         "date": today.isoformat(),
+        "now": now.isoformat(),  # the server's clock: a screen's own clock may be wrong
         "invited": [t.number for t in invited],
         "calls": [
             {
