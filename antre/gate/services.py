@@ -127,7 +127,7 @@ def screen(
         office = lock_office(office)
         today = office.local_today(now)
         ticket = find_ticket(office, ticket_ref, today=today, lock=True)
-        _check_can_enter(ticket, office, today)
+        _check_can_enter(ticket, office, today, now)
         if rules.has_fever(temperature_c=temperature, threshold_c=office.fever_threshold_c):
             Screening.objects.create(
                 office=office,
@@ -175,18 +175,58 @@ def _come_in(ticket: Ticket, now: dt.datetime) -> None:
 
 
 def _check_room(office: Office, ticket: Ticket, today: dt.date, now: dt.datetime) -> int:
-    """How many are inside, or capacity_full: places held for invited citizens count as taken."""
+    """How many are inside, or capacity_full. Places held for invited citizens and for those who
+    stepped out a moment ago count as taken, except the one held for this citizen."""
     inside = inside_now(office, today)
-    standing = standing_invitations(office, today, now)
-    reserved = 0 if ticket in standing else len(standing)
-    if not rules.may_admit(inside=inside, capacity=office.capacity, reserved=reserved):
-        raise Refusal(
-            "capacity_full",
-            _("Ruang layanan penuh (%(inside)s dari %(capacity)s orang). Minta warga menunggu di luar.")
-            % {"inside": inside, "capacity": office.capacity},
-            extra={"inside": inside, "capacity": office.capacity},
+    held = [t for t in holding_places(office, today, now) if t.pk != ticket.pk]
+    if rules.may_admit(inside=inside, capacity=office.capacity, reserved=len(held)):
+        return inside
+    counts = {"inside": inside, "capacity": office.capacity, "held": len(held)}
+    if held:
+        message = _(
+            "Ruang layanan penuh: %(inside)s orang di dalam dan %(held)s tempat disimpan untuk warga "
+            "yang diundang masuk atau sedang keluar sebentar (kapasitas %(capacity)s). Minta warga "
+            "menunggu di luar sampai nomornya diundang."
         )
-    return inside
+    else:
+        message = _("Ruang layanan penuh (%(inside)s dari %(capacity)s orang). Minta warga menunggu di luar.")
+    raise Refusal("capacity_full", message % counts, extra=counts)
+
+
+def holding_places(office: Office, today: dt.date, now: dt.datetime) -> list[Ticket]:
+    """Citizens a place inside is kept for: those invited in, whose invitation stands, and those who
+    stepped out within the office's time for coming back (`rescreen_after_minutes`)."""
+    return standing_invitations(office, today, now) + stepped_out_recently(office, today, now)
+
+
+def stepped_out_recently(office: Office, today: dt.date, now: dt.datetime) -> list[Ticket]:
+    """Who stepped out within the office's time for coming back: their place is kept for them."""
+    if not office.rescreen_after_minutes:
+        return []
+    since = now - dt.timedelta(minutes=office.rescreen_after_minutes)
+    return list(
+        Ticket.objects.filter(
+            office=office, day=today, status=Status.BOOKED, arrived_at__isnull=False, left_at__gt=since
+        ).order_by("left_at", "pk")
+    )
+
+
+def door_refusal(office: Office, now: dt.datetime) -> Refusal | None:
+    """Why nobody can come in now (before the door opens, after closing, on a closed day), or None."""
+    today = office.local_today(now)
+    periods = calendar.door_periods(office, today)
+    if not periods:
+        return Refusal("door_closed", _("Kantor tutup hari ini. Warga belum dapat masuk."))
+    opens, closes = periods[0][0], periods[-1][1]
+    if now < opens:
+        return Refusal(
+            "door_closed",
+            _("Pintu masuk belum dibuka. Warga dapat masuk mulai pukul %(time)s %(tz)s.")
+            % {"time": formats.time_format(opens.astimezone(office.tzinfo), "H.i"), "tz": office.tz_label},
+        )
+    if now >= closes:
+        return Refusal("door_closed", _("Layanan hari ini sudah tutup. Warga tidak dapat masuk lagi."))
+    return None
 
 
 def stepped_out(ticket: Ticket) -> bool:
@@ -210,7 +250,7 @@ def readmit(
         office = lock_office(office)
         today = office.local_today(now)
         ticket = find_ticket(office, ticket_ref, today=today, lock=True)
-        _check_can_enter(ticket, office, today)
+        _check_can_enter(ticket, office, today, now)
         if not may_return_unscreened(ticket, office, now):
             raise Refusal(
                 "screening_incomplete",
@@ -225,7 +265,7 @@ def readmit(
         return Entry(ticket, True, None, inside + 1, office.capacity)
 
 
-def _check_can_enter(ticket: Ticket, office: Office, today: dt.date) -> None:
+def _check_can_enter(ticket: Ticket, office: Office, today: dt.date, now: dt.datetime) -> None:
     if ticket.day != today:
         raise Refusal(
             "wrong_day",
@@ -242,6 +282,8 @@ def _check_can_enter(ticket: Ticket, office: Office, today: dt.date) -> None:
             _("%(number)s berstatus “%(status)s” dan tidak dapat masuk.")
             % {"number": ticket.number, "status": ticket.get_status_display()},
         )
+    if refusal := door_refusal(office, now):
+        raise refusal
 
 
 NOT_YET_SERVED = (Status.WAITING_INSIDE, Status.CALLED)
@@ -343,7 +385,7 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     room = rules.invitations_to_send(
         inside=inside_now(office, today),
         capacity=office.capacity,
-        invited=len(standing_invitations(office, today, now)),
+        held=len(holding_places(office, today, now)),
     )
     if room == 0:
         return []

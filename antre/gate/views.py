@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -255,4 +257,32 @@ def walk_in_ticket(request: HttpRequest, office: str, token: str) -> HttpRespons
 def outdoor(request: HttpRequest, office: str) -> HttpResponse:
     """The display outside the door: who may come in now, and how full it is inside."""
     office_obj = get_object_or_404(Office, slug=office)
-    return render(request, "gate/outdoor.html", {"office": office_obj, "board": calling.board(office_obj)})
+    board = calling.board(office_obj)
+    door = board["door"]
+    return render(
+        request,
+        "gate/outdoor.html",
+        {
+            "office": office_obj,
+            "board": board,
+            "door_message": _door_message(office_obj, door),
+            "door_quiet": door["state"] in ("before", "after", "closed_day"),
+        },
+    )
+
+
+def _door_message(office: Office, door: dict) -> str:
+    """What the screen outside says about the door (outdoor.js says the same as it changes)."""
+    at = ""
+    if door["at"]:
+        moment = dt.datetime.fromisoformat(door["at"]).astimezone(office.tzinfo)
+        at = f"{moment:%H.%M} {office.tz_label}"
+    return {
+        "before": _("Pintu masuk dibuka pukul {time}."),
+        "break": _("Istirahat. Pintu masuk dibuka lagi pukul {time}."),
+        "last_call": _(
+            "Hari ini tidak ada undangan masuk lagi. Warga yang sudah diundang tetap boleh masuk sampai pukul {time}."
+        ),
+        "after": _("Layanan hari ini sudah selesai. Terima kasih."),
+        "closed_day": _("Kantor tutup hari ini."),
+    }.get(door["state"], "").replace("{time}", at)

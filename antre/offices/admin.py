@@ -1,6 +1,8 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from antre.offices.models import ClosedDay, Counter, Office, OpeningHours, Region, Requirement, Service
 
@@ -30,11 +32,16 @@ class OfficeForm(forms.ModelForm):
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
     form = OfficeForm
-    form = OfficeForm
-    form = OfficeForm
     list_display = ("name", "slug", "region_code", "timezone", "capacity", "gate_enabled")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [OpeningHoursInline, ClosedDayInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is ClosedDay:
+            _tell_cancelled(
+                request, [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]
+            )
 
 
 class RequirementInline(admin.TabularInline):
@@ -63,6 +70,29 @@ class ClosedDayAdmin(admin.ModelAdmin):
     list_display = ("date", "reason", "office")
     list_filter = ("office",)
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _tell_cancelled(request, [obj])
+
+
+def _tell_cancelled(request, closed_days) -> None:
+    """Say how many booked tickets a new closed day cancelled (the queue app cancels them when a
+    closed day is saved, and notes the number on it)."""
+    for closed in closed_days:
+        cancelled = getattr(closed, "cancelled_tickets", 0)
+        if cancelled:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)s nomor antrean untuk %(day)s sudah terdaftar; nomor itu dibatalkan dan warganya "
+                    "diberi tahu (lewat WhatsApp bila memberi nomor HP, dan di halaman tiketnya).",
+                    "%(n)s nomor antrean untuk %(day)s sudah terdaftar; semuanya dibatalkan dan warganya "
+                    "diberi tahu (lewat WhatsApp bila memberi nomor HP, dan di halaman tiketnya).",
+                    cancelled,
+                )
+                % {"n": cancelled, "day": formats.date_format(closed.date, "l, j F Y")},
+            )
 
 
 @admin.register(Region)

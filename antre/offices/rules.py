@@ -29,6 +29,14 @@ def is_open_day(*, day: dt.date, hours: Mapping[int, Hours], closed: Iterable[dt
     )
 
 
+def same_day_until(*, closes: dt.time, cutoff_minutes: int) -> dt.time:
+    """Until when a visit for today can still be booked: closing, less the office's cut-off (an
+    office with a door check invites nobody in its last minutes, so a later booking would never be
+    called)."""
+    moment = dt.datetime.combine(dt.date(2000, 1, 3), closes) - dt.timedelta(minutes=cutoff_minutes)
+    return max(moment, dt.datetime.combine(dt.date(2000, 1, 3), dt.time(0))).time()
+
+
 def bookable_days(
     *,
     today: dt.date,
@@ -36,9 +44,19 @@ def bookable_days(
     hours: Mapping[int, Hours],
     closed: Iterable[dt.date],
     days_ahead: int,
+    cutoff_minutes: int = 0,
 ) -> list[dt.date]:
-    """Days a visit can be booked for: today while the office is still open, then open days ahead."""
-    return list(iter_bookable_days(today=today, now=now, hours=hours, closed=closed, days_ahead=days_ahead))
+    """Days a visit can be booked for: today until the same-day cut-off, then open days ahead."""
+    return list(
+        iter_bookable_days(
+            today=today,
+            now=now,
+            hours=hours,
+            closed=closed,
+            days_ahead=days_ahead,
+            cutoff_minutes=cutoff_minutes,
+        )
+    )
 
 
 def iter_bookable_days(
@@ -48,6 +66,7 @@ def iter_bookable_days(
     hours: Mapping[int, Hours],
     closed: Iterable[dt.date],
     days_ahead: int,
+    cutoff_minutes: int = 0,
 ) -> Iterator[dt.date]:
     """bookable_days one by one, for a caller that needs only the first."""
     closed_set = set(closed)
@@ -55,7 +74,8 @@ def iter_bookable_days(
         day = today + dt.timedelta(days=offset)
         if not is_open_day(day=day, hours=hours, closed=closed_set):
             continue
-        if offset == 0 and now >= hours[day.weekday()][1]:
+        closes = hours[day.weekday()][1]
+        if offset == 0 and now >= same_day_until(closes=closes, cutoff_minutes=cutoff_minutes):
             continue
         yield day
 
@@ -68,6 +88,7 @@ def refuse_day(
     hours: Mapping[int, Hours],
     closed: Iterable[dt.date],
     days_ahead: int,
+    cutoff_minutes: int = 0,
 ) -> str | None:
     """Why a visit cannot be booked for `day` (an error code), or None when it can."""
     if day < today:
@@ -76,8 +97,11 @@ def refuse_day(
         return "date_too_far"
     if not is_open_day(day=day, hours=hours, closed=closed):
         return "closed_day"
-    if day == today and now >= hours[day.weekday()][1]:
+    closes = hours[day.weekday()][1]
+    if day == today and now >= closes:
         return "office_closed_today"
+    if day == today and now >= same_day_until(closes=closes, cutoff_minutes=cutoff_minutes):
+        return "same_day_closed"
     return None
 
 
@@ -166,3 +190,25 @@ def next_open_day(
         if is_open_day(day=day, hours=hours, closed=closed_set):
             return day
     return None
+
+
+def door_state(
+    *, now: dt.datetime, periods: list[Period], stop_minutes: int
+) -> tuple[str, dt.datetime | None]:
+    """What the door is doing at `now`, for the screen outside it, with the moment that matters:
+
+    ("closed_day", None), ("before", when it opens), ("break", when it opens again),
+    ("open", None), ("last_call", when it closes: nobody new is invited), ("after", None).
+    """
+    if not periods:
+        return "closed_day", None
+    if now < periods[0][0]:
+        return "before", periods[0][0]
+    if now >= periods[-1][1]:
+        return "after", None
+    for (_start, end), (next_start, _end) in zip(periods, periods[1:], strict=False):
+        if end <= now < next_start:
+            return "break", next_start
+    if not may_invite(now=now, periods=periods, stop_minutes=stop_minutes):
+        return "last_call", periods[-1][1]
+    return "open", None

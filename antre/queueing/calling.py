@@ -16,6 +16,8 @@ from antre import clock
 from antre.errors import Refusal
 from antre.gate import services as gate
 from antre.live import events
+from antre.offices import calendar
+from antre.offices import rules as office_rules
 from antre.offices.models import Counter, Office, Service, ServiceMode
 from antre.people.models import Role, User
 from antre.queueing import rules
@@ -125,6 +127,10 @@ def act(
         elif action == "recall":  # a no-show who came back rejoins once, at the back
             ticket.rejoined, ticket.queued_at, ticket.counter, ticket.called_at = True, now, None, None
             fields += ["rejoined", "queued_at", "counter", "called_at"]
+            if office.gate_enabled and ticket.arrived_at and ticket.left_at:
+                # Counted out at the no-show; the officer sees them back inside: counted in again.
+                ticket.left_at = None
+                fields.append("left_at")
         elif action == "start":
             ticket.started_at = now
             fields.append("started_at")
@@ -233,6 +239,16 @@ def _announce(ticket: Ticket, counter: Counter, *, now: dt.datetime) -> None:
     )
 
 
+def _door(office: Office, today, now: dt.datetime) -> dict:
+    """Whether the door takes citizens in now, for the screen outside it."""
+    state, at = office_rules.door_state(
+        now=now,
+        periods=calendar.door_periods(office, today),
+        stop_minutes=office.last_invitation_minutes_before_closing,
+    )
+    return {"state": state, "at": at.isoformat() if at else None}
+
+
 def board(office: Office, *, now: dt.datetime | None = None) -> dict:
     """What the waiting-room display shows. Public: numbers, counters and short names, never a NIK."""
     now = now or clock.now()
@@ -256,6 +272,8 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         "date": today.isoformat(),
         "now": now.isoformat(),  # the server's clock: a screen's own clock may be wrong
         "invited": [t.number for t in invited],
+        # Out for a moment, their place kept for them (antre.gate.services.stepped_out_recently).
+        "stepped_out": [t.number for t in gate.stepped_out_recently(office, today, now)],
         "calls": [
             {
                 "number": t.number,
@@ -268,6 +286,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
             for t in called
         ],
         "gate": office.gate_enabled,
+        "door": _door(office, today, now),
         "inside": gate.inside_now(office, today),
         "capacity": office.capacity,
         "waiting": waiting,

@@ -82,10 +82,24 @@ def _calendar(office: Office, now: dt.datetime):
     return local, local.date(), cal.hours, cal.closed
 
 
+def same_day_cutoff(office: Office, channel: str = Channel.WEB) -> int:
+    """Minutes before closing that booking for today stops. Behind a door check nobody is invited in
+    the office's last minutes, so a later booking would never be called; a walk-in ticket is issued
+    at the door itself, and stands until closing."""
+    if office.gate_enabled and channel != Channel.WALK_IN:
+        return office.last_invitation_minutes_before_closing
+    return 0
+
+
 def bookable_days(office: Office, *, now: dt.datetime | None = None) -> list[dt.date]:
     local, today, hours, closed = _calendar(office, now or clock.now())
     return calendar.bookable_days(
-        today=today, now=local.time(), hours=hours, closed=closed, days_ahead=office.booking_days_ahead
+        today=today,
+        now=local.time(),
+        hours=hours,
+        closed=closed,
+        days_ahead=office.booking_days_ahead,
+        cutoff_minutes=same_day_cutoff(office),
     )
 
 
@@ -309,6 +323,7 @@ def _book(
                 hours=hours,
                 closed=closed,
                 days_ahead=office.booking_days_ahead,
+                cutoff_minutes=same_day_cutoff(office, channel),
             ),
             None,
         )
@@ -320,6 +335,7 @@ def _book(
         hours=hours,
         closed=closed,
         days_ahead=office.booking_days_ahead,
+        cutoff_minutes=same_day_cutoff(office, channel),
     )
     if why:
         raise _day_refusal(why, service=service, day=day, now=now)
@@ -385,6 +401,11 @@ def _day_refusal(why: str, *, service: Service, day: dt.date, now: dt.datetime) 
         )
     if why == "office_closed_today":
         message = _("Layanan hari ini sudah tutup.")
+    elif why == "same_day_closed":
+        message = _(
+            "Pendaftaran untuk hari ini sudah ditutup: menjelang jam tutup tidak ada lagi warga yang "
+            "diundang masuk."
+        )
     else:
         message = _("Kantor tutup pada %(day)s.") % {"day": _day_label(day)}
     if next_day:

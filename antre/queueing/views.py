@@ -145,7 +145,15 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
 
 def ticket_page(request: HttpRequest, token: str) -> HttpResponse:
     ticket = get_object_or_404(Ticket.objects.select_related("office", "service"), token=token)
-    return render(request, "queueing/ticket.html", _ticket_context(request, ticket))
+    context = _ticket_context(request, ticket) | {"office_closed": _closed_that_day(ticket)}
+    return render(request, "queueing/ticket.html", context)
+
+
+def _closed_that_day(ticket: Ticket):
+    """The closed day that cancelled this ticket (antre.queueing.closures), if one did."""
+    if ticket.status != Status.CANCELLED:
+        return None
+    return ticket.office.closed_days.filter(date=ticket.day).first()
 
 
 @require_http_methods(["GET", "POST"])

@@ -34,6 +34,18 @@ def ticket_link(ticket, url: str, *, key: str) -> bool:
     )
 
 
+def ticket_office_closed(ticket, reason: str, rebook_url: str) -> None:
+    """The office closes on the ticket's day: the number is cancelled; book another day."""
+    if ticket.phone:
+        outbox.enqueue(
+            office_id=ticket.office_id,
+            to=ticket.phone,
+            template="antre_kantor_tutup",
+            params=[ticket.number, formats.date_format(ticket.day, "l, j F Y"), reason or "-", rebook_url],
+            key=f"ticket:{ticket.token}:office-closed",
+        )
+
+
 def ticket_near(ticket, ahead: int) -> None:
     if ticket.phone:
         outbox.enqueue(

@@ -196,17 +196,35 @@ def test_an_office_may_screen_every_return(office, staff):
         )
 
 
-def test_a_returning_citizen_needs_room_like_everyone(office, staff):
+def test_the_place_of_one_who_stepped_out_is_kept_for_the_time_to_come_back(office, staff):
     office.capacity = 1
+    office.rescreen_after_minutes = 30
     office.save()
     first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8))
     enter(office, first, staff, wita(MONDAY, 8, 5))
     gate.record_exit(office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10))
-    # The freed place went to the next citizen, not to one who only stepped out.
-    assert invited(office) == [second.number]
-    enter(office, second, staff, wita(MONDAY, 8, 12))
+    # Nobody else is invited into the place, and nobody else gets in at the door.
+    assert gate.refresh_invitations(office, now=wita(MONDAY, 8, 11)) == []
     with pytest.raises(Refusal) as refused:
-        gate.readmit(office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 15))
+        enter(office, second, staff, wita(MONDAY, 8, 12))
+    assert refused.value.code == "capacity_full" and "disimpan" in refused.value.message
+    back = gate.readmit(
+        office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 35)
+    )
+    assert back.admitted and back.inside == 1
+
+
+def test_after_the_time_to_come_back_the_place_goes_to_the_next_citizen(office, staff):
+    office.capacity = 1
+    office.rescreen_after_minutes = 30
+    office.save()
+    first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8))
+    enter(office, first, staff, wita(MONDAY, 8, 5))
+    gate.record_exit(office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10))
+    assert [t.pk for t in gate.refresh_invitations(office, now=wita(MONDAY, 8, 40))] == [second.pk]
+    enter(office, second, staff, wita(MONDAY, 8, 42))
+    with pytest.raises(Refusal) as refused:  # back late: screened again, and only when there is room
+        enter(office, first, staff, wita(MONDAY, 8, 45))
     assert refused.value.code == "capacity_full"
 
 
@@ -242,3 +260,116 @@ def test_a_citizen_called_while_outside_frees_the_counter_for_the_next(office, s
     event = LiveEvent.objects.filter(ticket_token=first.token).latest("seq")
     assert (event.kind, event.data["action"]) == ("update", "stepped_out")
     assert calling.call_next(counter=loket, officer=staff["petugas"], now=wita(MONDAY, 8, 12)) == second
+
+
+# --- what a day at the door looks like, found by working a day as each role ---------------------
+
+
+def test_the_door_takes_nobody_in_before_opening_after_closing_or_on_a_closed_day(office, staff):
+    ticket = book(office, 1, wita(MONDAY, 6))
+    for when in (wita(MONDAY, 6, 30), wita(MONDAY, 15, 1)):
+        with pytest.raises(Refusal) as refused:
+            enter(office, ticket, staff, when)
+        assert refused.value.code == "door_closed"
+    assert "mulai pukul 08.00 WITA" in _refusal(office, ticket, staff, wita(MONDAY, 7)).message
+    assert enter(office, ticket, staff, wita(MONDAY, 8, 1)).admitted
+
+    on_tuesday = book(office, 2, wita(MONDAY, 9), day=TUESDAY)
+    office.closed_days.create(date=TUESDAY, reason="Pemadaman listrik")  # cancels it, see test below
+    on_tuesday.refresh_from_db()
+    assert on_tuesday.status == Status.CANCELLED
+
+
+def _refusal(office, ticket, staff, when):
+    with pytest.raises(Refusal) as refused:
+        enter(office, ticket, staff, when)
+    return refused.value
+
+
+def test_a_day_closed_after_booking_cancels_its_tickets_and_tells_the_citizens(client, office, settings):
+    settings.WHATSAPP = settings.WHATSAPP | {"token": "t"}
+    BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
+    with_phone = book(office, 1, wita(MONDAY, 9), day=TUESDAY, phone="0812 3456 7890")
+    without = book(office, 2, wita(MONDAY, 9), day=TUESDAY)
+    other_day = book(office, 3, wita(MONDAY, 9), day=TUESDAY + dt.timedelta(days=1))
+    office.closed_days.create(date=TUESDAY, reason="Pemadaman listrik")
+    assert set(Ticket.objects.filter(day=TUESDAY).values_list("status", flat=True)) == {Status.CANCELLED}
+    assert Ticket.objects.get(pk=other_day.pk).status == Status.BOOKED
+    (message,) = OutboxMessage.objects.filter(body__template__name="antre_kantor_tutup")
+    params = [p["text"] for p in message.body["template"]["components"][0]["parameters"]]
+    assert (
+        message.to == "6281234567890" and params[0] == with_phone.number and params[2] == "Pemadaman listrik"
+    )
+    page = client.get(f"/tiket/{without.token}/").content.decode()
+    assert (
+        "kantor tutup pada" in page and "Pemadaman listrik" in page and "Ambil nomor untuk hari lain" in page
+    )
+    # The citizen may book another day at once: the number no longer holds the NIK.
+    assert book(office, 2, wita(MONDAY, 9, 5), day=TUESDAY + dt.timedelta(days=1)).status == Status.BOOKED
+
+
+def test_the_admin_is_told_how_many_booked_tickets_a_new_closed_day_cancelled(client, office, staff):
+    book(office, 1, wita(MONDAY, 9), day=TUESDAY)
+    admin = staff["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/offices/closedday/add/",
+        {"office": office.pk, "date": TUESDAY.isoformat(), "reason": "Pemadaman listrik"},
+        follow=True,
+    )
+    assert "1 nomor antrean untuk" in response.content.decode() and "dibatalkan" in response.content.decode()
+
+
+def test_booking_for_today_closes_when_the_last_invitation_has_gone(office, staff):
+    late = wita(MONDAY, 14, 45)  # Monday closes at 15.00; nobody is invited after 14.30
+    assert book(office, 1, late).day == TUESDAY  # without a date: the next day the office opens
+    with pytest.raises(Refusal) as refused:
+        book(office, 2, late, day=MONDAY)
+    assert (
+        refused.value.code == "closed_day"
+        and "Pendaftaran untuk hari ini sudah ditutup" in refused.value.message
+    )
+    assert refused.value.extra["next_available_date"] == TUESDAY.isoformat()
+    # The gate still issues a walk-in ticket for a citizen standing at the door.
+    walk_in = book(office, 3, late, nik="", channel="walk_in", issued_by=staff["satpam"])
+    assert walk_in.day == MONDAY
+    # Without a door check, nobody waits for an invitation: today stays bookable until closing.
+    office.gate_enabled = False
+    office.save()
+    assert book(office, 4, late).day == MONDAY
+
+
+def test_a_no_show_back_in_the_queue_is_counted_inside_again(office, staff):
+    first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8))
+    enter(office, first, staff, wita(MONDAY, 8, 5))
+    enter(office, second, staff, wita(MONDAY, 8, 6))
+    loket = Counter.objects.get(office=office, number=1)
+    assert calling.call_next(counter=loket, officer=staff["petugas"], now=wita(MONDAY, 8, 10)) == first
+    calling.act(token=first.token, action="no_show", officer=staff["petugas"], now=wita(MONDAY, 8, 15))
+    assert gate.inside_now(office, MONDAY) == 1  # counted out at the no-show
+    calling.act(token=first.token, action="recall", officer=staff["petugas"], now=wita(MONDAY, 8, 20))
+    assert gate.inside_now(office, MONDAY) == 2  # back in the queue, in the room: counted in
+    assert calling.board(office, now=wita(MONDAY, 8, 21))["inside"] == 2
+
+
+def test_the_screen_outside_says_what_the_door_is_doing(client, office):
+    import time_machine
+
+    OpeningHours.objects.filter(office=office, weekday=0).update(
+        break_starts=dt.time(12, 0), break_ends=dt.time(13, 0)
+    )
+    for when, text, inviting in (
+        (wita(MONDAY, 6), "Pintu masuk dibuka pukul 08.00 WITA.", False),
+        (wita(MONDAY, 9), "", True),
+        (wita(MONDAY, 12, 30), "Istirahat. Pintu masuk dibuka lagi pukul 13.00 WITA.", True),
+        (wita(MONDAY, 14, 40), "Hari ini tidak ada undangan masuk lagi.", True),
+        (wita(MONDAY, 15, 30), "Layanan hari ini sudah selesai.", False),
+        (wita(FRIDAY + dt.timedelta(days=1), 9), "Kantor tutup hari ini.", False),
+    ):
+        with time_machine.travel(when, tick=False):
+            page = client.get("/k/tabanan/luar/").content.decode()
+        state = page.split('id="door-state"')[1].split("</p>")[0]
+        assert (text in state) if text else "hidden" in state, when
+        assert ('id="invited-heading" hidden' not in page) == inviting, when

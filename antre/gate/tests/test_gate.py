@@ -122,7 +122,9 @@ def test_at_capacity_the_next_waits_and_an_exit_lets_them_in(office, staff):
         enter(office, third, staff)
     assert refused.value.code == "capacity_full"
     assert Ticket.objects.get(pk=third.pk).status == Status.BOOKED
-    exit_ = gate.record_exit(office=office, ticket_ref=first.number, officer=staff["satpam"], now=at(20))
+    exit_ = gate.record_exit(
+        office=office, ticket_ref=first.number, officer=staff["satpam"], going_home=True, now=at(20)
+    )
     assert exit_.inside == 1
     assert enter(office, third, staff, minutes=21).admitted
 
@@ -197,7 +199,9 @@ def test_invitations_lapse_to_the_next_citizen(office, staff):
     enter(office, inside, staff, minutes=3)
     assert gate.refresh_invitations(office, now=at(4)) == []  # full: nobody is invited
 
-    gate.record_exit(office=office, ticket_ref=inside.token, officer=staff["satpam"], now=at(30))
+    gate.record_exit(
+        office=office, ticket_ref=inside.token, officer=staff["satpam"], going_home=True, now=at(30)
+    )
     assert _invited(office) == [t2.number]  # room freed: the next one in order is invited
 
     assert gate.refresh_invitations(office, now=at(39)) == []  # still within ten minutes

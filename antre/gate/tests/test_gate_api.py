@@ -59,7 +59,17 @@ def test_full_is_409_capacity_full_and_an_exit_frees_a_place(client, open_all_da
             content_type="application/json",
             headers=satpam,
         )
-        assert out.status_code == 200 and out.json()["inside"] == 0
+        # Stepped out: the number holds, and so does the place, for the office's time to come back.
+        assert out.status_code == 200 and out.json()["inside"] == 0 and out.json()["status"] == "booked"
+        held = entry(client, satpam, ticket=second.token, temperature_c=36.5, mask=True, hands_washed=True)
+        assert held.status_code == 409 and "disimpan" in held.json()["error"]["message"]
+        home = client.post(
+            "/api/v1/offices/tabanan/gate/exits",
+            {"ticket": first.number, "going_home": True},
+            content_type="application/json",
+            headers=satpam,
+        )
+        assert home.status_code == 200 and home.json()["status"] == "cancelled"
     again = entry(client, satpam, ticket=second.token, temperature_c=36.5, mask=True, hands_washed=True)
     assert again.status_code == 201
 

@@ -62,8 +62,8 @@ def test_numbers_go_up_per_service_and_day(office, monday):
 
 
 def test_numbering_restarts_at_the_office_midnight_not_utc(office):
-    # 14:50 WITA on Monday is 06:50 UTC; 00:10 WITA on Tuesday is still Monday (16:10) in UTC.
-    late_monday = wita(MONDAY, 14, 50)
+    # 14:20 WITA on Monday is 06:20 UTC; 00:10 WITA on Tuesday is still Monday (16:10) in UTC.
+    late_monday = wita(MONDAY, 14, 20)
     just_after_midnight = wita(TUESDAY, 0, 10)
     assert just_after_midnight.astimezone(dt.UTC).date() == MONDAY
     monday_ticket = book(office, late_monday, nik=nik_for(1))

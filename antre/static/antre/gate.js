@@ -17,6 +17,7 @@
       $("inside").textContent = b.inside;
       $("capacity").textContent = b.capacity;
       $("invited").textContent = b.invited.length ? b.invited.join(", ") : "—";
+      if ($("stepped-out")) $("stepped-out").textContent = (b.stepped_out || []).length ? b.stepped_out.join(", ") : "—";
     };
     ["board"].forEach(function (k) { source.addEventListener(k, function (e) { show(JSON.parse(e.data)); }); });
     ["call", "update", "invite"].forEach(function (k) {

@@ -3,8 +3,25 @@
   "use strict";
   var root = document.getElementById("display");
   var $ = function (id) { return document.getElementById(id); };
+  var fmt = new Intl.DateTimeFormat("id-ID", { timeZone: root.dataset.tz, hour: "2-digit", minute: "2-digit" });
+  var DOOR = { before: "doorBefore", "break": "doorBreak", last_call: "doorLastCall", after: "doorAfter", closed_day: "doorClosedDay" };
+
+  function renderDoor(door) {
+    // Before opening, in the break, near closing and on a closed day the screen says so instead of
+    // inviting nobody under a big "come in".
+    var key = door && DOOR[door.state];
+    var text = key ? root.dataset[key] : "";
+    if (text && door.at) text = text.replace("{time}", fmt.format(new Date(door.at)).replace(":", ".") + " " + root.dataset.tzLabel);
+    $("door-state").textContent = text;
+    $("door-state").hidden = !text;
+    var quiet = door && (door.state === "before" || door.state === "after" || door.state === "closed_day");
+    $("invited-heading").hidden = quiet;
+    $("invited").hidden = quiet;
+  }
+
   function render(b) {
     if (!b) return;
+    renderDoor(b.door);
     $("inside").textContent = b.inside;
     $("capacity").textContent = b.capacity;
     $("message").textContent = b.message;

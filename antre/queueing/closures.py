@@ -1,0 +1,62 @@
+"""A day the office closes after citizens have booked it (a power cut, a sudden holiday).
+
+The admin adds the closed day; the tickets already booked for it are cancelled in the same
+transaction, so their holders may book another day at once, and each is told: by WhatsApp when a
+phone was given, and on the ticket's own page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.urls import reverse
+
+from antre import clock
+from antre.links import public_url
+from antre.live import events
+from antre.offices.models import ClosedDay, Office
+from antre.queueing.models import WAITING_STATUSES, Status, Ticket
+from antre.whatsapp import notify
+
+log = logging.getLogger(__name__)
+
+
+def cancel_for_closed_day(closed: ClosedDay, *, now: dt.datetime | None = None) -> int:
+    """Cancel the tickets still waiting for a day that has become closed; how many were."""
+    now = now or clock.now()
+    with transaction.atomic():
+        # The office row first, as every gate and counter action takes it (one lock order).
+        office = Office.objects.select_for_update(no_key=True).get(pk=closed.office_id)
+        tickets = list(
+            Ticket.objects.filter(office=office, day=closed.date, status__in=WAITING_STATUSES)
+            .select_related("service")
+            .select_for_update(of=("self",))
+        )
+        rebook = public_url(reverse("queueing:services", args=[office.slug]))
+        for ticket in tickets:
+            ticket.status, ticket.finished_at, ticket.invited_at = Status.CANCELLED, now, None
+            fields = ["status", "finished_at", "invited_at"]
+            if ticket.arrived_at and not ticket.left_at:
+                ticket.left_at = now
+                fields.append("left_at")
+            ticket.save(update_fields=fields)
+            notify.ticket_office_closed(ticket, closed.reason, rebook)
+            if closed.date == office.local_today(now):
+                events.record(
+                    office_id=office.pk,
+                    kind="update",
+                    ticket_token=ticket.token,
+                    data={"number": ticket.number, "status": ticket.status, "action": "office_closed"},
+                )
+    if tickets:
+        log.info("%s tickets of %s cancelled: the office closed that day", len(tickets), closed.date)
+    return len(tickets)
+
+
+def on_closed_day_saved(sender, instance: ClosedDay, created: bool, raw: bool = False, **kwargs) -> None:
+    """post_save of ClosedDay: the tickets of that day go, and the admin is told how many."""
+    if raw:  # loading a fixture or a backup: the tickets are as they were saved
+        return
+    instance.cancelled_tickets = cancel_for_closed_day(instance)
