@@ -33,8 +33,9 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         lang = chosen_language(request)
-        translation.activate(lang)
         request.LANGUAGE_CODE = lang
-        response = self.get_response(request)
+        # override, not activate: the thread serves the next request (or test) in its own language.
+        with translation.override(lang):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response

@@ -110,8 +110,16 @@ def prune_speech() -> int:
     return removed
 
 
+def cancel_on_closed_days() -> int:
+    """Tickets still waiting on a day the office has closed (antre.queueing.closures.sweep)."""
+    from antre.queueing.closures import sweep
+
+    return sweep()
+
+
 JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("invitations", invite_and_lapse, INVITATION_SECONDS),
+    ("closed days", cancel_on_closed_days, 60),
     ("expiry", expire_past_tickets, EXPIRY_SECONDS),
     ("whatsapp outbox", deliver_whatsapp, 2),
     ("speech cache", prune_speech, 3600),

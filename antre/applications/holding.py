@@ -113,6 +113,29 @@ def held(holding: Holding | None, *, now: dt.datetime | None = None) -> dict[str
     return out
 
 
+def _lock_path(folder: Path) -> Path:
+    """Beside the data, not in it: a folder removed and made again keeps one lock."""
+    locks = Path(settings.DATA_DIR) / "run" / "held-locks"
+    locks.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return locks / f"{folder.name}.lock"
+
+
+@contextlib.contextmanager
+def _turn(folder: Path):
+    """One request at a time on a form's folder (a double tap sends the form twice at once)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: one process, and forms are rare enough
+        yield
+        return
+    with open(_lock_path(folder), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def keep(
     holding: Holding | None, uploads: dict[str, CheckedUpload], *, now: dt.datetime | None = None
 ) -> None:
@@ -120,7 +143,11 @@ def keep(
     folder = _folder(holding) if holding else None
     if folder is None or not uploads:
         return
-    now = now or clock.now()
+    with _turn(folder):
+        _keep(holding, folder, uploads, now or clock.now())
+
+
+def _keep(holding: Holding, folder: Path, uploads: dict[str, CheckedUpload], now: dt.datetime) -> None:
     manifest = _read(folder)
     if manifest is not None and not _mine(holding, manifest, now):
         if manifest.get("owner") != _owner_hash(holding.owner):
@@ -156,17 +183,21 @@ def release(holding: Holding | None) -> None:
     folder = _folder(holding) if holding else None
     if folder is None:
         return
-    manifest = _read(folder)
-    if manifest is not None and hmac.compare_digest(
-        str(manifest.get("owner", "")), _owner_hash(holding.owner)
-    ):
-        shutil.rmtree(folder, ignore_errors=True)
+    with _turn(folder):
+        manifest = _read(folder)
+        if manifest is not None and hmac.compare_digest(
+            str(manifest.get("owner", "")), _owner_hash(holding.owner)
+        ):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_expired(*, now: dt.datetime | None = None) -> int:
     """Remove the folders of forms left untouched for HOLD_FOR (or never finished writing)."""
     now = now or clock.now()
     removed = 0
+    for lock in (Path(settings.DATA_DIR) / "run" / "held-locks").glob("*.lock"):
+        if not (root() / lock.stem).exists():
+            lock.unlink(missing_ok=True)  # its form's folder has gone
     for folder in root().iterdir():
         if not folder.is_dir():
             continue

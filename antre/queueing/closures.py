@@ -17,6 +17,7 @@ from antre import clock
 from antre.links import public_url
 from antre.live import events
 from antre.offices.models import ClosedDay, Office
+from antre.queueing.calling import board
 from antre.queueing.models import WAITING_STATUSES, Status, Ticket
 from antre.whatsapp import notify
 
@@ -25,12 +26,15 @@ log = logging.getLogger(__name__)
 
 def cancel_for_closed_day(closed: ClosedDay, *, now: dt.datetime | None = None) -> int:
     """Cancel the tickets still waiting for a day that has become closed; how many were."""
-    now = now or clock.now()
+    return _cancel(closed.office_id, closed.date, closed.reason, now=now or clock.now())
+
+
+def _cancel(office_id: int, day: dt.date, reason: str, *, now: dt.datetime) -> int:
     with transaction.atomic():
         # The office row first, as every gate and counter action takes it (one lock order).
-        office = Office.objects.select_for_update(no_key=True).get(pk=closed.office_id)
+        office = Office.objects.select_for_update(no_key=True).get(pk=office_id)
         tickets = list(
-            Ticket.objects.filter(office=office, day=closed.date, status__in=WAITING_STATUSES)
+            Ticket.objects.filter(office=office, day=day, status__in=WAITING_STATUSES)
             .select_related("service")
             .select_for_update(of=("self",))
         )
@@ -42,17 +46,35 @@ def cancel_for_closed_day(closed: ClosedDay, *, now: dt.datetime | None = None) 
                 ticket.left_at = now
                 fields.append("left_at")
             ticket.save(update_fields=fields)
-            notify.ticket_office_closed(ticket, closed.reason, rebook)
-            if closed.date == office.local_today(now):
+            notify.ticket_office_closed(ticket, reason, rebook)
+            if day == office.local_today(now):
                 events.record(
                     office_id=office.pk,
                     kind="update",
                     ticket_token=ticket.token,
                     data={"number": ticket.number, "status": ticket.status, "action": "office_closed"},
+                    board=lambda: board(office, now=now),
                 )
     if tickets:
-        log.info("%s tickets of %s cancelled: the office closed that day", len(tickets), closed.date)
+        log.info("%s tickets of %s cancelled: the office closed that day", len(tickets), day)
     return len(tickets)
+
+
+def sweep(*, now: dt.datetime | None = None) -> int:
+    """Cancel tickets still waiting on a closed day from today on (the worker's job).
+
+    A booking that read its calendar copy before the admin closed the day, and was in flight while
+    the closing transaction looked for tickets, is caught here; the booking statement itself refuses
+    a closed day from the moment the closing commits.
+    """
+    now = now or clock.now()
+    cancelled = 0
+    for closed in ClosedDay.objects.filter(date__gte=(now - dt.timedelta(days=1)).date()):
+        if Ticket.objects.filter(
+            office_id=closed.office_id, day=closed.date, status__in=WAITING_STATUSES
+        ).exists():
+            cancelled += _cancel(closed.office_id, closed.date, closed.reason, now=now)
+    return cancelled
 
 
 def on_closed_day_saved(sender, instance: ClosedDay, created: bool, raw: bool = False, **kwargs) -> None:
@@ -60,3 +82,6 @@ def on_closed_day_saved(sender, instance: ClosedDay, created: bool, raw: bool = 
     if raw:  # loading a fixture or a backup: the tickets are as they were saved
         return
     instance.cancelled_tickets = cancel_for_closed_day(instance)
+    # Once the day is closed for everyone, once more: a booking in flight while this transaction
+    # looked for tickets is caught (and the worker sweeps as well).
+    transaction.on_commit(lambda: cancel_for_closed_day(instance))

@@ -14,7 +14,7 @@ the number and the counts, refuse a full day, insert the ticket and its Idempote
 trip, so the number's row lock is held only while PostgreSQL works. A refusal raises, which undoes
 the whole statement. The second ticket of a NIK is refused by the unique index on active tickets.
 
-Migrations install this code (queueing 0006–0008 hold copies of it as it was then; a change here comes
+Migrations install this code (queueing 0006–0008 and 0010 hold copies of it as it was then; a change here comes
 with a migration of its own, and a test checks the database runs the code below). `antre serve`
 checks it is there (ensure()).
 **A later migration that alters the ticket or the DailySequence table** must, on SQLite, run
@@ -128,6 +128,11 @@ BEGIN
     INTO t.seq, v_taken, v_waiting, v_waiting_priority;
     IF v_taken >= v_quota THEN
         RAISE EXCEPTION 'antre:quota_full' USING ERRCODE = 'P0001';
+    END IF;
+    -- After the number's row lock: a closed day the admin saves meanwhile is seen (a process's
+    -- copy of the calendar may be seconds old; antre.queueing.closures).
+    IF EXISTS (SELECT 1 FROM offices_closedday WHERE office_id = t.office_id AND date = t.day) THEN
+        RAISE EXCEPTION 'antre:closed_day' USING ERRCODE = 'P0001';
     END IF;
     -- antre.queueing.rules.format_number: prefix, dash, at least three digits (a test compares them)
     t.number := v_prefix || '-' || lpad(t.seq::text, greatest(3, length(t.seq::text)), '0');

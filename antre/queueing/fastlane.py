@@ -37,6 +37,7 @@ from antre import api_errors
 from antre.db import hot
 from antre.errors import Refusal
 from antre.i18n import chosen_language
+from antre.inputs import contains_nul
 from antre.offices import calendar
 from antre.offices.models import Office
 
@@ -116,6 +117,8 @@ def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
         return None
     if _security.process_request(request) is not None:
         return None  # SECURE_SSL_REDIRECT: Django redirects
+    if contains_nul(request.body):
+        return None  # refused by Django's middleware (antre.inputs), in the API's error shape
     try:
         payload = TicketIn.model_validate_json(request.body)
     except pydantic.ValidationError:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from antre import clock
 from antre.errors import Refusal
+from antre.links import public_url
 from antre.offices.models import Office
 from antre.people.models import Role, User
 from antre.people.rules import mask_nik
@@ -67,7 +69,7 @@ def find_tickets(
 
 
 def resend_link(
-    *, office: Office, token: str, url: str, officer: User | None, now: dt.datetime | None = None
+    *, office: Office, token: str, officer: User | None, request=None, now: dt.datetime | None = None
 ) -> Ticket:
     """Send the ticket's link again by WhatsApp, to the phone given at booking.
 
@@ -89,6 +91,7 @@ def resend_link(
             "no_phone",
             _("Warga ini tidak memberi nomor HP saat mendaftar. Cetak tiketnya dan serahkan langsung."),
         )
+    url = public_url(reverse("queueing:ticket", args=[ticket.token]), request)  # opened on the phone
     if not notify.ticket_link(ticket, url, key=f"{now:%Y%m%d%H%M}"):
         raise Refusal(
             "whatsapp_off",

@@ -27,6 +27,9 @@ def desk_home(request: HttpRequest) -> HttpResponse:
     return redirect("queueing:helpdesk", office=office.slug)
 
 
+SEARCH_KEY = "helpdesk_query"  # kept in the session: a NIK in the address would land in logs and history
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def desk(request: HttpRequest, office: str) -> HttpResponse:
@@ -36,21 +39,14 @@ def desk(request: HttpRequest, office: str) -> HttpResponse:
     except Refusal as refusal:
         return render(request, "queueing/helpdesk_forbidden.html", {"refusal": refusal}, status=403)
     timezone.activate(office_obj.tzinfo)
-    query = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    here = reverse("queueing:helpdesk", args=[office_obj.slug])
     if request.method == "POST":
-        token = request.POST.get("ticket", "")
-        url = request.build_absolute_uri(reverse("queueing:ticket", args=[token]))
-        try:
-            ticket = helpdesk.resend_link(office=office_obj, token=token, url=url, officer=request.user)
-        except Refusal as refusal:
-            messages.error(request, refusal.message)
+        if request.POST.get("action") == "search":
+            request.session[SEARCH_KEY] = (request.POST.get("q") or "").strip()[:40]
         else:
-            messages.success(
-                request,
-                _("Tautan %(number)s dikirim lagi lewat WhatsApp ke %(phone)s.")
-                % {"number": ticket.number, "phone": mask_phone(ticket.phone)},
-            )
-        return redirect(f"{reverse('queueing:helpdesk', args=[office_obj.slug])}?q={query}")
+            _resend(request, office_obj)
+        return redirect(here)
+    query = request.session.get(SEARCH_KEY, "")
     found, refusal = [], None
     if query:
         try:
@@ -66,3 +62,19 @@ def desk(request: HttpRequest, office: str) -> HttpResponse:
         {"office": office_obj, "query": query, "rows": rows, "refusal": refusal, "searched": bool(query)},
         status=refusal.status if refusal else 200,
     )
+
+
+def _resend(request: HttpRequest, office: Office) -> None:
+    """Send a ticket's link again; the page says how it went."""
+    try:
+        ticket = helpdesk.resend_link(
+            office=office, token=request.POST.get("ticket", ""), officer=request.user, request=request
+        )
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("Tautan %(number)s dikirim lagi lewat WhatsApp ke %(phone)s.")
+            % {"number": ticket.number, "phone": mask_phone(ticket.phone)},
+        )

@@ -85,8 +85,8 @@ def _calendar(office: Office, now: dt.datetime):
 def same_day_cutoff(office: Office, channel: str = Channel.WEB) -> int:
     """Minutes before closing that booking for today stops. Behind a door check nobody is invited in
     the office's last minutes, so a later booking would never be called; a walk-in ticket is issued
-    at the door itself, and stands until closing."""
-    if office.gate_enabled and channel != Channel.WALK_IN:
+    or taken at the kiosk by the door, and stands until closing."""
+    if office.gate_enabled and channel not in (Channel.WALK_IN, Channel.KIOSK):
         return office.last_invitation_minutes_before_closing
     return 0
 
@@ -464,6 +464,8 @@ def _issue_in_steps(
         raise _online_only(service)
     if taken >= quota:
         raise _quota_full(service, ticket.day, now=now)
+    if _closed_now(ticket):
+        raise _day_refusal("closed_day", service=service, day=ticket.day, now=now)
     ticket.number = rules.format_number(prefix=prefix, seq=ticket.seq)
     hot.insert(ticket)  # a second active ticket of a NIK: the unique index refuses it (IntegrityError)
     if key:
@@ -471,6 +473,17 @@ def _issue_in_steps(
         hot.insert(IdempotencyKey(office=ticket.office, key=key, fingerprint=fingerprint, ticket=ticket))
     notify.ticket_booked(ticket)
     return ticket, waiting_priority if ticket.is_priority else waiting
+
+
+_CLOSED_SQL = "SELECT 1 FROM offices_closedday WHERE office_id = %s AND date = %s"
+
+
+def _closed_now(ticket: Ticket) -> bool:
+    """Whether the day was closed meanwhile: the calendar checked before is a copy, seconds old.
+    antre_issue_ticket asks the same on PostgreSQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLOSED_SQL, [ticket.office_id, connection.ops.adapt_datefield_value(ticket.day)])
+        return cursor.fetchone() is not None
 
 
 _ISSUE_SQL = "SELECT ticket_id, ticket_seq, ticket_number, ahead FROM antre_issue_ticket(%s, %s, %s)"
@@ -504,6 +517,8 @@ def _issue_in_one_statement(
             raise _unknown_service() from None
         if refused == "antre:online_only":
             raise _online_only(service) from None
+        if refused == "antre:closed_day":
+            raise _day_refusal("closed_day", service=service, day=ticket.day, now=now) from None
         raise
     return ticket, ahead
 
@@ -554,9 +569,13 @@ def cancel_ticket(*, token: str, now: dt.datetime | None = None) -> Ticket:
     """Cancel a ticket that has not been called yet; its place returns to the day's quota."""
     now = now or clock.now()
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().filter(token=token).first()
-        if ticket is None:
+        office_id = Ticket.objects.filter(token=token).values_list("office_id", flat=True).first()
+        if office_id is None:
             raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
+        # The office row first, then the ticket: the one lock order of every gate and counter
+        # action (a cancel taking the ticket first deadlocked with the gate's invitations).
+        Office.objects.select_for_update(no_key=True).filter(pk=office_id).first()
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("office").get(token=token)
         if ticket.status == Status.CANCELLED:
             return ticket
         if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today(now):

@@ -64,7 +64,9 @@ def ticket_called(ticket, counter_number: int) -> None:
             to=ticket.phone,
             template="antre_dipanggil",
             params=[ticket.number, str(counter_number)],
-            key=f"ticket:{ticket.token}:called:{ticket.recalls}",
+            # Each call is told once: a recall counts up, and a citizen called again after stepping
+            # out has a new call time.
+            key=f"ticket:{ticket.token}:called:{ticket.called_at:%Y%m%d%H%M%S%f}:{ticket.recalls}",
         )
 
 

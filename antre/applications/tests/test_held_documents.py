@@ -174,3 +174,31 @@ def test_a_replacement_that_fails_keeps_the_document_received_before(client, off
     assert "Sudah diterima: kk.pdf" in page
     assert "Berkas pengganti ini tidak diterima; berkas sebelumnya tetap dipakai." in page
     assert "Sudah diterima: akta.jpg" in page
+
+
+def test_a_form_sent_twice_at_once_keeps_every_document_it_received(clock):
+    """A double tap sends the refused form twice at the same moment: nothing is lost or half-kept."""
+    import threading
+
+    from antre.applications.uploads import check_upload
+
+    errors = []
+    for _round in range(15):
+        made = browser_of_made()
+        kk, akta = check_upload("kk.pdf", pdf()), check_upload("akta.jpg", jpeg())
+        start = threading.Barrier(2)
+
+        def send_twice(uploads, made=made, start=start):
+            try:
+                start.wait()
+                holding.keep(made, uploads)
+            except Exception as exc:  # noqa: BLE001 (collected, the test fails on it)
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=send_twice, args=(u,)) for u in ({"kk": kk}, {"akta": akta})]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert set(holding.held(made)) == {"kk", "akta"}
+    assert errors == []

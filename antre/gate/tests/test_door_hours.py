@@ -373,3 +373,20 @@ def test_the_screen_outside_says_what_the_door_is_doing(client, office):
         state = page.split('id="door-state"')[1].split("</p>")[0]
         assert (text in state) if text else "hidden" in state, when
         assert ('id="invited-heading" hidden' not in page) == inviting, when
+
+
+def test_a_citizen_called_again_after_stepping_out_is_told_the_new_counter(office, staff, settings):
+    settings.WHATSAPP = settings.WHATSAPP | {"token": "t"}
+    BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
+    ticket = book(office, 1, wita(MONDAY, 8), phone="0812 3456 7890")
+    enter(office, ticket, staff, wita(MONDAY, 8, 5))
+    loket1, loket3 = (Counter.objects.get(office=office, number=n) for n in (1, 3))
+    calling.call_next(counter=loket1, officer=staff["petugas"], now=wita(MONDAY, 8, 10))
+    gate.record_exit(
+        office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 11)
+    )
+    gate.readmit(office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 20))
+    calling.call_next(counter=loket3, officer=staff["petugas"], now=wita(MONDAY, 8, 21))
+    calls = OutboxMessage.objects.filter(body__template__name="antre_dipanggil").order_by("pk")
+    counters = [m.body["template"]["components"][0]["parameters"][1]["text"] for m in calls]
+    assert counters == ["1", "3"]

@@ -21,6 +21,10 @@ def whatsapp(office, settings):
     )
 
 
+def search(client, query, **kw):
+    return client.post("/bantuan/tabanan/", {"action": "search", "q": query}, **kw)
+
+
 def made_books(office, day, **kw):
     fields = {"service_code": "CAPIL", "name": "Ni Made Sari Dewi", "nik": NIK_MADE, "day": day}
     return book_ticket(office=office, **(fields | kw)).ticket
@@ -51,43 +55,43 @@ def test_a_nik_never_reveals_a_ticket_to_the_public_or_other_roles(client, offic
         with pytest.raises(Refusal) as refused:
             helpdesk.find_tickets(office=office, query=NIK_MADE, officer=staff[who])
         assert refused.value.code == "forbidden"
-    response = client.get(f"/bantuan/tabanan/?q={NIK_MADE}")
+    response = search(client, NIK_MADE)
     assert response.status_code == 302 and "/masuk/" in response.headers["Location"]
     client.force_login(staff["kepala"])
-    page = client.get(f"/bantuan/tabanan/?q={NIK_MADE}")
+    page = search(client, NIK_MADE)
     assert page.status_code == 403 and "/tiket/" not in page.content.decode()
 
 
 def test_the_link_goes_again_to_the_phone_given_at_booking(client, office, staff, whatsapp):
     ticket = made_books(office, MONDAY, phone="0812 3456 7890")
     client.force_login(staff["satpam"])
-    page = client.get(f"/bantuan/tabanan/?q={NIK_MADE}").content.decode()
+    page = search(client, NIK_MADE, follow=True).content.decode()
     assert "D-001" in page and "Kirim ulang tautan lewat WhatsApp" in page
     assert "+6281234567890" not in page  # the phone masked even for staff
-    response = client.post("/bantuan/tabanan/", {"ticket": ticket.token, "q": NIK_MADE}, follow=True)
+    response = client.post("/bantuan/tabanan/", {"ticket": ticket.token}, follow=True)
     assert "dikirim lagi lewat WhatsApp" in response.content.decode()
     (message,) = OutboxMessage.objects.filter(body__template__name="antre_tautan_tiket")
     params = [p["text"] for p in message.body["template"]["components"][0]["parameters"]]
     assert message.to == "6281234567890"
     assert params[0] == "D-001" and params[2].endswith(f"/tiket/{ticket.token}/")
-    client.post("/bantuan/tabanan/", {"ticket": ticket.token, "q": NIK_MADE})  # a double tap
+    client.post("/bantuan/tabanan/", {"ticket": ticket.token})  # a double tap
     assert OutboxMessage.objects.filter(body__template__name="antre_tautan_tiket").count() == 1
 
 
 def test_without_a_phone_the_desk_prints_the_ticket(client, office, staff, whatsapp):
     ticket = made_books(office, MONDAY)
     client.force_login(staff["petugas"])
-    page = client.get("/bantuan/tabanan/?q=D-001").content.decode()
+    page = search(client, "D-001", follow=True).content.decode()
     assert "Kirim ulang tautan" not in page
     assert f"/tiket/{ticket.token}/cetak/" in page
     with pytest.raises(Refusal) as refused:
-        helpdesk.resend_link(office=office, token=ticket.token, url="x", officer=staff["petugas"])
+        helpdesk.resend_link(office=office, token=ticket.token, officer=staff["petugas"])
     assert refused.value.code == "no_phone"
 
 
 def test_a_search_that_is_neither_a_number_nor_a_nik_is_explained(client, office, staff):
     client.force_login(staff["satpam"])
-    response = client.get("/bantuan/tabanan/?q=Made")
+    response = search(client, "Made", follow=True)
     assert response.status_code == 422
     assert "Ketik nomor antrean (contoh: A-012) atau NIK 16 digit." in response.content.decode()
 
@@ -99,3 +103,30 @@ def test_the_admin_lists_tickets_with_the_nik_masked(client, office, staff):
     client.force_login(staff["admin"])
     page = client.get("/admin/queueing/ticket/?q=D-001").content.decode()
     assert "D-001" in page and NIK_MADE not in page
+
+
+def test_the_nik_searched_never_appears_in_an_address(client, office, staff):
+    made_books(office, MONDAY)
+    client.force_login(staff["satpam"])
+    response = search(client, NIK_MADE)
+    assert response.status_code == 302 and NIK_MADE not in response.headers["Location"]
+    page = client.get(response.headers["Location"]).content.decode()
+    assert "D-001" in page and f"?q={NIK_MADE}" not in page
+
+
+def test_the_link_sent_again_is_the_offices_public_address(client, office, staff, whatsapp, settings):
+    settings.PUBLIC_URL = "https://antrean.tabanankab.go.id"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "192.168.1.20"]  # the gate tablet's address
+    ticket = made_books(office, MONDAY, phone="0812 3456 7890")
+    client.force_login(staff["satpam"])
+    client.post("/bantuan/tabanan/", {"ticket": ticket.token}, HTTP_HOST="192.168.1.20:8000")
+    (message,) = OutboxMessage.objects.filter(body__template__name="antre_tautan_tiket")
+    link = message.body["template"]["components"][0]["parameters"][2]["text"]
+    assert link == f"https://antrean.tabanankab.go.id/tiket/{ticket.token}/"
+
+
+@pytest.mark.parametrize("odd", ["", "a/b", "x" * 500])  # a NUL: antre/tests/test_inputs.py
+def test_odd_ticket_ids_at_the_desk_are_refused_not_a_500(client, office, staff, odd):
+    client.force_login(staff["satpam"])
+    response = client.post("/bantuan/tabanan/", {"ticket": odd}, follow=True)
+    assert response.status_code == 200 and "tidak ditemukan" in response.content.decode()
