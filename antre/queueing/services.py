@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from antre import clock
 from antre.db import hot
 from antre.errors import Refusal, too_long
 from antre.offices import rules as calendar
-from antre.offices.calendar import calendar_of, invitation_deadline
+from antre.offices.calendar import calendar_of, invitation_deadline, serving_periods
 from antre.offices.models import Office, Service, ServiceMode
 from antre.people import rules as people
 from antre.people.models import Role, User
@@ -336,7 +336,7 @@ def _book(
         fingerprint=fingerprint,
         now=now,
     )
-    estimate = _Pace(office, day).estimate(service.pk, ahead, now).astimezone(office.tzinfo)
+    estimate = _Pace(office, day).estimate(service.pk, ahead, now)
     return Booking(
         ticket=ticket, created=True, progress=Progress(position=ahead + 1, estimated_call_at=estimate)
     )
@@ -576,30 +576,25 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
     ahead = waiting.filter(earlier, is_priority=ticket.is_priority).count()
     if not ticket.is_priority:
         ahead += waiting.filter(is_priority=True).count()
-    pace = _Pace(ticket.office, ticket.day)
-    estimate = pace.estimate(ticket.service_id, ahead, now).astimezone(ticket.office.tzinfo)
+    estimate = _Pace(ticket.office, ticket.day).estimate(ticket.service_id, ahead, now)
     return Progress(position=ahead + 1, estimated_call_at=estimate)
 
 
 class _Pace:
-    """What an estimate needs about an office's day: when it opens and how many counters serve what."""
+    """What an estimate needs about an office's day: when the counters serve, and how many serve what."""
 
     def __init__(self, office: Office, day: dt.date):
-        cal = calendar_of(office)
-        hours = cal.hours.get(day.weekday())
-        opens = dt.datetime.combine(day, hours[0] if hours else dt.time(8))
-        self.opens_at = timezone.make_aware(opens, timezone=office.tzinfo)
-        self.per_service = cal.pace
+        self.periods = serving_periods(office, day)
+        self.per_service = calendar_of(office).pace
+        self.tz = office.tzinfo
 
-    def estimate(self, service_id: int, ahead: int, now: dt.datetime) -> dt.datetime:
+    def estimate(self, service_id: int, ahead: int, now: dt.datetime) -> dt.datetime | None:
+        """When the next `ahead` + 1st ticket of a service is likely called; None: not on this day."""
         minutes, counters = self.per_service.get(service_id, (10, 1))
-        return rules.estimate_call_at(
-            ahead=ahead,
-            minutes_per_visit=minutes,
-            counters=counters,
-            now=now,
-            opens_at=self.opens_at,
+        at = rules.estimate_call_at(
+            ahead=ahead, minutes_per_visit=minutes, counters=counters, now=now, periods=self.periods
         )
+        return at.astimezone(self.tz) if at else None
 
 
 def office_positions(office_id: int, *, now: dt.datetime | None = None) -> dict[str, dict]:
@@ -619,10 +614,7 @@ def office_positions(office_id: int, *, now: dt.datetime | None = None) -> dict[
         ahead = ahead_in.get(service_id, 0)
         ahead_in[service_id] = ahead + 1
         estimate = pace.estimate(service_id, ahead, now)
-        out[token] = {
-            "position": ahead + 1,
-            "estimated_call_at": estimate.astimezone(office.tzinfo).isoformat(),
-        }
+        out[token] = {"position": ahead + 1, "estimated_call_at": estimate.isoformat() if estimate else None}
     return out
 
 

@@ -13,6 +13,7 @@
   function showProgress(position, estimate) {
     var waiting = position !== null && position !== undefined;
     document.querySelectorAll(".waiting-only").forEach(function (el) { el.hidden = !waiting; });
+    document.querySelectorAll(".estimate-only").forEach(function (el) { el.hidden = !(waiting && estimate); });
     if (!waiting) return;
     $("ticket-position").textContent = $("ticket-position").dataset.template + position;
     if (estimate) {
