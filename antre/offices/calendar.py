@@ -132,6 +132,13 @@ def door_periods(office, day: dt.date) -> list[rules.Period]:
     return _periods(office, day, lead_minutes=office.invite_minutes_before_opening)
 
 
+def last_invitation_at(office, day: dt.date) -> dt.datetime | None:
+    """When the door stops inviting on `day` (antre.offices.rules.last_invitation_at)."""
+    return rules.last_invitation_at(
+        periods=door_periods(office, day), stop_minutes=office.last_invitation_minutes_before_closing
+    )
+
+
 def serving_periods(office, day: dt.date) -> list[rules.Period]:
     """When the counters serve on `day`: opening to closing, less the break; none on a closed day."""
     return _periods(office, day, lead_minutes=0)

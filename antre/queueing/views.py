@@ -127,10 +127,12 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
     # A viewBox and no fixed size: the code scales to whatever box the page or the slip gives it.
     qr = segno.make(url, error="m").svg_inline(omitsize=True, dark="#111", title=ticket.number)
     turned_away = ticket.status == Status.TURNED_AWAY
+    where, told = services.outlook(ticket)
     return {
         "ticket": ticket,
         "office": ticket.office,
-        "progress": services.progress(ticket),
+        "progress": where,
+        "guidance": told,
         "requirements": ticket.service.requirements.all(),
         "stepped_out": ticket.status == Status.BOOKED and ticket.arrived_at and ticket.left_at,
         "screening": ticket.screenings.first() if turned_away else None,
