@@ -173,10 +173,12 @@ def display(request: HttpRequest, office: str) -> HttpResponse:
     """The waiting-room TV: current call in large type, recent calls, people inside, running text, voice."""
     office_obj = get_object_or_404(Office, slug=office)
     timezone.activate(office_obj.tzinfo)
+    board = calling.board(office_obj)
+    current, recent = calling.big_panel(board)
     return render(
         request,
         "queueing/display.html",
-        {"office": office_obj, "board": calling.board(office_obj)},
+        {"office": office_obj, "board": board, "current": current, "recent": recent},
     )
 
 
