@@ -37,6 +37,25 @@ def prepare() -> list[tuple[str, str, str]]:
         return create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
 
 
+def address_lines(base: str, slug: str) -> list[str]:
+    """Where each person starts, as `antre serve` prints it: citizens, staff, screens, API."""
+    office = f"{base}/k/{slug}/" if slug else f"{base}/"
+    return [
+        f"  Warga (ambil nomor)   {office}",
+        f"  Masuk (staf)          {base}/masuk/",
+        f"  Beranda staf          {base}/staf/",
+        f"  Konsol loket          {base}/loket/",
+        f"  Layar ruang tunggu    {office}layar/",
+        f"  Pintu masuk           {base}/pintu/   (layar luar: {office}luar/)",
+        f"  Meja bantuan          {base}/bantuan/",
+        f"  Permohonan daring     {office}permohonan/   (lacak: {base}/lacak/)",
+        f"  Kantor belakang       {base}/kantor/permohonan/   (WhatsApp: {base}/kantor/whatsapp/)",
+        f"  Kepala dinas          {base}/kepala/",
+        f"  API + OpenAPI         {base}/api/v1/openapi.json  (docs: {base}/api/v1/docs)",
+        f"  Admin                 {base}/admin/",
+    ]
+
+
 def serve(args: argparse.Namespace) -> int:
     from antre import config
 
@@ -78,19 +97,8 @@ def serve(args: argparse.Namespace) -> int:
     shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1", "::") else args.host  # noqa: S104
     base = f"http://{shown_host}:{args.port}"
     credentials = settings.DATA_DIR / "demo-credentials.txt"
-    lines = [
-        "",
-        "Antre berjalan / is running:",
-        f"  Warga (ambil nomor)   {base}/" + (f"k/{office.slug}/" if office else ""),
-        f"  Konsol loket          {base}/loket/",
-        f"  Layar ruang tunggu    {base}/k/{office.slug if office else ''}/layar/",
-        f"  Pintu masuk           {base}/pintu/   (layar luar: {base}/k/{office.slug if office else ''}/luar/)",
-        f"  Permohonan daring     {base}/k/{office.slug if office else ''}/permohonan/   (lacak: {base}/lacak/)",
-        f"  Kantor belakang       {base}/kantor/permohonan/   (WhatsApp: {base}/kantor/whatsapp/)",
-        f"  API + OpenAPI         {base}/api/v1/openapi.json  (docs: {base}/api/v1/docs)",
-        f"  Admin                 {base}/admin/",
-        f"  Data                  {settings.DATA_DIR}",
-    ]
+    lines = ["", "Antre berjalan / is running:", *address_lines(base, office.slug if office else "")]
+    lines.append(f"  Data                  {settings.DATA_DIR}")
     if created:
         lines.append("  Akun demo (sandi acak, dibuat sekali; juga disimpan di berkas di bawah):")
         lines += [f"    {user:<12} {password:<16} {role}" for user, role, password in created]

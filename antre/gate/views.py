@@ -17,6 +17,7 @@ from antre import clock
 from antre.errors import Refusal
 from antre.gate import printing, services
 from antre.links import public_url
+from antre.offices import calendar
 from antre.offices.models import Office, ServiceMode
 from antre.queueing import calling
 from antre.queueing import services as booking
@@ -80,6 +81,7 @@ def _page(
         "ticket_max": services.TICKET_REF_MAX,
         "temperature_max": services.TEMPERATURE_TYPED_MAX,
         "board": calling.board(office, now=now),
+        "opening": calendar.opening(office, now=now),
         "query": ticket.number if ticket else query[: services.TICKET_REF_MAX],  # never a raw id
         "ticket": ticket,
         "refusal": refusal,

@@ -129,13 +129,29 @@ def opening(office, *, now: dt.datetime) -> Opening:
 
 def door_periods(office, day: dt.date) -> list[rules.Period]:
     """When the office's door takes citizens in on `day` (antre.offices.rules.door_periods)."""
+    return _periods(office, day, lead_minutes=office.invite_minutes_before_opening)
+
+
+def last_invitation_at(office, day: dt.date) -> dt.datetime | None:
+    """When the door stops inviting on `day` (antre.offices.rules.last_invitation_at)."""
+    return rules.last_invitation_at(
+        periods=door_periods(office, day), stop_minutes=office.last_invitation_minutes_before_closing
+    )
+
+
+def serving_periods(office, day: dt.date) -> list[rules.Period]:
+    """When the counters serve on `day`: opening to closing, less the break; none on a closed day."""
+    return _periods(office, day, lead_minutes=0)
+
+
+def _periods(office, day: dt.date, *, lead_minutes: int) -> list[rules.Period]:
     cal = calendar_of(office)
     open_day = rules.is_open_day(day=day, hours=cal.hours, closed=cal.closed)
     return rules.door_periods(
         day=day,
         hours=cal.hours.get(day.weekday()) if open_day else None,
         pause=cal.breaks.get(day.weekday()),
-        lead_minutes=office.invite_minutes_before_opening,
+        lead_minutes=lead_minutes,
         tz=office.timezone,
     )
 

@@ -133,10 +133,14 @@ def door_periods(
 
 def may_invite(*, now: dt.datetime, periods: list[Period], stop_minutes: int) -> bool:
     """Invitations go out while the door is open, and stop `stop_minutes` before closing."""
-    if not periods:
-        return False
-    last_call = periods[-1][1] - dt.timedelta(minutes=stop_minutes)
-    return now < last_call and any(start <= now < end for start, end in periods)
+    last_call = last_invitation_at(periods=periods, stop_minutes=stop_minutes)
+    return last_call is not None and now < last_call and any(start <= now < end for start, end in periods)
+
+
+def last_invitation_at(*, periods: list[Period], stop_minutes: int) -> dt.datetime | None:
+    """From when on nobody more is invited that day (`stop_minutes` before the door closes); None
+    on a day the door does not open."""
+    return periods[-1][1] - dt.timedelta(minutes=stop_minutes) if periods else None
 
 
 def invitation_deadline(*, invited_at: dt.datetime, minutes: int, periods: list[Period]) -> dt.datetime:

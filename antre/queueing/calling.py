@@ -292,3 +292,11 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         "waiting": waiting,
         "message": office.display_message,
     }
+
+
+def big_panel(board: dict) -> tuple[dict | None, list[dict]]:
+    """The display's large call (the latest still at its counter: called or being served) and the
+    recent calls listed below it. A call that ended stays in the list, never in large type."""
+    calls = board["calls"]
+    current = next((c for c in calls if c["status"] in (Status.CALLED, Status.SERVING)), None)
+    return current, [c for c in calls if c is not current][:6]

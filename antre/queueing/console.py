@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from antre import clock
 from antre.errors import Refusal
+from antre.offices import calendar
 from antre.offices.models import Counter, Service, ServiceMode
 from antre.queueing import calling, rules
 from antre.queueing.models import Status, Ticket
@@ -70,7 +72,8 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
         return redirect("queueing:console", counter_id=counter.pk)
     office = counter.office
     timezone.activate(office.tzinfo)
-    today = office.local_today()
+    now = clock.now()
+    today = office.local_today(now)
     current = (
         Ticket.objects.filter(counter=counter, day=today, status__in=(Status.CALLED, Status.SERVING))
         .select_related("service")
@@ -95,8 +98,19 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
         .select_related("service")
         .order_by("left_at")[:10]
     )
+    # Behind a gate the waiting list holds only those inside; the rest of the day's bookings are
+    # still to come in, so an empty list is not an empty day.
+    outside = (
+        Ticket.objects.filter(office=office, day=today, service__in=counter.services.all())
+        .not_yet_in()
+        .count()
+        if office.gate_enabled
+        else 0
+    )
     context = {
         "office": office,
+        "opening": calendar.opening(office, now=now),
+        "outside": outside,
         "counter": counter,
         "counters": _counters_for(request.user).filter(office=office),
         "current": current,

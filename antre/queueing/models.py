@@ -54,6 +54,10 @@ class TicketQuerySet(models.QuerySet):
         """Priority visitors first, then the longest waiting."""
         return self.order_by("-is_priority", "queued_at", "pk")
 
+    def not_yet_in(self):
+        """Booked and never through the door yet: behind a gate, still outside until invited in."""
+        return self.filter(status=Status.BOOKED, arrived_at__isnull=True)
+
     def stepped_out(self):
         """Admitted once, out for a moment at the gate, number still held (SPEC §5)."""
         return self.filter(status=Status.BOOKED, arrived_at__isnull=False, left_at__isnull=False)

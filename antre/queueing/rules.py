@@ -37,18 +37,30 @@ def first_day_with_room(
     return None
 
 
+Period = tuple[dt.datetime, dt.datetime]
+
+
 def estimate_call_at(
     *,
     ahead: int,
     minutes_per_visit: int,
     counters: int,
     now: dt.datetime,
-    opens_at: dt.datetime,
-) -> dt.datetime:
-    """When a ticket with `ahead` people before it is likely called: the queue shared by the counters."""
-    start = max(now, opens_at)
-    per_counter = ahead / max(counters, 1)
-    return start + dt.timedelta(minutes=per_counter * minutes_per_visit)
+    periods: list[Period],
+) -> dt.datetime | None:
+    """When a ticket with `ahead` people before it is likely called: the queue shared by the counters,
+    counting only the time they serve (`periods`, in order: opening to the break, the break to
+    closing). None when that time runs past the day's last period: not today, as far as we can tell.
+    """
+    left = dt.timedelta(minutes=ahead / max(counters, 1) * minutes_per_visit)
+    for start, end in periods:
+        if end <= now:
+            continue
+        begin = max(start, now)
+        if begin + left < end:  # a call due the moment a period ends waits for the next one
+            return begin + left
+        left -= end - begin
+    return None
 
 
 # The ticket life of SPEC §5, for the actions a counter (or the holder, for cancel) takes.

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from antre import clock
 from antre.db import hot
 from antre.errors import Refusal, too_long
+from antre.gate.rules import MAX_INVITATIONS
 from antre.offices import rules as calendar
-from antre.offices.calendar import calendar_of, invitation_deadline
+from antre.offices.calendar import calendar_of, invitation_deadline, last_invitation_at, serving_periods
 from antre.offices.models import Office, Service, ServiceMode
 from antre.people import rules as people
 from antre.people.models import Role, User
@@ -352,7 +353,7 @@ def _book(
         fingerprint=fingerprint,
         now=now,
     )
-    estimate = _Pace(office, day).estimate(service.pk, ahead, now).astimezone(office.tzinfo)
+    estimate = _Pace(office, day).estimate(service.pk, ahead, now)
     return Booking(
         ticket=ticket, created=True, progress=Progress(position=ahead + 1, estimated_call_at=estimate)
     )
@@ -616,30 +617,25 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
     ahead = waiting.filter(earlier, is_priority=ticket.is_priority).count()
     if not ticket.is_priority:
         ahead += waiting.filter(is_priority=True).count()
-    pace = _Pace(ticket.office, ticket.day)
-    estimate = pace.estimate(ticket.service_id, ahead, now).astimezone(ticket.office.tzinfo)
+    estimate = _Pace(ticket.office, ticket.day).estimate(ticket.service_id, ahead, now)
     return Progress(position=ahead + 1, estimated_call_at=estimate)
 
 
 class _Pace:
-    """What an estimate needs about an office's day: when it opens and how many counters serve what."""
+    """What an estimate needs about an office's day: when the counters serve, and how many serve what."""
 
     def __init__(self, office: Office, day: dt.date):
-        cal = calendar_of(office)
-        hours = cal.hours.get(day.weekday())
-        opens = dt.datetime.combine(day, hours[0] if hours else dt.time(8))
-        self.opens_at = timezone.make_aware(opens, timezone=office.tzinfo)
-        self.per_service = cal.pace
+        self.periods = serving_periods(office, day)
+        self.per_service = calendar_of(office).pace
+        self.tz = office.tzinfo
 
-    def estimate(self, service_id: int, ahead: int, now: dt.datetime) -> dt.datetime:
+    def estimate(self, service_id: int, ahead: int, now: dt.datetime) -> dt.datetime | None:
+        """When the next `ahead` + 1st ticket of a service is likely called; None: not on this day."""
         minutes, counters = self.per_service.get(service_id, (10, 1))
-        return rules.estimate_call_at(
-            ahead=ahead,
-            minutes_per_visit=minutes,
-            counters=counters,
-            now=now,
-            opens_at=self.opens_at,
+        at = rules.estimate_call_at(
+            ahead=ahead, minutes_per_visit=minutes, counters=counters, now=now, periods=self.periods
         )
+        return at.astimezone(self.tz) if at else None
 
 
 def office_positions(office_id: int, *, now: dt.datetime | None = None) -> dict[str, dict]:
@@ -659,10 +655,7 @@ def office_positions(office_id: int, *, now: dt.datetime | None = None) -> dict[
         ahead = ahead_in.get(service_id, 0)
         ahead_in[service_id] = ahead + 1
         estimate = pace.estimate(service_id, ahead, now)
-        out[token] = {
-            "position": ahead + 1,
-            "estimated_call_at": estimate.astimezone(office.tzinfo).isoformat(),
-        }
+        out[token] = {"position": ahead + 1, "estimated_call_at": estimate.isoformat() if estimate else None}
     return out
 
 
@@ -670,7 +663,7 @@ def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
     """A ticket as its holder's live page shows it."""
     now = now or clock.now()
     ticket = Ticket.objects.select_related("office", "service", "counter").get(token=token)
-    where = progress(ticket, now=now)
+    where, told = outlook(ticket, now=now)
     return {
         "number": ticket.number,
         "status": ticket.status,
@@ -685,6 +678,14 @@ def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
         "position": where.position,
         "estimated_call_at": where.estimated_call_at.isoformat() if where.estimated_call_at else None,
         "invited_until": until.isoformat() if (until := invited_until(ticket, now=now)) else None,
+        "door_hint": told.show_at_door,
+        "lapsed": told.lapsed,
+        "not_today": told.not_today,
+        "may_rejoin": told.may_rejoin,
+        # The page asks again when invitations stop (nothing else happens then to send it news),
+        # timed from the server's clock: the phone's may be wrong.
+        "invitations_end_at": told.invitations_end_at.isoformat() if told.invitations_end_at else None,
+        "now": now.isoformat(),
     }
 
 
@@ -694,6 +695,54 @@ def invited_until(ticket: Ticket, *, now: dt.datetime | None = None) -> dt.datet
         return None
     until = invitation_deadline(ticket.office, ticket.invited_at)
     return until if until > (now or clock.now()) else None
+
+
+def outlook(ticket: Ticket, *, now: dt.datetime | None = None) -> tuple[Progress, Guidance]:
+    """The ticket page's facts: where the ticket stands and what its holder is told. A citizen the
+    door will not invite today gets no place and no time."""
+    now = now or clock.now()
+    told = guidance(ticket, now=now)
+    return (Progress(None, None) if told.not_today else progress(ticket, now=now)), told
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What the holder of a ticket is told besides its status, with and without scripts."""
+
+    show_at_door: bool  # the QR is for the door's officer: booked, behind a gate, not inside
+    lapsed: str  # an invitation passed unused: "again" (one more will come) or "door" (come anyway)
+    not_today: bool  # booked for today, outside, and the door invites nobody more today
+    invitations_end_at: dt.datetime | None  # today's last invitation, while it is ahead
+    may_rejoin: bool  # a no-show of today, whom an officer may put back in the queue once
+    refresh: bool  # waiting today: a page without scripts reloads itself to show what comes
+
+
+def guidance(ticket: Ticket, *, now: dt.datetime | None = None) -> Guidance:
+    """What to tell the holder of `ticket` at `now`, beyond its status."""
+    now = now or clock.now()
+    office = ticket.office
+    today = office.local_today(now)
+    at_door = office.gate_enabled and ticket.status == Status.BOOKED and ticket.day >= today
+    # Invitations go to today's booked citizens who have not been in yet (antre.gate.services).
+    awaits_invitation = (
+        at_door
+        and ticket.day == today
+        and ticket.arrived_at is None
+        and invited_until(ticket, now=now) is None
+    )
+    last_call = last_invitation_at(office, today) if awaits_invitation else None
+    over = awaits_invitation and (last_call is None or now >= last_call)
+    lapsed = ""
+    if awaits_invitation and not over and ticket.invitations >= 1:
+        lapsed = "again" if ticket.invitations < MAX_INVITATIONS else "door"
+    return Guidance(
+        show_at_door=at_door,
+        lapsed=lapsed,
+        not_today=over,
+        invitations_end_at=last_call if awaits_invitation and not over else None,
+        may_rejoin=ticket.status == Status.NO_SHOW and not ticket.rejoined and ticket.day == today,
+        refresh=ticket.status in WAITING_STATUSES and ticket.day == today and not over,
+    )
 
 
 def new_form_id() -> str:

@@ -127,10 +127,12 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
     # A viewBox and no fixed size: the code scales to whatever box the page or the slip gives it.
     qr = segno.make(url, error="m").svg_inline(omitsize=True, dark="#111", title=ticket.number)
     turned_away = ticket.status == Status.TURNED_AWAY
+    where, told = services.outlook(ticket)
     return {
         "ticket": ticket,
         "office": ticket.office,
-        "progress": services.progress(ticket),
+        "progress": where,
+        "guidance": told,
         "requirements": ticket.service.requirements.all(),
         "stepped_out": ticket.status == Status.BOOKED and ticket.arrived_at and ticket.left_at,
         "screening": ticket.screenings.first() if turned_away else None,
@@ -179,10 +181,12 @@ def display(request: HttpRequest, office: str) -> HttpResponse:
     """The waiting-room TV: current call in large type, recent calls, people inside, running text, voice."""
     office_obj = get_object_or_404(Office, slug=office)
     timezone.activate(office_obj.tzinfo)
+    board = calling.board(office_obj)
+    current, recent = calling.big_panel(board)
     return render(
         request,
         "queueing/display.html",
-        {"office": office_obj, "board": calling.board(office_obj)},
+        {"office": office_obj, "board": board, "current": current, "recent": recent},
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Desk(models.TextChoices):
@@ -41,18 +42,29 @@ class BusinessNumber(models.Model):
 class InboundMessage(models.Model):
     """A message received once: the provider may deliver it twice; its id is unique here."""
 
-    message_id = models.CharField(max_length=200, unique=True)
-    number = models.ForeignKey(BusinessNumber, null=True, on_delete=models.SET_NULL, related_name="+")
-    # The Cloud API may send a business-scoped user id instead of a phone number: keep both.
-    wa_id = models.CharField(max_length=40, blank=True)
-    user_id = models.CharField(max_length=80, blank=True)
-    kind = models.CharField(max_length=20)
-    text = models.TextField(blank=True)
-    payload = models.JSONField()
-    conversation = models.ForeignKey(
-        "Conversation", null=True, blank=True, on_delete=models.CASCADE, related_name="inbound"
+    message_id = models.CharField(_("ID pesan"), max_length=200, unique=True)
+    number = models.ForeignKey(
+        BusinessNumber, verbose_name=_("nomor"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    received_at = models.DateTimeField(auto_now_add=True)
+    # The Cloud API may send a business-scoped user id instead of a phone number: keep both.
+    wa_id = models.CharField(_("ID WhatsApp"), max_length=40, blank=True)
+    user_id = models.CharField(_("ID pengguna"), max_length=80, blank=True)
+    kind = models.CharField(_("jenis"), max_length=20)
+    text = models.TextField(_("teks"), blank=True)
+    payload = models.JSONField(_("data dari WhatsApp"))
+    conversation = models.ForeignKey(
+        "Conversation",
+        verbose_name=_("percakapan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inbound",
+    )
+    received_at = models.DateTimeField(_("diterima"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pesan masuk")
+        verbose_name_plural = pgettext_lazy("plural", "pesan masuk")  # English tells the two apart
 
     def __str__(self) -> str:
         return self.message_id
@@ -68,24 +80,41 @@ class OutboxStatus(models.TextChoices):
 class OutboxMessage(models.Model):
     """A message to send, written in the transaction of the change it tells about (transactional outbox)."""
 
-    dedupe_key = models.CharField(max_length=120, unique=True)  # one notification per event, never two
+    # One notification per event, never two.
+    dedupe_key = models.CharField(_("kunci pemberitahuan"), max_length=120, unique=True)
     conversation = models.ForeignKey(
-        "Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound"
+        "Conversation",
+        verbose_name=_("percakapan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbound",
     )
-    by = models.ForeignKey("people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    phone_number_id = models.CharField(max_length=40)
-    to = models.CharField(max_length=40)
-    body = models.JSONField()
-    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    provider_id = models.CharField(max_length=120, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    by = models.ForeignKey(
+        "people.User",
+        verbose_name=_("dikirim oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    phone_number_id = models.CharField(_("ID nomor pengirim"), max_length=40)
+    to = models.CharField(_("kepada"), max_length=40)
+    body = models.JSONField(_("isi"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("jumlah percobaan"), default=0)
+    next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), default=timezone.now)
+    lease_until = models.DateTimeField(_("sedang dikirim hingga"), null=True, blank=True)
+    provider_id = models.CharField(_("ID pesan di WhatsApp"), max_length=120, blank=True)
+    last_error = models.CharField(_("galat terakhir"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = pgettext_lazy("plural", "pesan keluar")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
 
     def __str__(self) -> str:

@@ -53,17 +53,106 @@ def test_first_day_with_room():
     assert first_day_with_room(days=[d1], taken={d1: 50}, quota=50) is None
 
 
+OPENS = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # a rule of the clock only: any day will do
+
+
+def at(hour: int, minute: int = 0) -> dt.datetime:
+    return OPENS.replace(hour=hour, minute=minute)
+
+
+DAY = [(at(8), at(15))]
+WITH_BREAK = [(at(8), at(12)), (at(13), at(15))]
+
+
 def test_estimate_shares_the_queue_between_counters_and_waits_for_opening():
-    opens = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
-    before = opens - dt.timedelta(hours=2)
-    assert estimate_call_at(ahead=0, minutes_per_visit=10, counters=2, now=before, opens_at=opens) == opens
+    before = OPENS - dt.timedelta(hours=2)
+    assert estimate_call_at(ahead=0, minutes_per_visit=10, counters=2, now=before, periods=DAY) == OPENS
     assert estimate_call_at(
-        ahead=6, minutes_per_visit=10, counters=2, now=before, opens_at=opens
-    ) == opens + dt.timedelta(minutes=30)
-    later = opens + dt.timedelta(hours=1)
+        ahead=6, minutes_per_visit=10, counters=2, now=before, periods=DAY
+    ) == OPENS + dt.timedelta(minutes=30)
+    later = OPENS + dt.timedelta(hours=1)
     assert estimate_call_at(
-        ahead=1, minutes_per_visit=10, counters=0, now=later, opens_at=opens
+        ahead=1, minutes_per_visit=10, counters=0, now=later, periods=DAY
     ) == later + dt.timedelta(minutes=10)
+
+
+def test_the_lunch_break_does_not_count_and_nothing_is_promised_after_closing():
+    # Ten ahead at 15 minutes each from 10:00: 12:30 by the clock, but the counters stop at noon.
+    assert estimate_call_at(ahead=10, minutes_per_visit=15, counters=1, now=at(10), periods=WITH_BREAK) == at(
+        13, 30
+    )
+    # Whoever is next when the break starts is called when it ends.
+    assert estimate_call_at(
+        ahead=0, minutes_per_visit=15, counters=1, now=at(12, 20), periods=WITH_BREAK
+    ) == at(13)
+    # Past closing, or more people ahead than the day has time for: no time to promise.
+    assert (
+        estimate_call_at(ahead=0, minutes_per_visit=15, counters=1, now=at(15, 5), periods=WITH_BREAK) is None
+    )
+    assert (
+        estimate_call_at(ahead=20, minutes_per_visit=15, counters=1, now=at(11), periods=WITH_BREAK) is None
+    )
+    assert estimate_call_at(ahead=0, minutes_per_visit=15, counters=1, now=at(9), periods=[]) is None
+
+
+def served_between(start: dt.datetime, end: dt.datetime, periods) -> dt.timedelta:
+    """The counters' time between two instants: the overlap with the periods."""
+    total = dt.timedelta(0)
+    for begin, finish in periods:
+        total += max(min(end, finish) - max(start, begin), dt.timedelta(0))
+    return total
+
+
+@st.composite
+def days_with_a_break(draw):
+    """A day's opening hours with or without a break, in minutes after midnight."""
+    opens = draw(st.integers(6 * 60, 10 * 60))
+    closes = draw(st.integers(opens + 60, 18 * 60))
+    if draw(st.booleans()):
+        pause_starts = draw(st.integers(opens + 1, closes - 2))
+        pause_ends = draw(st.integers(pause_starts + 1, closes - 1))
+        minutes = [(opens, pause_starts), (pause_ends, closes)]
+    else:
+        minutes = [(opens, closes)]
+    midnight = OPENS.replace(hour=0)
+    return [(midnight + dt.timedelta(minutes=a), midnight + dt.timedelta(minutes=b)) for a, b in minutes]
+
+
+ESTIMATES = {
+    "periods": days_with_a_break(),
+    "now": st.integers(0, 24 * 60 - 1).map(lambda m: OPENS.replace(hour=0) + dt.timedelta(minutes=m)),
+    "ahead": st.integers(0, 200),
+    "minutes_per_visit": st.integers(1, 30),
+    "counters": st.integers(0, 6),
+}
+
+
+@given(**ESTIMATES)
+def test_an_estimate_never_falls_in_the_break_or_after_closing(
+    periods, now, ahead, minutes_per_visit, counters
+):
+    estimate = estimate_call_at(
+        ahead=ahead, minutes_per_visit=minutes_per_visit, counters=counters, now=now, periods=periods
+    )
+    work = dt.timedelta(minutes=ahead / max(counters, 1) * minutes_per_visit)
+    if estimate is None:
+        # Only when the rest of the day has no room for the people ahead.
+        assert served_between(now, periods[-1][1], periods) <= work
+        return
+    assert estimate >= now
+    assert any(start <= estimate < end for start, end in periods)
+    # The counters' time until the estimate is the queue's work: the break is not counted.
+    assert served_between(now, estimate, periods) == work
+
+
+@given(**ESTIMATES)
+def test_one_more_person_ahead_never_brings_the_call_forward(
+    periods, now, ahead, minutes_per_visit, counters
+):
+    fields = {"minutes_per_visit": minutes_per_visit, "counters": counters, "now": now, "periods": periods}
+    sooner = estimate_call_at(ahead=ahead, **fields)
+    later = estimate_call_at(ahead=ahead + 1, **fields)
+    assert later is None or (sooner is not None and later >= sooner)
 
 
 STATUSES = [

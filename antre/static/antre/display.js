@@ -6,9 +6,18 @@
   var $ = function (id) { return document.getElementById(id); };
   var MAX_AGE_S = 120; // a call missed while offline is shown, but only announced if still fresh
 
+  // The big panel: the latest call still at its counter. A call that ended (done, transferred,
+  // no-show) stays in the list below, never up here.
+  function current(calls) {
+    for (var i = 0; i < calls.length; i++) {
+      if (calls[i].status === "called" || calls[i].status === "serving") return calls[i];
+    }
+    return null;
+  }
+
   function render(b) {
     board = b;
-    var now = b.calls[0];
+    var now = current(b.calls);
     $("now-number").textContent = now ? now.number : "—";
     $("now-name").textContent = now ? now.name : "";
     $("now-counter").textContent = now ? now.counter : "—";
@@ -18,7 +27,7 @@
     $("message").textContent = b.message;
     var list = $("recent");
     list.innerHTML = "";
-    b.calls.slice(1, 7).forEach(function (c) {
+    b.calls.filter(function (c) { return c !== now; }).slice(0, 6).forEach(function (c) {
       var li = document.createElement("li");
       var n = document.createElement("span"); n.className = "n"; n.textContent = c.number;
       var k = document.createElement("span"); k.className = "c"; k.textContent = root.dataset.counterLabel + " " + c.counter;
@@ -26,11 +35,19 @@
     });
   }
 
-  function clock() {
-    var fmt = new Intl.DateTimeFormat("id-ID", { timeZone: root.dataset.tz, hour: "2-digit", minute: "2-digit" });
-    $("clock").textContent = fmt.format(new Date()) + " " + root.dataset.tzLabel;
+  // The server's time, not the TV PC's (often wrong): its offset, learnt from each fresh board.
+  // A replayed call carries the board of its own moment, so it is not used.
+  var offset = 0;
+  var fmt = new Intl.DateTimeFormat("id-ID", { timeZone: root.dataset.tz, hour: "2-digit", minute: "2-digit" });
+  function learnTime(b) {
+    var server = b && b.now ? Date.parse(b.now) : NaN;
+    if (!isNaN(server)) offset = server - Date.now();
+    clock();
   }
-  clock(); setInterval(clock, 10000);
+  function clock() {
+    $("clock").textContent = fmt.format(new Date(Date.now() + offset)) + " " + root.dataset.tzLabel;
+  }
+  learnTime(board); setInterval(clock, 10000);
 
   // --- voice -----------------------------------------------------------------------------------
   function indonesianVoice() {
@@ -86,7 +103,7 @@
   // --- events ----------------------------------------------------------------------------------
   if (!window.EventSource) return;
   var source = new EventSource(root.dataset.events);
-  source.addEventListener("board", function (e) { render(JSON.parse(e.data)); });
+  source.addEventListener("board", function (e) { var b = JSON.parse(e.data); render(b); learnTime(b); });
   ["update", "invite"].forEach(function (kind) {
     source.addEventListener(kind, function (e) { var d = JSON.parse(e.data); if (d.board) render(d.board); });
   });

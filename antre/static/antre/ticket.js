@@ -9,14 +9,34 @@
   var calledBefore = !$("called-panel").hidden;
   var invitedBefore = !$("invited-panel").hidden;
   var recallsBefore = 0;
+  var notToday = !$("not-today-panel").hidden;  // then no place and no time, whatever the queue does
+  var askAgain = null;
 
   function showProgress(position, estimate) {
-    var waiting = position !== null && position !== undefined;
+    var waiting = !notToday && position !== null && position !== undefined;
     document.querySelectorAll(".waiting-only").forEach(function (el) { el.hidden = !waiting; });
+    document.querySelectorAll(".estimate-only").forEach(function (el) { el.hidden = !(waiting && estimate); });
     if (!waiting) return;
     $("ticket-position").textContent = $("ticket-position").dataset.template + position;
     if (estimate) {
       $("ticket-estimate").textContent = card.dataset.around + " " + fmt.format(new Date(estimate)) + " " + card.dataset.tzLabel;
+    }
+  }
+
+  function showGuidance(t) {
+    if ($("door-hint")) $("door-hint").hidden = !t.door_hint;  // only an active ticket has its QR
+    $("lapsed-panel").hidden = !t.lapsed;
+    $("lapsed-again").hidden = t.lapsed !== "again";
+    $("lapsed-door").hidden = t.lapsed !== "door";
+    notToday = !!t.not_today;
+    $("not-today-panel").hidden = !notToday;
+    $("no-show-panel").hidden = !t.may_rejoin;
+    // Nothing is sent when the door stops inviting for the day: ask again then, timed by the
+    // server's clock (the phone's may be wrong).
+    clearTimeout(askAgain);
+    if (t.invitations_end_at && t.now) {
+      var wait = Date.parse(t.invitations_end_at) - Date.parse(t.now);
+      askAgain = setTimeout(connect, Math.max(wait, 0) + 1000);
     }
   }
 
@@ -35,6 +55,7 @@
     }
     if ($("stepped-out-panel")) $("stepped-out-panel").hidden = !t.stepped_out;
     $("ticket-status").className = "status " + t.status;
+    showGuidance(t);
     showProgress(t.position, t.estimated_call_at);
     $("invited-panel").hidden = !t.invited_until;
     if (t.invited_until) {
@@ -56,10 +77,16 @@
     recallsBefore = t.recalls || 0;
   }
 
-  var source = new EventSource(card.dataset.events);
-  source.addEventListener("ticket", function (e) { showTicket(JSON.parse(e.data)); });
-  source.addEventListener("progress", function (e) {
-    var p = JSON.parse(e.data);
-    showProgress(p.position, p.estimated_call_at);
-  });
+  var source = null;
+  function connect() {
+    // A new stream starts with the ticket as it is now.
+    if (source) source.close();
+    source = new EventSource(card.dataset.events);
+    source.addEventListener("ticket", function (e) { showTicket(JSON.parse(e.data)); });
+    source.addEventListener("progress", function (e) {
+      var p = JSON.parse(e.data);
+      showProgress(p.position, p.estimated_call_at);
+    });
+  }
+  connect();
 })();

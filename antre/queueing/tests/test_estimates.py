@@ -1,0 +1,62 @@
+"""When a citizen is likely called: the counters' time only, never in the break or after closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from antre.conftest import MONDAY, nik_for, wita
+from antre.offices.models import OpeningHours
+from antre.queueing.services import book_ticket, ticket_state
+
+
+def text(html: str) -> str:
+    """The page as a person reads it: tags dropped, spaces collapsed, hidden parts left out."""
+    html = re.sub(r"<(section|p|span|dt|dd)\b[^>]*\shidden[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def book(office, i, *, service="KTP"):
+    return book_ticket(office=office, service_code=service, name="Warga Tabanan", nik=nik_for(i)).ticket
+
+
+def page(client, ticket) -> str:
+    return client.get(f"/tiket/{ticket.token}/").content.decode()
+
+
+def test_after_closing_no_time_is_promised(client, gate_off, clock):
+    """Without a door nobody is invited; the estimate alone must not promise a time after closing."""
+    ticket = book(gate_off, 1)
+    clock.move_to(wita(MONDAY, 15, 10))
+    html = text(page(client, ticket))
+    assert "Urutan ke-1" in html
+    assert "Perkiraan dipanggil" not in html and "sekitar pukul" not in html
+    assert ticket_state(ticket.token)["estimated_call_at"] is None
+
+
+def test_the_estimate_steps_over_the_lunch_break(client, gate_off, clock):
+    OpeningHours.objects.filter(office=gate_off, weekday=MONDAY.weekday()).update(
+        break_starts=dt.time(12), break_ends=dt.time(13)
+    )
+    clock.move_to(wita(MONDAY, 11, 30))
+    # Santunan: 15 minutes a visit at one counter. Three ahead: 45 minutes of the counter's time.
+    tickets = [book(gate_off, i, service="SANTUNAN") for i in range(4)]
+    html = text(page(client, tickets[-1]))
+    assert "sekitar pukul 13.15 WITA" in html  # 11.30 + 30 minutes before the break, 15 after it
+
+
+def test_the_booking_answer_steps_over_it_too(client, gate_off, clock):
+    OpeningHours.objects.filter(office=gate_off, weekday=MONDAY.weekday()).update(
+        break_starts=dt.time(12), break_ends=dt.time(13)
+    )
+    clock.move_to(wita(MONDAY, 11, 30))
+    for i in range(3):
+        book(gate_off, i, service="SANTUNAN")
+    response = client.post(
+        "/api/v1/offices/tabanan/tickets",
+        {"service": "SANTUNAN", "name": "I Ketut Arsana", "nik": nik_for(9)},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    estimate = dt.datetime.fromisoformat(response.json()["estimated_call_at"])
+    assert estimate.replace(second=0, microsecond=0) == wita(MONDAY, 13, 15)  # the clock ticks on
