@@ -551,12 +551,19 @@ def move_pickup(*, code: str, nik: str, day: dt.date, now: dt.datetime | None = 
     now = now or clock.now()
     with transaction.atomic():
         application = _locked(for_applicant(code, nik).code)
+        # The office row before the ticket, the order of every gate and counter action; and the
+        # check made on the locked ticket, which the gate may have just admitted.
+        Office.objects.select_for_update(no_key=True).filter(pk=application.office_id).first()
+        if application.pickup_ticket_id:
+            application.pickup_ticket = Ticket.objects.select_for_update(of=("self",)).get(
+                pk=application.pickup_ticket_id
+            )
         if not may_move_pickup(application):
             raise Refusal(
                 "invalid_transition",
                 _("Hari pengambilan tidak dapat diganti lagi: nomor antreannya sudah dipakai."),
             )
-        old = Ticket.objects.select_for_update().get(pk=application.pickup_ticket_id)
+        old = application.pickup_ticket
         if old.day == day and old.status == TicketStatus.BOOKED:
             return application  # the day it already has
         if old.status == TicketStatus.BOOKED and old.day >= application.office.local_today(now):

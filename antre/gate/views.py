@@ -177,7 +177,8 @@ def advice(request: HttpRequest, office: str, token: str) -> HttpResponse:
             "office": office_obj,
             "ticket": ticket,
             "screening": ticket.screenings.first(),
-            "book_url": request.build_absolute_uri(reverse("queueing:services", args=[office_obj.slug])),
+            # Printed on the advice: the address citizens reach, not the gate tablet's.
+            "book_url": public_url(reverse("queueing:services", args=[office_obj.slug]), request),
         },
     )
 

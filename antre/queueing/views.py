@@ -136,7 +136,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
         "requirements": ticket.service.requirements.all(),
         "stepped_out": ticket.status == Status.BOOKED and ticket.arrived_at and ticket.left_at,
         "screening": ticket.screenings.first() if turned_away else None,
-        "book_url": request.build_absolute_uri(reverse("queueing:services", args=[ticket.office.slug])),
+        "book_url": public_url(reverse("queueing:services", args=[ticket.office.slug]), request),
         "qr_svg": mark_safe(qr),  # noqa: S308 (made by segno from our own URL)
         "masked_nik": mask_nik(ticket.nik),
         "invited_until": services.invited_until(ticket),

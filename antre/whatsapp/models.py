@@ -111,6 +111,8 @@ class OutboxMessage(models.Model):
     last_error = models.CharField(_("galat terakhir"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+    # After this a message would mislead ("come in by 08.10" a day late): it is not sent.
+    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pesan keluar")

@@ -7,9 +7,19 @@ office creates them in WhatsApp Manager with these names and parameters (docs/wh
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import formats, timezone
 
 from antre.whatsapp import outbox
+
+
+def end_of_day(ticket) -> dt.datetime:
+    """The office's midnight after the ticket's day: news of a ticket is no use after it."""
+    return dt.datetime.combine(ticket.day + dt.timedelta(days=1), dt.time(0), tzinfo=ticket.office.tzinfo)
+
+
+CALL_NEWS = dt.timedelta(minutes=30)  # a call told later than this sends the citizen to a finished counter
 
 
 def ticket_booked(ticket) -> None:
@@ -20,6 +30,7 @@ def ticket_booked(ticket) -> None:
             template="antre_tiket",
             params=[ticket.number, ticket.service.name, formats.date_format(ticket.day, "l, j F Y")],
             key=f"ticket:{ticket.token}:booked",
+            expires_at=end_of_day(ticket),
         )
 
 
@@ -31,6 +42,7 @@ def ticket_link(ticket, url: str, *, key: str) -> bool:
         template="antre_tautan_tiket",
         params=[ticket.number, formats.date_format(ticket.day, "l, j F Y"), url],
         key=f"ticket:{ticket.token}:link:{key}",
+        expires_at=end_of_day(ticket),
     )
 
 
@@ -43,6 +55,7 @@ def ticket_office_closed(ticket, reason: str, rebook_url: str) -> None:
             template="antre_kantor_tutup",
             params=[ticket.number, formats.date_format(ticket.day, "l, j F Y"), reason or "-", rebook_url],
             key=f"ticket:{ticket.token}:office-closed",
+            expires_at=end_of_day(ticket),
         )
 
 
@@ -54,6 +67,7 @@ def ticket_near(ticket, ahead: int) -> None:
             template="antre_hampir",
             params=[ticket.number, str(ahead)],
             key=f"ticket:{ticket.token}:near",
+            expires_at=end_of_day(ticket),
         )
 
 
@@ -67,6 +81,7 @@ def ticket_called(ticket, counter_number: int) -> None:
             # Each call is told once: a recall counts up, and a citizen called again after stepping
             # out has a new call time.
             key=f"ticket:{ticket.token}:called:{ticket.called_at:%Y%m%d%H%M%S%f}:{ticket.recalls}",
+            expires_at=ticket.called_at + CALL_NEWS if ticket.called_at else None,
         )
 
 
@@ -80,6 +95,7 @@ def ticket_invited(ticket, until) -> None:
             template="antre_silakan_masuk",
             params=[ticket.number, f"{until:%H.%M} {ticket.office.tz_label}"],
             key=f"ticket:{ticket.token}:invited:{ticket.invitations}",
+            expires_at=until,
         )
 
 

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 BATCH = 50  # per tick: well under the Cloud API's default 80 messages a second
 LEASE = dt.timedelta(minutes=15)  # longer than a whole batch of slow sends
 MAX_ATTEMPTS = 12
+EXPIRED = "kedaluwarsa: tidak dikirim, waktunya sudah lewat"
 
 
 def number_for(office_id: int, desk: str = Desk.GENERAL) -> BusinessNumber | None:
@@ -32,7 +33,14 @@ def number_for(office_id: int, desk: str = Desk.GENERAL) -> BusinessNumber | Non
 
 
 def enqueue(
-    *, office_id: int, to: str, template: str, params: list[str], key: str, desk: str = Desk.GENERAL
+    *,
+    office_id: int,
+    to: str,
+    template: str,
+    params: list[str],
+    key: str,
+    desk: str = Desk.GENERAL,
+    expires_at: dt.datetime | None = None,
 ) -> bool:
     """Queue a template message in the current transaction; False when WhatsApp is not set up or it is queued."""
     number = number_for(office_id, desk)
@@ -50,7 +58,11 @@ def enqueue(
     try:
         with transaction.atomic():
             OutboxMessage.objects.create(
-                dedupe_key=key, phone_number_id=number.phone_number_id, to=recipient, body=body
+                dedupe_key=key,
+                phone_number_id=number.phone_number_id,
+                to=recipient,
+                body=body,
+                expires_at=expires_at,
             )
     except IntegrityError:
         return False  # this event was queued already
@@ -88,6 +100,10 @@ def deliver_due(*, now: dt.datetime | None = None, client: httpx.Client | None =
         _tell_once_no_token()
         return 0
     now = now or clock.now()
+    # Told too late is told wrong ("come in by 08.10" the next day): such messages are not sent.
+    OutboxMessage.objects.filter(status=OutboxStatus.PENDING, expires_at__lte=now).update(
+        status=OutboxStatus.FAILED, last_error=EXPIRED
+    )
     due = list(
         OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")

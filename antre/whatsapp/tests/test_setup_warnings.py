@@ -76,3 +76,15 @@ def test_the_whatsapp_admin_pages_say_when_links_would_point_nowhere(admin_clien
         "ANTRE_PUBLIC_URL belum diatur"
         not in admin_client.get("/admin/whatsapp/businessnumber/").content.decode()
     )
+
+
+def test_news_of_a_day_gone_by_is_not_sent_when_the_token_comes_late(graph, desk, settings):
+    """Set up days later, the office must not tell citizens to come in by 08.10 yesterday."""
+    settings.WHATSAPP = settings.WHATSAPP | {"token": ""}
+    book_today(desk.office, phone="081234567890")
+    settings.WHATSAPP = settings.WHATSAPP | {"token": "tok"}
+    days_later = timezone.now() + dt.timedelta(days=3)
+    assert outbox.deliver_due(now=days_later) == 0
+    assert graph.received == []
+    message = OutboxMessage.objects.get()
+    assert message.status == OutboxStatus.FAILED and "kedaluwarsa" in message.last_error
