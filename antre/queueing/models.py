@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.db import models
@@ -7,18 +8,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from antre.people.rules import short_name
+from antre.queueing import life
 
 
 class Status(models.TextChoices):
-    BOOKED = "booked", _("Terdaftar")
-    WAITING_INSIDE = "waiting_inside", _("Menunggu di dalam")
-    CALLED = "called", _("Dipanggil")
-    SERVING = "serving", _("Sedang dilayani")
-    DONE = "done", _("Selesai")
-    NO_SHOW = "no_show", _("Tidak hadir")
-    CANCELLED = "cancelled", _("Dibatalkan")
-    EXPIRED = "expired", _("Kedaluwarsa")
-    TURNED_AWAY = "turned_away", _("Tidak lolos pemeriksaan")
+    """The statuses of queueing.life, with their labels."""
+
+    BOOKED = life.Status.BOOKED.value, _("Terdaftar")
+    WAITING_INSIDE = life.Status.WAITING_INSIDE.value, _("Menunggu di dalam")
+    CALLED = life.Status.CALLED.value, _("Dipanggil")
+    SERVING = life.Status.SERVING.value, _("Sedang dilayani")
+    DONE = life.Status.DONE.value, _("Selesai")
+    NO_SHOW = life.Status.NO_SHOW.value, _("Tidak hadir")
+    CANCELLED = life.Status.CANCELLED.value, _("Dibatalkan")
+    EXPIRED = life.Status.EXPIRED.value, _("Kedaluwarsa")
+    TURNED_AWAY = life.Status.TURNED_AWAY.value, _("Tidak lolos pemeriksaan")
 
 
 ACTIVE_STATUSES = (Status.BOOKED, Status.WAITING_INSIDE, Status.CALLED, Status.SERVING)
@@ -139,6 +143,13 @@ class Ticket(models.Model):
     @property
     def short_name(self) -> str:
         return short_name(self.name)
+
+    def next_status(self, action: str, *, today: dt.date, gate: bool) -> Status | None:
+        """The status `action` leads this ticket to, or None when its life does not allow it."""
+        target = life.next_status(
+            status=self.status, action=action, gate=gate, rejoined=self.rejoined, day=self.day, today=today
+        )
+        return Status(target) if target else None
 
 
 class DailySequence(models.Model):
