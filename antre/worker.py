@@ -14,6 +14,8 @@ from collections.abc import Callable
 from django.db import close_old_connections, transaction
 
 from antre import clock
+from antre.queueing import life
+from antre.queueing.life import Action
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ def invite_and_lapse() -> int:
 def expire_past_tickets() -> int:
     """Tickets of days that have ended leave the queue as expired (SPEC §5)."""
     from antre.offices.models import Office
-    from antre.queueing.models import ACTIVE_STATUSES, Status, Ticket
+    from antre.queueing.models import Ticket
 
     expired = 0
     now = clock.now()
@@ -45,12 +47,13 @@ def expire_past_tickets() -> int:
             # triggers then take number rows with no other action holding tickets in between.
             Office.objects.select_for_update(no_key=True).get(pk=office.pk)
             stale = Ticket.objects.filter(
-                office=office, day__lt=office.local_today(now), status__in=ACTIVE_STATUSES
+                office=office, day__lt=office.local_today(now), status__in=life.from_statuses(Action.EXPIRE)
             )
+            status = life.target_of(Action.EXPIRE)
             expired += stale.filter(left_at__isnull=True, arrived_at__isnull=False).update(
-                status=Status.EXPIRED, finished_at=now, left_at=now
+                status=status, finished_at=now, left_at=now
             )
-            expired += stale.update(status=Status.EXPIRED, finished_at=now)
+            expired += stale.update(status=status, finished_at=now)
     return expired
 
 

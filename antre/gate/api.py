@@ -9,15 +9,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from antre.api import ErrorOut, staff_auth
-from antre.gate import services
+from antre.gate import lookup, services
 from antre.offices.models import Office
 
 router = Router(tags=["pintu"])
 
 
 class EntryIn(Schema):
-    ticket: str = Field(max_length=services.TICKET_REF_MAX)
-    temperature_c: float | Annotated[str, Field(max_length=services.TEMPERATURE_TYPED_MAX)] | None = Field(
+    ticket: str = Field(max_length=lookup.TICKET_REF_MAX)
+    temperature_c: float | Annotated[str, Field(max_length=lookup.TEMPERATURE_TYPED_MAX)] | None = Field(
         None,
         description="Required, except for a citizen back from stepping out within the office's "
         "`rescreen_after_minutes`, who comes in again without a second screening.",
@@ -35,7 +35,7 @@ class EntryOut(Schema):
 
 
 class ExitIn(Schema):
-    ticket: str = Field(max_length=services.TICKET_REF_MAX)
+    ticket: str = Field(max_length=lookup.TICKET_REF_MAX)
     going_home: bool = Field(
         False,
         description="Only when the citizen goes home for good: the number is cancelled. Without it, "

@@ -8,31 +8,27 @@ and the count inside is exact — two gate tablets cannot admit one person too m
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from antre import clock
-from antre.errors import Refusal, too_long
+from antre.errors import Refusal
 from antre.gate import rules
+from antre.gate.lookup import find_ticket, parse_temperature
 from antre.gate.models import Outcome, Screening
 from antre.live import events
 from antre.offices import calendar
 from antre.offices import rules as office_rules
 from antre.offices.models import Office
 from antre.people.models import Role, User
-from antre.queueing import rules as queue_rules
+from antre.queueing.life import Action
 from antre.queueing.models import Status, Ticket
 from antre.whatsapp import notify
 
 GATE_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU)
-TICKET_REF_MAX = 200  # what a scanner types: a number, a ticket id, or the QR's whole URL
-TEMPERATURE_TYPED_MAX = 10  # "36,5"; a float sent by the API ("36.549999999") fits too
-_TOKEN_IN_URL = re.compile(r"/tiket/([-\w]+)")
 
 
 @dataclass(frozen=True)
@@ -61,54 +57,6 @@ def inside_now(office: Office, today: dt.date) -> int:
     ).count()
 
 
-def find_ticket(office: Office, text: str, *, today: dt.date, lock: bool = False) -> Ticket:
-    """A ticket from what a scanner or a person typed: the QR's URL, the ticket id, or today's number."""
-    raw = (text or "").strip()
-    if len(raw) > TICKET_REF_MAX:
-        raise Refusal(
-            "invalid_fields",
-            _("Yang dipindai terlalu panjang untuk nomor antrean; pindai ulang kode QR atau ketik nomornya."),
-            status=422,
-            fields={"ticket": too_long(TICKET_REF_MAX)},
-        )
-    tickets = Ticket.objects.filter(office=office)
-    if lock:
-        tickets = tickets.select_for_update(of=("self",))
-    match = _TOKEN_IN_URL.search(raw)
-    token = match.group(1) if match else raw
-    ticket = tickets.filter(token=token).first() if token else None
-    if ticket is None and (parsed := queue_rules.parse_number(raw)):
-        prefix, seq = parsed
-        ticket = tickets.filter(day=today, service__prefix=prefix, seq=seq).first()
-    if ticket is None:
-        raise Refusal(
-            "not_found",
-            _("Nomor antrean tidak ditemukan. Periksa nomornya atau pindai ulang kode QR."),
-            status=404,
-            fields={"ticket": _("Tidak ditemukan.")},
-        )
-    return ticket
-
-
-def parse_temperature(raw) -> Decimal:
-    try:
-        if len(str(raw)) > TEMPERATURE_TYPED_MAX:
-            raise ValueError("no reading is that long")
-        value = Decimal(str(raw).replace(",", ".").strip())
-        # NaN, infinity and 1e309 (a float too large) are no reading; NaN cannot even be compared.
-        value = value.quantize(Decimal("0.1")) if value.is_finite() and abs(value) < 1000 else None
-    except (InvalidOperation, ValueError):
-        value = None
-    if value is None or not rules.plausible_temperature(value):
-        raise Refusal(
-            "invalid_fields",
-            _("Periksa kembali isian yang ditandai."),
-            status=422,
-            fields={"temperature_c": _("Suhu tidak masuk akal; ukur ulang (contoh: 36,5).")},
-        )
-    return value
-
-
 def screen(
     *,
     office: Office,
@@ -127,8 +75,9 @@ def screen(
         office = lock_office(office)
         today = office.local_today(now)
         ticket = find_ticket(office, ticket_ref, today=today, lock=True)
-        _check_can_enter(ticket, office, today, now)
-        if rules.has_fever(temperature_c=temperature, threshold_c=office.fever_threshold_c):
+        fever = rules.has_fever(temperature_c=temperature, threshold_c=office.fever_threshold_c)
+        target = _check_can_enter(ticket, office, today, now, Action.TURN_AWAY if fever else Action.ADMIT)
+        if fever:
             Screening.objects.create(
                 office=office,
                 ticket=ticket,
@@ -138,7 +87,7 @@ def screen(
                 outcome=Outcome.TURNED_AWAY,
                 screened_by=officer,
             )
-            ticket.status, ticket.finished_at, ticket.invited_at = Status.TURNED_AWAY, now, None
+            ticket.status, ticket.finished_at, ticket.invited_at = target, now, None
             ticket.save(update_fields=["status", "finished_at", "invited_at"])
             invite_next(office, now=now)
             _record(office, ticket, "turned_away", now)
@@ -161,14 +110,14 @@ def screen(
             screened_by=officer,
         )
         action = "returned" if ticket.arrived_at else "admitted"
-        _come_in(ticket, now)
+        _come_in(ticket, target, now)
         _record(office, ticket, action, now)
         return Entry(ticket, True, None, inside + 1, office.capacity)
 
 
-def _come_in(ticket: Ticket, now: dt.datetime) -> None:
+def _come_in(ticket: Ticket, status: Status, now: dt.datetime) -> None:
     """Inside now. A citizen back from stepping out keeps the first arrival, and their place."""
-    ticket.status, ticket.invited_at = Status.WAITING_INSIDE, None
+    ticket.status, ticket.invited_at = status, None
     ticket.arrived_at = ticket.arrived_at or now
     ticket.left_at = None
     ticket.save(update_fields=["status", "arrived_at", "left_at", "invited_at"])
@@ -250,7 +199,7 @@ def readmit(
         office = lock_office(office)
         today = office.local_today(now)
         ticket = find_ticket(office, ticket_ref, today=today, lock=True)
-        _check_can_enter(ticket, office, today, now)
+        target = _check_can_enter(ticket, office, today, now, Action.READMIT)
         if not may_return_unscreened(ticket, office, now):
             raise Refusal(
                 "screening_incomplete",
@@ -260,12 +209,15 @@ def readmit(
                 fields={"temperature_c": _("Wajib diisi.")},
             )
         inside = _check_room(office, ticket, today, now)
-        _come_in(ticket, now)
+        _come_in(ticket, target, now)
         _record(office, ticket, "returned", now)
         return Entry(ticket, True, None, inside + 1, office.capacity)
 
 
-def _check_can_enter(ticket: Ticket, office: Office, today: dt.date, now: dt.datetime) -> None:
+def _check_can_enter(
+    ticket: Ticket, office: Office, today: dt.date, now: dt.datetime, action: Action
+) -> Status:
+    """The status `action` (admit, readmit, turn away) leads to, or why the citizen cannot come in."""
     if ticket.day != today:
         raise Refusal(
             "wrong_day",
@@ -276,7 +228,8 @@ def _check_can_enter(ticket: Ticket, office: Office, today: dt.date, now: dt.dat
         ticket.arrived_at and not ticket.left_at and ticket.is_active
     ):
         raise Refusal("already_inside", _("%(number)s sudah berada di dalam.") % {"number": ticket.number})
-    if ticket.status != Status.BOOKED:
+    target = ticket.next_status(action, today=today, gate=office.gate_enabled)
+    if target is None:
         raise Refusal(
             "invalid_transition",
             _("%(number)s berstatus “%(status)s” dan tidak dapat masuk.")
@@ -284,9 +237,7 @@ def _check_can_enter(ticket: Ticket, office: Office, today: dt.date, now: dt.dat
         )
     if refusal := door_refusal(office, now):
         raise refusal
-
-
-NOT_YET_SERVED = (Status.WAITING_INSIDE, Status.CALLED)
+    return target
 
 
 def record_exit(
@@ -309,32 +260,34 @@ def record_exit(
         office = lock_office(office)
         today = office.local_today(now)
         ticket = find_ticket(office, ticket_ref, today=today, lock=True)
+        home = ticket.next_status(Action.GO_HOME, today=today, gate=office.gate_enabled)
+        out = ticket.next_status(Action.STEP_OUT, today=today, gate=office.gate_enabled)
         if going_home and stepped_out(ticket):
-            action = _go_home(ticket, now)  # told at the door after stepping out: the number ends
+            action = _go_home(ticket, home, now)  # told at the door after stepping out: the number ends
         elif not ticket.arrived_at or ticket.left_at:
             raise Refusal("not_inside", _("%(number)s tidak tercatat di dalam.") % {"number": ticket.number})
-        elif ticket.status in NOT_YET_SERVED:
-            ticket.left_at = now
-            action = _go_home(ticket, now) if going_home else _step_out(ticket)
-        else:
+        elif out is None:  # served, or ended: counted out, and the status stays
             ticket.left_at = now
             ticket.save(update_fields=["left_at"])
             action = "left"
+        else:
+            ticket.left_at = now
+            action = _go_home(ticket, home, now) if going_home else _step_out(ticket, out)
         invite_next(office, now=now)
         _record(office, ticket, action, now)
         return Entry(ticket, False, None, inside_now(office, today), office.capacity)
 
 
-def _step_out(ticket: Ticket) -> str:
+def _step_out(ticket: Ticket, status: Status) -> str:
     """Out for a moment: back to booked, with the number and its place in the line. A counter that
     had called them is free to call the next citizen."""
-    ticket.status, ticket.counter, ticket.called_at = Status.BOOKED, None, None
+    ticket.status, ticket.counter, ticket.called_at = status, None, None
     ticket.save(update_fields=["status", "left_at", "counter", "called_at"])
     return "stepped_out"
 
 
-def _go_home(ticket: Ticket, now: dt.datetime) -> str:
-    ticket.status, ticket.finished_at, ticket.counter = Status.CANCELLED, now, None
+def _go_home(ticket: Ticket, status: Status, now: dt.datetime) -> str:
+    ticket.status, ticket.finished_at, ticket.counter = status, now, None
     ticket.invited_at = None
     ticket.save(update_fields=["status", "finished_at", "left_at", "counter", "invited_at"])
     return "went_home"

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 from antre import clock
 from antre.errors import Refusal
-from antre.gate import printing, services
+from antre.gate import lookup, printing, services
 from antre.links import public_url
 from antre.offices import calendar
 from antre.offices.models import Office, ServiceMode
 from antre.queueing import calling
 from antre.queueing import services as booking
 from antre.queueing.forms import BookingForm
+from antre.queueing.life import Action
 from antre.queueing.models import Priority, Status, Ticket
 
 
@@ -73,16 +74,16 @@ def _page(
     ticket = None
     if query:
         try:
-            ticket = services.find_ticket(office, query, today=today)
+            ticket = lookup.find_ticket(office, query, today=today)
         except Refusal as exc:
             refusal = refusal or exc
     context = {
         "office": office,
-        "ticket_max": services.TICKET_REF_MAX,
-        "temperature_max": services.TEMPERATURE_TYPED_MAX,
+        "ticket_max": lookup.TICKET_REF_MAX,
+        "temperature_max": lookup.TEMPERATURE_TYPED_MAX,
         "board": calling.board(office, now=now),
         "opening": calendar.opening(office, now=now),
-        "query": ticket.number if ticket else query[: services.TICKET_REF_MAX],  # never a raw id
+        "query": ticket.number if ticket else query[: lookup.TICKET_REF_MAX],  # never a raw id
         "ticket": ticket,
         "refusal": refusal,
         "field_errors": refusal.fields if refusal else {},
@@ -99,13 +100,14 @@ def _what_now(ticket: Ticket, office: Office, today, now) -> dict:
         return {"other_day": True}
     out = services.stepped_out(ticket)
     inside = bool(ticket.arrived_at and not ticket.left_at and ticket.is_active)
+    life = {"today": today, "gate": office.gate_enabled}
     return {
         "other_day": False,
         "inside": inside,
         "stepped_out": out,
         "may_return": services.may_return_unscreened(ticket, office, now),
-        "may_screen": ticket.status == Status.BOOKED,
-        "not_served_yet": ticket.status in services.NOT_YET_SERVED,
+        "may_screen": ticket.next_status(Action.ADMIT, **life) is not None,
+        "not_served_yet": ticket.next_status(Action.STEP_OUT, **life) is not None,
         "turned_away": ticket.status == Status.TURNED_AWAY,
     }
 
@@ -119,7 +121,7 @@ def _act(request: HttpRequest, office: Office) -> HttpResponse:
             going_home = action == "home" and request.POST.get("confirm") == "yes"
             if action == "home" and not going_home:
                 return redirect(
-                    f"{back}?q={services.find_ticket(office, ref, today=office.local_today()).number}&konfirmasi=pulang"
+                    f"{back}?q={lookup.find_ticket(office, ref, today=office.local_today()).number}&konfirmasi=pulang"
                 )
             entry = services.record_exit(
                 office=office, ticket_ref=ref, officer=request.user, going_home=going_home

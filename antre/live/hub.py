@@ -95,7 +95,7 @@ def _read(office_id: int, seq: int, with_positions: bool) -> Batch:
     events = events_since(office_id, seq)
     positions = None
     if events and with_positions:
-        from antre.queueing.services import office_positions
+        from antre.queueing.tickets import office_positions
 
         positions = office_positions(office_id)
     return Batch(events=events, positions=positions)

@@ -52,7 +52,7 @@ def board_reader(office_id: int):
 
 def ticket_reader(token: str):
     def read() -> dict:
-        from antre.queueing.services import ticket_state
+        from antre.queueing.tickets import ticket_state
 
         return ticket_state(token)
 

@@ -13,7 +13,7 @@ from antre.gate.services import inside_now
 from antre.offices.models import Counter, Office
 from antre.people.models import Role
 from antre.queueing import rules as queue_rules
-from antre.queueing.services import taken_per_day
+from antre.queueing.days import taken_per_day
 
 router = Router(tags=["kantor"])
 

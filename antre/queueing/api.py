@@ -17,7 +17,7 @@ from antre.db import hot
 from antre.links import public_url
 from antre.offices.models import Counter, Office, Service
 from antre.people import rules as people
-from antre.queueing import calling, services
+from antre.queueing import calling, services, tickets
 from antre.queueing.models import Ticket
 
 router = Router(tags=["antrean"])
@@ -51,8 +51,8 @@ class TicketOut(Schema):
     url: str
 
 
-def ticket_out(request: HttpRequest, ticket: Ticket, progress: services.Progress | None = None) -> TicketOut:
-    progress = progress or services.progress(ticket)
+def ticket_out(request: HttpRequest, ticket: Ticket, progress: tickets.Progress | None = None) -> TicketOut:
+    progress = progress or tickets.progress(ticket)
     # Constructed, not validated: every value below already has its field's type, and at the
     # opening rush validating them again was a few per cent of a booking.
     return TicketOut.model_construct(
@@ -185,9 +185,8 @@ def call_next(request: HttpRequest, counter_id: int):
 def ticket_action(request: HttpRequest, ticket_id: str, action: str):
     # The body is optional (only transfer has one), so it is read here rather than declared:
     # a bodiless POST from a console or a curl must not be refused as unreadable JSON.
-    ticket = calling.act(
-        token=ticket_id, action=action, officer=request.auth, service_code=_transfer_service(request)
-    )
+    verb = calling.counter_verb(action, service_code=_transfer_service(request))
+    ticket = verb(token=ticket_id, officer=request.auth)
     ticket = Ticket.objects.select_related("service", "office", "counter").get(pk=ticket.pk)
     return staff_ticket_out(request, ticket)
 

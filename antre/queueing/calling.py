@@ -1,12 +1,14 @@
-"""Counter actions: call the next citizen, recall, start, finish, no-show, transfer.
+"""Counter actions, one verb each: call the next citizen, recall, start, finish, no-show, transfer.
 
-Each action locks what it changes, checks the ticket life (rules.next_status), and records a
-live event in the same transaction, so displays learn of a call exactly when it commits.
+Each verb locks what it changes, asks the ticket's life (queueing.life) and records a live event in
+the same transaction, so displays learn of a call exactly when it commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
@@ -20,13 +22,13 @@ from antre.offices import calendar
 from antre.offices import rules as office_rules
 from antre.offices.models import Counter, Office, Service, ServiceMode
 from antre.people.models import Role, User
-from antre.queueing import rules
+from antre.queueing import life, rules
+from antre.queueing.issuing import is_second_active_ticket, next_seq
+from antre.queueing.life import Action
 from antre.queueing.models import WAITING_STATUSES, Status, Ticket
-from antre.queueing.services import is_second_active_ticket, next_seq
 from antre.whatsapp import notify
 
 COUNTER_ROLES = (Role.ADMIN, Role.PETUGAS_LOKET)
-ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
 
 
 def check_officer(officer: User | None, office: Office) -> None:
@@ -60,7 +62,7 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
             office=office,
             day=today,
             service__in=counter.services.filter(active=True),
-            status__in=rules.callable_statuses(gate=office.gate_enabled),
+            status__in=life.callable_statuses(gate=office.gate_enabled),
         ).in_call_order()
         if connection.features.has_select_for_update_skip_locked:
             # Two counters calling at once: each skips the row the other has just taken.
@@ -68,7 +70,7 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
         ticket = waiting.select_related("service").first()
         if ticket is None:
             return None
-        ticket.status = Status.CALLED
+        ticket.status = _next_status(ticket, office, Action.CALL, now)
         ticket.counter = counter
         ticket.called_at = now
         ticket.save(update_fields=["status", "counter", "called_at"])
@@ -96,85 +98,148 @@ def _tell_the_one_coming_up(counter: Counter, office: Office, today) -> None:
         notify.ticket_near(ticket, ahead)
 
 
-def act(
-    *, token: str, action: str, officer: User | None, service_code: str = "", now: dt.datetime | None = None
-) -> Ticket:
-    """Recall, start, finish, no-show or transfer a ticket, as the ticket life allows."""
+def recall_ticket(*, token: str, officer: User | None, now: dt.datetime | None = None) -> Ticket:
+    """Call a called citizen again; or put a no-show who came back in the queue, once, at the back."""
     now = now or clock.now()
-    action = action.replace("-", "_")
-    if action not in ACTIONS:
-        raise Refusal("unknown_action", _("Aksi tidak dikenal."), status=404)
     with transaction.atomic():
-        office_id = Ticket.objects.filter(token=token).values_list("office_id", flat=True).first()
-        if office_id is None:
-            raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
-        # The office first, then the ticket: the order the gate uses too, so the two never deadlock.
-        office = Office.objects.select_for_update(no_key=True).get(pk=office_id)
-        check_officer(officer, office)
-        ticket = Ticket.objects.select_for_update().get(token=token)
-        target = rules.next_status(
-            status=ticket.status, action=action, rejoined=ticket.rejoined, gate=office.gate_enabled
-        )
-        if target is None or (
-            action == "recall" and ticket.status == Status.NO_SHOW and ticket.day != office.local_today(now)
-        ):
-            raise _invalid(ticket, action)
-        counter = ticket.counter
-        fields = ["status"]
-        if action == "recall" and ticket.status == Status.CALLED:
+        office, ticket, target = _take(token, officer, Action.RECALL, now)
+        if ticket.status == Status.CALLED:
             ticket.recalls += 1
-            fields.append("recalls")
-        elif action == "recall":  # a no-show who came back rejoins once, at the back
-            ticket.rejoined, ticket.queued_at, ticket.counter, ticket.called_at = True, now, None, None
-            fields += ["rejoined", "queued_at", "counter", "called_at"]
-            if office.gate_enabled and ticket.arrived_at and ticket.left_at:
-                # Counted out at the no-show; the officer sees them back inside: counted in again.
-                ticket.left_at = None
-                fields.append("left_at")
-        elif action == "start":
-            ticket.started_at = now
-            fields.append("started_at")
-        elif action in ("finish", "no_show"):
-            ticket.finished_at = now
-            fields.append("finished_at")
-            fields += gate.leave_when_done(ticket, office, now)
-        elif action == "transfer":
-            service = _transfer_target(office, ticket, service_code)
-            # A number of the new service's own: numbers are unique per service and day.
-            seq = next_seq(service, ticket.day)
-            ticket.transferred_from_id, ticket.service = ticket.service_id, service
-            ticket.seq, ticket.number = seq, rules.format_number(prefix=service.prefix, seq=seq)
-            ticket.counter, ticket.called_at, ticket.started_at = None, None, None
-            fields += ["transferred_from", "service", "seq", "number", "counter", "called_at", "started_at"]
-        ticket.status = target
-        try:
-            ticket.save(update_fields=fields)
-        except IntegrityError as exc:
-            # A no-show rejoining, or a transfer, makes the ticket active in a service-day where
-            # the same NIK has booked again meanwhile: one active ticket per NIK still holds.
-            if not is_second_active_ticket(exc):
-                raise
-            raise Refusal(
-                "duplicate_ticket",
-                _("Warga ini sudah memiliki nomor antrean aktif lain untuk layanan tersebut hari ini."),
-            ) from None
+            _save(ticket, target, ["recalls"])
+            _announce(ticket, ticket.counter, now=now)
+            return ticket
+        ticket.rejoined, ticket.queued_at, ticket.counter, ticket.called_at = True, now, None, None
+        fields = ["rejoined", "queued_at", "counter", "called_at"]
+        counted_in = office.gate_enabled and ticket.arrived_at and ticket.left_at
+        if counted_in:
+            # Counted out at the no-show; the officer sees them back inside: counted in again.
+            ticket.left_at = None
+            fields.append("left_at")
+        _save(ticket, target, fields)
+        if counted_in:
+            gate.invite_next(office, now=now)
+        _record(office, ticket, "recall", now)
+    return ticket
+
+
+def start_service(*, token: str, officer: User | None, now: dt.datetime | None = None) -> Ticket:
+    """The called citizen is at the counter: service begins."""
+    now = now or clock.now()
+    with transaction.atomic():
+        office, ticket, target = _take(token, officer, Action.START, now)
+        ticket.started_at = now
+        _save(ticket, target, ["started_at"])
+        _record(office, ticket, "start", now)
+    return ticket
+
+
+def finish_service(*, token: str, officer: User | None, now: dt.datetime | None = None) -> Ticket:
+    """The citizen has been served."""
+    return _end(token, officer, Action.FINISH, now or clock.now())
+
+
+def mark_no_show(*, token: str, officer: User | None, now: dt.datetime | None = None) -> Ticket:
+    """The called citizen did not come to the counter."""
+    return _end(token, officer, Action.NO_SHOW, now or clock.now())
+
+
+def _end(token: str, officer: User | None, action: Action, now: dt.datetime) -> Ticket:
+    """Finish or no-show: the ticket's visit ends, and the gate may count the citizen out."""
+    with transaction.atomic():
+        office, ticket, target = _take(token, officer, action, now)
+        ticket.finished_at = now
+        fields = ["finished_at", *gate.leave_when_done(ticket, office, now)]
+        _save(ticket, target, fields)
         if "left_at" in fields:
             gate.invite_next(office, now=now)
-        if action == "recall" and ticket.status == Status.CALLED:
-            _announce(ticket, counter, now=now)
-        else:
-            events.record(
-                office_id=office.pk,
-                kind="update",
-                ticket_token=ticket.token,
-                data={
-                    "number": ticket.number,
-                    "status": ticket.status,
-                    "action": action,
-                },
-                board=lambda: board(office, now=now),
-            )
+        _record(office, ticket, action.value, now)
     return ticket
+
+
+def transfer_ticket(
+    *, token: str, officer: User | None, service_code: str, now: dt.datetime | None = None
+) -> Ticket:
+    """Send a called or served citizen on to another service's queue, with a number of that service."""
+    now = now or clock.now()
+    with transaction.atomic():
+        office, ticket, target = _take(token, officer, Action.TRANSFER, now)
+        service = _transfer_target(office, ticket, service_code)
+        # A number of the new service's own: numbers are unique per service and day.
+        seq = next_seq(service, ticket.day)
+        ticket.transferred_from_id, ticket.service = ticket.service_id, service
+        ticket.seq, ticket.number = seq, rules.format_number(prefix=service.prefix, seq=seq)
+        ticket.counter, ticket.called_at, ticket.started_at = None, None, None
+        _save(
+            ticket,
+            target,
+            ["transferred_from", "service", "seq", "number", "counter", "called_at", "started_at"],
+        )
+        _record(office, ticket, "transfer", now)
+    return ticket
+
+
+def counter_verb(action: str, *, service_code: str = "") -> Callable[..., Ticket]:
+    """The verb an action's name means, as the API's path and the console's buttons name it ("no-show"
+    or "no_show"); the verb takes the ticket's token and the officer."""
+    verbs = {
+        "recall": recall_ticket,
+        "start": start_service,
+        "finish": finish_service,
+        "no_show": mark_no_show,
+        "transfer": partial(transfer_ticket, service_code=service_code),
+    }
+    verb = verbs.get(action.replace("-", "_"))
+    if verb is None:
+        raise Refusal("unknown_action", _("Aksi tidak dikenal."), status=404)
+    return verb
+
+
+def _take(
+    token: str, officer: User | None, action: Action, now: dt.datetime
+) -> tuple[Office, Ticket, Status]:
+    """In the verb's transaction: the ticket's office and then the ticket, locked, for an officer of
+    that office, with the status the ticket's life allows `action` to lead to."""
+    office_id = Ticket.objects.filter(token=token).values_list("office_id", flat=True).first()
+    if office_id is None:
+        raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
+    # The office first, then the ticket: the order the gate uses too, so the two never deadlock.
+    office = Office.objects.select_for_update(no_key=True).get(pk=office_id)
+    check_officer(officer, office)
+    ticket = Ticket.objects.select_for_update().get(token=token)
+    return office, ticket, _next_status(ticket, office, action, now)
+
+
+def _next_status(ticket: Ticket, office: Office, action: Action, now: dt.datetime) -> Status:
+    target = ticket.next_status(action, today=office.local_today(now), gate=office.gate_enabled)
+    if target is None:
+        raise _invalid(ticket, action)
+    return target
+
+
+def _save(ticket: Ticket, status: Status, fields: list[str]) -> None:
+    ticket.status = status
+    try:
+        ticket.save(update_fields=["status", *fields])
+    except IntegrityError as exc:
+        # A no-show rejoining, or a transfer, makes the ticket active in a service-day where
+        # the same NIK has booked again meanwhile: one active ticket per NIK still holds.
+        if not is_second_active_ticket(exc):
+            raise
+        raise Refusal(
+            "duplicate_ticket",
+            _("Warga ini sudah memiliki nomor antrean aktif lain untuk layanan tersebut hari ini."),
+        ) from None
+
+
+def _record(office: Office, ticket: Ticket, action: str, now: dt.datetime) -> None:
+    """The ticket changed: its page, the console and the board learn of it."""
+    events.record(
+        office_id=office.pk,
+        kind="update",
+        ticket_token=ticket.token,
+        data={"number": ticket.number, "status": ticket.status, "action": action},
+        board=lambda: board(office, now=now),
+    )
 
 
 def _transfer_target(office: Office, ticket: Ticket, code: str) -> Service:
@@ -204,8 +269,8 @@ def _transfer_target(office: Office, ticket: Ticket, code: str) -> Service:
     return service
 
 
-def _invalid(ticket: Ticket, action: str) -> Refusal:
-    if action == "recall" and ticket.status == Status.NO_SHOW:
+def _invalid(ticket: Ticket, action: Action) -> Refusal:
+    if action == Action.RECALL and ticket.status == Status.NO_SHOW:
         message = _("%(number)s sudah pernah masuk antrean lagi; hanya boleh sekali.") % {
             "number": ticket.number
         }
@@ -262,7 +327,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         .order_by("-called_at")[:8]
     )
     waiting = dict(
-        todays.filter(status__in=rules.callable_statuses(gate=office.gate_enabled))
+        todays.filter(status__in=life.callable_statuses(gate=office.gate_enabled))
         .values_list("service__code")
         .annotate(n=Count("pk"))
         .values_list("service__code", "n")

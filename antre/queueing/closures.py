@@ -17,8 +17,10 @@ from antre import clock
 from antre.links import public_url
 from antre.live import events
 from antre.offices.models import ClosedDay, Office
+from antre.queueing import life
 from antre.queueing.calling import board
-from antre.queueing.models import WAITING_STATUSES, Status, Ticket
+from antre.queueing.life import Action
+from antre.queueing.models import Ticket
 from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
@@ -33,21 +35,23 @@ def _cancel(office_id: int, day: dt.date, reason: str, *, now: dt.datetime) -> i
     with transaction.atomic():
         # The office row first, as every gate and counter action takes it (one lock order).
         office = Office.objects.select_for_update(no_key=True).get(pk=office_id)
+        today = office.local_today(now)
         tickets = list(
-            Ticket.objects.filter(office=office, day=day, status__in=WAITING_STATUSES)
+            Ticket.objects.filter(office=office, day=day, status__in=life.from_statuses(Action.CLOSE_DAY))
             .select_related("service")
             .select_for_update(of=("self",))
         )
         rebook = public_url(reverse("queueing:services", args=[office.slug]))
         for ticket in tickets:
-            ticket.status, ticket.finished_at, ticket.invited_at = Status.CANCELLED, now, None
+            status = ticket.next_status(Action.CLOSE_DAY, today=today, gate=office.gate_enabled)
+            ticket.status, ticket.finished_at, ticket.invited_at = status, now, None
             fields = ["status", "finished_at", "invited_at"]
             if ticket.arrived_at and not ticket.left_at:
                 ticket.left_at = now
                 fields.append("left_at")
             ticket.save(update_fields=fields)
             notify.ticket_office_closed(ticket, reason, rebook)
-            if day == office.local_today(now):
+            if day == today:
                 events.record(
                     office_id=office.pk,
                     kind="update",
@@ -71,7 +75,7 @@ def sweep(*, now: dt.datetime | None = None) -> int:
     cancelled = 0
     for closed in ClosedDay.objects.filter(date__gte=(now - dt.timedelta(days=1)).date()):
         if Ticket.objects.filter(
-            office_id=closed.office_id, day=closed.date, status__in=WAITING_STATUSES
+            office_id=closed.office_id, day=closed.date, status__in=life.from_statuses(Action.CLOSE_DAY)
         ).exists():
             cancelled += _cancel(closed.office_id, closed.date, closed.reason, now=now)
     return cancelled

@@ -17,7 +17,7 @@ from antre import clock
 from antre.errors import Refusal
 from antre.offices import calendar
 from antre.offices.models import Counter, Service, ServiceMode
-from antre.queueing import calling, rules
+from antre.queueing import calling, life
 from antre.queueing.models import Status, Ticket
 
 
@@ -84,7 +84,7 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
             office=office,
             day=today,
             service__in=counter.services.all(),
-            status__in=rules.callable_statuses(gate=office.gate_enabled),
+            status__in=life.callable_statuses(gate=office.gate_enabled),
         )
         .select_related("service")
         .in_call_order()[:30]
@@ -152,12 +152,8 @@ def _do(request: HttpRequest, counter: Counter) -> None:
             else:
                 messages.success(request, _("%(number)s dipanggil.") % {"number": ticket.number})
             return
-        ticket = calling.act(
-            token=request.POST.get("ticket", ""),
-            action=action,
-            officer=request.user,
-            service_code=request.POST.get("service", ""),
-        )
+        verb = calling.counter_verb(action, service_code=request.POST.get("service", ""))
+        ticket = verb(token=request.POST.get("ticket", ""), officer=request.user)
         messages.success(request, _action_message(action, ticket))
     except Refusal as refusal:
         messages.error(request, refusal.message)

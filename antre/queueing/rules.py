@@ -63,40 +63,6 @@ def estimate_call_at(
     return None
 
 
-# The ticket life of SPEC §5, for the actions a counter (or the holder, for cancel) takes.
-# "waiting" stands for the office's waiting state: waiting_inside behind a gate, booked without one.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    ("booked", "call"): "called",
-    ("waiting_inside", "call"): "called",
-    ("called", "recall"): "called",
-    ("no_show", "recall"): "waiting",  # rejoins once, at the back
-    ("called", "start"): "serving",
-    ("serving", "finish"): "done",
-    ("called", "no_show"): "no_show",
-    ("called", "transfer"): "waiting_inside",
-    ("serving", "transfer"): "waiting_inside",
-    ("booked", "cancel"): "cancelled",
-    ("waiting_inside", "cancel"): "cancelled",
-}
-
-
-def next_status(*, status: str, action: str, rejoined: bool, gate: bool) -> str | None:
-    """The status after `action`, or None when the ticket life does not allow it."""
-    target = TRANSITIONS.get((status, action))
-    if target is None or (status == "no_show" and rejoined):
-        return None
-    if action == "call" and status not in callable_statuses(gate=gate):
-        return None  # behind a gate only admitted tickets are called
-    if target == "waiting":
-        return "waiting_inside" if gate else "booked"
-    return target
-
-
-def callable_statuses(*, gate: bool) -> tuple[str, ...]:
-    """Behind a gate only admitted tickets are called; without one, today's booked tickets wait too."""
-    return ("waiting_inside",) if gate else ("booked", "waiting_inside")
-
-
 def announcement_text(*, number: str, name: str, counter: int) -> str:
     """What the waiting room hears: the number and counter in Indonesian words, the shortened name.
 

@@ -21,7 +21,8 @@ from antre.live.models import LiveEvent
 from antre.offices import calendar
 from antre.offices.models import Office
 from antre.people.rules import mask_nik
-from antre.queueing import calling, services
+from antre.queueing import calling, services, tickets
+from antre.queueing.days import day_choices
 from antre.queueing.forms import BookingForm
 from antre.queueing.models import Status, Ticket
 
@@ -54,7 +55,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
         return render(request, "queueing/not_found.html", {"office": office_obj}, status=404)
     if not service.bookable:
         return render(request, "queueing/online_only.html", {"office": office_obj, "service": service})
-    days = services.day_choices(service)
+    days = day_choices(service)
     form = BookingForm(request.POST or None)
     refusal = None
     if request.method == "POST":
@@ -79,7 +80,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
                 booking = services.book_ticket(**fields, idempotency_key=services.new_form_id())
         except Refusal as exc:
             refusal = exc
-            days = services.day_choices(service)  # the quota may have changed meanwhile
+            days = day_choices(service)  # the quota may have changed meanwhile
         else:
             return redirect("queueing:ticket", token=booking.ticket.token)
     next_free = next((day for day, left in days if left > 0), None)
@@ -127,7 +128,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
     # A viewBox and no fixed size: the code scales to whatever box the page or the slip gives it.
     qr = segno.make(url, error="m").svg_inline(omitsize=True, dark="#111", title=ticket.number)
     turned_away = ticket.status == Status.TURNED_AWAY
-    where, told = services.outlook(ticket)
+    where, told = tickets.outlook(ticket)
     return {
         "ticket": ticket,
         "office": ticket.office,
@@ -139,7 +140,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
         "book_url": public_url(reverse("queueing:services", args=[ticket.office.slug]), request),
         "qr_svg": mark_safe(qr),  # noqa: S308 (made by segno from our own URL)
         "masked_nik": mask_nik(ticket.nik),
-        "invited_until": services.invited_until(ticket),
+        "invited_until": tickets.invited_until(ticket),
         "status_labels": {value: str(label) for value, label in Status.choices},
         "url": url,
     }

@@ -20,6 +20,7 @@ from django.utils import formats
 from antre import clock
 from antre.errors import Refusal
 from antre.links import public_url
+from antre.queueing.days import day_choices
 from antre.whatsapp import outbox
 from antre.whatsapp.models import Conversation, InboundMessage
 
@@ -222,7 +223,7 @@ def _continue(conversation: Conversation, reply: Reply, inbound: InboundMessage,
 
 
 def _booking(conversation, reply, state, step, text) -> None:
-    from antre.queueing.services import book_ticket, day_choices, find_service
+    from antre.queueing.services import book_ticket, find_service
 
     office = conversation.number.office
     if step == "service" and text.startswith("svc:"):

@@ -9,6 +9,7 @@ import pytest
 
 from antre.conftest import MONDAY, TUESDAY, nik_for, wita
 from antre.errors import Refusal
+from antre.gate import lookup
 from antre.gate import services as gate
 from antre.gate.models import Outcome, Screening
 from antre.offices.models import Counter, Office
@@ -91,11 +92,11 @@ def test_an_incomplete_screening_writes_nothing(office, staff, fields, code):
 def test_tickets_are_found_by_number_url_or_id(office, staff):
     ticket = book(office, 1)
     today = ticket.day
-    assert gate.find_ticket(office, "a-001", today=today) == ticket
-    assert gate.find_ticket(office, f"http://antre.local/tiket/{ticket.token}/", today=today) == ticket
-    assert gate.find_ticket(office, ticket.token, today=today) == ticket
+    assert lookup.find_ticket(office, "a-001", today=today) == ticket
+    assert lookup.find_ticket(office, f"http://antre.local/tiket/{ticket.token}/", today=today) == ticket
+    assert lookup.find_ticket(office, ticket.token, today=today) == ticket
     with pytest.raises(Refusal) as refused:
-        gate.find_ticket(office, "A-999", today=today)
+        lookup.find_ticket(office, "A-999", today=today)
     assert refused.value.code == "not_found"
 
 
@@ -137,8 +138,8 @@ def test_finishing_at_the_counter_counts_the_citizen_out(office, staff):
     enter(office, ticket, staff)
     loket = Counter.objects.get(office=office, number=1)
     assert calling.call_next(counter=loket, officer=staff["petugas"], now=at(6)).pk == ticket.pk
-    calling.act(token=ticket.token, action="start", officer=staff["petugas"], now=at(7))
-    calling.act(token=ticket.token, action="finish", officer=staff["petugas"], now=at(15))
+    calling.start_service(token=ticket.token, officer=staff["petugas"], now=at(7))
+    calling.finish_service(token=ticket.token, officer=staff["petugas"], now=at(15))
     assert Ticket.objects.get(pk=ticket.pk).left_at == at(15)
     assert Ticket.objects.get(pk=waiting.pk).invited_at == at(15)  # the freed place is offered at once
 
@@ -151,8 +152,8 @@ def test_without_automatic_exits_the_gate_records_them(office, staff):
     calling.call_next(
         counter=Counter.objects.get(office=office, number=1), officer=staff["petugas"], now=at(6)
     )
-    calling.act(token=ticket.token, action="start", officer=staff["petugas"], now=at(7))
-    calling.act(token=ticket.token, action="finish", officer=staff["petugas"], now=at(15))
+    calling.start_service(token=ticket.token, officer=staff["petugas"], now=at(7))
+    calling.finish_service(token=ticket.token, officer=staff["petugas"], now=at(15))
     assert Ticket.objects.get(pk=ticket.pk).left_at is None
     assert (
         gate.record_exit(office=office, ticket_ref=ticket.token, officer=staff["satpam"], now=at(16)).inside

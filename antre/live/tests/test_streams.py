@@ -71,7 +71,7 @@ def test_the_holder_follows_the_ticket_live(servers, loket1, staff):
     call_next_over_http(server, loket1, staff["petugas"])  # calls `first`
     moved = stream.next(kind="progress")
     assert moved.data["position"] == 1
-    calling.act(token=first.token, action="no_show", officer=staff["petugas"])
+    calling.mark_no_show(token=first.token, officer=staff["petugas"])
     call_next_over_http(server, loket1, staff["petugas"])  # now mine
     called = stream.next(kind="ticket")
     assert called.data["status"] == "called" and called.data["counter"] == 1
@@ -96,7 +96,7 @@ def test_a_display_catches_up_after_a_server_restart_without_missing_a_call(serv
     server.kill()
     # While the display's server is down, the counter keeps calling (through another process).
     calling.call_next(counter=loket1, officer=staff["petugas"])
-    calling.act(token=first.token, action="no_show", officer=staff["petugas"])
+    calling.mark_no_show(token=first.token, officer=staff["petugas"])
     calling.call_next(counter=loket1, officer=staff["petugas"])
     restarted = servers()
     resumed = SSEClient(restarted.url, "/api/v1/offices/tabanan/events", last_event_id=seen)
@@ -133,7 +133,7 @@ def test_a_display_that_connects_later_starts_from_the_latest_event(servers, lok
     early.next(kind="board")
     early.close()
     calling.call_next(counter=loket1, officer=staff["petugas"])
-    calling.act(token=first.token, action="no_show", officer=staff["petugas"])
+    calling.mark_no_show(token=first.token, officer=staff["petugas"])
     late = SSEClient(server.url, "/api/v1/offices/tabanan/events")
     board = late.next(kind="board")
     assert int(board.id) == 2  # not the id the first display saw, so nothing is replayed or re-announced

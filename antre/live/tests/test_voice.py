@@ -33,7 +33,7 @@ def test_the_call_is_spoken_as_a_wav(client, a_call):
 
 
 def test_only_call_events_can_be_spoken(client, a_call, staff):
-    calling.act(token=a_call.ticket_token, action="start", officer=staff["petugas"])
+    calling.start_service(token=a_call.ticket_token, officer=staff["petugas"])
     update = LiveEvent.objects.get(kind="update")
     assert client.get(f"/k/tabanan/suara/{update.seq}.wav").status_code == 404
     assert client.get("/k/tabanan/suara/999.wav").status_code == 404

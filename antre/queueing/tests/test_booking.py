@@ -20,7 +20,8 @@ from antre.conftest import (
 from antre.errors import Refusal
 from antre.offices.models import ClosedDay, Service
 from antre.queueing.models import DailySequence, IdempotencyKey, Status, Ticket
-from antre.queueing.services import book_ticket, cancel_ticket, progress
+from antre.queueing.services import book_ticket, cancel_ticket
+from antre.queueing.tickets import progress
 
 
 def booking(office, now, **kw):

@@ -45,8 +45,8 @@ def test_priority_first_then_the_longest_waiting_across_the_counters_services(of
     for minute in (30, 40, 50):
         ticket = call(loket1, staff, minute)
         order.append(ticket.number)
-        calling.act(token=ticket.token, action="start", officer=staff["petugas"], now=at(minute + 1))
-        calling.act(token=ticket.token, action="finish", officer=staff["petugas"], now=at(minute + 5))
+        calling.start_service(token=ticket.token, officer=staff["petugas"], now=at(minute + 1))
+        calling.finish_service(token=ticket.token, officer=staff["petugas"], now=at(minute + 5))
     assert order == [elderly.number, first.number, second.number]
     assert call(loket1, staff, 60) is None
 
@@ -59,7 +59,7 @@ def test_a_counter_with_someone_still_called_is_busy(office, loket1, staff):
         call(loket1, staff)
     assert refused.value.code == "counter_busy"
     assert ticket.number in refused.value.message
-    calling.act(token=ticket.token, action="no_show", officer=staff["petugas"], now=at(35))
+    calling.mark_no_show(token=ticket.token, officer=staff["petugas"], now=at(35))
     assert call(loket1, staff, 36) is not None
 
 
@@ -74,7 +74,7 @@ def test_a_called_ticket_knows_its_counter_and_time(office, loket1, staff):
 STATUSES = [s.value for s in Status]
 
 
-@pytest.mark.parametrize("action", calling.ACTIONS)
+@pytest.mark.parametrize("action", ["recall", "start", "finish", "no_show", "transfer"])
 @pytest.mark.parametrize("status", STATUSES)
 def test_every_action_from_every_status_follows_the_ticket_life(office, loket1, staff, status, action):
     ticket = book(office, 1)
@@ -90,10 +90,10 @@ def test_every_action_from_every_status_follows_the_ticket_life(office, loket1, 
     }
     kwargs = {"service_code": "LEGAL"} if action == "transfer" else {}
     if (status, action) in allowed:
-        calling.act(token=ticket.token, action=action, officer=staff["petugas"], now=at(40), **kwargs)
+        calling.counter_verb(action, **kwargs)(token=ticket.token, officer=staff["petugas"], now=at(40))
     else:
         with pytest.raises(Refusal) as refused:
-            calling.act(token=ticket.token, action=action, officer=staff["petugas"], now=at(40), **kwargs)
+            calling.counter_verb(action, **kwargs)(token=ticket.token, officer=staff["petugas"], now=at(40))
         assert refused.value.code == "invalid_transition"
         assert Ticket.objects.get(pk=ticket.pk).status == status
 
@@ -101,27 +101,27 @@ def test_every_action_from_every_status_follows_the_ticket_life(office, loket1, 
 def test_a_finished_ticket_cannot_be_called_again(office, loket1, staff):
     ticket = book(office, 1)
     call(loket1, staff)
-    calling.act(token=ticket.token, action="start", officer=staff["petugas"], now=at(31))
-    calling.act(token=ticket.token, action="finish", officer=staff["petugas"], now=at(32))
+    calling.start_service(token=ticket.token, officer=staff["petugas"], now=at(31))
+    calling.finish_service(token=ticket.token, officer=staff["petugas"], now=at(32))
     assert call(loket1, staff, 33) is None
     with pytest.raises(Refusal):
-        calling.act(token=ticket.token, action="recall", officer=staff["petugas"], now=at(34))
+        calling.recall_ticket(token=ticket.token, officer=staff["petugas"], now=at(34))
 
 
 def test_a_no_show_rejoins_once_at_the_back(office, loket1, staff):
     late = book(office, 1, minutes=1)
     punctual = book(office, 2, minutes=2)
     assert call(loket1, staff, 30).pk == late.pk
-    calling.act(token=late.token, action="no_show", officer=staff["petugas"], now=at(33))
-    rejoined = calling.act(token=late.token, action="recall", officer=staff["petugas"], now=at(34))
+    calling.mark_no_show(token=late.token, officer=staff["petugas"], now=at(33))
+    rejoined = calling.recall_ticket(token=late.token, officer=staff["petugas"], now=at(34))
     assert rejoined.status == Status.BOOKED  # the demo office has no gate yet
     assert rejoined.rejoined and rejoined.counter is None
     assert call(loket1, staff, 35).pk == punctual.pk  # the rejoined one went to the back
-    calling.act(token=punctual.token, action="no_show", officer=staff["petugas"], now=at(36))
+    calling.mark_no_show(token=punctual.token, officer=staff["petugas"], now=at(36))
     assert call(loket1, staff, 37).pk == late.pk
-    calling.act(token=late.token, action="no_show", officer=staff["petugas"], now=at(40))
+    calling.mark_no_show(token=late.token, officer=staff["petugas"], now=at(40))
     with pytest.raises(Refusal) as refused:
-        calling.act(token=late.token, action="recall", officer=staff["petugas"], now=at(41))
+        calling.recall_ticket(token=late.token, officer=staff["petugas"], now=at(41))
     assert refused.value.code == "invalid_transition"
     assert "hanya boleh sekali" in refused.value.message
 
@@ -129,7 +129,7 @@ def test_a_no_show_rejoins_once_at_the_back(office, loket1, staff):
 def test_a_recall_counts_and_is_announced_again(office, loket1, staff):
     ticket = book(office, 1)
     call(loket1, staff)
-    calling.act(token=ticket.token, action="recall", officer=staff["petugas"], now=at(31))
+    calling.recall_ticket(token=ticket.token, officer=staff["petugas"], now=at(31))
     calls = LiveEvent.objects.filter(kind="call").order_by("seq")
     assert [e.data["recall"] for e in calls] == [0, 1]
     assert Ticket.objects.get(pk=ticket.pk).recalls == 1
@@ -139,8 +139,8 @@ def test_transfer_takes_a_number_of_the_new_service_and_later_bookings_still_wor
     legal_first = book(office, 1, "LEGAL")  # E-001 already exists
     ticket = book(office, 2)
     call(loket1, staff)
-    moved = calling.act(
-        token=ticket.token, action="transfer", officer=staff["petugas"], service_code="LEGAL", now=at(31)
+    moved = calling.transfer_ticket(
+        token=ticket.token, officer=staff["petugas"], service_code="LEGAL", now=at(31)
     )
     assert (legal_first.number, moved.number) == ("E-001", "E-002")
     assert book(office, 3, "LEGAL").number == "E-003"
@@ -151,8 +151,8 @@ def test_transfer_to_a_service_where_the_citizen_already_waits_is_refused(office
     ticket = book(office, 1)  # the same NIK, at KTP
     call(loket1, staff)
     with pytest.raises(Refusal) as refused:
-        calling.act(
-            token=ticket.token, action="transfer", officer=staff["petugas"], service_code="LEGAL", now=at(31)
+        calling.transfer_ticket(
+            token=ticket.token, officer=staff["petugas"], service_code="LEGAL", now=at(31)
         )
     assert refused.value.code == "duplicate_ticket"
     assert Ticket.objects.get(pk=ticket.pk).status == Status.CALLED
@@ -161,8 +161,8 @@ def test_transfer_to_a_service_where_the_citizen_already_waits_is_refused(office
 def test_a_rejoined_no_show_leaves_the_board(office, loket1, staff):
     ticket = book(office, 1)
     call(loket1, staff)
-    calling.act(token=ticket.token, action="no_show", officer=staff["petugas"], now=at(31))
-    calling.act(token=ticket.token, action="recall", officer=staff["petugas"], now=at(32))
+    calling.mark_no_show(token=ticket.token, officer=staff["petugas"], now=at(31))
+    calling.recall_ticket(token=ticket.token, officer=staff["petugas"], now=at(32))
     assert calling.board(office, now=at(33))["calls"] == []
 
 
@@ -189,8 +189,8 @@ def test_a_cancellation_moves_the_queue_on_the_screens(open_all_day, staff):
 def test_transfer_moves_the_ticket_to_another_services_queue(office, loket1, staff):
     ticket = book(office, 1)
     call(loket1, staff)
-    moved = calling.act(
-        token=ticket.token, action="transfer", officer=staff["petugas"], service_code="legal", now=at(31)
+    moved = calling.transfer_ticket(
+        token=ticket.token, officer=staff["petugas"], service_code="legal", now=at(31)
     )
     assert moved.status == Status.WAITING_INSIDE
     assert moved.service.code == "LEGAL" and moved.transferred_from.code == "KTP"
@@ -198,9 +198,7 @@ def test_transfer_moves_the_ticket_to_another_services_queue(office, loket1, sta
     loket2 = Counter.objects.get(office=office, number=2)  # serves LEGAL
     assert calling.call_next(counter=loket2, officer=staff["petugas"], now=at(32)).pk == ticket.pk
     with pytest.raises(Refusal) as refused:
-        calling.act(
-            token=ticket.token, action="transfer", officer=staff["petugas"], service_code="KK", now=at(33)
-        )
+        calling.transfer_ticket(token=ticket.token, officer=staff["petugas"], service_code="KK", now=at(33))
     assert refused.value.code == "unknown_service"
 
 
@@ -229,7 +227,7 @@ def test_only_counter_officers_call(office, loket1, staff, who):
 def test_events_are_public_numbered_and_never_carry_a_nik(office, loket1, staff):
     ticket = book(office, 1, name="Ni Made Sari Dewi")
     call(loket1, staff)
-    calling.act(token=ticket.token, action="start", officer=staff["petugas"], now=at(31))
+    calling.start_service(token=ticket.token, officer=staff["petugas"], now=at(31))
     events = list(LiveEvent.objects.order_by("seq"))
     assert [(e.seq, e.kind) for e in events] == [(1, "call"), (2, "update")]
     called = events[0].data
@@ -285,14 +283,12 @@ def test_the_days_counts_follow_every_change_of_a_ticket(office, loket1, staff):
     cancel_ticket(token=tickets[3].token, now=at(7))
     assert_counts_true()
     assert call(loket1, staff, 30) == elderly  # called: no longer waiting
-    calling.act(
-        token=elderly.token, action="transfer", officer=staff["petugas"], now=at(31), service_code="LEGAL"
-    )
+    calling.transfer_ticket(token=elderly.token, officer=staff["petugas"], now=at(31), service_code="LEGAL")
     assert_counts_true()  # moved to another service's day, priority and all
     assert call(loket1, staff, 32) == tickets[0]
-    calling.act(token=tickets[0].token, action="no_show", officer=staff["petugas"], now=at(40))
+    calling.mark_no_show(token=tickets[0].token, officer=staff["petugas"], now=at(40))
     assert_counts_true()
-    calling.act(token=tickets[0].token, action="recall", officer=staff["petugas"], now=at(41))  # rejoins
+    calling.recall_ticket(token=tickets[0].token, officer=staff["petugas"], now=at(41))  # rejoins
     assert_counts_true()
     Ticket.objects.filter(pk=tickets[1].pk).update(is_priority=True)  # an edit in the admin
     Ticket.objects.filter(pk=tickets[2].pk).delete()
@@ -304,10 +300,10 @@ def test_the_days_counts_follow_every_change_of_a_ticket(office, loket1, staff):
 def test_a_no_show_who_booked_again_cannot_also_rejoin(office, loket1, staff):
     first = book(office, 1, "KTP", minutes=1)
     assert call(loket1, staff, 30) == first
-    calling.act(token=first.token, action="no_show", officer=staff["petugas"], now=at(35))
+    calling.mark_no_show(token=first.token, officer=staff["petugas"], now=at(35))
     again = book(office, 1, "KTP", minutes=36)  # no longer active, so the NIK may book again
     with pytest.raises(Refusal) as refused:
-        calling.act(token=first.token, action="recall", officer=staff["petugas"], now=at(40))
+        calling.recall_ticket(token=first.token, officer=staff["petugas"], now=at(40))
     assert refused.value.code == "duplicate_ticket"
     first.refresh_from_db()
     assert (first.status, again.status) == (Status.NO_SHOW, Status.BOOKED)  # nothing half-done
@@ -316,7 +312,7 @@ def test_a_no_show_who_booked_again_cannot_also_rejoin(office, loket1, staff):
 def test_after_a_no_show_the_display_no_longer_shows_the_absent_number(office, loket1, staff):
     first, second = book(office, 1), book(office, 2)
     assert call(loket1, staff, 30) == first
-    calling.act(token=first.token, action="no_show", officer=staff["petugas"], now=at(35))
+    calling.mark_no_show(token=first.token, officer=staff["petugas"], now=at(35))
     board = calling.board(office, now=at(36))
     assert first.number not in [c["number"] for c in board["calls"]]
     assert call(loket1, staff, 37) == second
@@ -324,14 +320,12 @@ def test_after_a_no_show_the_display_no_longer_shows_the_absent_number(office, l
 
 
 def test_after_a_transfer_the_live_ticket_carries_the_new_services_requirements(office, loket1, staff):
-    from antre.queueing.services import ticket_state
+    from antre.queueing.tickets import ticket_state
 
     ticket = book(office, 1)
     ktp_needs = ticket_state(ticket.token, now=at(1))["requirements"]
     call(loket1, staff)
-    calling.act(
-        token=ticket.token, action="transfer", officer=staff["petugas"], service_code="LEGAL", now=at(31)
-    )
+    calling.transfer_ticket(token=ticket.token, officer=staff["petugas"], service_code="LEGAL", now=at(31))
     state = ticket_state(ticket.token, now=at(32))
     legal_needs = list(office.services.get(code="LEGAL").requirements.values_list("name", flat=True))
     assert state["requirements"] == legal_needs and legal_needs and legal_needs != ktp_needs

@@ -137,8 +137,8 @@ def test_counters_calling_in_parallel_never_get_the_same_ticket(office, gate_off
             if ticket is None:
                 return served
             served.append(ticket.number)
-            calling.act(token=ticket.token, action="start", officer=officer, now=monday)
-            calling.act(token=ticket.token, action="finish", officer=officer, now=monday)
+            calling.start_service(token=ticket.token, officer=officer, now=monday)
+            calling.finish_service(token=ticket.token, officer=officer, now=monday)
 
     results = in_parallel(work_a_counter, len(counters))
     assert not [r for r in results if isinstance(r, Refusal)]

@@ -20,8 +20,8 @@ def book(office, i, service):
 
 def serve(counter, ticket, staff):
     assert calling.call_next(counter=counter, officer=staff["petugas"]) == ticket
-    for action in ("start", "finish"):
-        calling.act(token=ticket.token, action=action, officer=staff["petugas"])
+    calling.start_service(token=ticket.token, officer=staff["petugas"])
+    calling.finish_service(token=ticket.token, officer=staff["petugas"])
 
 
 def big_number(client) -> str:
@@ -44,7 +44,7 @@ def test_a_call_that_ended_without_service_leaves_the_big_panel_empty(client, ga
 
     assert calling.call_next(counter=loket1, officer=staff["petugas"]) == absent
     assert big_number(client) == absent.number
-    calling.act(token=absent.token, action=ending, officer=staff["petugas"], service_code="LEGAL")
+    calling.counter_verb(ending, service_code="LEGAL")(token=absent.token, officer=staff["petugas"])
     assert big_number(client) == "—"  # not D-001, finished long before
     assert done.number in recent(client)
 
@@ -72,7 +72,7 @@ def test_the_tv_shows_the_servers_time_and_no_ended_call(browser, open_all_day, 
         assert tv.locator("#now-number").inner_text() == "—"
         assert calling.call_next(counter=loket1, officer=staff["petugas"]) == moved
         tv.locator("#now-number").filter(has_text=moved.number).wait_for(timeout=15_000)
-        calling.act(token=moved.token, action="transfer", officer=staff["petugas"], service_code="LEGAL")
+        calling.transfer_ticket(token=moved.token, officer=staff["petugas"], service_code="LEGAL")
         tv.locator("#now-number").filter(has_text="—").wait_for(timeout=15_000)
         assert tv.locator("#now-counter").inner_text() == "—"
         assert done.number in tv.locator("#recent").inner_text()

@@ -7,7 +7,8 @@ import re
 
 from antre.conftest import MONDAY, nik_for, wita
 from antre.offices.models import OpeningHours
-from antre.queueing.services import book_ticket, ticket_state
+from antre.queueing.services import book_ticket
+from antre.queueing.tickets import ticket_state
 
 
 def text(html: str) -> str:

@@ -155,45 +155,6 @@ def test_one_more_person_ahead_never_brings_the_call_forward(
     assert later is None or (sooner is not None and later >= sooner)
 
 
-STATUSES = [
-    "booked",
-    "waiting_inside",
-    "called",
-    "serving",
-    "done",
-    "no_show",
-    "cancelled",
-    "expired",
-    "turned_away",
-]
-ACTIONS = ["call", "recall", "start", "finish", "no_show", "transfer", "cancel"]
-
-
-@given(
-    status=st.sampled_from(STATUSES),
-    action=st.sampled_from(ACTIONS),
-    rejoined=st.booleans(),
-    gate=st.booleans(),
-)
-def test_the_ticket_life(status, action, rejoined, gate):
-    from antre.queueing.rules import next_status
-
-    after = next_status(status=status, action=action, rejoined=rejoined, gate=gate)
-    if status in ("done", "cancelled", "expired", "turned_away"):
-        assert after is None  # the end of a ticket's life
-    if after == "called":
-        assert status in ("booked", "waiting_inside", "called")
-    if status == "no_show" and action == "recall":
-        assert after == (None if rejoined else ("waiting_inside" if gate else "booked"))
-    if action == "finish":
-        assert after == ("done" if status == "serving" else None)
-    if action == "call":
-        # Behind a gate only admitted tickets are called; without one, booked tickets too.
-        assert after == (
-            "called" if status == "waiting_inside" or (status == "booked" and not gate) else None
-        )
-
-
 def test_announcement_in_indonesian_words():
     from antre.queueing.rules import announcement_text
 

@@ -74,7 +74,7 @@ def test_the_live_page_follows_a_lapse_the_door_and_a_no_show(phone, open_all_da
         # Called and not there: told to come to the counter, once.
         counter = Counter.objects.get(office=office, number=1)
         calling.call_next(counter=counter, officer=staff["petugas"])
-        calling.act(token=ticket.token, action="no_show", officer=staff["petugas"])
+        calling.mark_no_show(token=ticket.token, officer=staff["petugas"])
         phone.locator("#no-show-panel").wait_for(state="visible", timeout=WAIT)
         assert phone.locator("#ticket-status").inner_text() == "Tidak hadir"
         phone.screenshot(path=SCREENSHOTS / "52-ticket-no-show-phone.png", full_page=True)

@@ -12,7 +12,8 @@ from antre.conftest import MONDAY, nik_for, wita
 from antre.gate import services as gate
 from antre.offices.models import Counter
 from antre.queueing import calling
-from antre.queueing.services import book_ticket, ticket_state
+from antre.queueing.services import book_ticket
+from antre.queueing.tickets import ticket_state
 
 DOOR_HINT = "Tunjukkan kode QR ini kepada petugas di pintu masuk."
 
@@ -132,7 +133,7 @@ def test_a_no_show_is_told_to_come_to_the_counter_once(client, gate_off, clock, 
 
     def miss():
         assert calling.call_next(counter=counter, officer=staff["petugas"]) == ticket
-        calling.act(token=ticket.token, action="no_show", officer=staff["petugas"])
+        calling.mark_no_show(token=ticket.token, officer=staff["petugas"])
 
     miss()
     html = text(page(client, ticket))
@@ -141,7 +142,7 @@ def test_a_no_show_is_told_to_come_to_the_counter_once(client, gate_off, clock, 
     assert "Nomor antrean ini sudah tidak berlaku." not in html
     assert ticket_state(ticket.token)["may_rejoin"] is True
 
-    calling.act(token=ticket.token, action="recall", officer=staff["petugas"])  # back in the queue
+    calling.recall_ticket(token=ticket.token, officer=staff["petugas"])  # back in the queue
     miss()
     html = text(page(client, ticket))
     assert "datanglah ke loket" not in html  # only once

@@ -45,16 +45,13 @@ def a_busy_morning(office, staff, clock):
     loket1, loket2 = Counter.objects.get(number=1), Counter.objects.get(number=2)
     petugas = staff["petugas"]
 
-    def act(ticket, action):
-        calling.act(token=ticket.token, action=action, officer=petugas, now=next(at))
-
     assert calling.call_next(counter=loket1, officer=petugas, now=next(at)) == a1
-    act(a1, "start")
-    act(a1, "finish")
+    calling.start_service(token=a1.token, officer=petugas, now=next(at))
+    calling.finish_service(token=a1.token, officer=petugas, now=next(at))
     assert calling.call_next(counter=loket1, officer=petugas, now=next(at)) == a2
-    act(a2, "no_show")
+    calling.mark_no_show(token=a2.token, officer=petugas, now=next(at))
     assert calling.call_next(counter=loket1, officer=petugas, now=next(at)) == a3
     assert calling.call_next(counter=loket2, officer=petugas, now=next(at)) == d1
-    act(d1, "start")
+    calling.start_service(token=d1.token, officer=petugas, now=next(at))
     clock.move_to(wita(MONDAY, 10))
     return office

@@ -165,6 +165,6 @@ def test_the_citizen_with_three_ahead_is_told_to_get_ready_once(open_all_day, de
         f"ticket:{tickets[4].token}:near"
     ]  # 3 ahead of A-005: A-002..A-004
     assert near.get().body["template"]["name"] == "antre_hampir"
-    calling.act(token=first.token, action="no_show", officer=staff["petugas"])
+    calling.mark_no_show(token=first.token, officer=staff["petugas"])
     calling.call_next(counter=loket, officer=staff["petugas"])
     assert OutboxMessage.objects.filter(dedupe_key__endswith=":near").count() == 2  # now A-006, and once each

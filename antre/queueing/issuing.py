@@ -1,0 +1,192 @@
+"""Issuing a number: the next number of a service's day and the ticket's insert, in one transaction,
+each database the way it does it best. The quota, the service and the day are checked again here,
+behind the number's row lock."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
+from django.utils.translation import gettext as _
+
+from antre.db import hot
+from antre.errors import Refusal
+from antre.offices.models import Office, Service, ServiceMode
+from antre.people.models import User
+from antre.queueing import rules
+from antre.queueing.days import day_refusal, quota_full
+from antre.queueing.models import ONE_ACTIVE_TICKET, DailySequence, IdempotencyKey, Ticket
+from antre.whatsapp import notify
+
+log = logging.getLogger(__name__)
+
+
+def unknown_service() -> Refusal:
+    return Refusal(
+        "unknown_service",
+        _("Layanan tidak ditemukan. Pilih layanan dari daftar."),
+        status=422,
+        fields={"service": _("Layanan tidak ditemukan.")},
+    )
+
+
+def online_only(service: Service) -> Refusal:
+    return Refusal(
+        "online_only",
+        _("Layanan %(name)s dilayani secara daring; tidak perlu datang ke kantor.") % {"name": service.name},
+    )
+
+
+def _diagnostics(exc: DatabaseError):
+    """What PostgreSQL said about an error (constraint, message); None on SQLite."""
+    return getattr(exc.__cause__, "diag", None)
+
+
+def is_second_active_ticket(exc: IntegrityError) -> bool:
+    """Whether the unique index on active tickets (service, day, NIK) refused the insert.
+
+    Any other integrity error (a number taken twice, a missing value) is a fault, not a citizen's
+    duplicate, and must not be reported as one.
+    """
+    diag = _diagnostics(exc)
+    if diag is not None:  # PostgreSQL names the constraint
+        return diag.constraint_name == ONE_ACTIVE_TICKET
+    return "queueing_ticket.service_id, queueing_ticket.day, queueing_ticket.nik" in str(exc)  # SQLite
+
+
+def issue(
+    *,
+    office: Office,
+    service: Service,
+    day: dt.date,
+    clean: dict[str, str],
+    channel: str,
+    priority: str,
+    issued_by: User | None,
+    idempotency_key: str | None,
+    fingerprint: str,
+    now: dt.datetime,
+) -> tuple[Ticket, int]:
+    """Insert the ticket; returns it with how many wait ahead of it."""
+    ticket = Ticket(
+        office=office,
+        service=service,
+        day=day,
+        name=clean["name"],
+        nik=clean["nik"],
+        phone=clean["phone"],
+        priority=priority,
+        is_priority=bool(priority),
+        channel=channel,
+        issued_by=issued_by if issued_by and issued_by.is_authenticated else None,
+        issued_at=now,
+        queued_at=now,
+    )
+    issue = _issue_in_one_statement if connection.vendor == "postgresql" else _issue_in_steps
+    ticket, ahead = issue(ticket, service=service, key=idempotency_key, fingerprint=fingerprint, now=now)
+    log.info("ticket %s booked for %s via %s", ticket.number, day, channel)
+    return ticket, ahead
+
+
+@transaction.atomic
+def _issue_in_steps(
+    ticket: Ticket, *, service: Service, key: str | None, fingerprint: str, now: dt.datetime
+) -> tuple[Ticket, int]:
+    """SQLite: one IMMEDIATE transaction, which holds the database's only write slot throughout."""
+    ticket.seq, taken, waiting, waiting_priority = _take_number(service, ticket.day)
+    # The service as it is now, in this transaction: `service` may be a copy kept for a few seconds
+    # (the fast lane's, antre.offices.calendar). antre_issue_ticket does the same on PostgreSQL.
+    active, mode, quota, prefix = hot.values(
+        Service, ["active", "mode", "daily_quota", "prefix"], service.pk
+    ) or (False, "", 0, "")
+    if not active:
+        raise unknown_service()
+    if mode == ServiceMode.ONLINE:
+        raise online_only(service)
+    if taken >= quota:
+        raise quota_full(service, ticket.day, now=now)
+    if _closed_now(ticket):
+        raise day_refusal("closed_day", service=service, day=ticket.day, now=now)
+    ticket.number = rules.format_number(prefix=prefix, seq=ticket.seq)
+    hot.insert(ticket)  # a second active ticket of a NIK: the unique index refuses it (IntegrityError)
+    if key:
+        # Unique per office: a retry racing its first attempt fails here and is answered by replay.
+        hot.insert(IdempotencyKey(office=ticket.office, key=key, fingerprint=fingerprint, ticket=ticket))
+    notify.ticket_booked(ticket)
+    return ticket, waiting_priority if ticket.is_priority else waiting
+
+
+_CLOSED_SQL = "SELECT 1 FROM offices_closedday WHERE office_id = %s AND date = %s"
+
+
+def _closed_now(ticket: Ticket) -> bool:
+    """Whether the day was closed meanwhile: the calendar checked before is a copy, seconds old.
+    antre_issue_ticket asks the same on PostgreSQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLOSED_SQL, [ticket.office_id, connection.ops.adapt_datefield_value(ticket.day)])
+        return cursor.fetchone() is not None
+
+
+_ISSUE_SQL = "SELECT ticket_id, ticket_seq, ticket_number, ahead FROM antre_issue_ticket(%s, %s, %s)"
+
+
+def _issue_in_one_statement(
+    ticket: Ticket, *, service: Service, key: str | None, fingerprint: str, now: dt.datetime
+) -> tuple[Ticket, int]:
+    """PostgreSQL: the same steps in one call of antre_issue_ticket (antre.queueing.dbcode).
+
+    Outside a transaction the call is a transaction of its own: one round trip, and the number's
+    row lock is held only while PostgreSQL works. Inside one (a caller's, or to put a WhatsApp
+    message in the same commit) it runs in a savepoint, so a refusal leaves the caller's
+    transaction usable.
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once: each lookup goes through a thread-local
+    params = [hot.row_json(ticket), key or "", fingerprint]
+    own_transaction = db.in_atomic_block or ticket.phone
+    try:
+        with transaction.atomic() if own_transaction else contextlib.nullcontext():
+            with db.cursor() as cursor:
+                cursor.execute(_ISSUE_SQL, params)
+                pk, ticket.seq, ticket.number, ahead = cursor.fetchone()
+            hot.stored(ticket, pk)
+            notify.ticket_booked(ticket)
+    except DatabaseError as exc:  # RAISE in PL/pgSQL arrives as psycopg's RaiseException
+        refused = getattr(_diagnostics(exc), "message_primary", None)
+        if refused == "antre:quota_full":
+            raise quota_full(service, ticket.day, now=now) from None
+        if refused == "antre:unknown_service":
+            raise unknown_service() from None
+        if refused == "antre:online_only":
+            raise online_only(service) from None
+        if refused == "antre:closed_day":
+            raise day_refusal("closed_day", service=service, day=ticket.day, now=now) from None
+        raise
+    return ticket, ahead
+
+
+def next_seq(service: Service, day: dt.date) -> int:
+    """Take the next number of (service, day); see _take_number."""
+    return _take_number(service, day)[0]
+
+
+def _take_number(service: Service, day: dt.date) -> tuple[int, int, int, int]:
+    """The next number of (service, day) by one atomic upsert, with the day's counts.
+
+    The counts (taken against the quota, waiting, waiting with priority) are kept on the same
+    row by triggers (antre.queueing.dbcode). On PostgreSQL the upserted row stays locked until
+    commit, so bookings of one service and day queue here and each sees the counts of every
+    earlier booking, and a refused booking rolls its number back, leaving no gap. SQLite gets the
+    same from IMMEDIATE transactions, which let one writer in at a time.
+    """
+    table = connection.ops.quote_name(DailySequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (service_id, day, last, taken, waiting, waiting_priority) "  # noqa: S608 (table name is ours)
+            f"VALUES (%s, %s, 1, 0, 0, 0) "
+            f"ON CONFLICT (service_id, day) DO UPDATE SET last = {table}.last + 1 "
+            f"RETURNING last, taken, waiting, waiting_priority",
+            [service.pk, connection.ops.adapt_datefield_value(day)],
+        )
+        return cursor.fetchone()

@@ -1,0 +1,160 @@
+"""A ticket as its holder and the screens see it: its place in the queue, the estimate of its call,
+and what its page tells the holder. Read only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from antre import clock
+from antre.gate.rules import MAX_INVITATIONS
+from antre.offices.calendar import calendar_of, invitation_deadline, last_invitation_at, serving_periods
+from antre.offices.models import Office
+from antre.queueing import rules
+from antre.queueing.models import WAITING_STATUSES, Status, Ticket
+
+
+@dataclass(frozen=True)
+class Progress:
+    position: int | None  # 1 = next to be called; None once the ticket is no longer waiting
+    estimated_call_at: dt.datetime | None
+
+
+def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
+    """Where a waiting ticket stands in its service's queue and when it is likely called."""
+    now = now or clock.now()
+    if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today(now):
+        return Progress(position=None, estimated_call_at=None)
+    waiting = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status__in=WAITING_STATUSES)
+    earlier = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, pk__lt=ticket.pk)
+    ahead = waiting.filter(earlier, is_priority=ticket.is_priority).count()
+    if not ticket.is_priority:
+        ahead += waiting.filter(is_priority=True).count()
+    estimate = Pace(ticket.office, ticket.day).estimate(ticket.service_id, ahead, now)
+    return Progress(position=ahead + 1, estimated_call_at=estimate)
+
+
+class Pace:
+    """What an estimate needs about an office's day: when the counters serve, and how many serve what."""
+
+    def __init__(self, office: Office, day: dt.date):
+        self.periods = serving_periods(office, day)
+        self.per_service = calendar_of(office).pace
+        self.tz = office.tzinfo
+
+    def estimate(self, service_id: int, ahead: int, now: dt.datetime) -> dt.datetime | None:
+        """When the next `ahead` + 1st ticket of a service is likely called; None: not on this day."""
+        minutes, counters = self.per_service.get(service_id, (10, 1))
+        at = rules.estimate_call_at(
+            ahead=ahead, minutes_per_visit=minutes, counters=counters, now=now, periods=self.periods
+        )
+        return at.astimezone(self.tz) if at else None
+
+
+def office_positions(office_id: int, *, now: dt.datetime | None = None) -> dict[str, dict]:
+    """Position and estimate of every ticket waiting today at an office, in a handful of queries."""
+    now = now or clock.now()
+    office = Office.objects.get(pk=office_id)
+    today = office.local_today(now)
+    pace = Pace(office, today)
+    rows = (
+        Ticket.objects.filter(office=office, day=today, status__in=WAITING_STATUSES)
+        .in_call_order()
+        .values_list("token", "service_id")
+    )
+    ahead_in: dict[int, int] = {}
+    out = {}
+    for token, service_id in rows:
+        ahead = ahead_in.get(service_id, 0)
+        ahead_in[service_id] = ahead + 1
+        estimate = pace.estimate(service_id, ahead, now)
+        out[token] = {"position": ahead + 1, "estimated_call_at": estimate.isoformat() if estimate else None}
+    return out
+
+
+def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
+    """A ticket as its holder's live page shows it."""
+    now = now or clock.now()
+    ticket = Ticket.objects.select_related("office", "service", "counter").get(token=token)
+    where, told = outlook(ticket, now=now)
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "status_label": ticket.get_status_display(),
+        "recalls": ticket.recalls,
+        "counter": ticket.counter.number if ticket.counter_id else None,
+        "service": ticket.service.code,
+        "service_name": ticket.service.name,
+        # A transfer changes what to bring: the live page shows the new service's list.
+        "requirements": list(ticket.service.requirements.values_list("name", flat=True)),
+        "stepped_out": ticket.status == Status.BOOKED and bool(ticket.arrived_at and ticket.left_at),
+        "position": where.position,
+        "estimated_call_at": where.estimated_call_at.isoformat() if where.estimated_call_at else None,
+        "invited_until": until.isoformat() if (until := invited_until(ticket, now=now)) else None,
+        "door_hint": told.show_at_door,
+        "lapsed": told.lapsed,
+        "not_today": told.not_today,
+        "may_rejoin": told.may_rejoin,
+        # The page asks again when invitations stop (nothing else happens then to send it news),
+        # timed from the server's clock: the phone's may be wrong.
+        "invitations_end_at": told.invitations_end_at.isoformat() if told.invitations_end_at else None,
+        "now": now.isoformat(),
+    }
+
+
+def invited_until(ticket: Ticket, *, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Until when an invited citizen may come in, while the invitation stands."""
+    if ticket.status != Status.BOOKED or ticket.invited_at is None:
+        return None
+    until = invitation_deadline(ticket.office, ticket.invited_at)
+    return until if until > (now or clock.now()) else None
+
+
+def outlook(ticket: Ticket, *, now: dt.datetime | None = None) -> tuple[Progress, Guidance]:
+    """The ticket page's facts: where the ticket stands and what its holder is told. A citizen the
+    door will not invite today gets no place and no time."""
+    now = now or clock.now()
+    told = guidance(ticket, now=now)
+    return (Progress(None, None) if told.not_today else progress(ticket, now=now)), told
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What the holder of a ticket is told besides its status, with and without scripts."""
+
+    show_at_door: bool  # the QR is for the door's officer: booked, behind a gate, not inside
+    lapsed: str  # an invitation passed unused: "again" (one more will come) or "door" (come anyway)
+    not_today: bool  # booked for today, outside, and the door invites nobody more today
+    invitations_end_at: dt.datetime | None  # today's last invitation, while it is ahead
+    may_rejoin: bool  # a no-show of today, whom an officer may put back in the queue once
+    refresh: bool  # waiting today: a page without scripts reloads itself to show what comes
+
+
+def guidance(ticket: Ticket, *, now: dt.datetime | None = None) -> Guidance:
+    """What to tell the holder of `ticket` at `now`, beyond its status."""
+    now = now or clock.now()
+    office = ticket.office
+    today = office.local_today(now)
+    at_door = office.gate_enabled and ticket.status == Status.BOOKED and ticket.day >= today
+    # Invitations go to today's booked citizens who have not been in yet (antre.gate.services).
+    awaits_invitation = (
+        at_door
+        and ticket.day == today
+        and ticket.arrived_at is None
+        and invited_until(ticket, now=now) is None
+    )
+    last_call = last_invitation_at(office, today) if awaits_invitation else None
+    over = awaits_invitation and (last_call is None or now >= last_call)
+    lapsed = ""
+    if awaits_invitation and not over and ticket.invitations >= 1:
+        lapsed = "again" if ticket.invitations < MAX_INVITATIONS else "door"
+    return Guidance(
+        show_at_door=at_door,
+        lapsed=lapsed,
+        not_today=over,
+        invitations_end_at=last_call if awaits_invitation and not over else None,
+        may_rejoin=ticket.status == Status.NO_SHOW and not ticket.rejoined and ticket.day == today,
+        refresh=ticket.status in WAITING_STATUSES and ticket.day == today and not over,
+    )
