@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antre.applications import rules, services
+from antre.applications import pickup, review, rules, services
 from antre.applications.models import Application, AppStatus, ResultKind
 from antre.errors import Refusal
 from antre.offices import rules as office_rules
@@ -24,7 +24,7 @@ OPEN = (AppStatus.SUBMITTED, AppStatus.IN_REVIEW, AppStatus.NEEDS_FIX, AppStatus
 
 def _office_or_403(request: HttpRequest):
     user = request.user
-    if not user.has_role(*services.BACK_OFFICE_ROLES) or not user.office_id:
+    if not user.has_role(*review.BACK_OFFICE_ROLES) or not user.office_id:
         return None
     return user.office
 
@@ -93,7 +93,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         try:
             if action == "publish":
                 upload = request.FILES.get("file")
-                services.publish(
+                review.publish(
                     code=code,
                     officer=request.user,
                     result=request.POST.get("result", ""),
@@ -102,13 +102,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                     pickup_day=_day(request.POST.get("pickup_day", "")),
                 )
             else:
-                services.review(
-                    code=code,
-                    action=action,
-                    officer=request.user,
-                    note=request.POST.get("note", ""),
-                    fix_codes=request.POST.getlist("fix_codes"),
-                )
+                verb = review.review_verb(action, fix_codes=request.POST.getlist("fix_codes"))
+                verb(code=code, officer=request.user, note=request.POST.get("note", ""))
         except Refusal as exc:
             # Shown on the page with what the officer typed, so a long note is not lost.
             refusal = exc
@@ -129,7 +124,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "requirements": application.kind.requirements.all(),
             "history": application.history.select_related("by"),
             "results": ResultKind.choices,
-            "pickup_days": services.pickup_days(application)
+            "pickup_days": pickup.pickup_days(application)
             if application.status == AppStatus.APPROVED
             else [],
             "limits": services.FIELD_MAX,

@@ -15,29 +15,18 @@ from antre import clock
 from antre.applications import holding, rules
 from antre.applications.holding import Holding
 from antre.applications.models import (
-    DELIVERY_TO,
     FIXES_SENT,
-    PICKUP_AT,
-    PICKUP_MOVED,
-    RESULT_TO_DOWNLOAD,
     Application,
     ApplicationKind,
     AppStatus,
     Document,
-    KindPurpose,
-    ResultKind,
     StatusChange,
 )
 from antre.applications.uploads import MAX_BYTES, UploadRefused, check_upload
 from antre.errors import Refusal
-from antre.offices.models import Office, Region, Service
+from antre.offices.models import Office, Region
 from antre.people import rules as people
-from antre.people.models import Role
 from antre.people.rules import mask_nik
-from antre.queueing import services as queueing
-from antre.queueing.days import day_choices
-from antre.queueing.models import Status as TicketStatus
-from antre.queueing.models import Ticket
 from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
@@ -74,7 +63,7 @@ FIELD_MAX = {
 }
 
 
-def _too_long(values: dict[str, str]) -> dict[str, str]:
+def too_long_fields(values: dict[str, str]) -> dict[str, str]:
     """A message for each field longer than FIELD_MAX allows."""
     return {
         field: _("Terlalu panjang: paling banyak %(n)s karakter.") % {"n": FIELD_MAX[field]}
@@ -146,7 +135,7 @@ def submit(
     else is refused, and a later send of the same form uses them where no new file is chosen.
     """
     now = now or clock.now()
-    too_long = _too_long(
+    too_long = too_long_fields(
         {
             "kind": kind_code,
             "nik": nik,
@@ -162,6 +151,41 @@ def submit(
             "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=too_long
         )
     kind = find_kind(office, kind_code)
+    errors, applicant = _check_applicant(
+        office,
+        nik=nik,
+        kk_number=kk_number,
+        name=name,
+        phone=phone,
+        address=address,
+        village_code=village_code,
+        consent=consent,
+        now=now,
+    )
+    errors.update(too_long)  # said instead of what the other checks made of the same text
+    checked, new = _check_documents(kind, files, holding.held(form, now=now), errors)
+    if errors:
+        holding.keep(form, new, now=now)  # nothing that passed has to be chosen again
+        raise Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=errors)
+    application = _store_application(office, kind, applicant, checked, channel=channel, now=now)
+    holding.release(form)
+    log.info("application %s (%s) submitted for %s", application.code, kind.code, mask_nik(application.nik))
+    return application
+
+
+def _check_applicant(
+    office: Office,
+    *,
+    nik: str,
+    kk_number: str,
+    name: str,
+    phone: str,
+    address: str,
+    village_code: str,
+    consent: bool,
+    now: dt.datetime,
+) -> tuple[dict[str, str], dict]:
+    """The applicant's fields as stored, and a message for each that is wrong."""
     errors: dict[str, str] = {}
     check = people.check_nik(nik, today=office.local_today(now))
     if not check.valid:
@@ -187,8 +211,22 @@ def submit(
         errors["consent"] = _(
             "Permohonan hanya dapat diproses bila Anda menyetujui pemberitahuan data pribadi."
         )
-    errors.update(too_long)  # said instead of what the other checks made of the same text
-    kept = holding.held(form, now=now)
+    applicant = {
+        "nik": check.nik,
+        "kk_number": kk,
+        "name": clean_name,
+        "phone": clean_phone or "",
+        "address": address,
+        "village": village,
+    }
+    return errors, applicant
+
+
+def _check_documents(
+    kind: ApplicationKind, files: dict, kept: dict, errors: dict[str, str]
+) -> tuple[dict, dict]:
+    """Each requirement's document: sent now and checked, or `kept` from an earlier send of the
+    form; a message in `errors` for each refused or missing. Returns them, and the new ones."""
     checked, new = {}, {}
     for requirement in kind.requirements.all():
         upload = files.get(requirement.code)
@@ -202,34 +240,26 @@ def submit(
             checked[requirement] = kept[requirement.code]
         elif upload is None and requirement.required:
             errors[requirement.code] = _("Wajib diunggah.")
-    if errors:
-        holding.keep(form, new, now=now)  # nothing that passed has to be chosen again
-        raise Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=errors)
+    return checked, new
 
+
+def _store_application(
+    office: Office, kind: ApplicationKind, applicant: dict, checked: dict, *, channel: str, now: dt.datetime
+) -> Application:
+    """The application, its history and its files, stored together."""
     written: list[Path] = []
     try:
         with transaction.atomic():
             application = Application.objects.create(
-                office=office,
-                kind=kind,
-                nik=check.nik,
-                kk_number=kk,
-                name=clean_name,
-                phone=clean_phone or "",
-                address=address,
-                village=village,
-                consent_at=now,
-                channel=channel,
+                office=office, kind=kind, consent_at=now, channel=channel, **applicant
             )
             StatusChange.objects.create(application=application, status=AppStatus.SUBMITTED)
             for requirement, upload in checked.items():
-                written.append(_store(application, upload, requirement=requirement))
+                written.append(store_document(application, upload, requirement=requirement))
     except BaseException:
         for path in written:  # nothing half-stored: files go with the rolled-back rows
             path.unlink(missing_ok=True)
         raise
-    holding.release(form)
-    log.info("application %s (%s) submitted for %s", application.code, kind.code, mask_nik(application.nik))
     return application
 
 
@@ -257,19 +287,7 @@ def document_path(document: Document) -> Path:
     return path
 
 
-# --- the back office ------------------------------------------------------------------------------
-
-BACK_OFFICE_ROLES = (Role.ADMIN, Role.VERIFIKATOR)
-
-
-def check_verifier(officer, office: Office) -> None:
-    if officer is None or not officer.is_authenticated:
-        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
-    if not (officer.has_role(*BACK_OFFICE_ROLES) and officer.works_at(office)):
-        raise Refusal("forbidden", _("Hanya verifikator kantor ini yang dapat melakukan ini."), status=403)
-
-
-def _locked(code: str) -> Application:
+def lock_application(code: str) -> Application:
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("kind", "office")
@@ -281,7 +299,7 @@ def _locked(code: str) -> Application:
     return application
 
 
-def _not_now(application: Application) -> Refusal:
+def not_now(application: Application) -> Refusal:
     return Refusal(
         "invalid_transition",
         _("Permohonan berstatus “%(status)s”; langkah ini tidak dapat dilakukan.")
@@ -289,13 +307,13 @@ def _not_now(application: Application) -> Refusal:
     )
 
 
-def _move(
+def change_status(
     application: Application, action: str, *, by, note: str = "", system_note: dict | None = None
 ) -> None:
     """Change the status by the workflow table, with an officer's `note` or a system note's fields."""
     target = rules.next_status(status=application.status, action=action)
     if target is None:
-        raise _not_now(application)
+        raise not_now(application)
     application.status = target
     application.save()
     StatusChange.objects.create(
@@ -304,59 +322,13 @@ def _move(
     notify.application_changed(application, application.history.count())
 
 
-def review(
-    *, code: str, action: str, officer, note: str = "", fix_codes: list[str] | None = None
-) -> Application:
-    """claim, needs_fix (with what to fix), approve or reject (with the reason), by a verifier."""
-    with transaction.atomic():
-        application = _locked(code)
-        check_verifier(officer, application.office)
-        note = (note or "").strip()
-        if too_long := _too_long({"note": note}):
-            raise Refusal(
-                "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=too_long
-            )
-        if action == "message":  # a message to the applicant; the status stays
-            if not note:
-                raise Refusal(
-                    "invalid_fields", _("Tulis pesannya."), status=422, fields={"note": _("Wajib diisi.")}
-                )
-            StatusChange.objects.create(
-                application=application, status=application.status, note=note, by=officer
-            )
-            return application
-        if action == "claim":
-            application.assigned_to = officer
-        elif action == "needs_fix":
-            codes = set(application.kind.requirements.values_list("code", flat=True))
-            chosen = [c for c in (fix_codes or []) if c in codes]
-            if not chosen or not note:
-                raise Refusal(
-                    "invalid_fields",
-                    _("Pilih berkas yang perlu diperbaiki dan tulis apa yang harus diperbaiki."),
-                    status=422,
-                    fields={"note": _("Wajib diisi.")}
-                    if not note
-                    else {"fix_codes": _("Pilih paling sedikit satu.")},
-                )
-            application.fix_codes = chosen
-        elif action == "reject" and not note:
-            raise Refusal(
-                "invalid_fields", _("Tulis alasan penolakan."), status=422, fields={"note": _("Wajib diisi.")}
-            )
-        elif action not in ("approve", "reject"):
-            raise Refusal("unknown_action", _("Aksi tidak dikenal."), status=404)
-        _move(application, action, by=officer, note=note)
-    return application
-
-
 def resubmit(*, code: str, nik: str, files: dict[str, tuple[str, bytes]]) -> Application:
     """The applicant sends again only the documents the verifier asked for."""
     written: list[Path] = []
     try:
         with transaction.atomic():
             application = for_applicant(code, nik)
-            application = _locked(application.code)
+            application = lock_application(application.code)
             if application.status != AppStatus.NEEDS_FIX:
                 raise Refusal("invalid_transition", _("Permohonan ini tidak sedang menunggu perbaikan."))
             errors, checked = {}, {}
@@ -375,9 +347,9 @@ def resubmit(*, code: str, nik: str, files: dict[str, tuple[str, bytes]]) -> App
                 )
             for requirement, upload in checked.items():
                 application.documents.filter(requirement=requirement, current=True).update(current=False)
-                written.append(_store(application, upload, requirement=requirement))
+                written.append(store_document(application, upload, requirement=requirement))
             application.fix_codes = []
-            _move(application, "resubmit", by=None, system_note=StatusChange.system_note(FIXES_SENT))
+            change_status(application, "resubmit", by=None, system_note=StatusChange.system_note(FIXES_SENT))
     except BaseException:
         for path in written:  # also when the commit itself fails
             path.unlink(missing_ok=True)
@@ -385,7 +357,7 @@ def resubmit(*, code: str, nik: str, files: dict[str, tuple[str, bytes]]) -> App
     return application
 
 
-def _store(application: Application, upload, *, requirement=None, is_result: bool = False) -> Path:
+def store_document(application: Application, upload, *, requirement=None, is_result: bool = False) -> Path:
     folder = documents_root() / application.code
     folder.mkdir(mode=0o700, exist_ok=True)
     target = folder / f"{secrets.token_hex(12)}.{upload.extension}"
@@ -409,174 +381,3 @@ def _record_document(application: Application, upload, target: Path, *, requirem
         sha256=upload.sha256,
         original_name=upload.name,
     )
-
-
-def pickup_service(application: Application) -> Service:
-    """Where a result is picked up: the kind's own service for a pre-registration (the documents
-    are already checked), else document pickup."""
-    kind = application.kind
-    pre_registered = kind.purpose == KindPurpose.PRE_REGISTRATION and kind.service_id
-    return queueing.find_service(application.office, kind.service.code if pre_registered else "AMBIL")
-
-
-def pickup_days(application: Application, *, now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
-    """The days a pickup can be booked on, with the places left on each: open days with room."""
-    try:
-        service = pickup_service(application)
-    except Refusal:
-        return []
-    return [(day, left) for day, left in day_choices(service, now=now) if left > 0]
-
-
-def _book_pickup(application: Application, day: dt.date | None, *, now: dt.datetime) -> Ticket:
-    if day is None:  # nobody chose: the first day with room
-        days = pickup_days(application, now=now)
-        if not days:
-            raise Refusal(
-                "quota_full",
-                _("Belum ada hari layanan pengambilan yang dapat dipesan."),
-                fields={"pickup_day": _("Tidak ada hari yang masih tersedia.")},
-            )
-        day = days[0][0]
-    service = pickup_service(application)
-    try:
-        return queueing.book_ticket(
-            office=application.office,
-            service_code=service.code,
-            service=service,
-            name=application.name,
-            nik=application.nik,
-            phone=application.phone,
-            day=day,
-            channel="web",
-            now=now,
-        ).ticket
-    except Refusal as refused:
-        # A closed or full day: say it on the field where the day is chosen.
-        if "date" in refused.fields:
-            refused.fields["pickup_day"] = refused.fields.pop("date")
-        raise
-
-
-def publish(
-    *,
-    code: str,
-    officer,
-    result: str,
-    file: tuple[str, bytes] | None = None,
-    delivery_address: str = "",
-    pickup_day: dt.date | None = None,
-    now: dt.datetime | None = None,
-) -> Application:
-    """Finish an approved application: a document to download, a pickup ticket, or delivery.
-
-    A pickup is booked on `pickup_day` (the verifier's proposal; the citizen may move it), else on
-    the first day with room.
-    """
-    now = now or clock.now()
-    written: list[Path] = []
-    try:
-        with transaction.atomic():
-            application = _locked(code)
-            check_verifier(officer, application.office)
-            if rules.next_status(status=application.status, action="publish") is None:
-                raise _not_now(application)  # before booking anything for it
-            if too_long := _too_long({"delivery_address": delivery_address}):
-                raise Refusal(
-                    "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=too_long
-                )
-            if result == ResultKind.DOCUMENT:
-                if file is None:
-                    raise Refusal(
-                        "invalid_fields",
-                        _("Unggah dokumen hasilnya."),
-                        status=422,
-                        fields={"file": _("Wajib diunggah.")},
-                    )
-                try:
-                    upload = check_upload(*file)
-                except UploadRefused as refused:
-                    raise Refusal(
-                        "invalid_fields",
-                        UPLOAD_MESSAGES[refused.code](),
-                        status=422,
-                        fields={"file": UPLOAD_MESSAGES[refused.code]()},
-                    ) from None
-                written.append(_store(application, upload, is_result=True))
-                note = StatusChange.system_note(RESULT_TO_DOWNLOAD)
-            elif result == ResultKind.PICKUP:
-                ticket = _book_pickup(application, pickup_day, now=now)
-                application.pickup_ticket = ticket
-                note = StatusChange.system_note(PICKUP_AT, number=ticket.number, day=ticket.day.isoformat())
-            elif result == ResultKind.DELIVERY:
-                address = " ".join((delivery_address or application.address).split())
-                application.delivery_address = address
-                note = StatusChange.system_note(DELIVERY_TO, address=address)
-            else:
-                raise Refusal(
-                    "invalid_fields",
-                    _("Pilih cara penyerahan hasil."),
-                    status=422,
-                    fields={"result": _("Wajib dipilih.")},
-                )
-            application.result = result
-            _move(application, "publish", by=officer, system_note=note)
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    return application
-
-
-# Pickup tickets that ended without the visit (or whose day has passed) may be booked again.
-_PICKUP_MISSED = (
-    TicketStatus.CANCELLED,
-    TicketStatus.EXPIRED,
-    TicketStatus.NO_SHOW,
-    TicketStatus.TURNED_AWAY,
-)
-
-
-def may_move_pickup(application: Application) -> bool:
-    """Whether the applicant may choose another pickup day: the pickup is booked and not begun."""
-    ticket = application.pickup_ticket
-    if application.status != AppStatus.DONE or application.result != ResultKind.PICKUP or ticket is None:
-        return False
-    if ticket.status in _PICKUP_MISSED:
-        return True
-    return ticket.status == TicketStatus.BOOKED and ticket.arrived_at is None
-
-
-def move_pickup(*, code: str, nik: str, day: dt.date, now: dt.datetime | None = None) -> Application:
-    """The applicant picks another day: the old pickup ticket is cancelled and a new one booked, together."""
-    now = now or clock.now()
-    with transaction.atomic():
-        application = _locked(for_applicant(code, nik).code)
-        # The office row before the ticket, the order of every gate and counter action; and the
-        # check made on the locked ticket, which the gate may have just admitted.
-        Office.objects.select_for_update(no_key=True).filter(pk=application.office_id).first()
-        if application.pickup_ticket_id:
-            application.pickup_ticket = Ticket.objects.select_for_update(of=("self",)).get(
-                pk=application.pickup_ticket_id
-            )
-        if not may_move_pickup(application):
-            raise Refusal(
-                "invalid_transition",
-                _("Hari pengambilan tidak dapat diganti lagi: nomor antreannya sudah dipakai."),
-            )
-        old = application.pickup_ticket
-        if old.day == day and old.status == TicketStatus.BOOKED:
-            return application  # the day it already has
-        if old.status == TicketStatus.BOOKED and old.day >= application.office.local_today(now):
-            queueing.cancel_ticket(token=old.token, now=now)
-        # A refusal here (the day closed or full) undoes the cancel above with the rest.
-        ticket = _book_pickup(application, day, now=now)
-        application.pickup_ticket = ticket
-        application.save(update_fields=["pickup_ticket", "updated_at"])
-        StatusChange.objects.create(
-            application=application,
-            status=application.status,
-            **StatusChange.system_note(PICKUP_MOVED, number=ticket.number, day=ticket.day.isoformat()),
-        )
-    log.info("application %s: pickup moved to %s", application.code, day)
-    return application

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antre import clock, links, ratelimit
-from antre.applications import holding, services
+from antre.applications import holding, pickup, services
 from antre.applications.holding import Holding
-from antre.applications.models import Application, Document
+from antre.applications.models import Application, ApplicationKind, Document
 from antre.applications.receipt import receipt_pdf
 from antre.errors import Refusal
 from antre.offices.models import Office, Region
@@ -111,9 +111,16 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
         else:
             _allow(request, application.code)
             return redirect("applications:status", code=application.code)
-    districts = Region.objects.filter(
-        level=3, code__startswith=office_obj.region_code + "."
-    ).prefetch_related("children")
+    return _apply_page(request, office_obj, kind_obj, form, refusal)
+
+
+def _apply_page(
+    request: HttpRequest, office: Office, kind: ApplicationKind, form: Holding | None, refusal: Refusal | None
+) -> HttpResponse:
+    """The application form, with what was typed, the documents already received and what was refused."""
+    districts = Region.objects.filter(level=3, code__startswith=office.region_code + ".").prefetch_related(
+        "children"
+    )
     field_errors = refusal.fields if refusal else {}
     received = holding.received(form)
     documents = [
@@ -123,14 +130,14 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
             "error": field_errors.get(r.code),
             "refused": r.code in field_errors and r.code in request.FILES,  # chosen, and not taken
         }
-        for r in kind_obj.requirements.all()
+        for r in kind.requirements.all()
     ]
     return render(
         request,
         "applications/apply.html",
         {
-            "office": office_obj,
-            "kind": kind_obj,
+            "office": office,
+            "kind": kind,
             "documents": documents,
             "received": [d["requirement"].name for d in documents if d["received"]],
             "districts": districts,
@@ -167,7 +174,7 @@ def pickup_day(request: HttpRequest, code: str) -> HttpResponse:
     """The applicant moves the pickup to another day."""
     application = _visible(request, code)
     try:
-        services.move_pickup(code=application.code, nik=application.nik, day=_pickup_day(request))
+        pickup.move_pickup(code=application.code, nik=application.nik, day=_pickup_day(request))
     except Refusal as exc:
         application.refresh_from_db()
         return _status_page(request, application, exc)
@@ -184,7 +191,7 @@ def _pickup_day(request: HttpRequest) -> dt.date:
 
 def _status_page(request: HttpRequest, application: Application, refusal: Refusal | None) -> HttpResponse:
     timezone.activate(application.office.tzinfo)
-    movable = services.may_move_pickup(application)
+    movable = pickup.may_move_pickup(application)
     return render(
         request,
         "applications/status.html",
@@ -201,7 +208,7 @@ def _status_page(request: HttpRequest, application: Application, refusal: Refusa
             "to_fix": application.kind.requirements.filter(code__in=application.fix_codes),
             "last_note": application.history.exclude(note="").last(),
             "pickup_movable": movable,
-            "pickup_days": services.pickup_days(application, now=clock.now()) if movable else [],
+            "pickup_days": pickup.pickup_days(application, now=clock.now()) if movable else [],
             "refusal": refusal,
             "field_errors": refusal.fields if refusal else {},
         },

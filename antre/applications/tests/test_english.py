@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
-from antre.applications import services
+from antre.applications import review
 from antre.applications.models import PICKUP_AT, Application, StatusChange
 from antre.applications.tests.test_applications import form, pdf
 from antre.conftest import TUESDAY, WEDNESDAY, tanggal
@@ -37,7 +37,8 @@ def submitted(client, office, monday):
 
 def step(application, staff, *actions, **kw):
     for action in actions:
-        services.review(code=application.code, action=action, officer=staff["verifikator"], **kw)
+        verb = review.review_verb(action, fix_codes=kw.get("fix_codes"))
+        verb(code=application.code, officer=staff["verifikator"], note=kw.get("note", ""))
 
 
 def test_the_history_follows_the_citizens_language(client, submitted, staff):
@@ -45,7 +46,7 @@ def test_the_history_follows_the_citizens_language(client, submitted, staff):
     step(submitted, staff, "needs_fix", note="Foto akta buram, mohon foto ulang.", fix_codes=["bukti"])
     client.post(f"/permohonan/{submitted.code}/", {"bukti": SimpleUploadedFile("baru.pdf", pdf())})
     step(submitted, staff, "approve")
-    services.publish(code=submitted.code, officer=staff["verifikator"], result="pickup", pickup_day=TUESDAY)
+    review.publish(code=submitted.code, officer=staff["verifikator"], result="pickup", pickup_day=TUESDAY)
     number = Application.objects.get().pickup_ticket.number
 
     in_english(client)
@@ -87,7 +88,7 @@ def test_delivery_and_download_notes_in_english(client, office, staff, monday):
         client.post(URL, form())
         application = Application.objects.get()
         step(application, staff, "claim", "approve")
-        services.publish(code=application.code, officer=staff["verifikator"], result=result, **extra)
+        review.publish(code=application.code, officer=staff["verifikator"], result=result, **extra)
         in_english(client)
         assert expected in client.get(f"/permohonan/{application.code}/").content.decode()
         client.cookies.pop("django_language", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from antre.applications import services
+from antre.applications import review
 from antre.applications.models import Application, AppStatus, StatusChange
 from antre.applications.tests.test_applications import form
 from antre.queueing.models import Ticket
@@ -67,7 +67,7 @@ def test_the_openapi_says_the_limits(client):
 def in_review(client, office, staff):
     client.post(URL, form())
     application = Application.objects.get()
-    services.review(code=application.code, action="claim", officer=staff["verifikator"])
+    review.claim_application(code=application.code, officer=staff["verifikator"])
     return application
 
 
@@ -90,9 +90,9 @@ def test_a_note_over_2000_characters_is_refused_and_kept_on_the_page(client, in_
 def test_a_delivery_address_over_300_characters_is_refused_and_nothing_is_written(in_review, staff):
     from antre.errors import Refusal
 
-    services.review(code=in_review.code, action="approve", officer=staff["verifikator"])
+    review.approve_application(code=in_review.code, officer=staff["verifikator"])
     with pytest.raises(Refusal) as refused:
-        services.publish(
+        review.publish(
             code=in_review.code, officer=staff["verifikator"], result="delivery", delivery_address="x" * 301
         )
     assert refused.value.status == 422 and "delivery_address" in refused.value.fields

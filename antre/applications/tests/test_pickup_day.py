@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from antre.applications import services
+from antre.applications import review
 from antre.applications.models import Application
 from antre.applications.tests.test_applications import form
 from antre.conftest import FRIDAY, MONDAY, NIK_KETUT, NIK_MADE, SATURDAY, TUESDAY, WEDNESDAY, tanggal
@@ -24,8 +24,8 @@ def own_data_dir(settings, tmp_path):
 def approved(client, office, staff, monday):
     assert client.post(URL, form()).status_code == 302
     application = Application.objects.get()
-    for action in ("claim", "approve"):
-        services.review(code=application.code, action=action, officer=staff["verifikator"])
+    review.claim_application(code=application.code, officer=staff["verifikator"])
+    review.approve_application(code=application.code, officer=staff["verifikator"])
     return application
 
 
@@ -75,7 +75,7 @@ def test_the_verifier_proposes_a_day_and_the_note_says_it_in_the_apps_date_style
 
 
 def test_the_citizen_moves_the_pickup_to_another_day(client, approved, staff):
-    services.publish(code=approved.code, officer=staff["verifikator"], result="pickup", pickup_day=TUESDAY)
+    review.publish(code=approved.code, officer=staff["verifikator"], result="pickup", pickup_day=TUESDAY)
     approved.refresh_from_db()
     old = approved.pickup_ticket
     page = client.get(f"/permohonan/{approved.code}/").content.decode()
@@ -99,7 +99,7 @@ def test_the_citizen_moves_the_pickup_to_another_day(client, approved, staff):
     ],
 )
 def test_a_closed_or_full_day_is_refused_and_the_old_ticket_stands(client, approved, staff, day, message):
-    services.publish(code=approved.code, officer=staff["verifikator"], result="pickup", pickup_day=TUESDAY)
+    review.publish(code=approved.code, officer=staff["verifikator"], result="pickup", pickup_day=TUESDAY)
     only_one_place_a_day()
     someone_else_picks_up(WEDNESDAY)
     approved.refresh_from_db()
@@ -115,7 +115,7 @@ def test_a_closed_or_full_day_is_refused_and_the_old_ticket_stands(client, appro
 
 
 def test_only_the_applicants_browser_may_move_the_pickup(client, approved, staff):
-    services.publish(code=approved.code, officer=staff["verifikator"], result="pickup", pickup_day=TUESDAY)
+    review.publish(code=approved.code, officer=staff["verifikator"], result="pickup", pickup_day=TUESDAY)
     stranger = client.__class__()
     response = stranger.post(f"/permohonan/{approved.code}/hari-ambil/", {"pickup_day": FRIDAY.isoformat()})
     assert response.status_code == 404
@@ -124,7 +124,7 @@ def test_only_the_applicants_browser_may_move_the_pickup(client, approved, staff
 
 
 def test_a_pickup_under_way_cannot_be_moved(client, approved, staff):
-    services.publish(code=approved.code, officer=staff["verifikator"], result="pickup", pickup_day=MONDAY)
+    review.publish(code=approved.code, officer=staff["verifikator"], result="pickup", pickup_day=MONDAY)
     approved.refresh_from_db()
     Ticket.objects.filter(pk=approved.pickup_ticket_id).update(status=Status.WAITING_INSIDE)
     assert "Ganti hari pengambilan" not in client.get(f"/permohonan/{approved.code}/").content.decode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from antre.applications import services
+from antre.applications import review
 from antre.applications.models import Application, AppStatus
 from antre.applications.rules import TRANSITIONS, next_status
 from antre.applications.tests.test_applications import form, pdf
@@ -26,7 +26,8 @@ def submitted(client, open_all_day):
 
 
 def step(application, action, staff, **kw):
-    return services.review(code=application.code, action=action, officer=staff["verifikator"], **kw)
+    verb = review.review_verb(action, fix_codes=kw.pop("fix_codes", None))
+    return verb(code=application.code, officer=staff["verifikator"], **kw)
 
 
 def test_every_status_and_action_follows_the_table():
@@ -61,7 +62,7 @@ def test_claim_fix_resubmit_approve_and_hand_over_a_document(client, submitted, 
     assert submitted.status == AppStatus.IN_REVIEW
     assert submitted.documents.get(requirement__code="bukti", current=True).pk != old.pk
     step(submitted, "approve", staff)
-    services.publish(
+    review.publish(
         code=submitted.code, officer=staff["verifikator"], result="document", file=("kk.pdf", pdf())
     )
     submitted.refresh_from_db()
@@ -99,7 +100,7 @@ def test_a_message_reaches_the_tracking_page_without_changing_the_status(client,
 def test_a_pickup_ticket_is_booked_in_the_pickup_service(client, submitted, staff):
     step(submitted, "claim", staff)
     step(submitted, "approve", staff)
-    services.publish(code=submitted.code, officer=staff["verifikator"], result="pickup")
+    review.publish(code=submitted.code, officer=staff["verifikator"], result="pickup")
     ticket = Ticket.objects.get()
     assert ticket.service.code == "AMBIL" and ticket.nik == NIK_MADE
     assert ticket.number in client.get(f"/permohonan/{submitted.code}/").content.decode()
@@ -117,7 +118,7 @@ def test_a_pre_registration_ends_with_a_visit_in_its_own_service(client, open_al
     application = Application.objects.get()
     step(application, "claim", staff)
     step(application, "approve", staff)
-    services.publish(code=application.code, officer=staff["verifikator"], result="pickup")
+    review.publish(code=application.code, officer=staff["verifikator"], result="pickup")
     assert Ticket.objects.get().service.code == "SANTUNAN"
 
 
@@ -137,10 +138,10 @@ def test_delivery_and_rejection_carry_their_text(submitted, staff):
 @pytest.mark.parametrize("who", ["petugas", "satpam", "kepala"])
 def test_other_roles_cannot_change_an_application(submitted, staff, who):
     with pytest.raises(Refusal) as refused:
-        services.review(code=submitted.code, action="claim", officer=staff[who])
+        review.claim_application(code=submitted.code, officer=staff[who])
     assert refused.value.code == "forbidden"
     with pytest.raises(Refusal):
-        services.review(code=submitted.code, action="claim", officer=None)
+        review.claim_application(code=submitted.code, officer=None)
     submitted.refresh_from_db()
     assert submitted.status == AppStatus.SUBMITTED
 
