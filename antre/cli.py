@@ -22,7 +22,7 @@ def prepare() -> list[tuple[str, str, str]]:
     from django.db import transaction
 
     from antre.offices.models import Office
-    from antre.offices.seed import create_demo_users, seed_demo_office
+    from antre.seed import create_demo_users, seed_demo_office
 
     call_command("migrate", interactive=False, verbosity=0)
     from django.db import connection

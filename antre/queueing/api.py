@@ -12,11 +12,12 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from antre import ratelimit
-from antre.api import ErrorOut, request_user, staff_auth
+from antre.api_errors import ErrorOut
 from antre.db import hot
 from antre.links import public_url
 from antre.offices.models import Counter, Office, Service
 from antre.people import rules as people
+from antre.people.apiauth import request_user, staff_auth
 from antre.queueing import calling, services
 from antre.queueing.models import Ticket
 

@@ -112,7 +112,7 @@ def test_a_refusal_leaves_the_callers_transaction_usable(office, monday):
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_a_refusal_writes_nothing_and_a_booking_is_whole(monday, settings):
     """The opening rush's own path: no transaction around the booking (on PostgreSQL, one statement)."""
-    from antre.offices.seed import seed_demo_office
+    from antre.seed import seed_demo_office
     from antre.whatsapp.models import BusinessNumber, OutboxMessage
 
     settings.WHATSAPP = {
