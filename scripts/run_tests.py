@@ -203,7 +203,10 @@ def main() -> int:
     if failures:
         print("FAILED: " + ", ".join(failures), flush=True)
         return 1
-    print("All checks passed: ruff, import layers, structure, migrations, pytest on SQLite and PostgreSQL.", flush=True)
+    print(
+        "All checks passed: ruff, import layers, structure, migrations, pytest on SQLite and PostgreSQL.",
+        flush=True,
+    )
     return 0
 
 
