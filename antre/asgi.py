@@ -29,9 +29,9 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
 django_application = get_wsgi_application()
 
-from antre import api_errors, config, listening  # noqa: E402
-from antre.live.asgi import with_live_streams  # noqa: E402 (needs Django set up)
-from antre.queueing import fastlane  # noqa: E402
+from antre import api_errors, config  # noqa: E402
+from antre.transport import fastlane, listening  # noqa: E402 (needs Django set up)
+from antre.transport.sse import with_live_streams  # noqa: E402
 
 _django = WSGIMiddleware(django_application, workers=config.threads())
 _rest = with_live_streams(_django)

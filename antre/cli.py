@@ -61,7 +61,7 @@ def serve(args: argparse.Namespace) -> int:
 
     # A wrong value stops here, once, with its message (not once per server process).
     config.threads(), config.booking_threads(), config.public_url()
-    from antre import listening
+    from antre.transport import listening
 
     held = None  # SO_REUSEPORT would let a second `antre serve` join this one (antre.listening)
     refused = None
@@ -155,7 +155,7 @@ def _serve_processes(args: argparse.Namespace) -> None:
     """Run the ASGI app in --workers server processes (antre.listening: how they share the port)."""
     import uvicorn
 
-    from antre import listening
+    from antre.transport import listening
 
     options = dict(
         host=args.host,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from antre import listening
+from antre.transport import listening
 from antre.testing import Server, free_port
 
 pytestmark = pytest.mark.skipif(
