@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import os
 import sys
+
+from antre import config
+from antre.transport import listening
 
 
 def _setup_django() -> None:
@@ -57,13 +61,9 @@ def address_lines(base: str, slug: str) -> list[str]:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from antre import config
-
     # A wrong value stops here, once, with its message (not once per server process).
     config.threads(), config.booking_threads(), config.public_url()
-    from antre.transport import listening
-
-    held = None  # SO_REUSEPORT would let a second `antre serve` join this one (antre.listening)
+    held = None  # SO_REUSEPORT would let a second `antre serve` join this one (antre.transport.listening)
     refused = None
     try:
         if listening.spreads_connections():
@@ -87,9 +87,9 @@ def serve(args: argparse.Namespace) -> int:
         print("Di sistem ini SQLite dilayani oleh satu proses; --workers diabaikan.", file=sys.stderr)
         args.workers = 1
     if args.workers > 1:
-        # Server processes leave when the supervising process is gone (antre.asgi), so a killed
-        # server never leaves orphans holding the port.
-        os.environ["ANTRE_SUPERVISOR_PID"] = str(os.getpid())
+        # Server processes leave when the supervising process is gone (antre.transport.watchdog), so
+        # a killed server never leaves orphans holding the port.
+        config.announce_supervisor(os.getpid())
     created = prepare()
     from antre.offices.models import Office
 
@@ -152,12 +152,14 @@ def _port_in_use(args: argparse.Namespace) -> str:
 
 
 def _serve_processes(args: argparse.Namespace) -> None:
-    """Run the ASGI app in --workers server processes (antre.listening: how they share the port)."""
+    """Run the ASGI app in --workers server processes (antre.transport.listening: how they share the port).
+
+    uvicorn calls antre.asgi.create_app in each server process, which starts that process.
+    """
     import uvicorn
 
-    from antre.transport import listening
-
     options = dict(
+        factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
@@ -166,25 +168,21 @@ def _serve_processes(args: argparse.Namespace) -> None:
         access_log=False,
     )
     if args.workers == 1 or not listening.spreads_connections():
-        uvicorn.run("antre.asgi:application", **options)
+        uvicorn.run("antre.asgi:create_app", **options)
         return
-    import inspect
-
     from uvicorn.supervisors import Multiprocess
 
-    config = uvicorn.Config("antre.asgi:application", **options)
+    server_config = uvicorn.Config("antre.asgi:create_app", **options)
     sockets = [listening.reserve(args.host, args.port)]
     if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn before 0.51
-        supervisor = Multiprocess(config, target=uvicorn.Server(config).run, sockets=sockets)
+        supervisor = Multiprocess(server_config, target=uvicorn.Server(server_config).run, sockets=sockets)
     else:
-        supervisor = Multiprocess(config, sockets=sockets)
+        supervisor = Multiprocess(server_config, sockets=sockets)
     with contextlib.suppress(KeyboardInterrupt):
         supervisor.run()
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from antre import config
-
     config.public_url()
     _setup_django()
     prepare()

@@ -65,6 +65,17 @@ def booking_threads() -> int:
     return count("ANTRE_BOOKING_THREADS", 2)
 
 
+def supervisor_pid() -> int | None:
+    """ANTRE_SUPERVISOR_PID: the `antre serve` whose server processes leave with it (antre.transport.watchdog)."""
+    value = os.environ.get("ANTRE_SUPERVISOR_PID")
+    return int(value) if value else None
+
+
+def announce_supervisor(pid: int) -> None:
+    """Make `pid` the supervisor of the server processes started from here (they inherit it)."""
+    os.environ["ANTRE_SUPERVISOR_PID"] = str(pid)
+
+
 def csv(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 

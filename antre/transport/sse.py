@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
+from django.utils.translation import gettext
 
 from antre.live import streams
 
@@ -47,8 +49,6 @@ def _header(scope, name: bytes) -> str | None:
 
 
 def _query(scope, name: str) -> str | None:
-    from urllib.parse import parse_qs
-
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(name)
     return values[0] if values else None
 
@@ -69,8 +69,6 @@ async def _ticket(scope, receive, send, token: str) -> None:
 
 
 async def _not_found(send) -> None:
-    from django.utils.translation import gettext
-
     body = json.dumps({"error": {"code": "not_found", "message": gettext("Data tidak ditemukan.")}}).encode()
     await send(
         {"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"application/json")]}
