@@ -260,13 +260,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="migrate, seed the demo office if empty, and serve everything")
-    p.add_argument("--host", default=os.environ.get("ANTRE_HOST", "127.0.0.1"))
-    p.add_argument("--port", type=int, default=int(os.environ.get("ANTRE_PORT", "8000")))
+    p.add_argument("--host", default=config.host())
+    p.add_argument("--port", type=int, default=config.port())
     p.add_argument("--no-worker", action="store_true", help="do not run the background jobs in this process")
     p.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("ANTRE_WORKERS", "0")) or min(os.cpu_count() or 1, 2),
+        default=config.workers(),
         help="server processes (default: 2, or 1 on a single-core machine; ANTRE_WORKERS)",
     )
     p.set_defaults(func=serve)
