@@ -1,12 +1,10 @@
 """The fast lane's own few threads, each with its database connection (antre.transport.fastlane).
 
-A booking is short and the same every time; at the opening rush 16 threads of a process took
-turns at one GIL, and the turns cost more CPU than the bookings. Since each process has its
-share of the connections (antre.transport.listening), 2 measured a lower p99 than 4 in 6 of 7 runs
-and fewer waits on the number's row lock in PostgreSQL; 1 booked a tenth less (bench/rush.py,
-ANTRE_BOOKING_THREADS). Pages and staff keep Django's pool, so a rush does not
-queue them. A plain queue in and call_soon_threadsafe out: run_in_executor wraps every call in
-two futures and a chain of callbacks, a few per cent of a booking at the rush.
+A booking is short and the same every time: more threads (ANTRE_BOOKING_THREADS, 2) take turns at
+the process's one GIL at a higher cost than the bookings, and wait on each other's row locks.
+Pages and staff keep Django's pool, so a rush of bookings does not queue them. A plain queue in
+and call_soon_threadsafe out, because run_in_executor wraps every call in two futures and a chain
+of callbacks.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The fast lane for the request of the opening rush: a citizen booking a number over the API.
 
 `POST /api/v1/offices/{office}/tickets` without a token or a session is answered here, in one hop
-from the event loop to a worker thread, without Django's middleware stack and django-ninja's
-request cycle: profiled at the rush, those two took a third of a booking's time. It is built from
+from the event loop to a thread of the lane's own, without Django's middleware stack and
+django-ninja's request cycle, which cost a third of a booking's time. It is built from
 the same parts as the ninja endpoint — Django's request object, the TicketIn schema,
 `api.book`, `ticket_out`, the API's refusal handler and the security middleware's headers — so the
 answer is the same; tests compare the two lanes. Anything out of the ordinary (a body that does
@@ -198,7 +198,7 @@ def _drop_if_closed() -> None:
     """Close this thread's PostgreSQL connection if the database has closed its end.
 
     Django sends `SELECT 1` before a request's first query on a kept connection
-    (CONN_HEALTH_CHECKS): one more round trip per booking. At the rush a connection is never idle
+    (CONN_HEALTH_CHECKS): one more round trip per booking. Under load a connection is never idle
     for long, and one the server has ended (a restart, pg_terminate_backend) has something to
     read — its goodbye, or the end of the stream — so a look at the socket tells. After
     IDLE_CHECK seconds unused, Django's check runs as usual: a host that vanished without a word

@@ -1,11 +1,9 @@
 """The port `antre serve` listens on, and how its server processes share it.
 
 With one listening socket shared by every server process, the process that wakes first accepts
-every connection waiting: at the opening rush, 64 clients connecting at once were split 37/2/25
-among three processes, and the clients of the busiest one waited longest (bench/rush.py). On
-Linux each server process therefore listens on a socket of its own, all bound to the port with
-SO_REUSEPORT, and the kernel spreads new connections evenly among them (18/21/25 in the same
-bench; p99 65–87 ms against 74–100 ms).
+every connection waiting, and in a burst its clients wait longest. On Linux each server process
+therefore listens on a socket of its own, all bound to the port with SO_REUSEPORT, and the kernel
+spreads new connections evenly among them.
 
 - The supervising process holds a bound socket of the group that does not listen
   (`ReservedPort`): it keeps the port while a server process restarts and takes no connection.

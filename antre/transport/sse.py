@@ -2,7 +2,7 @@
 
 Through Django's request handling every open stream would keep a thread of its own (the sync
 middleware's thread-sensitive context lives as long as the response), which costs hundreds of KB
-and scheduling time per display. Here a stream is two small asyncio tasks: 2,000 displays and
+and scheduling time per display. Here a stream is two small asyncio tasks: thousands of displays and
 phones fit in one process. Everything else goes to Django unchanged.
 """
 
