@@ -1,6 +1,6 @@
 """The SSE endpoints of SPEC §6 as Django views, documented in the OpenAPI with the rest of the API.
 
-Under `antre serve` the same streams are answered by antre.live.asgi before Django is reached
+Under `antre serve` the same streams are answered by antre.transport.sse before Django is reached
 (a thread-free path for thousands of displays). These views need an ASGI server too: under WSGI
 Django would read the endless stream into memory.
 """

@@ -103,7 +103,7 @@ def create_ticket(request: HttpRequest, response: HttpResponse, office: str, pay
 def book(
     request: HttpRequest, office: Office, payload: TicketIn, *, staff, service: Service | None = None
 ) -> services.Booking:
-    """The booking behind POST …/tickets, shared with the fast lane (antre.queueing.fastlane)."""
+    """The booking behind POST …/tickets, shared with the fast lane (antre.transport.fastlane)."""
     if staff is None:
         ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
     return services.book_ticket(
