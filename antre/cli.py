@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import inspect
 import os
+import socket
 import sys
 
 from antre import config
@@ -63,23 +64,11 @@ def address_lines(base: str, slug: str) -> list[str]:
 def serve(args: argparse.Namespace) -> int:
     # A wrong value stops here, once, with its message (not once per server process).
     config.threads(), config.booking_threads(), config.public_url()
-    held = None  # SO_REUSEPORT would let a second `antre serve` join this one (antre.transport.listening)
-    refused = None
-    try:
-        if listening.spreads_connections():
-            held = listening.claim(args.host, args.port)
-        listening.check_free(args.host, args.port)
-    except listening.PortInUse:
-        refused = _port_in_use(args)
-    except OSError as exc:  # not ours to use (a port below 1024), an address this machine lacks...
-        refused = f"Tidak bisa mendengarkan di {args.host}:{args.port}: {exc.strerror or exc}"
+    held, refused = _hold_port(args)
     if refused:
-        if held is not None:
-            held.close()
         print(refused, file=sys.stderr)
         return 1
     _setup_django()
-    from django.conf import settings
     from django.db import connection
 
     if args.workers > 1 and connection.vendor == "sqlite" and os.name != "posix":
@@ -91,26 +80,7 @@ def serve(args: argparse.Namespace) -> int:
         # a killed server never leaves orphans holding the port.
         config.announce_supervisor(os.getpid())
     created = prepare()
-    from antre.offices.models import Office
-
-    office = Office.objects.order_by("pk").first()
-    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1", "::") else args.host  # noqa: S104
-    base = f"http://{shown_host}:{args.port}"
-    credentials = settings.DATA_DIR / "demo-credentials.txt"
-    lines = ["", "Antre berjalan / is running:", *address_lines(base, office.slug if office else "")]
-    lines.append(f"  Data                  {settings.DATA_DIR}")
-    if created:
-        lines.append("  Akun demo (sandi acak, dibuat sekali; juga disimpan di berkas di bawah):")
-        lines += [f"    {user:<12} {password:<16} {role}" for user, role, password in created]
-    if credentials.exists():
-        lines.append(f"  Sandi akun demo       {credentials}")
-    from antre.live import voice
-
-    if voice.engine() is None:
-        lines.append(
-            "  Catatan: espeak-ng tidak terpasang; layar hanya bersuara bila peramban punya suara Indonesia."
-        )
-    print("\n".join(lines) + "\n", flush=True)
+    print("\n".join(_running_lines(args, created)) + "\n", flush=True)
     warn_about_configuration()
 
     if not args.no_worker:
@@ -127,6 +97,50 @@ def serve(args: argparse.Namespace) -> int:
         if held is not None:
             held.close()
     return 0
+
+
+def _hold_port(args: argparse.Namespace) -> tuple[socket.socket | None, str | None]:
+    """Claim host:port for this `antre serve`: (the claim, if any; why not, if it cannot be had)."""
+    held = None  # SO_REUSEPORT would let a second `antre serve` join this one (antre.transport.listening)
+    refused = None
+    try:
+        if listening.spreads_connections():
+            held = listening.claim(args.host, args.port)
+        listening.check_free(args.host, args.port)
+    except listening.PortInUse:
+        refused = _port_in_use(args)
+    except OSError as exc:  # not ours to use (a port below 1024), an address this machine lacks...
+        refused = f"Tidak bisa mendengarkan di {args.host}:{args.port}: {exc.strerror or exc}"
+    if refused and held is not None:
+        held.close()
+        held = None
+    return held, refused
+
+
+def _running_lines(args: argparse.Namespace, created: list[tuple[str, str, str]]) -> list[str]:
+    """What `antre serve` prints once it is ready: addresses, data, demo accounts, missing speech."""
+    # Imported here, as in serve(): models and settings need Django set up (_setup_django) first.
+    from django.conf import settings
+
+    from antre.live import voice
+    from antre.offices.models import Office
+
+    office = Office.objects.order_by("pk").first()
+    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1", "::") else args.host  # noqa: S104
+    base = f"http://{shown_host}:{args.port}"
+    credentials = settings.DATA_DIR / "demo-credentials.txt"
+    lines = ["", "Antre berjalan / is running:", *address_lines(base, office.slug if office else "")]
+    lines.append(f"  Data                  {settings.DATA_DIR}")
+    if created:
+        lines.append("  Akun demo (sandi acak, dibuat sekali; juga disimpan di berkas di bawah):")
+        lines += [f"    {user:<12} {password:<16} {role}" for user, role, password in created]
+    if credentials.exists():
+        lines.append(f"  Sandi akun demo       {credentials}")
+    if voice.engine() is None:
+        lines.append(
+            "  Catatan: espeak-ng tidak terpasang; layar hanya bersuara bila peramban punya suara Indonesia."
+        )
+    return lines
 
 
 def warn_about_configuration() -> None:
