@@ -1,18 +1,11 @@
-"""A server process starts when uvicorn asks for its application, not when antre.asgi is imported;
-and the domain never reaches into the transport."""
+"""A server process starts when uvicorn asks for its application, not when antre.asgi is imported."""
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
 import sys
-from pathlib import Path
-
-import antre
-
-DOMAIN = ("offices", "people", "queueing", "gate", "applications", "live", "whatsapp", "reports")
 
 PROBE = """
 import gc, json, sys, threading
@@ -47,25 +40,3 @@ def test_importing_the_asgi_module_starts_nothing_and_create_app_starts_the_proc
     assert started["frozen"] and started["gc_threshold"] == [50_000, 20, 100]
     assert started["switch_interval"] == 0.0005
     assert seen["once"]  # one start-up per process, however often the application is asked for
-
-
-def _imported_modules(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
-
-
-def test_the_domain_never_imports_the_transport():
-    root = Path(antre.__file__).parent
-    reaching = [
-        str(path.relative_to(root))
-        for app in DOMAIN
-        for path in (root / app).rglob("*.py")
-        if any(name.startswith("antre.transport") for name in _imported_modules(path))
-    ]
-    assert reaching == []
