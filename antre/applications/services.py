@@ -34,6 +34,7 @@ from antre.offices.models import Office, Region, Service
 from antre.people import rules as people
 from antre.people.models import Role
 from antre.people.rules import mask_nik
+from antre.queueing import rules as queue_rules
 from antre.queueing import services as queueing
 from antre.queueing.models import Status as TicketStatus
 from antre.queueing.models import Ticket
@@ -424,7 +425,7 @@ def pickup_days(application: Application, *, now: dt.datetime | None = None) -> 
         service = pickup_service(application)
     except Refusal:
         return []
-    return [(day, left) for day, left in queueing.day_choices(service, now=now) if left > 0]
+    return queue_rules.with_room(queueing.day_choices(service, now=now))
 
 
 def _book_pickup(application: Application, day: dt.date | None, *, now: dt.datetime) -> Ticket:

@@ -105,8 +105,8 @@ def bookable_days(office: Office, *, now: dt.datetime | None = None) -> list[dt.
 
 
 def taken_per_day(service: Service, days: list[dt.date]) -> dict[dt.date, int]:
-    """Tickets counted against the quota (all but cancelled ones) per day: the counts the
-    database keeps on each day's number row (antre.queueing.dbcode), in one query."""
+    """Tickets counted against the quota (rules.is_taken) per day: the counts the database keeps
+    on each day's number row (antre.queueing.dbcode), in one query."""
     rows = DailySequence.objects.filter(service=service, day__in=days).values_list("day", "taken")
     return dict(rows)
 
@@ -463,7 +463,7 @@ def _issue_in_steps(
         raise _unknown_service()
     if mode == ServiceMode.ONLINE:
         raise _online_only(service)
-    if taken >= quota:
+    if rules.quota_full(quota=quota, taken=taken):
         raise _quota_full(service, ticket.day, now=now)
     if _closed_now(ticket):
         raise _day_refusal("closed_day", service=service, day=ticket.day, now=now)
