@@ -17,6 +17,7 @@ from asgiref.sync import sync_to_async
 from django.utils.translation import gettext
 
 from antre.live import streams
+from antre.queueing import live
 
 OFFICE_EVENTS = re.compile(r"^/api/v1/offices/(?P<slug>[-\w]+)/events/?$")
 TICKET_EVENTS = re.compile(r"^/api/v1/tickets/(?P<token>[-\w]+)/events/?$")
@@ -54,18 +55,20 @@ def _query(scope, name: str) -> str | None:
 
 
 async def _office(scope, receive, send, slug: str) -> None:
-    office_id = await sync_to_async(streams.office_id_for, thread_sensitive=False)(slug)
+    office_id = await sync_to_async(live.office_id_for, thread_sensitive=False)(slug)
     if office_id is None:
         return await _not_found(send)
     last = streams.parse_last_event_id(_header(scope, b"last-event-id") or _query(scope, "last_event_id"))
-    await _stream(receive, send, streams.office_stream(office_id, streams.board_reader(office_id), last))
+    await _stream(receive, send, streams.office_stream(office_id, live.board_reader(office_id), last))
 
 
 async def _ticket(scope, receive, send, token: str) -> None:
-    office_id = await sync_to_async(streams.office_id_of_ticket, thread_sensitive=False)(token)
+    office_id = await sync_to_async(live.office_id_of_ticket, thread_sensitive=False)(token)
     if office_id is None:
         return await _not_found(send)
-    await _stream(receive, send, streams.ticket_stream(office_id, token, streams.ticket_reader(token)))
+    await _stream(
+        receive, send, streams.ticket_stream(office_id, token, live.ticket_reader(token), live.positions_of)
+    )
 
 
 async def _not_found(send) -> None:
