@@ -1,75 +1,21 @@
-"""The HTTP API under /api/v1 (SPEC §6): one NinjaAPI, the error shape, staff authentication."""
+"""The HTTP API under /api/v1 (SPEC §6): one NinjaAPI, its error handlers, every app's router mounted."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyHeader
-from ninja.security import SessionAuth as SessionAuthBase
 
+from antre.applications.api import router as applications_router
 from antre.errors import Refusal, too_long
-from antre.people.models import ApiToken, User
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    fields: dict[str, str] | None = None
-    next_available_date: str | None = None
-    retry_after: int | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
-class TokenAuth(APIKeyHeader):
-    """`Authorization: Token <key>`, the key printed by `antre token USERNAME`."""
-
-    param_name = "Authorization"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        return user_from_token(key)
-
-
-def user_from_token(header: str | None) -> User | None:
-    if not header:
-        return None
-    scheme, _sep, key = header.partition(" ")
-    if scheme.lower() != "token" or not key.strip():
-        return None
-    token = ApiToken.objects.select_related("user").filter(key=key.strip()).first()
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
-
-
-def request_user(request: HttpRequest) -> User | None:
-    """The staff member behind a request (token or browser session), or None for a citizen."""
-    user = user_from_token(request.headers.get("Authorization"))
-    if user is not None:
-        return user
-    session_user = getattr(request, "user", None)
-    if session_user is not None and session_user.is_authenticated:
-        return session_user
-    return None
-
-
-class SessionAuth(SessionAuthBase):
-    """The browser session of a signed-in officer; CSRF is checked only when there is one."""
-
-    def __call__(self, request: HttpRequest):
-        if not request.user.is_authenticated:
-            return None  # 401, not a CSRF 403: there is nobody to protect
-        return super().__call__(request)
-
-
-staff_auth = [TokenAuth(), SessionAuth()]
+from antre.gate.api import router as gate_router
+from antre.offices.api import router as offices_router
+from antre.queueing.api import router as queueing_router
+from antre.queueing.live_api import router as live_router
 
 api = NinjaAPI(
     title="Antre API",
@@ -146,24 +92,12 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 @csrf_exempt  # a POST to a wrong path is a 404, not a CSRF refusal: no session is at stake here
 def api_not_found(request: HttpRequest):
     """Unknown paths under /api/v1/ answer in the API's error shape, not with an HTML page."""
-    from django.http import JsonResponse
-
     refusal = Refusal("not_found", _("Alamat API ini tidak ada. Lihat /api/v1/docs."), status=404)
     return JsonResponse(refusal.as_dict(), status=404)
 
 
-def mount_routers() -> None:
-    from antre.applications.api import router as applications_router
-    from antre.gate.api import router as gate_router
-    from antre.live.api import router as live_router
-    from antre.offices.api import router as offices_router
-    from antre.queueing.api import router as queueing_router
-
-    api.add_router("", offices_router)
-    api.add_router("", live_router)
-    api.add_router("", queueing_router)
-    api.add_router("", gate_router)
-    api.add_router("", applications_router)
-
-
-mount_routers()
+api.add_router("", offices_router)
+api.add_router("", live_router)
+api.add_router("", queueing_router)
+api.add_router("", gate_router)
+api.add_router("", applications_router)

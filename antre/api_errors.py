@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from ninja import Schema
 
 from antre.errors import Refusal
 from antre.i18n import chosen_language
@@ -23,6 +24,19 @@ from antre.i18n import chosen_language
 log = logging.getLogger("django.request")
 
 API_PREFIX = "/api/v1/"
+
+
+# The error shape of SPEC §6, for the API's documentation; every router's refusals use it.
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+    next_available_date: str | None = None
+    retry_after: int | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
 
 
 def is_api(path: str) -> bool:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import os
+import socket
 import sys
+
+from antre import config
+from antre.transport import listening
 
 
 def _setup_django() -> None:
@@ -22,7 +27,7 @@ def prepare() -> list[tuple[str, str, str]]:
     from django.db import transaction
 
     from antre.offices.models import Office
-    from antre.offices.seed import create_demo_users, seed_demo_office
+    from antre.seed import create_demo_users, seed_demo_office
 
     call_command("migrate", interactive=False, verbosity=0)
     from django.db import connection
@@ -57,29 +62,13 @@ def address_lines(base: str, slug: str) -> list[str]:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from antre import config
-
     # A wrong value stops here, once, with its message (not once per server process).
     config.threads(), config.booking_threads(), config.public_url()
-    from antre import listening
-
-    held = None  # SO_REUSEPORT would let a second `antre serve` join this one (antre.listening)
-    refused = None
-    try:
-        if listening.spreads_connections():
-            held = listening.claim(args.host, args.port)
-        listening.check_free(args.host, args.port)
-    except listening.PortInUse:
-        refused = _port_in_use(args)
-    except OSError as exc:  # not ours to use (a port below 1024), an address this machine lacks...
-        refused = f"Tidak bisa mendengarkan di {args.host}:{args.port}: {exc.strerror or exc}"
+    held, refused = _hold_port(args)
     if refused:
-        if held is not None:
-            held.close()
         print(refused, file=sys.stderr)
         return 1
     _setup_django()
-    from django.conf import settings
     from django.db import connection
 
     if args.workers > 1 and connection.vendor == "sqlite" and os.name != "posix":
@@ -87,30 +76,11 @@ def serve(args: argparse.Namespace) -> int:
         print("Di sistem ini SQLite dilayani oleh satu proses; --workers diabaikan.", file=sys.stderr)
         args.workers = 1
     if args.workers > 1:
-        # Server processes leave when the supervising process is gone (antre.asgi), so a killed
-        # server never leaves orphans holding the port.
-        os.environ["ANTRE_SUPERVISOR_PID"] = str(os.getpid())
+        # Server processes leave when the supervising process is gone (antre.transport.watchdog), so
+        # a killed server never leaves orphans holding the port.
+        config.announce_supervisor(os.getpid())
     created = prepare()
-    from antre.offices.models import Office
-
-    office = Office.objects.order_by("pk").first()
-    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1", "::") else args.host  # noqa: S104
-    base = f"http://{shown_host}:{args.port}"
-    credentials = settings.DATA_DIR / "demo-credentials.txt"
-    lines = ["", "Antre berjalan / is running:", *address_lines(base, office.slug if office else "")]
-    lines.append(f"  Data                  {settings.DATA_DIR}")
-    if created:
-        lines.append("  Akun demo (sandi acak, dibuat sekali; juga disimpan di berkas di bawah):")
-        lines += [f"    {user:<12} {password:<16} {role}" for user, role, password in created]
-    if credentials.exists():
-        lines.append(f"  Sandi akun demo       {credentials}")
-    from antre.live import voice
-
-    if voice.engine() is None:
-        lines.append(
-            "  Catatan: espeak-ng tidak terpasang; layar hanya bersuara bila peramban punya suara Indonesia."
-        )
-    print("\n".join(lines) + "\n", flush=True)
+    print("\n".join(_running_lines(args, created)) + "\n", flush=True)
     warn_about_configuration()
 
     if not args.no_worker:
@@ -127,6 +97,50 @@ def serve(args: argparse.Namespace) -> int:
         if held is not None:
             held.close()
     return 0
+
+
+def _hold_port(args: argparse.Namespace) -> tuple[socket.socket | None, str | None]:
+    """Claim host:port for this `antre serve`: (the claim, if any; why not, if it cannot be had)."""
+    held = None  # SO_REUSEPORT would let a second `antre serve` join this one (antre.transport.listening)
+    refused = None
+    try:
+        if listening.spreads_connections():
+            held = listening.claim(args.host, args.port)
+        listening.check_free(args.host, args.port)
+    except listening.PortInUse:
+        refused = _port_in_use(args)
+    except OSError as exc:  # not ours to use (a port below 1024), an address this machine lacks...
+        refused = f"Tidak bisa mendengarkan di {args.host}:{args.port}: {exc.strerror or exc}"
+    if refused and held is not None:
+        held.close()
+        held = None
+    return held, refused
+
+
+def _running_lines(args: argparse.Namespace, created: list[tuple[str, str, str]]) -> list[str]:
+    """What `antre serve` prints once it is ready: addresses, data, demo accounts, missing speech."""
+    # Imported here, as in serve(): models and settings need Django set up (_setup_django) first.
+    from django.conf import settings
+
+    from antre.live import voice
+    from antre.offices.models import Office
+
+    office = Office.objects.order_by("pk").first()
+    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1", "::") else args.host  # noqa: S104
+    base = f"http://{shown_host}:{args.port}"
+    credentials = settings.DATA_DIR / "demo-credentials.txt"
+    lines = ["", "Antre berjalan / is running:", *address_lines(base, office.slug if office else "")]
+    lines.append(f"  Data                  {settings.DATA_DIR}")
+    if created:
+        lines.append("  Akun demo (sandi acak, dibuat sekali; juga disimpan di berkas di bawah):")
+        lines += [f"    {user:<12} {password:<16} {role}" for user, role, password in created]
+    if credentials.exists():
+        lines.append(f"  Sandi akun demo       {credentials}")
+    if voice.engine() is None:
+        lines.append(
+            "  Catatan: espeak-ng tidak terpasang; layar hanya bersuara bila peramban punya suara Indonesia."
+        )
+    return lines
 
 
 def warn_about_configuration() -> None:
@@ -152,12 +166,14 @@ def _port_in_use(args: argparse.Namespace) -> str:
 
 
 def _serve_processes(args: argparse.Namespace) -> None:
-    """Run the ASGI app in --workers server processes (antre.listening: how they share the port)."""
+    """Run the ASGI app in --workers server processes (antre.transport.listening: how they share the port).
+
+    uvicorn calls antre.asgi.create_app in each server process, which starts that process.
+    """
     import uvicorn
 
-    from antre import listening
-
     options = dict(
+        factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
@@ -166,25 +182,21 @@ def _serve_processes(args: argparse.Namespace) -> None:
         access_log=False,
     )
     if args.workers == 1 or not listening.spreads_connections():
-        uvicorn.run("antre.asgi:application", **options)
+        uvicorn.run("antre.asgi:create_app", **options)
         return
-    import inspect
-
     from uvicorn.supervisors import Multiprocess
 
-    config = uvicorn.Config("antre.asgi:application", **options)
+    server_config = uvicorn.Config("antre.asgi:create_app", **options)
     sockets = [listening.reserve(args.host, args.port)]
     if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn before 0.51
-        supervisor = Multiprocess(config, target=uvicorn.Server(config).run, sockets=sockets)
+        supervisor = Multiprocess(server_config, target=uvicorn.Server(server_config).run, sockets=sockets)
     else:
-        supervisor = Multiprocess(config, sockets=sockets)
+        supervisor = Multiprocess(server_config, sockets=sockets)
     with contextlib.suppress(KeyboardInterrupt):
         supervisor.run()
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from antre import config
-
     config.public_url()
     _setup_django()
     prepare()
@@ -262,13 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="migrate, seed the demo office if empty, and serve everything")
-    p.add_argument("--host", default=os.environ.get("ANTRE_HOST", "127.0.0.1"))
-    p.add_argument("--port", type=int, default=int(os.environ.get("ANTRE_PORT", "8000")))
+    p.add_argument("--host", default=config.host())
+    p.add_argument("--port", type=int, default=config.port())
     p.add_argument("--no-worker", action="store_true", help="do not run the background jobs in this process")
     p.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("ANTRE_WORKERS", "0")) or min(os.cpu_count() or 1, 2),
+        default=config.workers(),
         help="server processes (default: 2, or 1 on a single-core machine; ANTRE_WORKERS)",
     )
     p.set_defaults(func=serve)

@@ -65,6 +65,32 @@ def booking_threads() -> int:
     return count("ANTRE_BOOKING_THREADS", 2)
 
 
+def host() -> str:
+    """ANTRE_HOST: the address `antre serve` listens on by default."""
+    return os.environ.get("ANTRE_HOST", "127.0.0.1")
+
+
+def port() -> int:
+    """ANTRE_PORT: the port `antre serve` listens on by default."""
+    return int(os.environ.get("ANTRE_PORT", "8000"))
+
+
+def workers() -> int:
+    """ANTRE_WORKERS: `antre serve`'s server processes; else 2, or 1 on a single-core machine."""
+    return int(os.environ.get("ANTRE_WORKERS", "0")) or min(os.cpu_count() or 1, 2)
+
+
+def supervisor_pid() -> int | None:
+    """ANTRE_SUPERVISOR_PID: the `antre serve` whose server processes leave with it (antre.transport.watchdog)."""
+    value = os.environ.get("ANTRE_SUPERVISOR_PID")
+    return int(value) if value else None
+
+
+def announce_supervisor(pid: int) -> None:
+    """Make `pid` the supervisor of the server processes started from here (they inherit it)."""
+    os.environ["ANTRE_SUPERVISOR_PID"] = str(pid)
+
+
 def csv(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 

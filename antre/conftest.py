@@ -145,7 +145,7 @@ def clock():
 
 @pytest.fixture
 def office(db):
-    from antre.offices.seed import seed_demo_office
+    from antre.seed import seed_demo_office
 
     return seed_demo_office(today=MONDAY)
 

@@ -14,7 +14,7 @@ SECRET_KEY = config.secret_key(DATA_DIR)
 DEBUG = config.flag("ANTRE_DEBUG")
 ALLOWED_HOSTS = config.allowed_hosts()
 RATELIMIT_ENABLED = config.flag("ANTRE_RATELIMIT", default=True)
-# Citizens' API bookings skip the middleware stack (antre.queueing.fastlane); off only to compare.
+# Citizens' API bookings skip the middleware stack (antre.transport.fastlane); off only to compare.
 BOOKING_FAST_LANE = config.flag("ANTRE_BOOKING_FAST_LANE", default=True)
 WHATSAPP = config.whatsapp()
 # Where citizens reach Antre (antre.links.public_url): links sent by WhatsApp, QR codes on paper.

@@ -1,4 +1,4 @@
-"""The whole test suite, as `make test` and CI run it: lint, then pytest on SQLite and on PostgreSQL.
+"""The whole test suite, as `make test` and CI run it: lint and structure, then pytest on SQLite and PostgreSQL.
 
 PostgreSQL comes from 127.0.0.1:5432 when a server listens there; otherwise a throwaway server is
 started from the system's PostgreSQL binaries. Only where neither exists are the PostgreSQL tests
@@ -138,6 +138,12 @@ def main() -> int:
     if run([str(BIN / "ruff"), "check", *lint]) != 0:
         failures.append("ruff")
 
+    banner("structure: apps in layers, short functions and modules")
+    if run([str(BIN / "lint-imports")]) != 0:
+        failures.append("import layers")
+    if run([str(BIN / "python"), "scripts/structure.py"]) != 0:
+        failures.append("structure")
+
     data = Path(tempfile.mkdtemp(prefix="antre-test-"))
     base_env = dict(
         os.environ,
@@ -197,7 +203,10 @@ def main() -> int:
     if failures:
         print("FAILED: " + ", ".join(failures), flush=True)
         return 1
-    print("All checks passed: ruff, migrations, pytest on SQLite and PostgreSQL.", flush=True)
+    print(
+        "All checks passed: ruff, import layers, structure, migrations, pytest on SQLite and PostgreSQL.",
+        flush=True,
+    )
     return 0
 
 

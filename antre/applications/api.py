@@ -10,7 +10,7 @@ from ninja import Form, Router, Schema, Status
 from pydantic import Field
 
 from antre import ratelimit
-from antre.api import ErrorOut
+from antre.api_errors import ErrorOut
 from antre.applications import services
 from antre.offices.models import Office
 

@@ -21,6 +21,7 @@ from antre.applications.models import (
 from antre.applications.services import for_applicant, lock_application
 from antre.errors import Refusal
 from antre.offices.models import Office, Service
+from antre.queueing import rules as queue_rules
 from antre.queueing.days import day_choices
 from antre.queueing.models import Status as TicketStatus
 from antre.queueing.models import Ticket
@@ -43,7 +44,7 @@ def pickup_days(application: Application, *, now: dt.datetime | None = None) -> 
         service = pickup_service(application)
     except Refusal:
         return []
-    return [(day, left) for day, left in day_choices(service, now=now) if left > 0]
+    return queue_rules.with_room(day_choices(service, now=now))
 
 
 def book_pickup(application: Application, day: dt.date | None, *, now: dt.datetime) -> Ticket:

@@ -8,9 +8,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from antre.api import ErrorOut, staff_auth
+from antre.api_errors import ErrorOut
 from antre.gate import lookup, services
 from antre.offices.models import Office
+from antre.people.apiauth import staff_auth
 
 router = Router(tags=["pintu"])
 

@@ -3,14 +3,17 @@
 Streams (SSE responses) subscribe to an office feed. When the feed is woken — after a commit in
 this process, by PostgreSQL NOTIFY from another process, or by a periodic safety poll — it reads
 the new events once and hands them to every subscriber's queue. Ticket streams also get the
-waiting positions, computed once per change for the whole office.
+waiting positions, computed once per change for the whole office by the function the stream hands
+in (the queue's, from antre.queueing.live: the hub is plumbing and knows no queue).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +30,16 @@ log = logging.getLogger(__name__)
 SAFETY_POLL_SECONDS = 10.0
 
 
+def frame(*, data: Any, event: str | None = None, id: int | None = None) -> bytes:
+    lines = []
+    if id is not None:
+        lines.append(f"id: {id}")
+    if event:
+        lines.append(f"event: {event}")
+    lines.append("data: " + json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+    return ("\n".join(lines) + "\n\n").encode()
+
+
 @dataclass
 class Batch:
     events: list[dict[str, Any]]
@@ -37,8 +50,6 @@ class Batch:
         """The SSE frame of an event, encoded once for all the displays that receive it."""
         encoded = self.frames.get(event["seq"])
         if encoded is None:
-            from antre.live.streams import frame
-
             encoded = self.frames[event["seq"]] = frame(
                 id=event["seq"], event=event["kind"], data=event["data"]
             )
@@ -64,6 +75,7 @@ class Feed:
     office_id: int
     last_seq: int = 0
     subscribers: set[Subscriber] = field(default_factory=set)
+    positions: Callable[[int], dict[str, dict[str, Any]]] | None = None  # while a ticket page listens
     wants_positions: int = 0
     dirty: bool = False
     refreshing: bool = False
@@ -90,14 +102,10 @@ def last_seq(office_id: int) -> int:
     return row or 0
 
 
-def _read(office_id: int, seq: int, with_positions: bool) -> Batch:
+def _read(office_id: int, seq: int, positions_of: Callable[[int], dict] | None) -> Batch:
     close_old_connections()
     events = events_since(office_id, seq)
-    positions = None
-    if events and with_positions:
-        from antre.queueing.tickets import office_positions
-
-        positions = office_positions(office_id)
+    positions = positions_of(office_id) if events and positions_of else None
     return Batch(events=events, positions=positions)
 
 
@@ -133,7 +141,10 @@ class Hub:
         if self._siblings is None and connection.vendor == "sqlite":
             self._siblings = siblings.listen(loop, self.wake) or False  # False: tried, polling only
 
-    async def subscribe(self, office_id: int, *, positions: bool = False) -> tuple[Feed, Subscriber]:
+    async def subscribe(
+        self, office_id: int, *, positions: Callable[[int], dict] | None = None
+    ) -> tuple[Feed, Subscriber]:
+        """Listen to an office's events; `positions` (the queue's, by token) is read with each batch."""
         self._ensure_started()
         feed = self.feeds.get(office_id)
         if feed is None:
@@ -143,12 +154,16 @@ class Hub:
             feed = self.feeds.setdefault(office_id, feed)
         subscriber = Subscriber()
         feed.subscribers.add(subscriber)
-        feed.wants_positions += 1 if positions else 0
+        if positions is not None:
+            feed.positions = positions
+            feed.wants_positions += 1
         return feed, subscriber
 
     def unsubscribe(self, feed: Feed, subscriber: Subscriber, *, positions: bool = False) -> None:
         feed.subscribers.discard(subscriber)
         feed.wants_positions -= 1 if positions else 0
+        if feed.wants_positions == 0:
+            feed.positions = None
         if not feed.subscribers and self.feeds.get(feed.office_id) is feed:
             del self.feeds[feed.office_id]
 
@@ -167,7 +182,7 @@ class Hub:
             while True:
                 feed.dirty = False
                 batch = await sync_to_async(_read, thread_sensitive=False)(
-                    feed.office_id, feed.last_seq, feed.wants_positions > 0
+                    feed.office_id, feed.last_seq, feed.positions
                 )
                 if batch.events:
                     feed.last_seq = batch.events[-1]["seq"]
@@ -188,7 +203,7 @@ class Hub:
                 self.wake(office_id)
 
     async def _listen_forever(self) -> None:
-        import psycopg
+        import psycopg  # lazy: only a PostgreSQL server listens for NOTIFY
 
         db = settings.DATABASES["default"]
         params = {

@@ -4,59 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import AsyncIterator
-from typing import Any
 
 from asgiref.sync import sync_to_async
 
 from antre import clock
-from antre.live.hub import Batch, events_since, hub
+from antre.live.hub import Batch, events_since, frame, hub
 
 KEEPALIVE_SECONDS = 15.0
 RETRY_MS = 3000
 REPLAY_LIMIT = 200
-
-
-def frame(*, data: Any, event: str | None = None, id: int | None = None) -> bytes:
-    lines = []
-    if id is not None:
-        lines.append(f"id: {id}")
-    if event:
-        lines.append(f"event: {event}")
-    lines.append("data: " + json.dumps(data, separators=(",", ":"), ensure_ascii=False))
-    return ("\n".join(lines) + "\n\n").encode()
-
-
-def office_id_for(slug: str) -> int | None:
-    from antre.offices.models import Office
-
-    return Office.objects.filter(slug=slug).values_list("pk", flat=True).first()
-
-
-def office_id_of_ticket(token: str) -> int | None:
-    from antre.queueing.models import Ticket
-
-    return Ticket.objects.filter(token=token).values_list("office_id", flat=True).first()
-
-
-def board_reader(office_id: int):
-    def read() -> dict:
-        from antre.offices.models import Office
-        from antre.queueing.calling import board
-
-        return board(Office.objects.get(pk=office_id))
-
-    return read
-
-
-def ticket_reader(token: str):
-    def read() -> dict:
-        from antre.queueing.tickets import ticket_state
-
-        return ticket_state(token)
-
-    return read
 
 
 def parse_last_event_id(raw: str | None) -> int | None:
@@ -115,9 +72,12 @@ async def office_stream(office_id: int, board_now, last_event_id: int | None) ->
         hub.unsubscribe(feed, subscriber)
 
 
-async def ticket_stream(office_id: int, token: str, ticket_now) -> AsyncIterator[bytes]:
-    """One ticket's state: position as the queue moves, and the call with its counter."""
-    feed, subscriber = await hub.subscribe(office_id, positions=True)
+async def ticket_stream(office_id: int, token: str, ticket_now, positions_of) -> AsyncIterator[bytes]:
+    """One ticket's state: position as the queue moves, and the call with its counter.
+
+    `ticket_now()` reads the ticket's state; `positions_of(office_id)` every waiting ticket's position.
+    """
+    feed, subscriber = await hub.subscribe(office_id, positions=positions_of)
     try:
         yield f"retry: {RETRY_MS}\n\n".encode()
         state = await sync_to_async(ticket_now, thread_sensitive=False)()

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from antre.api import staff_auth
 from antre.errors import Refusal
 from antre.gate.services import inside_now
 from antre.offices.models import Counter, Office
+from antre.people.apiauth import staff_auth
 from antre.people.models import Role
 from antre.queueing import rules as queue_rules
 from antre.queueing.days import taken_per_day

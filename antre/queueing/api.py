@@ -12,11 +12,12 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from antre import ratelimit
-from antre.api import ErrorOut, request_user, staff_auth
+from antre.api_errors import ErrorOut
 from antre.db import hot
 from antre.links import public_url
 from antre.offices.models import Counter, Office, Service
 from antre.people import rules as people
+from antre.people.apiauth import request_user, staff_auth
 from antre.queueing import calling, services, tickets
 from antre.queueing.models import Ticket
 
@@ -102,7 +103,7 @@ def create_ticket(request: HttpRequest, response: HttpResponse, office: str, pay
 def book(
     request: HttpRequest, office: Office, payload: TicketIn, *, staff, service: Service | None = None
 ) -> services.Booking:
-    """The booking behind POST …/tickets, shared with the fast lane (antre.queueing.fastlane)."""
+    """The booking behind POST …/tickets, shared with the fast lane (antre.transport.fastlane)."""
     if staff is None:
         ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
     return services.book_ticket(

@@ -50,8 +50,8 @@ def bookable_days(office: Office, *, now: dt.datetime | None = None) -> list[dt.
 
 
 def taken_per_day(service: Service, days: list[dt.date]) -> dict[dt.date, int]:
-    """Tickets counted against the quota (all but cancelled ones) per day: the counts the
-    database keeps on each day's number row (antre.queueing.dbcode), in one query."""
+    """Tickets counted against the quota (rules.is_taken) per day: the counts the database keeps
+    on each day's number row (antre.queueing.dbcode), in one query."""
     rows = DailySequence.objects.filter(service=service, day__in=days).values_list("day", "taken")
     return dict(rows)
 

@@ -14,6 +14,9 @@ the number and the counts, refuse a full day, insert the ticket and its Idempote
 trip, so the number's row lock is held only while PostgreSQL works. A refusal raises, which undoes
 the whole statement. The second ticket of a NIK is refused by the unique index on active tickets.
 
+The rules in this SQL (which statuses count as taken and as waiting, the quota, the number's
+format) are those of antre.queueing.rules: the statements are built from its names and constants.
+
 Migrations install this code (queueing 0006–0008 and 0010 hold copies of it as it was then; a change here comes
 with a migration of its own, and a test checks the database runs the code below). `antre serve`
 checks it is there (ensure()).
@@ -26,12 +29,15 @@ from __future__ import annotations
 
 import logging
 
+from antre.queueing import rules
+
 log = logging.getLogger(__name__)
 
-# The statuses, as the triggers see them, and the service mode booking refuses. A test compares
-# these with the models.
-CANCELLED = "cancelled"
-WAITING = ("booked", "waiting_inside")
+# The booking rules as the SQL below states them, built from their one definition in
+# antre.queueing.rules (tests/test_rules_equivalence.py runs both on the same random days).
+NOT_TAKEN = rules.NOT_TAKEN.value
+WAITING = tuple(status.value for status in rules.WAITING)
+# The service mode booking refuses. A test compares it with the model.
 ONLINE = "online"
 
 # The ticket's columns antre_issue_ticket writes. A test compares them with the model.
@@ -48,7 +54,7 @@ _WAITING_SQL = ", ".join(f"'{s}'" for s in WAITING)
 def _contribution(row: str) -> tuple[str, str, str]:
     """What one ticket adds to taken, waiting and waiting_priority, as SQL booleans."""
     return (
-        f"{row}.status <> '{CANCELLED}'",
+        f"{row}.status <> '{NOT_TAKEN}'",
         f"{row}.status IN ({_WAITING_SQL})",
         f"({row}.status IN ({_WAITING_SQL}) AND {row}.is_priority)",
     )
@@ -56,12 +62,23 @@ def _contribution(row: str) -> tuple[str, str, str]:
 
 _OLD, _NEW = _contribution("OLD"), _contribution("NEW")
 
+
+def _number(prefix: str, seq: str) -> str:
+    """rules.format_number in SQL: prefix, separator, the sequence padded to NUMBER_DIGITS at least."""
+    return (
+        f"{prefix} || '{rules.NUMBER_SEPARATOR}' || "
+        f"lpad({seq}::text, greatest({rules.NUMBER_DIGITS}, length({seq}::text)), '0')"
+    )
+
+
 # PostgreSQL's booking function, by its argument types. Its first signature stays in the database
 # (queueing 0007 does not drop it) so that processes still running the code of before keep booking
 # during an upgrade of several machines; a later migration drops it (RETIRED).
 ISSUE_TICKET = "antre_issue_ticket(jsonb, text, text)"
 RETIRED = ["antre_issue_ticket(bigint, date, integer, text, jsonb, text, text)"]
 
+# Its quota check (v_taken >= v_quota) is rules.quota_full written out, and `ahead` is the waiting
+# count a priority or other visitor queues behind: the equivalence test holds both to the rules.
 POSTGRESQL = [
     f"""
 CREATE OR REPLACE FUNCTION antre_ticket_counts() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -135,7 +152,7 @@ BEGIN
         RAISE EXCEPTION 'antre:closed_day' USING ERRCODE = 'P0001';
     END IF;
     -- antre.queueing.rules.format_number: prefix, dash, at least three digits (a test compares them)
-    t.number := v_prefix || '-' || lpad(t.seq::text, greatest(3, length(t.seq::text)), '0');
+    t.number := {number};
     INSERT INTO queueing_ticket ({columns})
     VALUES ({values})
     RETURNING id INTO t.id;
@@ -151,6 +168,7 @@ BEGIN
 END
 $fn$""".format(
         online=ONLINE,
+        number=_number("v_prefix", "t.seq"),
         columns=", ".join(TICKET_COLUMNS),
         values=", ".join(f"t.{column}" for column in TICKET_COLUMNS),
     ),
@@ -177,10 +195,7 @@ SQLITE = [
     f"BEGIN {_SQLITE_REMOVE} {_SQLITE_ADD} END",
 ]
 
-_COUNTS = f"""
-    COUNT(*) FILTER (WHERE t.status <> '{CANCELLED}'),
-    COUNT(*) FILTER (WHERE t.status IN ({_WAITING_SQL})),
-    COUNT(*) FILTER (WHERE t.status IN ({_WAITING_SQL}) AND t.is_priority)"""
+_COUNTS = ", ".join(f"COUNT(*) FILTER (WHERE {counted})" for counted in _contribution("t"))
 # Every (service, day) that has tickets gets its row and true counts, and `last` is never below
 # the highest number issued (tickets created outside a booking: imports, the admin, benchmarks).
 RECOUNT = [

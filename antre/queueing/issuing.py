@@ -105,7 +105,7 @@ def _issue_in_steps(
         raise unknown_service()
     if mode == ServiceMode.ONLINE:
         raise online_only(service)
-    if taken >= quota:
+    if rules.quota_full(quota=quota, taken=taken):
         raise quota_full(service, ticket.day, now=now)
     if _closed_now(ticket):
         raise day_refusal("closed_day", service=service, day=ticket.day, now=now)

@@ -1,5 +1,5 @@
-"""A ticket's whole life (SPEC §5): its statuses, the actions that change them, and the one table of
-which action leads where. Pure: no Django.
+"""A ticket's whole life (SPEC §5): the actions that change its status (rules.Status), and the one
+table of which action leads where. Pure: no Django.
 
 Every place that changes a ticket's status asks `next_status` (through `Ticket.next_status`) and
 refuses when it answers None. Invitations (sent, lapsed) and counting a served citizen out at the
@@ -11,19 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-
-class Status(StrEnum):
-    """A ticket's status; `queueing.models.Status` gives each its label for people."""
-
-    BOOKED = "booked"  # a number taken; behind a gate still outside, or stepped out for a moment
-    WAITING_INSIDE = "waiting_inside"  # through the gate, waiting to be called
-    CALLED = "called"
-    SERVING = "serving"
-    DONE = "done"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"  # its day ended first
-    TURNED_AWAY = "turned_away"  # fever at the gate
+from antre.queueing.rules import Status
 
 
 class Action(StrEnum):

@@ -8,25 +8,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from antre.people.rules import short_name
-from antre.queueing import life
+from antre.queueing import life, rules
 
 
 class Status(models.TextChoices):
-    """The statuses of queueing.life, with their labels."""
+    """The statuses of antre.queueing.rules.Status, with the labels people read."""
 
-    BOOKED = life.Status.BOOKED.value, _("Terdaftar")
-    WAITING_INSIDE = life.Status.WAITING_INSIDE.value, _("Menunggu di dalam")
-    CALLED = life.Status.CALLED.value, _("Dipanggil")
-    SERVING = life.Status.SERVING.value, _("Sedang dilayani")
-    DONE = life.Status.DONE.value, _("Selesai")
-    NO_SHOW = life.Status.NO_SHOW.value, _("Tidak hadir")
-    CANCELLED = life.Status.CANCELLED.value, _("Dibatalkan")
-    EXPIRED = life.Status.EXPIRED.value, _("Kedaluwarsa")
-    TURNED_AWAY = life.Status.TURNED_AWAY.value, _("Tidak lolos pemeriksaan")
+    BOOKED = rules.Status.BOOKED.value, _("Terdaftar")
+    WAITING_INSIDE = rules.Status.WAITING_INSIDE.value, _("Menunggu di dalam")
+    CALLED = rules.Status.CALLED.value, _("Dipanggil")
+    SERVING = rules.Status.SERVING.value, _("Sedang dilayani")
+    DONE = rules.Status.DONE.value, _("Selesai")
+    NO_SHOW = rules.Status.NO_SHOW.value, _("Tidak hadir")
+    CANCELLED = rules.Status.CANCELLED.value, _("Dibatalkan")
+    EXPIRED = rules.Status.EXPIRED.value, _("Kedaluwarsa")
+    TURNED_AWAY = rules.Status.TURNED_AWAY.value, _("Tidak lolos pemeriksaan")
 
 
 ACTIVE_STATUSES = (Status.BOOKED, Status.WAITING_INSIDE, Status.CALLED, Status.SERVING)
-WAITING_STATUSES = (Status.BOOKED, Status.WAITING_INSIDE)
+WAITING_STATUSES = tuple(Status(status) for status in rules.WAITING)
 ONE_ACTIVE_TICKET = "one_active_ticket_per_nik_service_day"  # the constraint, as the database names it
 
 
@@ -163,9 +163,8 @@ class DailySequence(models.Model):
     last = models.PositiveIntegerField(default=0)
     # Kept by triggers on the ticket table (antre.queueing.dbcode), never by Python code.
     # db_default too: a process still running the code of before these columns can go on booking.
-    taken = models.PositiveIntegerField(
-        default=0, db_default=0
-    )  # counted against the quota: all but cancelled
+    # What each ticket counts for: antre.queueing.rules.day_counts.
+    taken = models.PositiveIntegerField(default=0, db_default=0)  # counted against the quota
     waiting = models.PositiveIntegerField(default=0, db_default=0)  # waiting to be called
     waiting_priority = models.PositiveIntegerField(default=0, db_default=0)  # of which priority visitors
 

@@ -4,13 +4,114 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+# ── Booking rules ───────────────────────────────────────────────────────────────────────────────
+# The one definition of the statuses, of what a ticket counts for on its day (taken, waiting), of
+# the quota decision and of the number's format. The database does the same sums in SQL that
+# antre.queueing.dbcode builds from these names; tests/test_rules_equivalence.py runs both.
+
+
+class Status(StrEnum):
+    """A ticket's status (SPEC §5); antre.queueing.models.Status gives each its label."""
+
+    BOOKED = "booked"
+    WAITING_INSIDE = "waiting_inside"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    TURNED_AWAY = "turned_away"
+
+
+# A cancelled ticket gives its place back to the day's quota; every other ticket keeps it, even
+# one that was turned away or expired (its number was handed out).
+NOT_TAKEN = Status.CANCELLED
+# Waiting to be called: booked (outside the gate, or at an office without one) or admitted inside.
+WAITING = (Status.BOOKED, Status.WAITING_INSIDE)
+NUMBER_SEPARATOR = "-"
+NUMBER_DIGITS = 3  # at least: the thousandth visitor's number has four
+
+
+def is_taken(*, status: str) -> bool:
+    """Whether a ticket counts against its service's quota for its day."""
+    return status != NOT_TAKEN
+
+
+def is_waiting(*, status: str) -> bool:
+    """Whether a ticket waits to be called."""
+    return status in WAITING
+
+
+def is_waiting_priority(*, status: str, is_priority: bool) -> bool:
+    """Whether a ticket waits to be called ahead of the others (elderly, disabled, ...)."""
+    return is_priority and is_waiting(status=status)
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """What a service-day's number row keeps besides the last number (antre.queueing.dbcode)."""
+
+    taken: int = 0
+    waiting: int = 0
+    waiting_priority: int = 0
+
+
+def day_counts(tickets: Iterable[tuple[str, bool]]) -> DayCounts:
+    """The counts of one service-day, from each of its tickets' (status, is_priority)."""
+    taken = waiting = waiting_priority = 0
+    for status, is_priority in tickets:
+        taken += is_taken(status=status)
+        waiting += is_waiting(status=status)
+        waiting_priority += is_waiting_priority(status=status, is_priority=is_priority)
+    return DayCounts(taken=taken, waiting=waiting, waiting_priority=waiting_priority)
+
+
+def quota_left(*, quota: int, taken: int) -> int:
+    """Places still free on a day: the quota less the tickets taken, never below none."""
+    return max(quota - taken, 0)
+
+
+def has_room(*, left: int) -> bool:
+    """Whether one more booking fits on a day with `left` places free (quota_left)."""
+    return left > 0
+
+
+def quota_full(*, quota: int, taken: int) -> bool:
+    """The booking's decision, made behind the number's lock: a day without room is refused."""
+    return not has_room(left=quota_left(quota=quota, taken=taken))
+
+
+def first_day_with_room(
+    *, days: Iterable[dt.date], taken: Mapping[dt.date, int], quota: int
+) -> dt.date | None:
+    """The first of `days` (in order) whose quota is not used up."""
+    for day in days:
+        if not quota_full(quota=quota, taken=taken.get(day, 0)):
+            return day
+    return None
+
+
+Day = TypeVar("Day")
+
+
+def with_room(days: Iterable[tuple[Day, int]]) -> list[tuple[Day, int]]:
+    """The (day, places left) pairs of `days` on which one more booking fits."""
+    return [(day, left) for day, left in days if has_room(left=left)]
 
 
 def format_number(*, prefix: str, seq: int) -> str:
     """The number people see and hear: prefix, dash, at least three digits ("A-012")."""
     if seq < 1:
         raise ValueError("sequence numbers start at 1")
-    return f"{prefix}-{seq:03d}"
+    return f"{prefix}{NUMBER_SEPARATOR}{seq:0{NUMBER_DIGITS}d}"
+
+
+# ── End of the booking rules ────────────────────────────────────────────────────────────────────
 
 
 def parse_number(text: str) -> tuple[str, int] | None:
@@ -21,20 +122,6 @@ def parse_number(text: str) -> tuple[str, int] | None:
     if not prefix or not cleaned.startswith(prefix) or not digits.isdigit() or int(digits) < 1:
         return None
     return prefix, int(digits)
-
-
-def quota_left(*, quota: int, taken: int) -> int:
-    return max(quota - taken, 0)
-
-
-def first_day_with_room(
-    *, days: Iterable[dt.date], taken: Mapping[dt.date, int], quota: int
-) -> dt.date | None:
-    """The first of `days` (in order) whose quota is not used up."""
-    for day in days:
-        if taken.get(day, 0) < quota:
-            return day
-    return None
 
 
 Period = tuple[dt.datetime, dt.datetime]

@@ -21,7 +21,7 @@ from antre.live.models import LiveEvent
 from antre.offices import calendar
 from antre.offices.models import Office
 from antre.people.rules import mask_nik
-from antre.queueing import calling, services, tickets
+from antre.queueing import calling, rules, services, tickets
 from antre.queueing.days import day_choices
 from antre.queueing.forms import BookingForm
 from antre.queueing.models import Status, Ticket
@@ -83,7 +83,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
             days = day_choices(service)  # the quota may have changed meanwhile
         else:
             return redirect("queueing:ticket", token=booking.ticket.token)
-    next_free = next((day for day, left in days if left > 0), None)
+    next_free = next((day for day, _left in rules.with_room(days)), None)
     chosen = request.POST.get("date") or (next_free.isoformat() if next_free else "")
     return render(
         request,

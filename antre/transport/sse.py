@@ -2,7 +2,7 @@
 
 Through Django's request handling every open stream would keep a thread of its own (the sync
 middleware's thread-sensitive context lives as long as the response), which costs hundreds of KB
-and scheduling time per display. Here a stream is two small asyncio tasks: 2,000 displays and
+and scheduling time per display. Here a stream is two small asyncio tasks: thousands of displays and
 phones fit in one process. Everything else goes to Django unchanged.
 """
 
@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
+from django.utils.translation import gettext
 
 from antre.live import streams
+from antre.queueing import live
 
 OFFICE_EVENTS = re.compile(r"^/api/v1/offices/(?P<slug>[-\w]+)/events/?$")
 TICKET_EVENTS = re.compile(r"^/api/v1/tickets/(?P<token>[-\w]+)/events/?$")
@@ -47,30 +50,28 @@ def _header(scope, name: bytes) -> str | None:
 
 
 def _query(scope, name: str) -> str | None:
-    from urllib.parse import parse_qs
-
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(name)
     return values[0] if values else None
 
 
 async def _office(scope, receive, send, slug: str) -> None:
-    office_id = await sync_to_async(streams.office_id_for, thread_sensitive=False)(slug)
+    office_id = await sync_to_async(live.office_id_for, thread_sensitive=False)(slug)
     if office_id is None:
         return await _not_found(send)
     last = streams.parse_last_event_id(_header(scope, b"last-event-id") or _query(scope, "last_event_id"))
-    await _stream(receive, send, streams.office_stream(office_id, streams.board_reader(office_id), last))
+    await _stream(receive, send, streams.office_stream(office_id, live.board_reader(office_id), last))
 
 
 async def _ticket(scope, receive, send, token: str) -> None:
-    office_id = await sync_to_async(streams.office_id_of_ticket, thread_sensitive=False)(token)
+    office_id = await sync_to_async(live.office_id_of_ticket, thread_sensitive=False)(token)
     if office_id is None:
         return await _not_found(send)
-    await _stream(receive, send, streams.ticket_stream(office_id, token, streams.ticket_reader(token)))
+    await _stream(
+        receive, send, streams.ticket_stream(office_id, token, live.ticket_reader(token), live.positions_of)
+    )
 
 
 async def _not_found(send) -> None:
-    from django.utils.translation import gettext
-
     body = json.dumps({"error": {"code": "not_found", "message": gettext("Data tidak ditemukan.")}}).encode()
     await send(
         {"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"application/json")]}

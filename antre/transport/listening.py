@@ -1,11 +1,9 @@
 """The port `antre serve` listens on, and how its server processes share it.
 
 With one listening socket shared by every server process, the process that wakes first accepts
-every connection waiting: at the opening rush, 64 clients connecting at once were split 37/2/25
-among three processes, and the clients of the busiest one waited longest (bench/rush.py). On
-Linux each server process therefore listens on a socket of its own, all bound to the port with
-SO_REUSEPORT, and the kernel spreads new connections evenly among them (18/21/25 in the same
-bench; p99 65–87 ms against 74–100 ms).
+every connection waiting, and in a burst its clients wait longest. On Linux each server process
+therefore listens on a socket of its own, all bound to the port with SO_REUSEPORT, and the kernel
+spreads new connections evenly among them.
 
 - The supervising process holds a bound socket of the group that does not listen
   (`ReservedPort`): it keeps the port while a server process restarts and takes no connection.
@@ -23,14 +21,11 @@ bench; p99 65–87 ms against 74–100 ms).
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import os
 import socket
 import struct
 import sys
-import threading
-import time
 
 
 class PortInUse(Exception):
@@ -131,33 +126,3 @@ def reserve(host: str, port: int) -> ReservedPort:
         else:
             return sock
     raise AssertionError("unreachable")
-
-
-def watch_event_loop(loop: asyncio.AbstractEventLoop, limit: float, on_stall, period: float = 1.0) -> None:
-    """Call on_stall(seconds) from a thread of its own once `loop` has run nothing for `limit` s.
-
-    Each server process listens on a socket of its own, so the kernel keeps
-    handing a share of new connections to a process whose event loop is stuck — a blocking call
-    or an endless loop by mistake — and uvicorn's health check, answered by a thread, does not
-    notice. A process that stops turning is better ended and replaced by its supervisor. The
-    count starts at the loop's first turn: a slow start (the app's imports run inside uvicorn's
-    loop) is not a stall.
-    """
-    last: list[float | None] = [None]  # not turned yet
-
-    def beat() -> None:
-        last[0] = time.monotonic()
-        loop.call_later(period, beat)
-
-    def watch() -> None:
-        while not loop.is_closed():
-            time.sleep(period)
-            if last[0] is None:
-                continue
-            stalled = time.monotonic() - last[0]
-            if stalled > limit and loop.is_running():
-                on_stall(stalled)
-                return
-
-    loop.call_soon_threadsafe(beat)
-    threading.Thread(target=watch, name="antre-loop-watch", daemon=True).start()

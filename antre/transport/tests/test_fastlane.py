@@ -11,9 +11,9 @@ from django.db import connection
 
 from antre.conftest import nik_for
 from antre.people.models import ApiToken, Role, User
-from antre.queueing import fastlane
 from antre.queueing.models import Ticket
 from antre.testing import Server, free_port
+from antre.transport import fastlane
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,8 +1,8 @@
 """The fast lane for the request of the opening rush: a citizen booking a number over the API.
 
 `POST /api/v1/offices/{office}/tickets` without a token or a session is answered here, in one hop
-from the event loop to a worker thread, without Django's middleware stack and django-ninja's
-request cycle: profiled at the rush, those two took a third of a booking's time. It is built from
+from the event loop to a thread of the lane's own, without Django's middleware stack and
+django-ninja's request cycle, which cost a third of a booking's time. It is built from
 the same parts as the ninja endpoint — Django's request object, the TicketIn schema,
 `api.book`, `ticket_out`, the API's refusal handler and the security middleware's headers — so the
 answer is the same; tests compare the two lanes. Anything out of the ordinary (a body that does
@@ -13,12 +13,14 @@ as the ordinary lane answers it: Django's handling of the exception, in the API'
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import select
 import time
 
 import pydantic
+from a2wsgi.wsgi import build_environ
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import DisallowedHost
@@ -34,12 +36,16 @@ from django.utils.cache import patch_vary_headers
 from django.utils.log import log_response
 
 from antre import api_errors
+from antre.api import api, on_refusal
 from antre.db import hot
 from antre.errors import Refusal
 from antre.i18n import chosen_language
 from antre.inputs import contains_nul
 from antre.offices import calendar
 from antre.offices.models import Office
+from antre.queueing.api import TicketIn, book, ticket_out
+from antre.queueing.services import normal_code
+from antre.transport.booking_threads import BookingThreads
 
 logger = logging.getLogger("django.request")
 PATH = re.compile(r"/api/v1/offices/(?P<slug>[-\w]+)/tickets")  # used with fullmatch
@@ -68,6 +74,53 @@ def wanted(scope: dict) -> str | None:
         if name == b"content-type" and not value.startswith(b"application/json"):
             return None
     return match["slug"]
+
+
+def with_fast_lane(app, threads: int):
+    """The ASGI app that books citizens' API bookings in `threads` threads of its own, and hands
+    every other request, and those the lane declines, to `app`."""
+    bookings = BookingThreads(threads, answer)
+
+    async def lanes(scope, receive, send):
+        if scope["type"] == "http" and (slug := wanted(scope)):
+            return await _fast_booking(app, bookings, scope, receive, send, slug)
+        return await app(scope, receive, send)
+
+    return lanes
+
+
+async def _fast_booking(app, bookings: BookingThreads, scope, receive, send, slug: str) -> None:
+    chunks, size, more = [], 0, True
+    while more and size <= MAX_BODY:
+        message = await receive()
+        if message["type"] != "http.request":
+            return  # the client went away
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    answered = None
+    if not more:
+        answered = await bookings.run(build_environ(scope, io.BytesIO(body)), slug)
+    if answered is None:
+        return await app(scope, _replaying(body, more, receive), send)
+    status, headers, content = answered
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
+
+
+def _replaying(body: bytes, more: bool, receive):
+    """A receive() that hands over the body already read, then the rest from the client."""
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": more}
+        return await receive()
+
+    return replay
 
 
 def answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
@@ -107,10 +160,6 @@ def _answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], b
 
 
 def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
-    from antre.api import api, on_refusal
-    from antre.queueing.api import TicketIn, book, ticket_out
-    from antre.queueing.services import normal_code
-
     try:
         request.get_host()
     except DisallowedHost:
@@ -149,7 +198,7 @@ def _drop_if_closed() -> None:
     """Close this thread's PostgreSQL connection if the database has closed its end.
 
     Django sends `SELECT 1` before a request's first query on a kept connection
-    (CONN_HEALTH_CHECKS): one more round trip per booking. At the rush a connection is never idle
+    (CONN_HEALTH_CHECKS): one more round trip per booking. Under load a connection is never idle
     for long, and one the server has ended (a restart, pg_terminate_backend) has something to
     read — its goodbye, or the end of the stream — so a look at the socket tells. After
     IDLE_CHECK seconds unused, Django's check runs as usual: a host that vanished without a word

@@ -1,6 +1,6 @@
 """The SSE endpoints of SPEC §6 as Django views, documented in the OpenAPI with the rest of the API.
 
-Under `antre serve` the same streams are answered by antre.live.asgi before Django is reached
+Under `antre serve` the same streams are answered by antre.transport.sse before Django is reached
 (a thread-free path for thousands of displays). These views need an ASGI server too: under WSGI
 Django would read the endless stream into memory.
 """
@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, StreamingHttpResponse
 from ninja import Router
 
 from antre.live import streams
+from antre.queueing import live
 
 router = Router(tags=["langsung"])
 
@@ -31,13 +32,13 @@ def _sse(stream) -> StreamingHttpResponse:
     "to receive the events missed while away.",
 )
 async def office_events(request: HttpRequest, office: str):
-    office_id = await sync_to_async(streams.office_id_for, thread_sensitive=False)(office)
+    office_id = await sync_to_async(live.office_id_for, thread_sensitive=False)(office)
     if office_id is None:
         raise Http404
     last = streams.parse_last_event_id(
         request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
     )
-    return _sse(streams.office_stream(office_id, streams.board_reader(office_id), last))
+    return _sse(streams.office_stream(office_id, live.board_reader(office_id), last))
 
 
 @router.get(
@@ -47,7 +48,7 @@ async def office_events(request: HttpRequest, office: str):
     "estimate as the queue moves). On reconnect the current state is sent first.",
 )
 async def ticket_events(request: HttpRequest, ticket_id: str):
-    office_id = await sync_to_async(streams.office_id_of_ticket, thread_sensitive=False)(ticket_id)
+    office_id = await sync_to_async(live.office_id_of_ticket, thread_sensitive=False)(ticket_id)
     if office_id is None:
         raise Http404
-    return _sse(streams.ticket_stream(office_id, ticket_id, streams.ticket_reader(ticket_id)))
+    return _sse(streams.ticket_stream(office_id, ticket_id, live.ticket_reader(ticket_id), live.positions_of))

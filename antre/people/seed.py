@@ -1,0 +1,44 @@
+"""The demo office's staff: one of each role, with random passwords written for the admin to read."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from antre.offices.models import Office
+from antre.people.models import Role, User
+
+DEMO_USERS = [
+    ("admin", Role.ADMIN, "Administrator", True),
+    ("petugas", Role.PETUGAS_LOKET, "Petugas Loket", False),
+    ("satpam", Role.PETUGAS_PINTU, "Petugas Pintu", False),
+    ("verifikator", Role.VERIFIKATOR, "Verifikator", False),
+    ("kepala", Role.KEPALA, "Kepala Dinas", False),
+]
+
+
+def create_demo_users(office: Office, credentials_file: Path) -> list[tuple[str, str, str]]:
+    """Demo staff with random passwords, written (owner-readable only) to the data dir."""
+    created = []
+    for username, role, full_name, superuser in DEMO_USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        password = secrets.token_urlsafe(9)
+        first, _, last = full_name.partition(" ")
+        User.objects.create_user(
+            username=username,
+            password=password,
+            role=role,
+            office=office,
+            first_name=first,
+            last_name=last,
+            is_staff=True,
+            is_superuser=superuser,
+        )
+        created.append((username, role.label, password))
+    if created:
+        lines = [f"{u}\t{p}\t({r})" for u, r, p in created]
+        credentials_file.touch(mode=0o600, exist_ok=True)
+        with credentials_file.open("a") as fh:
+            fh.write("\n".join(lines) + "\n")
+    return created
