@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from antre import clock
-from antre.applications import holding, rules
+from antre.applications import holding, rules, signals
 from antre.applications.holding import Holding
 from antre.applications.models import (
     DELIVERY_TO,
@@ -38,7 +38,6 @@ from antre.queueing import rules as queue_rules
 from antre.queueing import services as queueing
 from antre.queueing.models import Status as TicketStatus
 from antre.queueing.models import Ticket
-from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +300,7 @@ def _move(
     StatusChange.objects.create(
         application=application, status=target, by=by, **(system_note or {"note": note})
     )
-    notify.application_changed(application, application.history.count())
+    signals.changed.send(Application, application=application, step=application.history.count())
 
 
 def review(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from antre import clock
 from antre.errors import Refusal, too_long
-from antre.gate import rules
+from antre.gate import rules, signals
 from antre.gate.models import Outcome, Screening
 from antre.live import events
 from antre.offices import calendar
@@ -27,7 +27,6 @@ from antre.offices.models import Office
 from antre.people.models import Role, User
 from antre.queueing import rules as queue_rules
 from antre.queueing.models import Status, Ticket
-from antre.whatsapp import notify
 
 GATE_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU)
 TICKET_REF_MAX = 200  # what a scanner types: a number, a ticket id, or the QR's whole URL
@@ -404,7 +403,7 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     for ticket in chosen:
         ticket.invited_at, ticket.invitations = now, ticket.invitations + 1
         ticket.save(update_fields=["invited_at", "invitations"])
-        notify.ticket_invited(ticket, calendar.invitation_deadline(office, now))
+        signals.invited.send(Ticket, ticket=ticket, until=calendar.invitation_deadline(office, now))
         _record(office, ticket, "invited", now, kind="invite")
     return chosen
 

@@ -20,10 +20,9 @@ from antre.offices import calendar
 from antre.offices import rules as office_rules
 from antre.offices.models import Counter, Office, Service, ServiceMode
 from antre.people.models import Role, User
-from antre.queueing import rules
+from antre.queueing import rules, signals
 from antre.queueing.models import WAITING_STATUSES, Status, Ticket
 from antre.queueing.services import is_second_active_ticket, next_seq
-from antre.whatsapp import notify
 
 COUNTER_ROLES = (Role.ADMIN, Role.PETUGAS_LOKET)
 ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
@@ -93,7 +92,7 @@ def _tell_the_one_coming_up(counter: Counter, office: Office, today) -> None:
         .select_related("service")[ahead : ahead + 1]
     )
     for ticket in upcoming:
-        notify.ticket_near(ticket, ahead)
+        signals.near.send(Ticket, ticket=ticket, ahead=ahead)
 
 
 def act(
@@ -219,7 +218,7 @@ def _invalid(ticket: Ticket, action: str) -> Refusal:
 
 def _announce(ticket: Ticket, counter: Counter, *, now: dt.datetime) -> None:
     office = counter.office
-    notify.ticket_called(ticket, counter.number)
+    signals.called.send(Ticket, ticket=ticket, counter_number=counter.number)
     events.record(
         office_id=office.pk,
         kind="call",

@@ -17,9 +17,9 @@ from antre import clock
 from antre.links import public_url
 from antre.live import events
 from antre.offices.models import ClosedDay, Office
+from antre.queueing import signals
 from antre.queueing.calling import board
 from antre.queueing.models import WAITING_STATUSES, Status, Ticket
-from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def _cancel(office_id: int, day: dt.date, reason: str, *, now: dt.datetime) -> i
                 ticket.left_at = now
                 fields.append("left_at")
             ticket.save(update_fields=fields)
-            notify.ticket_office_closed(ticket, reason, rebook)
+            signals.closed_out.send(Ticket, ticket=ticket, reason=reason, rebook_url=rebook)
             if day == office.local_today(now):
                 events.record(
                     office_id=office.pk,

@@ -20,9 +20,8 @@ from antre.links import public_url
 from antre.offices.models import Office
 from antre.people.models import Role, User
 from antre.people.rules import mask_nik
-from antre.queueing import rules
+from antre.queueing import rules, signals
 from antre.queueing.models import ACTIVE_STATUSES, Ticket
-from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +91,8 @@ def resend_link(
             _("Warga ini tidak memberi nomor HP saat mendaftar. Cetak tiketnya dan serahkan langsung."),
         )
     url = public_url(reverse("queueing:ticket", args=[ticket.token]), request)  # opened on the phone
-    if not notify.ticket_link(ticket, url, key=f"{now:%Y%m%d%H%M}"):
+    sent = signals.link_requested.send(Ticket, ticket=ticket, url=url, key=f"{now:%Y%m%d%H%M}")
+    if not any(answer for _receiver, answer in sent):
         raise Refusal(
             "whatsapp_off",
             _(

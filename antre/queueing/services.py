@@ -24,7 +24,7 @@ from antre.offices.calendar import calendar_of, invitation_deadline, last_invita
 from antre.offices.models import Office, Service, ServiceMode
 from antre.people import rules as people
 from antre.people.models import Role, User
-from antre.queueing import rules
+from antre.queueing import rules, signals
 from antre.queueing.models import (
     ONE_ACTIVE_TICKET,
     WAITING_STATUSES,
@@ -35,7 +35,6 @@ from antre.queueing.models import (
     Status,
     Ticket,
 )
-from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
 
@@ -472,7 +471,7 @@ def _issue_in_steps(
     if key:
         # Unique per office: a retry racing its first attempt fails here and is answered by replay.
         hot.insert(IdempotencyKey(office=ticket.office, key=key, fingerprint=fingerprint, ticket=ticket))
-    notify.ticket_booked(ticket)
+    signals.booked.send(Ticket, ticket=ticket)
     return ticket, waiting_priority if ticket.is_priority else waiting
 
 
@@ -509,7 +508,7 @@ def _issue_in_one_statement(
                 cursor.execute(_ISSUE_SQL, params)
                 pk, ticket.seq, ticket.number, ahead = cursor.fetchone()
             hot.stored(ticket, pk)
-            notify.ticket_booked(ticket)
+            signals.booked.send(Ticket, ticket=ticket)
     except DatabaseError as exc:  # RAISE in PL/pgSQL arrives as psycopg's RaiseException
         refused = getattr(_diagnostics(exc), "message_primary", None)
         if refused == "antre:quota_full":
