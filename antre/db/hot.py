@@ -11,9 +11,11 @@ import datetime as dt
 import decimal
 import json
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+
+M = TypeVar("M", bound=models.Model)
 
 _INSERTS: dict[type[models.Model], tuple[str, list[models.Field]]] = {}
 _PLANS: dict[type[models.Model], list[tuple[str, str, models.Field, bool, bool]]] = {}
@@ -153,9 +155,7 @@ def _select_statement(model: type[models.Model], related: str | None):
     return _SELECTS[(model, related)]
 
 
-def first(
-    model: type[models.Model], where: str, params: list, *, related: str | None = None
-) -> models.Model | None:
+def first(model: type[M], where: str, params: list, *, related: str | None = None) -> M | None:
     """The first row of the model's table WHERE `where`, as an instance, or None.
 
     `where` names columns and has %s placeholders; it is a constant of the caller, never input.
