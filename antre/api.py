@@ -63,7 +63,9 @@ def _field_message(error: dict[str, Any]) -> str:
     if kind == "json_invalid":
         return _("Isi permintaan bukan JSON yang valid.")
     if kind == "string_too_long":
-        return too_long((error.get("ctx") or {}).get("max_length"))
+        limit = (error.get("ctx") or {}).get("max_length")
+        if isinstance(limit, int):  # pydantic always gives it; anything else is just "not valid"
+            return too_long(limit)
     return _("Nilai tidak valid.")
 
 

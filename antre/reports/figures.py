@@ -125,5 +125,6 @@ def queue_today(office: Office, *, now: dt.datetime | None = None) -> QueueToday
                 t.called_at,
             )
             for t in calls
+            if t.called_at is not None  # always, by the query; said again for the type
         ],
     )
