@@ -24,12 +24,12 @@ from antre.live import events
 from antre.offices import calendar
 from antre.offices import rules as office_rules
 from antre.offices.models import Office
-from antre.people.models import Role, User
+from antre.people import authorizers
+from antre.people.models import User
 from antre.queueing import rules as queue_rules
 from antre.queueing.models import Status, Ticket
 from antre.whatsapp import notify
 
-GATE_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU)
 TICKET_REF_MAX = 200  # what a scanner types: a number, a ticket id, or the QR's whole URL
 TEMPERATURE_TYPED_MAX = 10  # "36,5"; a float sent by the API ("36.549999999") fits too
 _TOKEN_IN_URL = re.compile(r"/tiket/([-\w]+)")
@@ -42,13 +42,6 @@ class Entry:
     reason: str | None
     inside: int
     capacity: int
-
-
-def check_gate_officer(officer: User | None, office: Office) -> None:
-    if officer is None or not officer.is_authenticated:
-        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
-    if not (officer.has_role(*GATE_ROLES) and officer.works_at(office)):
-        raise Refusal("forbidden", _("Hanya petugas pintu kantor ini yang dapat melakukan ini."), status=403)
 
 
 def lock_office(office: Office) -> Office:
@@ -120,7 +113,7 @@ def screen(
     now: dt.datetime | None = None,
 ) -> Entry:
     """Screen a citizen at the door: turn away on fever, otherwise admit while there is room."""
-    check_gate_officer(officer, office)
+    authorizers.require(authorizers.may_screen, officer, office)
     now = now or clock.now()
     temperature = parse_temperature(temperature_c)
     with transaction.atomic():
@@ -244,7 +237,7 @@ def readmit(
     *, office: Office, ticket_ref: str, officer: User | None, now: dt.datetime | None = None
 ) -> Entry:
     """A citizen who stepped out comes back within the office's time: in again, without screening."""
-    check_gate_officer(officer, office)
+    authorizers.require(authorizers.may_screen, officer, office)
     now = now or clock.now()
     with transaction.atomic():
         office = lock_office(office)
@@ -303,7 +296,7 @@ def record_exit(
     the gate lets them in again on return (SPEC §5). Going home for good ends the number, and is
     asked for on purpose (`going_home`).
     """
-    check_gate_officer(officer, office)
+    authorizers.require(authorizers.may_screen, officer, office)
     now = now or clock.now()
     with transaction.atomic():
         office = lock_office(office)

@@ -19,6 +19,7 @@ from antre.gate import printing, services
 from antre.links import public_url
 from antre.offices import calendar
 from antre.offices.models import Office, ServiceMode
+from antre.people import authorizers
 from antre.queueing import calling
 from antre.queueing import services as booking
 from antre.queueing.forms import BookingForm
@@ -27,11 +28,7 @@ from antre.queueing.models import Priority, Status, Ticket
 
 def _gate_office(request: HttpRequest, slug: str) -> Office | None:
     office = get_object_or_404(Office, slug=slug)
-    try:
-        services.check_gate_officer(request.user, office)
-    except Refusal:
-        return None
-    return office
+    return office if authorizers.may_screen(request.user, office) else None
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:

@@ -19,26 +19,19 @@ from antre.live import events
 from antre.offices import calendar
 from antre.offices import rules as office_rules
 from antre.offices.models import Counter, Office, Service, ServiceMode
-from antre.people.models import Role, User
+from antre.people import authorizers
+from antre.people.models import User
 from antre.queueing import rules
 from antre.queueing.models import WAITING_STATUSES, Status, Ticket
 from antre.queueing.services import is_second_active_ticket, next_seq
 from antre.whatsapp import notify
 
-COUNTER_ROLES = (Role.ADMIN, Role.PETUGAS_LOKET)
 ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
-
-
-def check_officer(officer: User | None, office: Office) -> None:
-    if officer is None or not officer.is_authenticated:
-        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
-    if not (officer.has_role(*COUNTER_ROLES) and officer.works_at(office)):
-        raise Refusal("forbidden", _("Hanya petugas loket kantor ini yang dapat memanggil."), status=403)
 
 
 def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None = None) -> Ticket | None:
     """Call the next citizen for this counter: priority first, then the longest waiting; None if nobody."""
-    check_officer(officer, counter.office)
+    authorizers.require(authorizers.may_call, officer, counter.office)
     now = now or clock.now()
     with transaction.atomic():
         # One call at a time per counter: a double click cannot call two people.
@@ -110,7 +103,7 @@ def act(
             raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
         # The office first, then the ticket: the order the gate uses too, so the two never deadlock.
         office = Office.objects.select_for_update(no_key=True).get(pk=office_id)
-        check_officer(officer, office)
+        authorizers.require(authorizers.may_call, officer, office)
         ticket = Ticket.objects.select_for_update().get(token=token)
         target = rules.next_status(
             status=ticket.status, action=action, rejoined=ticket.rejoined, gate=office.gate_enabled

@@ -17,6 +17,7 @@ from antre import clock
 from antre.errors import Refusal
 from antre.offices import calendar
 from antre.offices.models import Counter, Service, ServiceMode
+from antre.people import authorizers
 from antre.queueing import calling, rules
 from antre.queueing.models import Status, Ticket
 
@@ -26,10 +27,6 @@ def _counters_for(user):
     if not user.is_superuser and user.office_id:
         counters = counters.filter(office_id=user.office_id)
     return counters
-
-
-def _may_use_console(user) -> bool:
-    return user.has_role(*calling.COUNTER_ROLES)
 
 
 # In the session: per counter, the ticket this console last showed at the counter. A citizen who
@@ -56,7 +53,7 @@ def _stepped_out_from_here(request: HttpRequest, counter: Counter, current: Tick
 
 @login_required
 def console_home(request: HttpRequest) -> HttpResponse:
-    if not _may_use_console(request.user):
+    if not authorizers.may_open_console(request.user):
         return render(request, "queueing/console_forbidden.html", status=403)
     return render(request, "queueing/console_home.html", {"counters": _counters_for(request.user)})
 
@@ -65,7 +62,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def console(request: HttpRequest, counter_id: int) -> HttpResponse:
     counter = get_object_or_404(_counters_for(request.user), pk=counter_id)
-    if not (_may_use_console(request.user) and request.user.works_at(counter.office)):
+    if not authorizers.may_call(request.user, counter.office):
         return render(request, "queueing/console_forbidden.html", status=403)
     if request.method == "POST":
         _do(request, counter)

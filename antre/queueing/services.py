@@ -22,8 +22,9 @@ from antre.gate.rules import MAX_INVITATIONS
 from antre.offices import rules as calendar
 from antre.offices.calendar import calendar_of, invitation_deadline, last_invitation_at, serving_periods
 from antre.offices.models import Office, Service, ServiceMode
+from antre.people import authorizers
 from antre.people import rules as people
-from antre.people.models import Role, User
+from antre.people.models import User
 from antre.queueing import rules
 from antre.queueing.models import (
     ONE_ACTIVE_TICKET,
@@ -43,7 +44,6 @@ STAFF_CHANNELS = {Channel.WALK_IN}
 # Django builds an enum's .values list anew on every call: at the rush, that showed in profiles.
 PRIORITIES = frozenset(Priority.values)
 CHANNELS = frozenset(Channel.values)
-ISSUING_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU, Role.PETUGAS_LOKET)
 
 
 @dataclass(frozen=True)
@@ -223,10 +223,8 @@ def book_ticket(
     now = now or clock.now()
     priority = priority or ""
     idempotency_key = _stored_key(idempotency_key)
-    if channel in STAFF_CHANNELS and not (
-        issued_by and issued_by.has_role(*ISSUING_ROLES) and issued_by.works_at(office)
-    ):
-        raise Refusal("forbidden", _("Tiket manual hanya dapat dibuat oleh petugas kantor ini."), status=403)
+    if channel in STAFF_CHANNELS:
+        authorizers.require(authorizers.may_issue_walk_in, issued_by, office)
     # The request as the client sent it: a retry must replay even if the clock has since moved on
     # (a booking without a date sent at 11:29 and retried at 11:31 would otherwise pick another day).
     fingerprint = (
