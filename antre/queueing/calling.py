@@ -22,7 +22,7 @@ from antre.offices.models import Counter, Office, Service, ServiceMode
 from antre.people import authorizers
 from antre.people.models import User
 from antre.queueing import rules
-from antre.queueing.models import WAITING_STATUSES, Status, Ticket
+from antre.queueing.models import Status, Ticket
 from antre.queueing.services import is_second_active_ticket, next_seq
 from antre.whatsapp import notify
 
@@ -49,12 +49,7 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
                 % {"number": busy.number},
                 extra={"ticket": busy.number},
             )
-        waiting = Ticket.objects.filter(
-            office=office,
-            day=today,
-            service__in=counter.services.filter(active=True),
-            status__in=rules.callable_statuses(gate=office.gate_enabled),
-        ).in_call_order()
+        waiting = Ticket.objects.queue_of(counter, today)
         if connection.features.has_select_for_update_skip_locked:
             # Two counters calling at once: each skips the row the other has just taken.
             waiting = waiting.select_for_update(skip_locked=True, of=("self",))
@@ -76,12 +71,9 @@ def _tell_the_one_coming_up(counter: Counter, office: Office, today) -> None:
     if not ahead:
         return
     upcoming = (
-        Ticket.objects.filter(
-            office=office,
-            day=today,
-            service__in=counter.services.filter(active=True),
-            status__in=WAITING_STATUSES,
-        )
+        Ticket.objects.for_counter(counter)
+        .filter(day=today)
+        .waiting()
         .in_call_order()
         .select_related("service")[ahead : ahead + 1]
     )
@@ -255,7 +247,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         .order_by("-called_at")[:8]
     )
     waiting = dict(
-        todays.filter(status__in=rules.callable_statuses(gate=office.gate_enabled))
+        todays.callable(gate=office.gate_enabled)
         .values_list("service__code")
         .annotate(n=Count("pk"))
         .values_list("service__code", "n")

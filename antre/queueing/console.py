@@ -18,7 +18,7 @@ from antre.errors import Refusal
 from antre.offices import calendar
 from antre.offices.models import Counter, Service, ServiceMode
 from antre.people import authorizers
-from antre.queueing import calling, rules
+from antre.queueing import calling
 from antre.queueing.models import Status, Ticket
 
 
@@ -76,21 +76,13 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
         .select_related("service")
         .first()
     )
-    waiting = (
-        Ticket.objects.filter(
-            office=office,
-            day=today,
-            service__in=counter.services.all(),
-            status__in=rules.callable_statuses(gate=office.gate_enabled),
-        )
-        .select_related("service")
-        .in_call_order()[:30]
-    )
+    waiting = Ticket.objects.queue_of(counter, today).select_related("service")[:30]
     no_shows = Ticket.objects.filter(
         counter=counter, day=today, status=Status.NO_SHOW, rejoined=False
     ).order_by("-finished_at")[:5]
     stepped_out = (
-        Ticket.objects.filter(office=office, day=today, service__in=counter.services.all())
+        Ticket.objects.for_counter(counter)
+        .filter(day=today)
         .stepped_out()
         .select_related("service")
         .order_by("left_at")[:10]
@@ -98,9 +90,7 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
     # Behind a gate the waiting list holds only those inside; the rest of the day's bookings are
     # still to come in, so an empty list is not an empty day.
     outside = (
-        Ticket.objects.filter(office=office, day=today, service__in=counter.services.all())
-        .not_yet_in()
-        .count()
+        Ticket.objects.for_counter(counter).filter(day=today).not_yet_in().count()
         if office.gate_enabled
         else 0
     )

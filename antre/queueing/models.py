@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.db import models
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from antre.people.rules import short_name
+from antre.queueing import rules
 
 
 class Status(models.TextChoices):
@@ -49,6 +51,24 @@ def new_ticket_token() -> str:
 class TicketQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE_STATUSES)
+
+    def waiting(self):
+        """Not called yet: booked (behind a gate, maybe still outside) or waiting inside."""
+        return self.filter(status__in=WAITING_STATUSES)
+
+    def callable(self, *, gate: bool):
+        """Whom a counter may call: behind a gate only those inside, else every waiting ticket."""
+        return self.filter(status__in=rules.callable_statuses(gate=gate))
+
+    def for_counter(self, counter):
+        """Tickets of the services `counter` serves, of its office; a service switched off is
+        nobody's to call."""
+        return self.filter(office_id=counter.office_id, service__in=counter.services.filter(active=True))
+
+    def queue_of(self, counter, day: dt.date):
+        """The tickets `counter` calls on `day`, in the order it calls them (its console lists these)."""
+        gate = counter.office.gate_enabled
+        return self.for_counter(counter).filter(day=day).callable(gate=gate).in_call_order()
 
     def in_call_order(self):
         """Priority visitors first, then the longest waiting."""
