@@ -18,7 +18,7 @@ from antre.errors import Refusal
 from antre.gate import printing, services
 from antre.links import public_url
 from antre.offices import calendar
-from antre.offices.models import Office, ServiceMode
+from antre.offices.models import Office
 from antre.people import authorizers
 from antre.queueing import calling
 from antre.queueing import services as booking
@@ -187,7 +187,7 @@ def walk_in(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = _gate_office(request, office)
     if office_obj is None:
         return _forbidden(request)
-    services_offered = office_obj.services.filter(active=True).exclude(mode=ServiceMode.ONLINE)
+    services_offered = office_obj.services.bookable()
     refusal = None
     if request.method == "POST":
         try:

@@ -248,6 +248,12 @@ class ServiceMode(models.TextChoices):
     BOTH = "both", _("Daring dan tatap muka")
 
 
+class ServiceQuerySet(models.QuerySet):
+    def bookable(self):
+        """Services a visit can be booked for: active and served face to face (Service.is_bookable)."""
+        return self.filter(active=True).exclude(mode=ServiceMode.ONLINE)
+
+
 class Service(models.Model):
     office = models.ForeignKey(
         Office, verbose_name=_("kantor"), on_delete=models.CASCADE, related_name="services"
@@ -267,6 +273,8 @@ class Service(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     active = models.BooleanField(_("aktif"), default=True)
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("layanan")
@@ -291,8 +299,8 @@ class Service(models.Model):
                 raise ValidationError({"prefix": _("Huruf nomor antrean harus huruf.")})
 
     @property
-    def bookable(self) -> bool:
-        """A visit can be booked: the service is active and served face to face."""
+    def is_bookable(self) -> bool:
+        """A visit can be booked: the service is active and served face to face (ServiceQuerySet.bookable)."""
         return self.active and self.mode != ServiceMode.ONLINE
 
 

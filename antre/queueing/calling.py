@@ -18,7 +18,7 @@ from antre.gate import services as gate
 from antre.live import events
 from antre.offices import calendar
 from antre.offices import rules as office_rules
-from antre.offices.models import Counter, Office, Service, ServiceMode
+from antre.offices.models import Counter, Office, Service
 from antre.people import authorizers
 from antre.people.models import User
 from antre.queueing import rules
@@ -163,8 +163,8 @@ def act(
 
 
 def _transfer_target(office: Office, ticket: Ticket, code: str) -> Service:
-    service = Service.objects.filter(office=office, code=(code or "").strip().upper(), active=True).first()
-    if service is None or service.mode == ServiceMode.ONLINE:
+    service = Service.objects.bookable().filter(office=office, code=(code or "").strip().upper()).first()
+    if service is None:
         raise Refusal(
             "unknown_service",
             _("Pilih layanan tatap muka tujuan pemindahan."),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from antre import clock
 from antre.errors import Refusal
 from antre.offices import calendar
-from antre.offices.models import Counter, Service, ServiceMode
+from antre.offices.models import Counter
 from antre.people import authorizers
 from antre.queueing import calling
 from antre.queueing.models import Status, Ticket
@@ -106,7 +106,7 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
         "requirements": current.service.requirements.all() if current else [],
         "waiting": waiting,
         "no_shows": no_shows,
-        "transfer_to": Service.objects.filter(office=office, active=True).exclude(mode=ServiceMode.ONLINE),
+        "transfer_to": office.services.bookable(),
     }
     template = "queueing/console_body.html" if request.GET.get("partial") else "queueing/console.html"
     return render(request, template, context)

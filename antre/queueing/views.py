@@ -52,7 +52,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
         service = services.find_service(office_obj, code)
     except Refusal:
         return render(request, "queueing/not_found.html", {"office": office_obj}, status=404)
-    if not service.bookable:
+    if not service.is_bookable:
         return render(request, "queueing/online_only.html", {"office": office_obj, "service": service})
     days = services.day_choices(service)
     form = BookingForm(request.POST or None)

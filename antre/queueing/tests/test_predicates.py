@@ -61,3 +61,14 @@ def test_a_counters_queue_is_todays_callable_tickets_priority_first_then_the_lon
     queue = Ticket.objects.queue_of(loket1, first.day)
     assert numbers(queue) == [elderly.number, first.number, pickup.number]
     assert list(Ticket.objects.queue_of(loket1, first.day + dt.timedelta(days=1))) == []
+
+
+def test_a_bookable_service_is_active_and_served_face_to_face(office):
+    Service.objects.filter(office=office, code="LEGAL").update(active=False)
+    services = list(Service.objects.filter(office=office))
+    bookable = {s.code for s in services if s.is_bookable}
+    assert {s.code for s in office.services.bookable()} == bookable
+    assert "KK" not in bookable and "LEGAL" not in bookable  # online only; switched off
+    assert {"KTP", "CAPIL", "AMBIL"} <= bookable
+    for service in services:
+        assert service.is_bookable == (service.active and service.mode != "online")
