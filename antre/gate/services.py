@@ -49,9 +49,7 @@ def lock_office(office: Office) -> Office:
 
 
 def inside_now(office: Office, today: dt.date) -> int:
-    return Ticket.objects.filter(
-        office=office, day=today, arrived_at__isnull=False, left_at__isnull=True
-    ).count()
+    return Ticket.objects.filter(office=office, day=today).inside().count()
 
 
 def find_ticket(office: Office, text: str, *, today: dt.date, lock: bool = False) -> Ticket:
@@ -198,9 +196,9 @@ def stepped_out_recently(office: Office, today: dt.date, now: dt.datetime) -> li
         return []
     since = now - dt.timedelta(minutes=office.rescreen_after_minutes)
     return list(
-        Ticket.objects.filter(
-            office=office, day=today, status=Status.BOOKED, arrived_at__isnull=False, left_at__gt=since
-        ).order_by("left_at", "pk")
+        Ticket.objects.filter(office=office, day=today, left_at__gt=since)
+        .stepped_out()
+        .order_by("left_at", "pk")
     )
 
 
@@ -222,15 +220,10 @@ def door_refusal(office: Office, now: dt.datetime) -> Refusal | None:
     return None
 
 
-def stepped_out(ticket: Ticket) -> bool:
-    """Admitted once, out for a moment (a photocopy, a child), number still held."""
-    return ticket.status == Status.BOOKED and ticket.arrived_at is not None and ticket.left_at is not None
-
-
 def may_return_unscreened(ticket: Ticket, office: Office, now: dt.datetime) -> bool:
     """Back within the office's time for it: in again without a second screening."""
     minutes = office.rescreen_after_minutes
-    return stepped_out(ticket) and minutes > 0 and now - ticket.left_at < dt.timedelta(minutes=minutes)
+    return ticket.has_stepped_out and minutes > 0 and now - ticket.left_at < dt.timedelta(minutes=minutes)
 
 
 def readmit(
@@ -265,9 +258,7 @@ def _check_can_enter(ticket: Ticket, office: Office, today: dt.date, now: dt.dat
             _("Nomor antrean ini untuk %(day)s, bukan hari ini.")
             % {"day": formats.date_format(ticket.day, "l, j F Y")},
         )
-    if ticket.status == Status.WAITING_INSIDE or (
-        ticket.arrived_at and not ticket.left_at and ticket.is_active
-    ):
+    if ticket.status == Status.WAITING_INSIDE or (ticket.is_inside and ticket.is_active):
         raise Refusal("already_inside", _("%(number)s sudah berada di dalam.") % {"number": ticket.number})
     if ticket.status != Status.BOOKED:
         raise Refusal(
@@ -302,9 +293,9 @@ def record_exit(
         office = lock_office(office)
         today = office.local_today(now)
         ticket = find_ticket(office, ticket_ref, today=today, lock=True)
-        if going_home and stepped_out(ticket):
+        if going_home and ticket.has_stepped_out:
             action = _go_home(ticket, now)  # told at the door after stepping out: the number ends
-        elif not ticket.arrived_at or ticket.left_at:
+        elif not ticket.is_inside:
             raise Refusal("not_inside", _("%(number)s tidak tercatat di dalam.") % {"number": ticket.number})
         elif ticket.status in NOT_YET_SERVED:
             ticket.left_at = now
@@ -335,7 +326,7 @@ def _go_home(ticket: Ticket, now: dt.datetime) -> str:
 
 def leave_when_done(ticket: Ticket, office: Office, now: dt.datetime) -> list[str]:
     """At the counter's finish or no-show: count the citizen out if the office says so. Office is locked."""
-    if office.exit_on_finish and ticket.arrived_at and not ticket.left_at:
+    if office.exit_on_finish and ticket.is_inside:
         ticket.left_at = now
         return ["left_at"]
     return []
@@ -347,10 +338,8 @@ def standing_invitations(office: Office, today: dt.date, now: dt.datetime) -> li
     The deadline counts only the door's open time (antre.offices.rules.invitation_deadline), so it
     is worked out here rather than in SQL; an office has a handful of invitations out at a time.
     """
-    sent = Ticket.objects.filter(
-        office=office, day=today, status=Status.BOOKED, invited_at__isnull=False
-    ).order_by("invited_at", "pk")
-    return [t for t in sent if now < calendar.invitation_deadline(office, t.invited_at)]
+    sent = Ticket.objects.filter(office=office, day=today).invited().order_by("invited_at", "pk")
+    return [t for t in sent if t.invited_until(now, office)]
 
 
 def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
@@ -359,11 +348,9 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     if not office.gate_enabled:
         return []
     today = office.local_today(now)
-    sent = Ticket.objects.filter(
-        office=office, day=today, status=Status.BOOKED, invited_at__isnull=False
-    ).select_for_update(of=("self",))
+    sent = Ticket.objects.filter(office=office, day=today).invited().select_for_update(of=("self",))
     for ticket in sent:
-        if now < calendar.invitation_deadline(office, ticket.invited_at):
+        if ticket.invited_until(now, office):
             continue
         # Not here in time: the place goes to the next one; this citizen goes to the back, and may
         # be invited once more.
@@ -383,14 +370,11 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     if room == 0:
         return []
     chosen = list(
+        # not_yet_in: one who stepped out knows to come back, and is not invited again.
         Ticket.objects.filter(
-            office=office,
-            day=today,
-            status=Status.BOOKED,
-            invited_at__isnull=True,
-            arrived_at__isnull=True,  # one who stepped out knows to come back; not invited again
-            invitations__lt=rules.MAX_INVITATIONS,
+            office=office, day=today, invited_at__isnull=True, invitations__lt=rules.MAX_INVITATIONS
         )
+        .not_yet_in()
         .in_call_order()
         .select_for_update(of=("self",))[:room]
     )

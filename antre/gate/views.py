@@ -94,8 +94,8 @@ def _what_now(ticket: Ticket, office: Office, today, now) -> dict:
     """Which of the gate's actions fit this ticket at this moment."""
     if ticket.day != today:
         return {"other_day": True}
-    out = services.stepped_out(ticket)
-    inside = bool(ticket.arrived_at and not ticket.left_at and ticket.is_active)
+    out = ticket.has_stepped_out
+    inside = ticket.is_inside and ticket.is_active
     return {
         "other_day": False,
         "inside": inside,

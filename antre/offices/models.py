@@ -135,12 +135,6 @@ class Office(models.Model):
         """Today in the office's timezone: the one helper every 'today' goes through."""
         return rules.local_date(instant=instant or clock.now(), tz=self.timezone)
 
-    def inside_now(self) -> int:
-        """People admitted at the gate today who have not left yet."""
-        return self.tickets.filter(
-            day=self.local_today(), arrived_at__isnull=False, left_at__isnull=True
-        ).count()
-
     def weekly_hours(self) -> dict[int, rules.Hours]:
         return {h.weekday: (h.opens, h.closes) for h in self.hours.all()}
 

@@ -20,7 +20,7 @@ from antre.db import hot
 from antre.errors import Refusal, too_long
 from antre.gate.rules import MAX_INVITATIONS
 from antre.offices import rules as calendar
-from antre.offices.calendar import calendar_of, invitation_deadline, last_invitation_at, serving_periods
+from antre.offices.calendar import calendar_of, last_invitation_at, serving_periods
 from antre.offices.models import Office, Service, ServiceMode
 from antre.people import authorizers
 from antre.people import rules as people
@@ -586,7 +586,7 @@ def cancel_ticket(*, token: str, now: dt.datetime | None = None) -> Ticket:
         ticket.status = Status.CANCELLED
         ticket.finished_at = now
         ticket.invited_at = None
-        if ticket.arrived_at and not ticket.left_at:
+        if ticket.is_inside:
             ticket.left_at = ticket.finished_at  # cancelled while inside: the place is free again
         ticket.save(update_fields=["status", "finished_at", "invited_at", "left_at"])
         if ticket.day == ticket.office.local_today(now):
@@ -610,7 +610,7 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
     now = now or clock.now()
     if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today(now):
         return Progress(position=None, estimated_call_at=None)
-    waiting = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status__in=WAITING_STATUSES)
+    waiting = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day).waiting()
     earlier = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, pk__lt=ticket.pk)
     ahead = waiting.filter(earlier, is_priority=ticket.is_priority).count()
     if not ticket.is_priority:
@@ -643,7 +643,8 @@ def office_positions(office_id: int, *, now: dt.datetime | None = None) -> dict[
     today = office.local_today(now)
     pace = _Pace(office, today)
     rows = (
-        Ticket.objects.filter(office=office, day=today, status__in=WAITING_STATUSES)
+        Ticket.objects.filter(office=office, day=today)
+        .waiting()
         .in_call_order()
         .values_list("token", "service_id")
     )
@@ -672,7 +673,7 @@ def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
         "service_name": ticket.service.name,
         # A transfer changes what to bring: the live page shows the new service's list.
         "requirements": list(ticket.service.requirements.values_list("name", flat=True)),
-        "stepped_out": ticket.status == Status.BOOKED and bool(ticket.arrived_at and ticket.left_at),
+        "stepped_out": ticket.has_stepped_out,
         "position": where.position,
         "estimated_call_at": where.estimated_call_at.isoformat() if where.estimated_call_at else None,
         "invited_until": until.isoformat() if (until := invited_until(ticket, now=now)) else None,
@@ -689,10 +690,7 @@ def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
 
 def invited_until(ticket: Ticket, *, now: dt.datetime | None = None) -> dt.datetime | None:
     """Until when an invited citizen may come in, while the invitation stands."""
-    if ticket.status != Status.BOOKED or ticket.invited_at is None:
-        return None
-    until = invitation_deadline(ticket.office, ticket.invited_at)
-    return until if until > (now or clock.now()) else None
+    return ticket.invited_until(now or clock.now())
 
 
 def outlook(ticket: Ticket, *, now: dt.datetime | None = None) -> tuple[Progress, Guidance]:

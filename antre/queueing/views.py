@@ -134,7 +134,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
         "progress": where,
         "guidance": told,
         "requirements": ticket.service.requirements.all(),
-        "stepped_out": ticket.status == Status.BOOKED and ticket.arrived_at and ticket.left_at,
+        "stepped_out": ticket.has_stepped_out,
         "screening": ticket.screenings.first() if turned_away else None,
         "book_url": public_url(reverse("queueing:services", args=[ticket.office.slug]), request),
         "qr_svg": mark_safe(qr),  # noqa: S308 (made by segno from our own URL)

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from antre.conftest import book_today
+from antre.conftest import MONDAY, book_today, wita
 from antre.offices.models import Counter, Service
-from antre.queueing.models import Status, Ticket
+from antre.queueing.models import DailySequence, Status, Ticket
 
 
 @pytest.fixture
@@ -72,3 +72,62 @@ def test_a_bookable_service_is_active_and_served_face_to_face(office):
     assert {"KTP", "CAPIL", "AMBIL"} <= bookable
     for service in services:
         assert service.is_bookable == (service.active and service.mode != "online")
+
+
+def states_of_a_morning(office) -> dict[str, Ticket]:
+    """Tickets of one Monday in every state the door and the counters leave them in."""
+    at = {"now": wita(MONDAY, 7)}
+    tickets = {name: book_today(office, "KTP", i, **at) for i, name in enumerate(STATES)}
+    for name, fields in STATES.items():
+        Ticket.objects.filter(pk=tickets[name].pk).update(**fields)
+    return {name: Ticket.objects.select_related("office").get(pk=t.pk) for name, t in tickets.items()}
+
+
+STATES = {
+    "outside": {},
+    "invited": {"invited_at": wita(MONDAY, 8, 0)},
+    "inside": {"status": Status.WAITING_INSIDE, "arrived_at": wita(MONDAY, 8, 5)},
+    "stepped_out": {"arrived_at": wita(MONDAY, 8, 5), "left_at": wita(MONDAY, 8, 20)},
+    "called": {"status": Status.CALLED, "arrived_at": wita(MONDAY, 8, 5)},
+    "served_and_gone": {"status": Status.DONE, "arrived_at": wita(MONDAY, 8, 5), "left_at": wita(MONDAY, 9)},
+    "cancelled": {"status": Status.CANCELLED, "invited_at": wita(MONDAY, 8, 0)},
+}
+
+
+def names(tickets, queryset) -> set[str]:
+    pks = set(queryset.values_list("pk", flat=True))
+    return {name for name, t in tickets.items() if t.pk in pks}
+
+
+def test_inside_is_through_the_door_and_not_out_again_for_a_query_and_for_one_ticket(office):
+    tickets = states_of_a_morning(office)
+    assert names(tickets, Ticket.objects.inside()) == {"inside", "called"}
+    assert {name for name, t in tickets.items() if t.is_inside} == {"inside", "called"}
+
+
+def test_stepped_out_is_the_same_for_a_query_and_for_one_ticket(office):
+    tickets = states_of_a_morning(office)
+    assert names(tickets, Ticket.objects.stepped_out()) == {"stepped_out"}
+    assert {name for name, t in tickets.items() if t.has_stepped_out} == {"stepped_out"}
+
+
+def test_counted_against_the_quota_is_what_the_database_keeps_as_taken(office):
+    tickets = states_of_a_morning(office)
+    counted = Ticket.objects.counted()
+    assert names(tickets, counted) == set(STATES) - {"cancelled"}
+    kept = DailySequence.objects.get(service__office=office, service__code="KTP", day=MONDAY)
+    assert kept.taken == counted.filter(service__code="KTP", day=MONDAY).count()
+
+
+def test_an_invitation_stands_for_its_minutes_of_the_doors_open_time(office):
+    tickets = states_of_a_morning(office)
+    assert names(tickets, Ticket.objects.invited()) == {"invited"}  # a cancelled ticket's is void
+    ticket = tickets["invited"]
+    minutes = dt.timedelta(minutes=office.invitation_minutes)
+    deadline = wita(MONDAY, 8, 0) + minutes
+    assert ticket.invited_until(wita(MONDAY, 8, 1)) == deadline
+    assert ticket.invited_until(deadline - dt.timedelta(seconds=1)) == deadline
+    assert ticket.invited_until(deadline) is None  # lapsed
+    assert all(
+        t.invited_until(wita(MONDAY, 8, 1)) is None for name, t in tickets.items() if name != "invited"
+    )
