@@ -47,9 +47,7 @@ def expire_past_tickets() -> int:
             stale = Ticket.objects.filter(
                 office=office, day__lt=office.local_today(now), status__in=ACTIVE_STATUSES
             )
-            expired += stale.filter(left_at__isnull=True, arrived_at__isnull=False).update(
-                status=Status.EXPIRED, finished_at=now, left_at=now
-            )
+            expired += stale.inside().update(status=Status.EXPIRED, finished_at=now, left_at=now)
             expired += stale.update(status=Status.EXPIRED, finished_at=now)
     return expired
 

@@ -31,8 +31,8 @@ from antre.applications.models import (
 from antre.applications.uploads import MAX_BYTES, UploadRefused, check_upload
 from antre.errors import Refusal
 from antre.offices.models import Office, Region, Service
+from antre.people import authorizers
 from antre.people import rules as people
-from antre.people.models import Role
 from antre.people.rules import mask_nik
 from antre.queueing import rules as queue_rules
 from antre.queueing import services as queueing
@@ -258,15 +258,6 @@ def document_path(document: Document) -> Path:
 
 # --- the back office ------------------------------------------------------------------------------
 
-BACK_OFFICE_ROLES = (Role.ADMIN, Role.VERIFIKATOR)
-
-
-def check_verifier(officer, office: Office) -> None:
-    if officer is None or not officer.is_authenticated:
-        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
-    if not (officer.has_role(*BACK_OFFICE_ROLES) and officer.works_at(office)):
-        raise Refusal("forbidden", _("Hanya verifikator kantor ini yang dapat melakukan ini."), status=403)
-
 
 def _locked(code: str) -> Application:
     application = (
@@ -309,7 +300,7 @@ def review(
     """claim, needs_fix (with what to fix), approve or reject (with the reason), by a verifier."""
     with transaction.atomic():
         application = _locked(code)
-        check_verifier(officer, application.office)
+        authorizers.require(authorizers.may_review_applications, officer, application.office)
         note = (note or "").strip()
         if too_long := _too_long({"note": note}):
             raise Refusal(
@@ -477,7 +468,7 @@ def publish(
     try:
         with transaction.atomic():
             application = _locked(code)
-            check_verifier(officer, application.office)
+            authorizers.require(authorizers.may_review_applications, officer, application.office)
             if rules.next_status(status=application.status, action="publish") is None:
                 raise _not_now(application)  # before booking anything for it
             if too_long := _too_long({"delivery_address": delivery_address}):

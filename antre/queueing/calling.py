@@ -18,26 +18,19 @@ from antre.gate import services as gate
 from antre.live import events
 from antre.offices import calendar
 from antre.offices import rules as office_rules
-from antre.offices.models import Counter, Office, Service, ServiceMode
-from antre.people.models import Role, User
+from antre.offices.models import Counter, Office, Service
+from antre.people import authorizers
+from antre.people.models import User
 from antre.queueing import rules, signals
-from antre.queueing.models import WAITING_STATUSES, Status, Ticket
+from antre.queueing.models import Status, Ticket
 from antre.queueing.services import is_second_active_ticket, next_seq
 
-COUNTER_ROLES = (Role.ADMIN, Role.PETUGAS_LOKET)
 ACTIONS = ("recall", "start", "finish", "no_show", "transfer")
-
-
-def check_officer(officer: User | None, office: Office) -> None:
-    if officer is None or not officer.is_authenticated:
-        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
-    if not (officer.has_role(*COUNTER_ROLES) and officer.works_at(office)):
-        raise Refusal("forbidden", _("Hanya petugas loket kantor ini yang dapat memanggil."), status=403)
 
 
 def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None = None) -> Ticket | None:
     """Call the next citizen for this counter: priority first, then the longest waiting; None if nobody."""
-    check_officer(officer, counter.office)
+    authorizers.require(authorizers.may_call, officer, counter.office)
     now = now or clock.now()
     with transaction.atomic():
         # One call at a time per counter: a double click cannot call two people.
@@ -55,12 +48,7 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
                 % {"number": busy.number},
                 extra={"ticket": busy.number},
             )
-        waiting = Ticket.objects.filter(
-            office=office,
-            day=today,
-            service__in=counter.services.filter(active=True),
-            status__in=rules.callable_statuses(gate=office.gate_enabled),
-        ).in_call_order()
+        waiting = Ticket.objects.queue_of(counter, today)
         if connection.features.has_select_for_update_skip_locked:
             # Two counters calling at once: each skips the row the other has just taken.
             waiting = waiting.select_for_update(skip_locked=True, of=("self",))
@@ -82,12 +70,9 @@ def _tell_the_one_coming_up(counter: Counter, office: Office, today) -> None:
     if not ahead:
         return
     upcoming = (
-        Ticket.objects.filter(
-            office=office,
-            day=today,
-            service__in=counter.services.filter(active=True),
-            status__in=WAITING_STATUSES,
-        )
+        Ticket.objects.for_counter(counter)
+        .filter(day=today)
+        .waiting()
         .in_call_order()
         .select_related("service")[ahead : ahead + 1]
     )
@@ -109,7 +94,7 @@ def act(
             raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
         # The office first, then the ticket: the order the gate uses too, so the two never deadlock.
         office = Office.objects.select_for_update(no_key=True).get(pk=office_id)
-        check_officer(officer, office)
+        authorizers.require(authorizers.may_call, officer, office)
         ticket = Ticket.objects.select_for_update().get(token=token)
         target = rules.next_status(
             status=ticket.status, action=action, rejoined=ticket.rejoined, gate=office.gate_enabled
@@ -177,8 +162,8 @@ def act(
 
 
 def _transfer_target(office: Office, ticket: Ticket, code: str) -> Service:
-    service = Service.objects.filter(office=office, code=(code or "").strip().upper(), active=True).first()
-    if service is None or service.mode == ServiceMode.ONLINE:
+    service = Service.objects.bookable().filter(office=office, code=(code or "").strip().upper()).first()
+    if service is None:
         raise Refusal(
             "unknown_service",
             _("Pilih layanan tatap muka tujuan pemindahan."),
@@ -261,7 +246,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         .order_by("-called_at")[:8]
     )
     waiting = dict(
-        todays.filter(status__in=rules.callable_statuses(gate=office.gate_enabled))
+        todays.callable(gate=office.gate_enabled)
         .values_list("service__code")
         .annotate(n=Count("pk"))
         .values_list("service__code", "n")

@@ -19,7 +19,7 @@ from antre.live import events
 from antre.offices.models import ClosedDay, Office
 from antre.queueing import signals
 from antre.queueing.calling import board
-from antre.queueing.models import WAITING_STATUSES, Status, Ticket
+from antre.queueing.models import Status, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,8 @@ def _cancel(office_id: int, day: dt.date, reason: str, *, now: dt.datetime) -> i
         # The office row first, as every gate and counter action takes it (one lock order).
         office = Office.objects.select_for_update(no_key=True).get(pk=office_id)
         tickets = list(
-            Ticket.objects.filter(office=office, day=day, status__in=WAITING_STATUSES)
+            Ticket.objects.filter(office=office, day=day)
+            .waiting()
             .select_related("service")
             .select_for_update(of=("self",))
         )
@@ -42,7 +43,7 @@ def _cancel(office_id: int, day: dt.date, reason: str, *, now: dt.datetime) -> i
         for ticket in tickets:
             ticket.status, ticket.finished_at, ticket.invited_at = Status.CANCELLED, now, None
             fields = ["status", "finished_at", "invited_at"]
-            if ticket.arrived_at and not ticket.left_at:
+            if ticket.is_inside:
                 ticket.left_at = now
                 fields.append("left_at")
             ticket.save(update_fields=fields)
@@ -70,9 +71,7 @@ def sweep(*, now: dt.datetime | None = None) -> int:
     now = now or clock.now()
     cancelled = 0
     for closed in ClosedDay.objects.filter(date__gte=(now - dt.timedelta(days=1)).date()):
-        if Ticket.objects.filter(
-            office_id=closed.office_id, day=closed.date, status__in=WAITING_STATUSES
-        ).exists():
+        if Ticket.objects.filter(office_id=closed.office_id, day=closed.date).waiting().exists():
             cancelled += _cancel(closed.office_id, closed.date, closed.reason, now=now)
     return cancelled
 

@@ -20,10 +20,11 @@ from antre.db import hot
 from antre.errors import Refusal, too_long
 from antre.gate.rules import MAX_INVITATIONS
 from antre.offices import rules as calendar
-from antre.offices.calendar import calendar_of, invitation_deadline, last_invitation_at, serving_periods
+from antre.offices.calendar import calendar_of, last_invitation_at, serving_periods
 from antre.offices.models import Office, Service, ServiceMode
+from antre.people import authorizers
 from antre.people import rules as people
-from antre.people.models import Role, User
+from antre.people.models import User
 from antre.queueing import rules, signals
 from antre.queueing.models import (
     ONE_ACTIVE_TICKET,
@@ -42,7 +43,6 @@ STAFF_CHANNELS = {Channel.WALK_IN}
 # Django builds an enum's .values list anew on every call: at the rush, that showed in profiles.
 PRIORITIES = frozenset(Priority.values)
 CHANNELS = frozenset(Channel.values)
-ISSUING_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU, Role.PETUGAS_LOKET)
 
 
 @dataclass(frozen=True)
@@ -222,10 +222,8 @@ def book_ticket(
     now = now or clock.now()
     priority = priority or ""
     idempotency_key = _stored_key(idempotency_key)
-    if channel in STAFF_CHANNELS and not (
-        issued_by and issued_by.has_role(*ISSUING_ROLES) and issued_by.works_at(office)
-    ):
-        raise Refusal("forbidden", _("Tiket manual hanya dapat dibuat oleh petugas kantor ini."), status=403)
+    if channel in STAFF_CHANNELS:
+        authorizers.require(authorizers.may_issue_walk_in, issued_by, office)
     # The request as the client sent it: a retry must replay even if the clock has since moved on
     # (a booking without a date sent at 11:29 and retried at 11:31 would otherwise pick another day).
     fingerprint = (
@@ -587,7 +585,7 @@ def cancel_ticket(*, token: str, now: dt.datetime | None = None) -> Ticket:
         ticket.status = Status.CANCELLED
         ticket.finished_at = now
         ticket.invited_at = None
-        if ticket.arrived_at and not ticket.left_at:
+        if ticket.is_inside:
             ticket.left_at = ticket.finished_at  # cancelled while inside: the place is free again
         ticket.save(update_fields=["status", "finished_at", "invited_at", "left_at"])
         if ticket.day == ticket.office.local_today(now):
@@ -611,7 +609,7 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
     now = now or clock.now()
     if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today(now):
         return Progress(position=None, estimated_call_at=None)
-    waiting = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status__in=WAITING_STATUSES)
+    waiting = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day).waiting()
     earlier = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, pk__lt=ticket.pk)
     ahead = waiting.filter(earlier, is_priority=ticket.is_priority).count()
     if not ticket.is_priority:
@@ -644,7 +642,8 @@ def office_positions(office_id: int, *, now: dt.datetime | None = None) -> dict[
     today = office.local_today(now)
     pace = _Pace(office, today)
     rows = (
-        Ticket.objects.filter(office=office, day=today, status__in=WAITING_STATUSES)
+        Ticket.objects.filter(office=office, day=today)
+        .waiting()
         .in_call_order()
         .values_list("token", "service_id")
     )
@@ -673,7 +672,7 @@ def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
         "service_name": ticket.service.name,
         # A transfer changes what to bring: the live page shows the new service's list.
         "requirements": list(ticket.service.requirements.values_list("name", flat=True)),
-        "stepped_out": ticket.status == Status.BOOKED and bool(ticket.arrived_at and ticket.left_at),
+        "stepped_out": ticket.has_stepped_out,
         "position": where.position,
         "estimated_call_at": where.estimated_call_at.isoformat() if where.estimated_call_at else None,
         "invited_until": until.isoformat() if (until := invited_until(ticket, now=now)) else None,
@@ -690,10 +689,7 @@ def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
 
 def invited_until(ticket: Ticket, *, now: dt.datetime | None = None) -> dt.datetime | None:
     """Until when an invited citizen may come in, while the invitation stands."""
-    if ticket.status != Status.BOOKED or ticket.invited_at is None:
-        return None
-    until = invitation_deadline(ticket.office, ticket.invited_at)
-    return until if until > (now or clock.now()) else None
+    return ticket.invited_until(now or clock.now())
 
 
 def outlook(ticket: Ticket, *, now: dt.datetime | None = None) -> tuple[Progress, Guidance]:
