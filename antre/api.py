@@ -13,8 +13,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from antre.applications.api import router as applications_router
 from antre.errors import Refusal, too_long
 from antre.gate.api import router as gate_router
-from antre.offices.api import router as offices_router
 from antre.queueing.api import router as queueing_router
+from antre.queueing.catalogue_api import router as offices_router
 from antre.queueing.live_api import router as live_router
 
 api = NinjaAPI(
