@@ -39,12 +39,10 @@ ALLOWED: dict[str, dict[str, int]] = {
         "antre.cli": 23,
         "antre.gate.printing": 1,
         "antre.gate.services": 1,
-        "antre.offices.calendar": 4,
         "antre.queueing.dbcode": 1,
         "antre.queueing.rules": 1,
         "antre.queueing.services": 3,
         "antre.whatsapp.bot": 9,
-        "antre.whatsapp.outbox": 2,
         "antre.worker": 13,
     },
     "long-function": {
