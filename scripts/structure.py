@@ -36,7 +36,6 @@ ALLOWED: dict[str, dict[str, int]] = {
     "local-import": {
         "antre.applications.holding": 1,
         "antre.applications.uploads": 3,
-        "antre.cli": 23,
         "antre.gate.printing": 1,
         "antre.gate.services": 1,
         "antre.queueing.dbcode": 1,
