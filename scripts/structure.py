@@ -34,9 +34,6 @@ ALLOWED: dict[str, dict[str, int]] = {
         "antre.gate <-> antre.queueing": 1,
     },
     "local-import": {
-        "antre.applications.holding": 1,
-        "antre.applications.uploads": 3,
-        "antre.gate.printing": 1,
         "antre.gate.services": 1,
         "antre.queueing.dbcode": 1,
         "antre.queueing.rules": 1,

@@ -21,6 +21,13 @@ from pathlib import Path
 
 from django.conf import settings
 
+try:
+    import fcntl
+
+    HAVE_FLOCK = True
+except ImportError:
+    HAVE_FLOCK = False
+
 from antre import clock
 from antre.applications.uploads import CheckedUpload
 
@@ -132,9 +139,7 @@ def _lock_path(folder: Path) -> Path:
 @contextlib.contextmanager
 def _turn(folder: Path):
     """One request at a time on a form's folder (a double tap sends the form twice at once)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: one process, and forms are rare enough
+    if not HAVE_FLOCK:  # Windows: one process, and forms are rare enough
         yield
         return
     with open(_lock_path(folder), "a") as lock:
