@@ -13,8 +13,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from antre.applications.api import router as applications_router
 from antre.errors import Refusal, too_long
 from antre.gate.api import router as gate_router
-from antre.offices.api import router as offices_router
 from antre.queueing.api import router as queueing_router
+from antre.queueing.catalogue_api import router as offices_router
 from antre.queueing.live_api import router as live_router
 
 api = NinjaAPI(
@@ -63,7 +63,9 @@ def _field_message(error: dict[str, Any]) -> str:
     if kind == "json_invalid":
         return _("Isi permintaan bukan JSON yang valid.")
     if kind == "string_too_long":
-        return too_long((error.get("ctx") or {}).get("max_length"))
+        limit = (error.get("ctx") or {}).get("max_length")
+        if isinstance(limit, int):  # pydantic always gives it; anything else is just "not valid"
+            return too_long(limit)
     return _("Nilai tidak valid.")
 
 

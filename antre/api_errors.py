@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from http.cookies import SimpleCookie
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -155,8 +156,6 @@ def guarded(app):
 
 
 def _cookie_language(scope) -> str | None:
-    from http.cookies import SimpleCookie
-
     for name, value in scope.get("headers", ()):
         if name == b"cookie":
             cookie = SimpleCookie()

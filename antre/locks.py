@@ -8,8 +8,10 @@ import time
 
 try:
     import fcntl
+
+    HAVE_FLOCK = True
 except ImportError:  # Windows: no flock; callers run one process there
-    fcntl = None
+    HAVE_FLOCK = False
 
 
 _files: dict[str, int] = {}
@@ -18,7 +20,7 @@ _files_lock = threading.Lock()
 
 def lock_file(path: str) -> int | None:
     """The descriptor of a lock file, opened once per process; None where there is no flock."""
-    if fcntl is None:
+    if not HAVE_FLOCK:
         return None
     with _files_lock:
         if path not in _files:

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -74,8 +75,9 @@ TEMPLATES = [
 ]
 
 
-def _database(url: str) -> dict:
-    db = dj_database_url.parse(url)
+def _database(url: str) -> dict[str, Any]:
+    # A plain dict, as Django types DATABASES; dj_database_url's TypedDict names only the keys it sets.
+    db: dict[str, Any] = dict(dj_database_url.parse(url))
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db["ENGINE"] = "antre.db.sqlite"
         # Embedded default: WAL lets readers go on while one writer writes; IMMEDIATE takes the write

@@ -50,9 +50,7 @@ def expire_past_tickets() -> int:
                 office=office, day__lt=office.local_today(now), status__in=life.from_statuses(Action.EXPIRE)
             )
             status = life.target_of(Action.EXPIRE)
-            expired += stale.filter(left_at__isnull=True, arrived_at__isnull=False).update(
-                status=status, finished_at=now, left_at=now
-            )
+            expired += stale.inside().update(status=status, finished_at=now, left_at=now)
             expired += stale.update(status=status, finished_at=now)
     return expired
 

@@ -47,7 +47,7 @@ def setup_office(tickets: int) -> tuple[str, int]:
     django.setup()
     import datetime as dt
 
-    from antre.cli import prepare
+    from antre.commands import prepare
     from antre.offices.models import Counter, Office, OpeningHours, Service
     from antre.people.models import ApiToken, User
     from antre.queueing.services import book_ticket

@@ -54,7 +54,7 @@ def prepare_office() -> None:
     django.setup()
     import datetime as dt
 
-    from antre.cli import prepare
+    from antre.commands import prepare
     from antre.offices.models import Office, OpeningHours, Service
 
     prepare()

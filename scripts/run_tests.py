@@ -1,4 +1,4 @@
-"""The whole test suite, as `make test` and CI run it: lint and structure, then pytest on SQLite and PostgreSQL.
+"""The whole test suite, as `make test` and CI run it: lint, structure and types, then pytest on SQLite and PostgreSQL.
 
 PostgreSQL comes from 127.0.0.1:5432 when a server listens there; otherwise a throwaway server is
 started from the system's PostgreSQL binaries. Only where neither exists are the PostgreSQL tests
@@ -144,6 +144,13 @@ def main() -> int:
     if run([str(BIN / "python"), "scripts/structure.py"]) != 0:
         failures.append("structure")
 
+    banner("mypy: types, strict on the pure rules")
+    with tempfile.TemporaryDirectory(prefix="antre-mypy-") as mypy_data:
+        # The Django plugin imports antre.settings, which needs a data dir and a secret key.
+        mypy_env = dict(os.environ, ANTRE_DATA_DIR=mypy_data, ANTRE_SECRET_KEY="mypy-only-secret")
+        if run([str(BIN / "mypy"), "antre"], env=mypy_env) != 0:
+            failures.append("mypy")
+
     data = Path(tempfile.mkdtemp(prefix="antre-test-"))
     base_env = dict(
         os.environ,
@@ -204,7 +211,7 @@ def main() -> int:
         print("FAILED: " + ", ".join(failures), flush=True)
         return 1
     print(
-        "All checks passed: ruff, import layers, structure, migrations, pytest on SQLite and PostgreSQL.",
+        "All checks passed: ruff, import layers, structure, mypy, migrations, pytest on SQLite and PostgreSQL.",
         flush=True,
     )
     return 0

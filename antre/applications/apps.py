@@ -1,7 +1,10 @@
 import contextlib
 
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
+
+from antre.errors import Refusal
 
 
 class ApplicationsConfig(AppConfig):
@@ -9,17 +12,14 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Permohonan daring")
 
     def ready(self):
-        from django.db.models.signals import post_delete
-
-        from antre.applications.models import Document
+        from antre.applications.models import Document  # lazy: models load once the registry is ready
 
         post_delete.connect(_delete_file, sender=Document, dispatch_uid="document-file")
 
 
 def _delete_file(sender, instance, **kwargs):
     """A document row deleted anywhere (the admin, a cascade, retention) takes its file along."""
-    from antre.applications.services import document_path
-    from antre.errors import Refusal
+    from antre.applications.services import document_path  # lazy: services import the models
 
     # A path outside the documents folder (Refusal) was never ours to delete.
     with contextlib.suppress(Refusal):

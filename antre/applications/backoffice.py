@@ -18,15 +18,13 @@ from antre.applications.models import Application, AppStatus, ResultKind
 from antre.errors import Refusal
 from antre.offices import rules as office_rules
 from antre.offices.calendar import calendar_of
+from antre.people import authorizers
 
 OPEN = (AppStatus.SUBMITTED, AppStatus.IN_REVIEW, AppStatus.NEEDS_FIX, AppStatus.APPROVED)
 
 
 def _office_or_403(request: HttpRequest):
-    user = request.user
-    if not user.has_role(*review.BACK_OFFICE_ROLES) or not user.office_id:
-        return None
-    return user.office
+    return request.user.office if authorizers.may_use_back_office(request.user) else None
 
 
 @login_required
@@ -81,12 +79,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    office = _office_or_403(request)
     application = get_object_or_404(
         Application.objects.select_related("kind", "village", "assigned_to"), code=code
     )
-    if office is None or application.office_id != office.pk:
+    if not authorizers.may_use_back_office(request.user, application.office_id):
         return render(request, "applications/forbidden.html", status=403)
+    office = request.user.office
     refusal = None
     if request.method == "POST":
         action = request.POST.get("action", "")

@@ -21,6 +21,13 @@ from pathlib import Path
 
 from django.conf import settings
 
+try:
+    import fcntl
+
+    HAVE_FLOCK = True
+except ImportError:
+    HAVE_FLOCK = False
+
 from antre import clock
 from antre.applications.uploads import CheckedUpload
 
@@ -43,7 +50,7 @@ def new_form_id() -> str:
 
 
 def valid_form_id(form_id: str | None) -> bool:
-    return bool(form_id) and _FORM_ID.fullmatch(form_id) is not None
+    return form_id is not None and _FORM_ID.fullmatch(form_id) is not None
 
 
 def root() -> Path:
@@ -64,8 +71,8 @@ def _read(folder: Path) -> dict | None:
     return manifest if isinstance(manifest, dict) and isinstance(manifest.get("files"), dict) else None
 
 
-def _mine(holding: Holding, manifest: dict | None, now: dt.datetime) -> bool:
-    if manifest is None or manifest.get("kind") != holding.kind:
+def _mine(holding: Holding, manifest: dict, now: dt.datetime) -> bool:
+    if manifest.get("kind") != holding.kind:
         return False
     if not hmac.compare_digest(str(manifest.get("owner", "")), _owner_hash(holding.owner)):
         return False  # held for another browser: never shown, used or replaced here
@@ -76,25 +83,34 @@ def _mine(holding: Holding, manifest: dict | None, now: dt.datetime) -> bool:
     return now - touched < HOLD_FOR
 
 
-def _folder(holding: Holding) -> Path | None:
-    return root() / holding.form_id if valid_form_id(holding.form_id) else None
+def _folder(holding: Holding | None) -> Path | None:
+    return root() / holding.form_id if holding and valid_form_id(holding.form_id) else None
+
+
+def _held_here(holding: Holding | None, now: dt.datetime) -> tuple[Path, dict] | None:
+    """The form's folder and manifest, when they hold documents for this browser that have not expired."""
+    folder = _folder(holding)
+    manifest = _read(folder) if folder else None
+    if holding is None or folder is None or manifest is None or not _mine(holding, manifest, now):
+        return None
+    return folder, manifest
 
 
 def received(holding: Holding | None, *, now: dt.datetime | None = None) -> dict[str, str]:
     """The requirement codes held for this form, with the name of the file the citizen chose."""
-    folder = _folder(holding) if holding else None
-    manifest = _read(folder) if folder else None
-    if not _mine(holding, manifest, now or clock.now()):
+    found = _held_here(holding, now or clock.now())
+    if found is None:
         return {}
+    _, manifest = found
     return {code: str(entry.get("name", "")) for code, entry in manifest["files"].items()}
 
 
 def held(holding: Holding | None, *, now: dt.datetime | None = None) -> dict[str, CheckedUpload]:
     """The documents held for this form, as checked when they arrived; any that cannot be read are left out."""
-    folder = _folder(holding) if holding else None
-    manifest = _read(folder) if folder else None
-    if not _mine(holding, manifest, now or clock.now()):
+    found = _held_here(holding, now or clock.now())
+    if found is None:
         return {}
+    folder, manifest = found
     out = {}
     for code, entry in manifest["files"].items():
         try:
@@ -123,9 +139,7 @@ def _lock_path(folder: Path) -> Path:
 @contextlib.contextmanager
 def _turn(folder: Path):
     """One request at a time on a form's folder (a double tap sends the form twice at once)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: one process, and forms are rare enough
+    if not HAVE_FLOCK:  # Windows: one process, and forms are rare enough
         yield
         return
     with open(_lock_path(folder), "a") as lock:
@@ -140,8 +154,8 @@ def keep(
     holding: Holding | None, uploads: dict[str, CheckedUpload], *, now: dt.datetime | None = None
 ) -> None:
     """Hold these checked documents for the form, replacing any held for the same requirement."""
-    folder = _folder(holding) if holding else None
-    if folder is None or not uploads:
+    folder = _folder(holding)
+    if holding is None or folder is None or not uploads:
         return
     with _turn(folder):
         _keep(holding, folder, uploads, now or clock.now())
@@ -180,8 +194,8 @@ def _keep(holding: Holding, folder: Path, uploads: dict[str, CheckedUpload], now
 
 def release(holding: Holding | None) -> None:
     """The form was sent: its held documents are stored with the application, the copies go."""
-    folder = _folder(holding) if holding else None
-    if folder is None:
+    folder = _folder(holding)
+    if holding is None or folder is None:
         return
     with _turn(folder):
         manifest = _read(folder)

@@ -34,8 +34,8 @@ def pickup_service(application: Application) -> Service:
     """Where a result is picked up: the kind's own service for a pre-registration (the documents
     are already checked), else document pickup."""
     kind = application.kind
-    pre_registered = kind.purpose == KindPurpose.PRE_REGISTRATION and kind.service_id
-    return find_service(application.office, kind.service.code if pre_registered else "AMBIL")
+    own = kind.service if kind.purpose == KindPurpose.PRE_REGISTRATION and kind.service_id else None
+    return find_service(application.office, own.code if own else "AMBIL")
 
 
 def pickup_days(application: Application, *, now: dt.datetime | None = None) -> list[tuple[dt.date, int]]:
@@ -114,6 +114,7 @@ def move_pickup(*, code: str, nik: str, day: dt.date, now: dt.datetime | None = 
                 _("Hari pengambilan tidak dapat diganti lagi: nomor antreannya sudah dipakai."),
             )
         old = application.pickup_ticket
+        assert old is not None  # may_move_pickup says there is one
         if old.day == day and old.status == TicketStatus.BOOKED:
             return application  # the day it already has
         if old.status == TicketStatus.BOOKED and old.day >= application.office.local_today(now):
@@ -128,3 +129,4 @@ def move_pickup(*, code: str, nik: str, day: dt.date, now: dt.datetime | None = 
             **StatusChange.system_note(PICKUP_MOVED, number=ticket.number, day=ticket.day.isoformat()),
         )
     log.info("application %s: pickup moved to %s", application.code, day)
+    return application

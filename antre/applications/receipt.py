@@ -12,14 +12,13 @@ from fpdf import FPDF
 from antre.applications.models import Application
 from antre.people.rules import mask_nik
 
+# The built-in PDF fonts are Latin-1: dashes and quotes are replaced, letters are kept. (Typed as
+# str.maketrans takes it: a plain dict[str, str] does not fit its invariant parameter.)
+_LATIN_STANDINS: dict[str, str | int | None] = {"—": "-", "–": "-", "“": '"', "”": '"', "’": "'"}
+
 
 def _latin(text: str) -> str:
-    # The built-in PDF fonts are Latin-1: dashes and quotes are replaced, letters are kept.
-    return (
-        text.translate(str.maketrans({"—": "-", "–": "-", "“": '"', "”": '"', "’": "'"}))
-        .encode("latin-1", "replace")
-        .decode("latin-1")
-    )
+    return text.translate(str.maketrans(_LATIN_STANDINS)).encode("latin-1", "replace").decode("latin-1")
 
 
 def receipt_pdf(application: Application, track_url: str) -> bytes:
@@ -64,6 +63,7 @@ def receipt_pdf(application: Application, track_url: str) -> bytes:
     pdf.cell(0, 6, _latin(_("Berkas yang diterima")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     for document in application.documents.filter(current=True, is_result=False).select_related("requirement"):
+        assert document.requirement is not None  # only a result (is_result) answers no requirement
         pdf.multi_cell(0, 5, _latin(f"- {document.requirement.name}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 9)

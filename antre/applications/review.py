@@ -33,24 +33,14 @@ from antre.applications.services import (
 )
 from antre.applications.uploads import UploadRefused, check_upload
 from antre.errors import Refusal
-from antre.offices.models import Office
-from antre.people.models import Role
-
-BACK_OFFICE_ROLES = (Role.ADMIN, Role.VERIFIKATOR)
-
-
-def check_verifier(officer, office: Office) -> None:
-    if officer is None or not officer.is_authenticated:
-        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
-    if not (officer.has_role(*BACK_OFFICE_ROLES) and officer.works_at(office)):
-        raise Refusal("forbidden", _("Hanya verifikator kantor ini yang dapat melakukan ini."), status=403)
+from antre.people import authorizers
 
 
 def _open(code: str, officer, note: str) -> tuple[Application, str]:
     """In the verb's transaction: the application, locked, for a verifier of its office, with the
     officer's note trimmed and within its length."""
     application = lock_application(code)
-    check_verifier(officer, application.office)
+    authorizers.require(authorizers.may_review_applications, officer, application.office)
     note = (note or "").strip()
     if too_long := too_long_fields({"note": note}):
         raise Refusal(
@@ -123,7 +113,7 @@ def message_applicant(*, code: str, officer, note: str) -> Application:
 def review_verb(action: str, *, fix_codes: list[str] | None = None) -> Callable[..., Application]:
     """The verb an action's name means, as the back office's buttons name it; the verb takes the
     application's code, the officer and the note."""
-    verbs = {
+    verbs: dict[str, Callable[..., Application]] = {
         "claim": claim_application,
         "needs_fix": partial(request_fix, fix_codes=fix_codes),
         "approve": approve_application,
@@ -156,7 +146,7 @@ def publish(
     try:
         with transaction.atomic():
             application = lock_application(code)
-            check_verifier(officer, application.office)
+            authorizers.require(authorizers.may_review_applications, officer, application.office)
             if rules.next_status(status=application.status, action="publish") is None:
                 raise not_now(application)  # before booking anything for it
             if too_long := too_long_fields({"delivery_address": delivery_address}):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from antre import clock
-from antre.applications import holding, rules
+from antre.applications import holding, rules, signals
 from antre.applications.holding import Holding
 from antre.applications.models import (
     FIXES_SENT,
@@ -27,7 +27,6 @@ from antre.errors import Refusal
 from antre.offices.models import Office, Region
 from antre.people import rules as people
 from antre.people.rules import mask_nik
-from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
 
@@ -319,7 +318,7 @@ def change_status(
     StatusChange.objects.create(
         application=application, status=target, by=by, **(system_note or {"note": note})
     )
-    notify.application_changed(application, application.history.count())
+    signals.changed.send(Application, application=application, step=application.history.count())
 
 
 def resubmit(*, code: str, nik: str, files: dict[str, tuple[str, bytes]]) -> Application:

@@ -7,6 +7,10 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a phone photo is 12-50 MP; a decompression bomb claims billions
 LONG_SIDE = 2000  # enough to read any document; a 12 MP photo shrinks about 8-fold
@@ -56,9 +60,6 @@ def check_upload(name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> Check
 
 
 def _check_pdf(data: bytes) -> None:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if len(reader.pages) < 1:
@@ -68,8 +69,6 @@ def _check_pdf(data: bytes) -> None:
 
 
 def _reduce_image(data: bytes) -> tuple[bytes, str, str]:
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with warnings.catch_warnings():
             # Pillow warns about huge images rather than refusing them: make that a refusal.

@@ -20,7 +20,7 @@ from antre.applications.models import Application, ApplicationKind, Document
 from antre.applications.receipt import receipt_pdf
 from antre.errors import Refusal
 from antre.offices.models import Office, Region
-from antre.people.models import Role
+from antre.people import authorizers
 from antre.people.rules import mask_nik, short_name
 
 SESSION_KEY = "applications"  # codes this browser may see: submitted here, or opened with code + NIK
@@ -47,12 +47,7 @@ def _visible(request: HttpRequest, code: str) -> Application:
     application = get_object_or_404(
         Application.objects.select_related("kind", "office", "village"), code=code
     )
-    user = request.user
-    staff = (
-        user.is_authenticated
-        and user.has_role(Role.ADMIN, Role.VERIFIKATOR)
-        and user.works_at(application.office)
-    )
+    staff = authorizers.may_review_applications(request.user, application.office)
     if not staff and not _granted(request, code):
         raise Http404
     return application

@@ -11,11 +11,29 @@ import datetime as dt
 import decimal
 import json
 import uuid
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
+M = TypeVar("M", bound=models.Model)
+
 _INSERTS: dict[type[models.Model], tuple[str, list[models.Field]]] = {}
 _PLANS: dict[type[models.Model], list[tuple[str, str, models.Field, bool, bool]]] = {}
+
+
+def _column(field: models.Field) -> str:
+    """A concrete field's column name (None only on a field without one, such as a many-to-many)."""
+    if field.column is None:
+        raise TypeError(f"{field} has no column")
+    return field.column
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    """The model's field of that name; a relation's reverse side is no field of its table."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is the reverse side of a relation")
+    return field
 
 
 def _insert_statement(model: type[models.Model]) -> tuple[str, list[models.Field]]:
@@ -25,8 +43,8 @@ def _insert_statement(model: type[models.Model]) -> tuple[str, list[models.Field
         fields = [f for f in meta.local_concrete_fields if not f.primary_key]
         quote = connection.ops.quote_name
         sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 (names are the model's)
-            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}"
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(_column(f)) for f in fields)}) "  # noqa: S608 (names are the model's)
+            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(_column(meta.pk))}"
         )
         _INSERTS[model] = (sql, fields)
     return _INSERTS[model]
@@ -37,18 +55,18 @@ def _plan(model: type[models.Model]) -> list[tuple[str, str, models.Field, bool,
     whether a None may skip the field's preparation). Built once: at the rush, the generic chain
     per field (pre_save, get_db_prep_save, get_prep_value) was a tenth of a booking's time."""
     if model not in _PLANS:
-        plan = []
+        plan: list[tuple[str, str, models.Field, bool, bool]] = []
         for f in _insert_statement(model)[1]:
             stamps = isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)
             own_pre_save = type(f).pre_save is not models.Field.pre_save and (
                 stamps or not isinstance(f, models.DateField)
             )
-            plan.append((f.column, f.attname, f, own_pre_save, not isinstance(f, models.JSONField)))
+            plan.append((_column(f), f.attname, f, own_pre_save, not isinstance(f, models.JSONField)))
         _PLANS[model] = plan
     return _PLANS[model]
 
 
-def _column_values(obj: models.Model, connection) -> dict[str, object]:
+def _column_values(obj: models.Model, connection) -> dict[str, Any]:
     """A new instance's column values as Model.save() prepares them for an insert."""
     values = {}
     for column, attname, field, own_pre_save, none_is_none in _plan(type(obj)):
@@ -111,7 +129,7 @@ def _columns(model: type[models.Model], alias: str, connection):
         if found:
             converters.append((i, [(convert, col) for convert in found]))
     quote = connection.ops.quote_name
-    return [f"{alias}.{quote(f.column)}" for f in fields], [f.attname for f in fields], converters
+    return [f"{alias}.{quote(_column(f))}" for f in fields], [f.attname for f in fields], converters
 
 
 def _select_statement(model: type[models.Model], related: str | None):
@@ -122,12 +140,14 @@ def _select_statement(model: type[models.Model], related: str | None):
         sql = f"FROM {quote(model._meta.db_table)} m"
         parts = [(model, attnames, converters, 0, len(columns))]
         if related:
-            fk = model._meta.get_field(related)
+            fk = _field(model, related)
+            if not isinstance(fk, models.ForeignKey):
+                raise TypeError(f"{model.__name__}.{related} is not a foreign key")
             other = fk.related_model
             more, other_attnames, other_converters = _columns(other, "r", connection)
             sql += (
                 f" JOIN {quote(other._meta.db_table)} r"
-                f" ON r.{quote(other._meta.pk.column)} = m.{quote(fk.column)}"
+                f" ON r.{quote(_column(other._meta.pk))} = m.{quote(_column(fk))}"
             )
             parts.append((other, other_attnames, other_converters, len(columns), len(more)))
             columns += more
@@ -135,9 +155,7 @@ def _select_statement(model: type[models.Model], related: str | None):
     return _SELECTS[(model, related)]
 
 
-def first(
-    model: type[models.Model], where: str, params: list, *, related: str | None = None
-) -> models.Model | None:
+def first(model: type[M], where: str, params: list, *, related: str | None = None) -> M | None:
     """The first row of the model's table WHERE `where`, as an instance, or None.
 
     `where` names columns and has %s placeholders; it is a constant of the caller, never input.
@@ -173,8 +191,8 @@ def values(model: type[models.Model], names: list[str], pk) -> tuple:
         connection = connections[DEFAULT_DB_ALIAS]
         quote = connection.ops.quote_name
         meta = model._meta
-        columns = ", ".join(quote(meta.get_field(name).column) for name in names)
-        _VALUES[key] = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names are the model's)
+        columns = ", ".join(quote(_column(_field(model, name))) for name in names)
+        _VALUES[key] = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(_column(meta.pk))} = %s"  # noqa: S608 (names are the model's)
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(_VALUES[key], [pk])
         return cursor.fetchone()

@@ -53,9 +53,9 @@ def parse_temperature(raw) -> Decimal:
     try:
         if len(str(raw)) > TEMPERATURE_TYPED_MAX:
             raise ValueError("no reading is that long")
-        value = Decimal(str(raw).replace(",", ".").strip())
+        read = Decimal(str(raw).replace(",", ".").strip())
         # NaN, infinity and 1e309 (a float too large) are no reading; NaN cannot even be compared.
-        value = value.quantize(Decimal("0.1")) if value.is_finite() and abs(value) < 1000 else None
+        value = read.quantize(Decimal("0.1")) if read.is_finite() and abs(read) < 1000 else None
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not rules.plausible_temperature(value):

@@ -43,7 +43,7 @@ def print_ticket(ticket: Ticket, url: str) -> None:
     python-escpos encodes the job; the bytes go out on a socket of our own, closed whatever happens
     (the library's network printer leaves its socket open when the printer is unreachable).
     """
-    from escpos.printer import Dummy
+    from escpos.printer import Dummy  # lazy: python-escpos is heavy, and only a printed slip needs it
 
     job = Dummy(profile=PROFILE)
     render(job, ticket, url)

@@ -16,19 +16,17 @@ from django.utils.translation import gettext as _
 
 from antre import clock
 from antre.errors import Refusal
-from antre.gate import rules
+from antre.gate import rules, signals
 from antre.gate.lookup import find_ticket, parse_temperature
 from antre.gate.models import Outcome, Screening
 from antre.live import events
 from antre.offices import calendar
 from antre.offices import rules as office_rules
 from antre.offices.models import Office
-from antre.people.models import Role, User
+from antre.people import authorizers
+from antre.people.models import User
 from antre.queueing.life import Action
 from antre.queueing.models import Status, Ticket
-from antre.whatsapp import notify
-
-GATE_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU)
 
 
 @dataclass(frozen=True)
@@ -40,21 +38,12 @@ class Entry:
     capacity: int
 
 
-def check_gate_officer(officer: User | None, office: Office) -> None:
-    if officer is None or not officer.is_authenticated:
-        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
-    if not (officer.has_role(*GATE_ROLES) and officer.works_at(office)):
-        raise Refusal("forbidden", _("Hanya petugas pintu kantor ini yang dapat melakukan ini."), status=403)
-
-
 def lock_office(office: Office) -> Office:
     return Office.objects.select_for_update(no_key=True).get(pk=office.pk)
 
 
 def inside_now(office: Office, today: dt.date) -> int:
-    return Ticket.objects.filter(
-        office=office, day=today, arrived_at__isnull=False, left_at__isnull=True
-    ).count()
+    return Ticket.objects.filter(office=office, day=today).inside().count()
 
 
 def screen(
@@ -68,7 +57,7 @@ def screen(
     now: dt.datetime | None = None,
 ) -> Entry:
     """Screen a citizen at the door: turn away on fever, otherwise admit while there is room."""
-    check_gate_officer(officer, office)
+    authorizers.require(authorizers.may_screen, officer, office)
     now = now or clock.now()
     temperature = parse_temperature(temperature_c)
     with transaction.atomic():
@@ -154,9 +143,9 @@ def stepped_out_recently(office: Office, today: dt.date, now: dt.datetime) -> li
         return []
     since = now - dt.timedelta(minutes=office.rescreen_after_minutes)
     return list(
-        Ticket.objects.filter(
-            office=office, day=today, status=Status.BOOKED, arrived_at__isnull=False, left_at__gt=since
-        ).order_by("left_at", "pk")
+        Ticket.objects.filter(office=office, day=today, left_at__gt=since)
+        .stepped_out()
+        .order_by("left_at", "pk")
     )
 
 
@@ -178,22 +167,17 @@ def door_refusal(office: Office, now: dt.datetime) -> Refusal | None:
     return None
 
 
-def stepped_out(ticket: Ticket) -> bool:
-    """Admitted once, out for a moment (a photocopy, a child), number still held."""
-    return ticket.status == Status.BOOKED and ticket.arrived_at is not None and ticket.left_at is not None
-
-
 def may_return_unscreened(ticket: Ticket, office: Office, now: dt.datetime) -> bool:
     """Back within the office's time for it: in again without a second screening."""
     minutes = office.rescreen_after_minutes
-    return stepped_out(ticket) and minutes > 0 and now - ticket.left_at < dt.timedelta(minutes=minutes)
+    return ticket.has_stepped_out and minutes > 0 and now - ticket.left_at < dt.timedelta(minutes=minutes)
 
 
 def readmit(
     *, office: Office, ticket_ref: str, officer: User | None, now: dt.datetime | None = None
 ) -> Entry:
     """A citizen who stepped out comes back within the office's time: in again, without screening."""
-    check_gate_officer(officer, office)
+    authorizers.require(authorizers.may_screen, officer, office)
     now = now or clock.now()
     with transaction.atomic():
         office = lock_office(office)
@@ -224,9 +208,7 @@ def _check_can_enter(
             _("Nomor antrean ini untuk %(day)s, bukan hari ini.")
             % {"day": formats.date_format(ticket.day, "l, j F Y")},
         )
-    if ticket.status == Status.WAITING_INSIDE or (
-        ticket.arrived_at and not ticket.left_at and ticket.is_active
-    ):
+    if ticket.status == Status.WAITING_INSIDE or (ticket.is_inside and ticket.is_active):
         raise Refusal("already_inside", _("%(number)s sudah berada di dalam.") % {"number": ticket.number})
     target = ticket.next_status(action, today=today, gate=office.gate_enabled)
     if target is None:
@@ -254,7 +236,7 @@ def record_exit(
     the gate lets them in again on return (SPEC §5). Going home for good ends the number, and is
     asked for on purpose (`going_home`).
     """
-    check_gate_officer(officer, office)
+    authorizers.require(authorizers.may_screen, officer, office)
     now = now or clock.now()
     with transaction.atomic():
         office = lock_office(office)
@@ -262,9 +244,9 @@ def record_exit(
         ticket = find_ticket(office, ticket_ref, today=today, lock=True)
         home = ticket.next_status(Action.GO_HOME, today=today, gate=office.gate_enabled)
         out = ticket.next_status(Action.STEP_OUT, today=today, gate=office.gate_enabled)
-        if going_home and stepped_out(ticket):
+        if going_home and ticket.has_stepped_out:
             action = _go_home(ticket, home, now)  # told at the door after stepping out: the number ends
-        elif not ticket.arrived_at or ticket.left_at:
+        elif not ticket.is_inside:
             raise Refusal("not_inside", _("%(number)s tidak tercatat di dalam.") % {"number": ticket.number})
         elif out is None:  # served, or ended: counted out, and the status stays
             ticket.left_at = now
@@ -295,7 +277,7 @@ def _go_home(ticket: Ticket, status: Status, now: dt.datetime) -> str:
 
 def leave_when_done(ticket: Ticket, office: Office, now: dt.datetime) -> list[str]:
     """At the counter's finish or no-show: count the citizen out if the office says so. Office is locked."""
-    if office.exit_on_finish and ticket.arrived_at and not ticket.left_at:
+    if office.exit_on_finish and ticket.is_inside:
         ticket.left_at = now
         return ["left_at"]
     return []
@@ -307,10 +289,8 @@ def standing_invitations(office: Office, today: dt.date, now: dt.datetime) -> li
     The deadline counts only the door's open time (antre.offices.rules.invitation_deadline), so it
     is worked out here rather than in SQL; an office has a handful of invitations out at a time.
     """
-    sent = Ticket.objects.filter(
-        office=office, day=today, status=Status.BOOKED, invited_at__isnull=False
-    ).order_by("invited_at", "pk")
-    return [t for t in sent if now < calendar.invitation_deadline(office, t.invited_at)]
+    sent = Ticket.objects.filter(office=office, day=today).invited().order_by("invited_at", "pk")
+    return [t for t in sent if t.invited_until(now, office)]
 
 
 def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
@@ -319,11 +299,9 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     if not office.gate_enabled:
         return []
     today = office.local_today(now)
-    sent = Ticket.objects.filter(
-        office=office, day=today, status=Status.BOOKED, invited_at__isnull=False
-    ).select_for_update(of=("self",))
+    sent = Ticket.objects.filter(office=office, day=today).invited().select_for_update(of=("self",))
     for ticket in sent:
-        if now < calendar.invitation_deadline(office, ticket.invited_at):
+        if ticket.invited_until(now, office):
             continue
         # Not here in time: the place goes to the next one; this citizen goes to the back, and may
         # be invited once more.
@@ -343,21 +321,18 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     if room == 0:
         return []
     chosen = list(
+        # not_yet_in: one who stepped out knows to come back, and is not invited again.
         Ticket.objects.filter(
-            office=office,
-            day=today,
-            status=Status.BOOKED,
-            invited_at__isnull=True,
-            arrived_at__isnull=True,  # one who stepped out knows to come back; not invited again
-            invitations__lt=rules.MAX_INVITATIONS,
+            office=office, day=today, invited_at__isnull=True, invitations__lt=rules.MAX_INVITATIONS
         )
+        .not_yet_in()
         .in_call_order()
         .select_for_update(of=("self",))[:room]
     )
     for ticket in chosen:
         ticket.invited_at, ticket.invitations = now, ticket.invitations + 1
         ticket.save(update_fields=["invited_at", "invitations"])
-        notify.ticket_invited(ticket, calendar.invitation_deadline(office, now))
+        signals.invited.send(Ticket, ticket=ticket, until=calendar.invitation_deadline(office, now))
         _record(office, ticket, "invited", now, kind="invite")
     return chosen
 

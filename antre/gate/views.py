@@ -18,7 +18,8 @@ from antre.errors import Refusal
 from antre.gate import lookup, printing, services
 from antre.links import public_url
 from antre.offices import calendar
-from antre.offices.models import Office, ServiceMode
+from antre.offices.models import Office
+from antre.people import authorizers
 from antre.queueing import calling
 from antre.queueing import services as booking
 from antre.queueing.forms import BookingForm
@@ -28,11 +29,7 @@ from antre.queueing.models import Priority, Status, Ticket
 
 def _gate_office(request: HttpRequest, slug: str) -> Office | None:
     office = get_object_or_404(Office, slug=slug)
-    try:
-        services.check_gate_officer(request.user, office)
-    except Refusal:
-        return None
-    return office
+    return office if authorizers.may_screen(request.user, office) else None
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -98,8 +95,8 @@ def _what_now(ticket: Ticket, office: Office, today, now) -> dict:
     """Which of the gate's actions fit this ticket at this moment."""
     if ticket.day != today:
         return {"other_day": True}
-    out = services.stepped_out(ticket)
-    inside = bool(ticket.arrived_at and not ticket.left_at and ticket.is_active)
+    out = ticket.has_stepped_out
+    inside = ticket.is_inside and ticket.is_active
     life = {"today": today, "gate": office.gate_enabled}
     return {
         "other_day": False,
@@ -192,7 +189,7 @@ def walk_in(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = _gate_office(request, office)
     if office_obj is None:
         return _forbidden(request)
-    services_offered = office_obj.services.filter(active=True).exclude(mode=ServiceMode.ONLINE)
+    services_offered = office_obj.services.bookable()
     refusal = None
     if request.method == "POST":
         try:

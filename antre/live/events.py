@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from antre.live import siblings
+from antre.live.hub import CHANNEL, hub
 from antre.live.models import EventSequence, LiveEvent
 
 log = logging.getLogger(__name__)
-CHANNEL = "antre_live"
 
 
 def record(
@@ -55,10 +56,6 @@ def _next_seq(office_id: int) -> int:
 
 
 def _wake_here(office_id: int) -> None:
-    from antre.live.hub import hub
-
     hub.wake_threadsafe(office_id)
     if connection.vendor == "sqlite":  # PostgreSQL's NOTIFY has woken the other processes
-        from antre.live import siblings
-
         siblings.announce(office_id)

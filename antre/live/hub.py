@@ -22,8 +22,9 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 
 from antre.live import siblings
-from antre.live.events import CHANNEL
 from antre.live.models import LiveEvent
+
+CHANNEL = "antre_live"  # PostgreSQL NOTIFY: an office's events changed (the payload is its id)
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,8 +8,7 @@ class OfficesConfig(AppConfig):
     verbose_name = _("Kantor dan layanan")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
+        # lazy: models load once the registry is ready
         from antre.offices import calendar
         from antre.offices.models import ClosedDay, Counter, Office, OpeningHours, Service
 

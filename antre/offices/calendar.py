@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Q
 
+from antre.db import hot
 from antre.offices import rules
+from antre.offices.models import Service, Weekday
 
 TTL = 30.0
 
@@ -40,8 +42,6 @@ def calendar_of(office) -> Calendar:
     cached = _cache.get(office.pk)
     if cached and cached[0] > now:
         return cached[1]
-    from antre.offices.models import Service
-
     pace = (
         Service.objects.filter(office=office)
         .annotate(n=Count("counters", filter=Q(counters__active=True)))
@@ -85,8 +85,6 @@ class Opening:
 
 def opening(office, *, now: dt.datetime) -> Opening:
     """Opening hours, today's state, the next closed day and the admin's notice, at `now`."""
-    from antre.offices.models import Weekday
-
     cal = calendar_of(office)
     names = dict(Weekday.choices)
     local = office.local_now(now)
@@ -179,9 +177,6 @@ def bookable_service(slug: str, code: str):
     cached = _services.get((slug, code))
     if cached and cached[0] > now:
         return cached[1]
-    from antre.db import hot
-    from antre.offices.models import Service
-
     service = hot.first(Service, "r.slug = %s AND m.code = %s AND m.active", [slug, code], related="office")
     if service is not None:
         with _lock:

@@ -135,12 +135,6 @@ class Office(models.Model):
         """Today in the office's timezone: the one helper every 'today' goes through."""
         return rules.local_date(instant=instant or clock.now(), tz=self.timezone)
 
-    def inside_now(self) -> int:
-        """People admitted at the gate today who have not left yet."""
-        return self.tickets.filter(
-            day=self.local_today(), arrived_at__isnull=False, left_at__isnull=True
-        ).count()
-
     def weekly_hours(self) -> dict[int, rules.Hours]:
         return {h.weekday: (h.opens, h.closes) for h in self.hours.all()}
 
@@ -248,6 +242,12 @@ class ServiceMode(models.TextChoices):
     BOTH = "both", _("Daring dan tatap muka")
 
 
+class ServiceQuerySet(models.QuerySet):
+    def bookable(self):
+        """Services a visit can be booked for: active and served face to face (Service.is_bookable)."""
+        return self.filter(active=True).exclude(mode=ServiceMode.ONLINE)
+
+
 class Service(models.Model):
     office = models.ForeignKey(
         Office, verbose_name=_("kantor"), on_delete=models.CASCADE, related_name="services"
@@ -267,6 +267,8 @@ class Service(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     active = models.BooleanField(_("aktif"), default=True)
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("layanan")
@@ -291,8 +293,8 @@ class Service(models.Model):
                 raise ValidationError({"prefix": _("Huruf nomor antrean harus huruf.")})
 
     @property
-    def bookable(self) -> bool:
-        """A visit can be booked: the service is active and served face to face."""
+    def is_bookable(self) -> bool:
+        """A visit can be booked: the service is active and served face to face (ServiceQuerySet.bookable)."""
         return self.active and self.mode != ServiceMode.ONLINE
 
 

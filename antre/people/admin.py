@@ -1,8 +1,13 @@
+from typing import Any, cast
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from antre.people.models import ApiToken, User
+
+# django-stubs give UserAdmin any ModelAdmin's fieldsets (which may be None); Django's are a tuple.
+_BASE_FIELDSETS = cast("tuple[Any, ...]", BaseUserAdmin.fieldsets)
 
 
 @admin.register(User)
@@ -11,9 +16,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "office", "is_active")
     # The role and the office decide what a user may do: show them right after the name.
     fieldsets = (
-        BaseUserAdmin.fieldsets[0],
+        _BASE_FIELDSETS[0],
         (_("Peran di kantor"), {"fields": ("role", "office")}),
-        *BaseUserAdmin.fieldsets[1:],
+        *_BASE_FIELDSETS[1:],
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

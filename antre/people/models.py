@@ -39,8 +39,10 @@ class User(AbstractUser):
         return self.is_superuser or self.role in roles
 
     def works_at(self, office) -> bool:
-        """Staff act for their own office only; a user without an office acts nowhere (but a superuser)."""
-        return self.is_superuser or (self.office_id is not None and self.office_id == office.pk)
+        """Staff act for their own office (an Office or its id) only; a user without an office acts
+        nowhere (but a superuser)."""
+        office_id = getattr(office, "pk", office)
+        return self.is_superuser or (self.office_id is not None and self.office_id == office_id)
 
 
 def new_token_key() -> str:

@@ -35,7 +35,7 @@ def create_demo_users(office: Office, credentials_file: Path) -> list[tuple[str,
             is_staff=True,
             is_superuser=superuser,
         )
-        created.append((username, role.label, password))
+        created.append((username, str(role.label), password))
     if created:
         lines = [f"{u}\t{p}\t({r})" for u, r, p in created]
         credentials_file.touch(mode=0o600, exist_ok=True)

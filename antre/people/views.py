@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from antre.offices.models import Office
+from antre.people import authorizers
 from antre.people.homes import home_for
-from antre.people.models import Role
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -25,7 +25,7 @@ class StaffLoginView(auth_views.LoginView):
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     """Every tool of the office in one place, for the administrator."""
-    if not request.user.has_role(Role.ADMIN):
+    if not authorizers.may_open_staff_home(request.user):
         return render(request, "people/forbidden.html", status=403)
     office = request.user.office or Office.objects.order_by("pk").first()
     return render(request, "people/staff_home.html", {"office": office})

@@ -8,6 +8,7 @@ class QueueingConfig(AppConfig):
     verbose_name = _("Antrean")
 
     def ready(self) -> None:
+        # lazy: models load once the registry is ready
         from antre.offices.models import ClosedDay
         from antre.queueing.closures import on_closed_day_saved
 

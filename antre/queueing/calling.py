@@ -20,27 +20,18 @@ from antre.gate import services as gate
 from antre.live import events
 from antre.offices import calendar
 from antre.offices import rules as office_rules
-from antre.offices.models import Counter, Office, Service, ServiceMode
-from antre.people.models import Role, User
-from antre.queueing import life, rules
+from antre.offices.models import Counter, Office, Service
+from antre.people import authorizers
+from antre.people.models import User
+from antre.queueing import rules, signals
 from antre.queueing.issuing import is_second_active_ticket, next_seq
 from antre.queueing.life import Action
-from antre.queueing.models import WAITING_STATUSES, Status, Ticket
-from antre.whatsapp import notify
-
-COUNTER_ROLES = (Role.ADMIN, Role.PETUGAS_LOKET)
-
-
-def check_officer(officer: User | None, office: Office) -> None:
-    if officer is None or not officer.is_authenticated:
-        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
-    if not (officer.has_role(*COUNTER_ROLES) and officer.works_at(office)):
-        raise Refusal("forbidden", _("Hanya petugas loket kantor ini yang dapat memanggil."), status=403)
+from antre.queueing.models import Status, Ticket
 
 
 def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None = None) -> Ticket | None:
     """Call the next citizen for this counter: priority first, then the longest waiting; None if nobody."""
-    check_officer(officer, counter.office)
+    authorizers.require(authorizers.may_call, officer, counter.office)
     now = now or clock.now()
     with transaction.atomic():
         # One call at a time per counter: a double click cannot call two people.
@@ -58,12 +49,7 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
                 % {"number": busy.number},
                 extra={"ticket": busy.number},
             )
-        waiting = Ticket.objects.filter(
-            office=office,
-            day=today,
-            service__in=counter.services.filter(active=True),
-            status__in=life.callable_statuses(gate=office.gate_enabled),
-        ).in_call_order()
+        waiting = Ticket.objects.queue_of(counter, today)
         if connection.features.has_select_for_update_skip_locked:
             # Two counters calling at once: each skips the row the other has just taken.
             waiting = waiting.select_for_update(skip_locked=True, of=("self",))
@@ -85,17 +71,14 @@ def _tell_the_one_coming_up(counter: Counter, office: Office, today) -> None:
     if not ahead:
         return
     upcoming = (
-        Ticket.objects.filter(
-            office=office,
-            day=today,
-            service__in=counter.services.filter(active=True),
-            status__in=WAITING_STATUSES,
-        )
+        Ticket.objects.for_counter(counter)
+        .filter(day=today)
+        .waiting()
         .in_call_order()
         .select_related("service")[ahead : ahead + 1]
     )
     for ticket in upcoming:
-        notify.ticket_near(ticket, ahead)
+        signals.near.send(Ticket, ticket=ticket, ahead=ahead)
 
 
 def recall_ticket(*, token: str, officer: User | None, now: dt.datetime | None = None) -> Ticket:
@@ -181,7 +164,7 @@ def transfer_ticket(
 def counter_verb(action: str, *, service_code: str = "") -> Callable[..., Ticket]:
     """The verb an action's name means, as the API's path and the console's buttons name it ("no-show"
     or "no_show"); the verb takes the ticket's token and the officer."""
-    verbs = {
+    verbs: dict[str, Callable[..., Ticket]] = {
         "recall": recall_ticket,
         "start": start_service,
         "finish": finish_service,
@@ -204,7 +187,7 @@ def _take(
         raise Refusal("not_found", _("Nomor antrean tidak ditemukan."), status=404)
     # The office first, then the ticket: the order the gate uses too, so the two never deadlock.
     office = Office.objects.select_for_update(no_key=True).get(pk=office_id)
-    check_officer(officer, office)
+    authorizers.require(authorizers.may_call, officer, office)
     ticket = Ticket.objects.select_for_update().get(token=token)
     return office, ticket, _next_status(ticket, office, action, now)
 
@@ -243,8 +226,8 @@ def _record(office: Office, ticket: Ticket, action: str, now: dt.datetime) -> No
 
 
 def _transfer_target(office: Office, ticket: Ticket, code: str) -> Service:
-    service = Service.objects.filter(office=office, code=(code or "").strip().upper(), active=True).first()
-    if service is None or service.mode == ServiceMode.ONLINE:
+    service = Service.objects.bookable().filter(office=office, code=(code or "").strip().upper()).first()
+    if service is None:
         raise Refusal(
             "unknown_service",
             _("Pilih layanan tatap muka tujuan pemindahan."),
@@ -284,7 +267,7 @@ def _invalid(ticket: Ticket, action: Action) -> Refusal:
 
 def _announce(ticket: Ticket, counter: Counter, *, now: dt.datetime) -> None:
     office = counter.office
-    notify.ticket_called(ticket, counter.number)
+    signals.called.send(Ticket, ticket=ticket, counter_number=counter.number)
     events.record(
         office_id=office.pk,
         kind="call",
@@ -327,7 +310,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         .order_by("-called_at")[:8]
     )
     waiting = dict(
-        todays.filter(status__in=life.callable_statuses(gate=office.gate_enabled))
+        todays.callable(gate=office.gate_enabled)
         .values_list("service__code")
         .annotate(n=Count("pk"))
         .values_list("service__code", "n")

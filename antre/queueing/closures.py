@@ -17,11 +17,10 @@ from antre import clock
 from antre.links import public_url
 from antre.live import events
 from antre.offices.models import ClosedDay, Office
-from antre.queueing import life
+from antre.queueing import signals
 from antre.queueing.calling import board
 from antre.queueing.life import Action
 from antre.queueing.models import Ticket
-from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,8 @@ def _cancel(office_id: int, day: dt.date, reason: str, *, now: dt.datetime) -> i
         office = Office.objects.select_for_update(no_key=True).get(pk=office_id)
         today = office.local_today(now)
         tickets = list(
-            Ticket.objects.filter(office=office, day=day, status__in=life.from_statuses(Action.CLOSE_DAY))
+            Ticket.objects.filter(office=office, day=day)
+            .waiting()
             .select_related("service")
             .select_for_update(of=("self",))
         )
@@ -46,11 +46,11 @@ def _cancel(office_id: int, day: dt.date, reason: str, *, now: dt.datetime) -> i
             status = ticket.next_status(Action.CLOSE_DAY, today=today, gate=office.gate_enabled)
             ticket.status, ticket.finished_at, ticket.invited_at = status, now, None
             fields = ["status", "finished_at", "invited_at"]
-            if ticket.arrived_at and not ticket.left_at:
+            if ticket.is_inside:
                 ticket.left_at = now
                 fields.append("left_at")
             ticket.save(update_fields=fields)
-            notify.ticket_office_closed(ticket, reason, rebook)
+            signals.closed_out.send(Ticket, ticket=ticket, reason=reason, rebook_url=rebook)
             if day == today:
                 events.record(
                     office_id=office.pk,
@@ -74,9 +74,7 @@ def sweep(*, now: dt.datetime | None = None) -> int:
     now = now or clock.now()
     cancelled = 0
     for closed in ClosedDay.objects.filter(date__gte=(now - dt.timedelta(days=1)).date()):
-        if Ticket.objects.filter(
-            office_id=closed.office_id, day=closed.date, status__in=life.from_statuses(Action.CLOSE_DAY)
-        ).exists():
+        if Ticket.objects.filter(office_id=closed.office_id, day=closed.date).waiting().exists():
             cancelled += _cancel(closed.office_id, closed.date, closed.reason, now=now)
     return cancelled
 

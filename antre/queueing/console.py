@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods
 from antre import clock
 from antre.errors import Refusal
 from antre.offices import calendar
-from antre.offices.models import Counter, Service, ServiceMode
-from antre.queueing import calling, life
+from antre.offices.models import Counter
+from antre.people import authorizers
+from antre.queueing import calling
 from antre.queueing.models import Status, Ticket
 
 
@@ -26,10 +27,6 @@ def _counters_for(user):
     if not user.is_superuser and user.office_id:
         counters = counters.filter(office_id=user.office_id)
     return counters
-
-
-def _may_use_console(user) -> bool:
-    return user.has_role(*calling.COUNTER_ROLES)
 
 
 # In the session: per counter, the ticket this console last showed at the counter. A citizen who
@@ -56,7 +53,7 @@ def _stepped_out_from_here(request: HttpRequest, counter: Counter, current: Tick
 
 @login_required
 def console_home(request: HttpRequest) -> HttpResponse:
-    if not _may_use_console(request.user):
+    if not authorizers.may_open_console(request.user):
         return render(request, "queueing/console_forbidden.html", status=403)
     return render(request, "queueing/console_home.html", {"counters": _counters_for(request.user)})
 
@@ -65,7 +62,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def console(request: HttpRequest, counter_id: int) -> HttpResponse:
     counter = get_object_or_404(_counters_for(request.user), pk=counter_id)
-    if not (_may_use_console(request.user) and request.user.works_at(counter.office)):
+    if not authorizers.may_call(request.user, counter.office):
         return render(request, "queueing/console_forbidden.html", status=403)
     if request.method == "POST":
         _do(request, counter)
@@ -79,21 +76,13 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
         .select_related("service")
         .first()
     )
-    waiting = (
-        Ticket.objects.filter(
-            office=office,
-            day=today,
-            service__in=counter.services.all(),
-            status__in=life.callable_statuses(gate=office.gate_enabled),
-        )
-        .select_related("service")
-        .in_call_order()[:30]
-    )
+    waiting = Ticket.objects.queue_of(counter, today).select_related("service")[:30]
     no_shows = Ticket.objects.filter(
         counter=counter, day=today, status=Status.NO_SHOW, rejoined=False
     ).order_by("-finished_at")[:5]
     stepped_out = (
-        Ticket.objects.filter(office=office, day=today, service__in=counter.services.all())
+        Ticket.objects.for_counter(counter)
+        .filter(day=today)
         .stepped_out()
         .select_related("service")
         .order_by("left_at")[:10]
@@ -101,9 +90,7 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
     # Behind a gate the waiting list holds only those inside; the rest of the day's bookings are
     # still to come in, so an empty list is not an empty day.
     outside = (
-        Ticket.objects.filter(office=office, day=today, service__in=counter.services.all())
-        .not_yet_in()
-        .count()
+        Ticket.objects.for_counter(counter).filter(day=today).not_yet_in().count()
         if office.gate_enabled
         else 0
     )
@@ -119,7 +106,7 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
         "requirements": current.service.requirements.all() if current else [],
         "waiting": waiting,
         "no_shows": no_shows,
-        "transfer_to": Service.objects.filter(office=office, active=True).exclude(mode=ServiceMode.ONLINE),
+        "transfer_to": office.services.bookable(),
     }
     template = "queueing/console_body.html" if request.GET.get("partial") else "queueing/console.html"
     return render(request, template, context)

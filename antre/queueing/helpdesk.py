@@ -18,36 +18,22 @@ from antre import clock
 from antre.errors import Refusal
 from antre.links import public_url
 from antre.offices.models import Office
-from antre.people.models import Role, User
+from antre.people import authorizers
+from antre.people.models import User
 from antre.people.rules import mask_nik
-from antre.queueing import rules
+from antre.queueing import rules, signals
 from antre.queueing.models import ACTIVE_STATUSES, Ticket
-from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
 
-DESK_ROLES = (Role.ADMIN, Role.PETUGAS_LOKET, Role.PETUGAS_PINTU)
 MAX_RESULTS = 50
-
-
-def check_desk_officer(officer: User | None, office: Office) -> None:
-    if officer is None or not officer.is_authenticated:
-        raise Refusal("unauthorized", _("Silakan masuk sebagai petugas."), status=401)
-    if not (officer.has_role(*DESK_ROLES) and officer.works_at(office)):
-        raise Refusal(
-            "forbidden",
-            _(
-                "Hanya petugas loket, petugas pintu dan administrator kantor ini yang dapat mencari nomor antrean."
-            ),
-            status=403,
-        )
 
 
 def find_tickets(
     *, office: Office, query: str, officer: User | None, now: dt.datetime | None = None
 ) -> list[Ticket]:
     """Today's and coming days' tickets with this number (A-012) or this NIK, newest day last."""
-    check_desk_officer(officer, office)
+    authorizers.require(authorizers.may_use_helpdesk, officer, office)
     now = now or clock.now()
     today = office.local_today(now)
     text = (query or "").strip()
@@ -75,7 +61,7 @@ def resend_link(
 
     Once per ticket and minute: a double tap sends one message.
     """
-    check_desk_officer(officer, office)
+    authorizers.require(authorizers.may_use_helpdesk, officer, office)
     now = now or clock.now()
     ticket = Ticket.objects.select_related("office", "service").filter(office=office, token=token).first()
     if ticket is None:
@@ -92,7 +78,8 @@ def resend_link(
             _("Warga ini tidak memberi nomor HP saat mendaftar. Cetak tiketnya dan serahkan langsung."),
         )
     url = public_url(reverse("queueing:ticket", args=[ticket.token]), request)  # opened on the phone
-    if not notify.ticket_link(ticket, url, key=f"{now:%Y%m%d%H%M}"):
+    sent = signals.link_requested.send(Ticket, ticket=ticket, url=url, key=f"{now:%Y%m%d%H%M}")
+    if not any(answer for _receiver, answer in sent):
         raise Refusal(
             "whatsapp_off",
             _(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from antre import clock
 from antre.errors import Refusal
 from antre.offices.models import Office
+from antre.people import authorizers
 from antre.people.rules import mask_phone
 from antre.queueing import helpdesk
 
@@ -35,7 +36,7 @@ SEARCH_KEY = "helpdesk_query"  # kept in the session: a NIK in the address would
 def desk(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
     try:
-        helpdesk.check_desk_officer(request.user, office_obj)
+        authorizers.require(authorizers.may_use_helpdesk, request.user, office_obj)
     except Refusal as refusal:
         return render(request, "queueing/helpdesk_forbidden.html", {"refusal": refusal}, status=403)
     timezone.activate(office_obj.tzinfo)

@@ -15,10 +15,9 @@ from antre.db import hot
 from antre.errors import Refusal
 from antre.offices.models import Office, Service, ServiceMode
 from antre.people.models import User
-from antre.queueing import rules
+from antre.queueing import rules, signals
 from antre.queueing.days import day_refusal, quota_full
 from antre.queueing.models import ONE_ACTIVE_TICKET, DailySequence, IdempotencyKey, Ticket
-from antre.whatsapp import notify
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +113,7 @@ def _issue_in_steps(
     if key:
         # Unique per office: a retry racing its first attempt fails here and is answered by replay.
         hot.insert(IdempotencyKey(office=ticket.office, key=key, fingerprint=fingerprint, ticket=ticket))
-    notify.ticket_booked(ticket)
+    signals.booked.send(Ticket, ticket=ticket)
     return ticket, waiting_priority if ticket.is_priority else waiting
 
 
@@ -151,7 +150,7 @@ def _issue_in_one_statement(
                 cursor.execute(_ISSUE_SQL, params)
                 pk, ticket.seq, ticket.number, ahead = cursor.fetchone()
             hot.stored(ticket, pk)
-            notify.ticket_booked(ticket)
+            signals.booked.send(Ticket, ticket=ticket)
     except DatabaseError as exc:  # RAISE in PL/pgSQL arrives as psycopg's RaiseException
         refused = getattr(_diagnostics(exc), "message_primary", None)
         if refused == "antre:quota_full":

@@ -39,7 +39,7 @@ class Action(StrEnum):
 WAITING = "waiting"
 
 _S, _A = Status, Action
-TRANSITIONS: dict[tuple[Status, Action], str] = {
+TRANSITIONS: dict[tuple[str, str], str] = {
     (_S.BOOKED, _A.CALL): _S.CALLED,  # without a gate only (OUTSIDE_THE_GATE)
     (_S.WAITING_INSIDE, _A.CALL): _S.CALLED,
     (_S.CALLED, _A.RECALL): _S.CALLED,
@@ -68,7 +68,7 @@ TRANSITIONS: dict[tuple[Status, Action], str] = {
 }
 
 # Behind a gate a booked citizen is still outside: only those let in are called.
-OUTSIDE_THE_GATE = frozenset({(_S.BOOKED, _A.CALL)})
+OUTSIDE_THE_GATE: frozenset[tuple[str, str]] = frozenset({(_S.BOOKED, _A.CALL)})
 
 
 def next_status(
@@ -88,11 +88,14 @@ def next_status(
     target = TRANSITIONS.get((status, action))
     if target is None or (gate and (status, action) in OUTSIDE_THE_GATE):
         return None
-    dated = day is not None and today is not None
-    if action == Action.CANCEL and dated and day < today:
+    rejoining = status == Status.NO_SHOW and action == Action.RECALL
+    if rejoining and rejoined:
         return None
-    if status == Status.NO_SHOW and action == Action.RECALL and (rejoined or (dated and day != today)):
-        return None
+    if day is not None and today is not None:
+        if action == Action.CANCEL and day < today:
+            return None
+        if rejoining and day != today:
+            return None
     if target == WAITING:
         return Status.WAITING_INSIDE if gate else Status.BOOKED
     return Status(target)
@@ -102,7 +105,7 @@ def from_statuses(action: str, *, gate: bool = False) -> tuple[Status, ...]:
     """The statuses `action` may start from, in the table's order: for choosing tickets in a query.
     `gate` matters only to a call."""
     return tuple(
-        status
+        Status(status)
         for status, act in TRANSITIONS
         if act == action and not (gate and (status, act) in OUTSIDE_THE_GATE)
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from antre.offices.calendar import invitation_deadline
 from antre.people.rules import short_name
 from antre.queueing import life, rules
 
@@ -53,6 +54,37 @@ def new_ticket_token() -> str:
 class TicketQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE_STATUSES)
+
+    def waiting(self):
+        """Not called yet: booked (behind a gate, maybe still outside) or waiting inside."""
+        return self.filter(status__in=WAITING_STATUSES)
+
+    def counted(self):
+        """Counted against the day's quota: every ticket but a cancelled one (dbcode keeps the count)."""
+        return self.exclude(status=Status.CANCELLED)
+
+    def inside(self):
+        """Through the door and not out again: in the service area now, whatever their status."""
+        return self.filter(arrived_at__isnull=False, left_at__isnull=True)
+
+    def invited(self):
+        """Booked and invited in, the invitation standing or lapsed: whether it still stands counts
+        the door's open time (Ticket.invited_until), which SQL does not know."""
+        return self.filter(status=Status.BOOKED, invited_at__isnull=False)
+
+    def callable(self, *, gate: bool):
+        """Whom a counter may call: behind a gate only those inside, else every waiting ticket."""
+        return self.filter(status__in=life.callable_statuses(gate=gate))
+
+    def for_counter(self, counter):
+        """Tickets of the services `counter` serves, of its office; a service switched off is
+        nobody's to call."""
+        return self.filter(office_id=counter.office_id, service__in=counter.services.filter(active=True))
+
+    def queue_of(self, counter, day: dt.date):
+        """The tickets `counter` calls on `day`, in the order it calls them (its console lists these)."""
+        gate = counter.office.gate_enabled
+        return self.for_counter(counter).filter(day=day).callable(gate=gate).in_call_order()
 
     def in_call_order(self):
         """Priority visitors first, then the longest waiting."""
@@ -141,6 +173,16 @@ class Ticket(models.Model):
         return self.status in ACTIVE_STATUSES
 
     @property
+    def is_inside(self) -> bool:
+        """Through the door and not out again (TicketQuerySet.inside, for one ticket)."""
+        return self.arrived_at is not None and self.left_at is None
+
+    @property
+    def has_stepped_out(self) -> bool:
+        """Admitted once, out for a moment (TicketQuerySet.stepped_out, for one ticket)."""
+        return self.status == Status.BOOKED and self.arrived_at is not None and self.left_at is not None
+
+    @property
     def short_name(self) -> str:
         return short_name(self.name)
 
@@ -150,6 +192,14 @@ class Ticket(models.Model):
             status=self.status, action=action, gate=gate, rejoined=self.rejoined, day=self.day, today=today
         )
         return Status(target) if target else None
+
+    def invited_until(self, now: dt.datetime, office=None) -> dt.datetime | None:
+        """Until when this citizen's invitation in stands at `now`; None without one, or once it
+        lapsed. `office`: the ticket's, when the caller holds it already."""
+        if self.status != Status.BOOKED or self.invited_at is None:
+            return None
+        until = invitation_deadline(office or self.office, self.invited_at)
+        return until if now < until else None
 
 
 class DailySequence(models.Model):

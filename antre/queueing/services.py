@@ -19,8 +19,9 @@ from antre.errors import Refusal, too_long
 from antre.live import events
 from antre.offices import rules as calendar
 from antre.offices.models import Office, Service, ServiceMode
+from antre.people import authorizers
 from antre.people import rules as people
-from antre.people.models import Role, User
+from antre.people.models import User
 from antre.queueing.calling import board
 from antre.queueing.days import day_refusal, office_calendar, same_day_cutoff
 from antre.queueing.issuing import is_second_active_ticket, issue, online_only, unknown_service
@@ -34,7 +35,6 @@ STAFF_CHANNELS = {Channel.WALK_IN}
 # Django builds an enum's .values list anew on every call: at the rush, that showed in profiles.
 PRIORITIES = frozenset(Priority.values)
 CHANNELS = frozenset(Channel.values)
-ISSUING_ROLES = (Role.ADMIN, Role.PETUGAS_PINTU, Role.PETUGAS_LOKET)
 
 
 @dataclass(frozen=True)
@@ -141,10 +141,8 @@ def book_ticket(
     now = now or clock.now()
     priority = priority or ""
     idempotency_key = _stored_key(idempotency_key)
-    if channel in STAFF_CHANNELS and not (
-        issued_by and issued_by.has_role(*ISSUING_ROLES) and issued_by.works_at(office)
-    ):
-        raise Refusal("forbidden", _("Tiket manual hanya dapat dibuat oleh petugas kantor ini."), status=403)
+    if channel in STAFF_CHANNELS:
+        authorizers.require(authorizers.may_issue_walk_in, issued_by, office)
     # The request as the client sent it: a retry must replay even if the clock has since moved on
     # (a booking without a date sent at 11:29 and retried at 11:31 would otherwise pick another day).
     sent = {"name": name, "nik": nik, "phone": phone, "day": day, "channel": channel, "priority": priority}
@@ -305,7 +303,7 @@ def cancel_ticket(*, token: str, now: dt.datetime | None = None) -> Ticket:
         ticket.status = target
         ticket.finished_at = now
         ticket.invited_at = None
-        if ticket.arrived_at and not ticket.left_at:
+        if ticket.is_inside:
             ticket.left_at = ticket.finished_at  # cancelled while inside: the place is free again
         ticket.save(update_fields=["status", "finished_at", "invited_at", "left_at"])
         if ticket.day == today:

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from antre import clock
 from antre.gate.rules import MAX_INVITATIONS
-from antre.offices.calendar import calendar_of, invitation_deadline, last_invitation_at, serving_periods
+from antre.offices.calendar import calendar_of, last_invitation_at, serving_periods
 from antre.offices.models import Office
 from antre.queueing import rules
 from antre.queueing.models import WAITING_STATUSES, Status, Ticket
@@ -27,7 +27,7 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
     now = now or clock.now()
     if ticket.status not in WAITING_STATUSES or ticket.day < ticket.office.local_today(now):
         return Progress(position=None, estimated_call_at=None)
-    waiting = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status__in=WAITING_STATUSES)
+    waiting = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day).waiting()
     earlier = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, pk__lt=ticket.pk)
     ahead = waiting.filter(earlier, is_priority=ticket.is_priority).count()
     if not ticket.is_priority:
@@ -60,7 +60,8 @@ def office_positions(office_id: int, *, now: dt.datetime | None = None) -> dict[
     today = office.local_today(now)
     pace = Pace(office, today)
     rows = (
-        Ticket.objects.filter(office=office, day=today, status__in=WAITING_STATUSES)
+        Ticket.objects.filter(office=office, day=today)
+        .waiting()
         .in_call_order()
         .values_list("token", "service_id")
     )
@@ -84,12 +85,12 @@ def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
         "status": ticket.status,
         "status_label": ticket.get_status_display(),
         "recalls": ticket.recalls,
-        "counter": ticket.counter.number if ticket.counter_id else None,
+        "counter": ticket.counter.number if ticket.counter else None,
         "service": ticket.service.code,
         "service_name": ticket.service.name,
         # A transfer changes what to bring: the live page shows the new service's list.
         "requirements": list(ticket.service.requirements.values_list("name", flat=True)),
-        "stepped_out": ticket.status == Status.BOOKED and bool(ticket.arrived_at and ticket.left_at),
+        "stepped_out": ticket.has_stepped_out,
         "position": where.position,
         "estimated_call_at": where.estimated_call_at.isoformat() if where.estimated_call_at else None,
         "invited_until": until.isoformat() if (until := invited_until(ticket, now=now)) else None,
@@ -106,10 +107,7 @@ def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
 
 def invited_until(ticket: Ticket, *, now: dt.datetime | None = None) -> dt.datetime | None:
     """Until when an invited citizen may come in, while the invitation stands."""
-    if ticket.status != Status.BOOKED or ticket.invited_at is None:
-        return None
-    until = invitation_deadline(ticket.office, ticket.invited_at)
-    return until if until > (now or clock.now()) else None
+    return ticket.invited_until(now or clock.now())
 
 
 def outlook(ticket: Ticket, *, now: dt.datetime | None = None) -> tuple[Progress, Guidance]:

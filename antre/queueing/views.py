@@ -53,7 +53,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
         service = services.find_service(office_obj, code)
     except Refusal:
         return render(request, "queueing/not_found.html", {"office": office_obj}, status=404)
-    if not service.bookable:
+    if not service.is_bookable:
         return render(request, "queueing/online_only.html", {"office": office_obj, "service": service})
     days = day_choices(service)
     form = BookingForm(request.POST or None)
@@ -135,7 +135,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
         "progress": where,
         "guidance": told,
         "requirements": ticket.service.requirements.all(),
-        "stepped_out": ticket.status == Status.BOOKED and ticket.arrived_at and ticket.left_at,
+        "stepped_out": ticket.has_stepped_out,
         "screening": ticket.screenings.first() if turned_away else None,
         "book_url": public_url(reverse("queueing:services", args=[ticket.office.slug]), request),
         "qr_svg": mark_safe(qr),  # noqa: S308 (made by segno from our own URL)

@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from antre import clock
 from antre.gate.services import inside_now
-from antre.offices.models import Counter, Office, ServiceMode
+from antre.offices.models import Counter, Office
 from antre.queueing.models import Status, Ticket
 
 LAST_CALLS = 8
@@ -70,13 +70,13 @@ def queue_today(office: Office, *, now: dt.datetime | None = None) -> QueueToday
     waiting = Tally(
         {
             (service_id, status): n
-            for service_id, status, n in todays.filter(status__in=(Status.BOOKED, Status.WAITING_INSIDE))
+            for service_id, status, n in todays.waiting()
             .values_list("service_id", "status")
             .annotate(n=Count("pk"))
             .values_list("service_id", "status", "n")
         }
     )
-    services = office.services.filter(active=True).exclude(mode=ServiceMode.ONLINE)
+    services = office.services.bookable()
     at_counters = {
         t.counter_id: t
         for t in todays.filter(status__in=(Status.CALLED, Status.SERVING), counter__isnull=False)
@@ -125,5 +125,6 @@ def queue_today(office: Office, *, now: dt.datetime | None = None) -> QueueToday
                 t.called_at,
             )
             for t in calls
+            if t.called_at is not None  # always, by the query; said again for the type
         ],
     )

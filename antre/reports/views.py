@@ -9,16 +9,14 @@ from django.utils import timezone
 
 from antre import clock
 from antre.offices.models import Office
-from antre.people.models import Role
+from antre.people import authorizers
 from antre.reports.figures import queue_today
-
-VIEWER_ROLES = (Role.KEPALA, Role.ADMIN)
 
 
 @login_required
 def today_home(request: HttpRequest) -> HttpResponse:
     office = request.user.office or Office.objects.order_by("pk").first()
-    if office is None or not request.user.has_role(*VIEWER_ROLES):
+    if office is None or not authorizers.may_open_reports(request.user):
         return render(request, "reports/forbidden.html", status=403)
     return redirect("reports:today", office=office.slug)
 
@@ -26,7 +24,7 @@ def today_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def today(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
-    if not (request.user.has_role(*VIEWER_ROLES) and request.user.works_at(office_obj)):
+    if not authorizers.may_see_reports(request.user, office_obj):
         return render(request, "reports/forbidden.html", status=403)
     timezone.activate(office_obj.tzinfo)
     now = clock.now()

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import Resolver404, resolve
 
-from antre.cli import address_lines
+from antre.commands import address_lines
 
 BASE = "http://localhost:8000"
 

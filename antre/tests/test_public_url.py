@@ -124,7 +124,7 @@ def test_the_application_receipt_prints_the_public_tracking_link(client, office,
 
 
 def test_start_up_warns_when_whatsapp_has_a_token_but_no_public_url(settings, capsys):
-    from antre.cli import warn_about_configuration
+    from antre.commands import warn_about_configuration
 
     settings.WHATSAPP = settings.WHATSAPP | {"token": "tok"}
     settings.PUBLIC_URL = ""

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from antre.whatsapp.models import BusinessNumber, OutboxMessage
 
 
-class SetupWarnings:
+class SetupWarnings(admin.ModelAdmin):
     """WhatsApp's admin pages say what keeps messages from going out."""
 
     def changelist_view(self, request, extra_context=None):
@@ -39,13 +39,13 @@ def warn_about_setup(request) -> None:
 
 
 @admin.register(BusinessNumber)
-class BusinessNumberAdmin(SetupWarnings, admin.ModelAdmin):
+class BusinessNumberAdmin(SetupWarnings):
     list_display = ("display_number", "desk", "phone_number_id", "office", "added_automatically")
     list_filter = ("office", "desk", "added_automatically")
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(SetupWarnings, admin.ModelAdmin):
+class OutboxMessageAdmin(SetupWarnings):
     list_display = ("dedupe_key", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status",)
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]

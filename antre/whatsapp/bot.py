@@ -139,7 +139,7 @@ def handle(inbound: InboundMessage) -> None:
 def _start(conversation: Conversation, reply: Reply, choice: str) -> None:
     office = conversation.number.office
     if choice == "antre":
-        services = [s for s in office.services.filter(active=True) if s.bookable]
+        services = list(office.services.bookable())
         conversation.state = {"flow": "antre", "step": "service"}
         reply.choose(
             "Pilih layanan tatap muka:", [(f"svc:{s.code}", s.name, s.description) for s in services]

@@ -20,13 +20,12 @@ from antre import clock
 from antre.applications.models import Application
 from antre.applications.uploads import UploadRefused, check_upload
 from antre.errors import Refusal, too_long
-from antre.people.models import Role
+from antre.people import authorizers
 from antre.queueing import rules as queue_rules
 from antre.queueing.models import Ticket
 from antre.whatsapp import outbox
 from antre.whatsapp.models import Conversation, Desk
 
-INBOX_ROLES = (Role.ADMIN, Role.VERIFIKATOR)
 WINDOW = dt.timedelta(hours=24)  # WhatsApp: free replies only within 24 h of the citizen's last message
 REPLY_MAX = 4096  # the Cloud API's limit for a text message's body
 REF_MAX = 20  # an application code or a queue number
@@ -37,13 +36,9 @@ def window_open(conversation: Conversation, now: dt.datetime | None = None) -> b
     return bool(last) and (now or clock.now()) - last < WINDOW
 
 
-def _allowed(request: HttpRequest) -> bool:
-    return request.user.has_role(*INBOX_ROLES) and bool(request.user.office_id)
-
-
 @login_required
 def conversations(request: HttpRequest) -> HttpResponse:
-    if not _allowed(request):
+    if not authorizers.may_answer_whatsapp_inbox(request.user):
         return render(request, "applications/forbidden.html", status=403)
     desk = request.GET.get("desk", "")
     items = Conversation.objects.filter(number__office_id=request.user.office_id).select_related(
@@ -62,7 +57,7 @@ def conversations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def conversation(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _allowed(request):
+    if not authorizers.may_answer_whatsapp_inbox(request.user):
         return render(request, "applications/forbidden.html", status=403)
     chat = get_object_or_404(
         Conversation.objects.select_related("number"), pk=pk, number__office_id=request.user.office_id

@@ -61,6 +61,8 @@ class InboundMessage(models.Model):
         related_name="inbound",
     )
     received_at = models.DateTimeField(_("diterima"), auto_now_add=True)
+    # Not a column: a photo's or PDF's bytes, fetched before the transaction (webhook.py) for the bot.
+    media_bytes: bytes | None = None
 
     class Meta:
         verbose_name = _("pesan masuk")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 import httpx
 from django.conf import settings
@@ -193,8 +194,6 @@ def _send(client: httpx.Client, config: dict, message: OutboxMessage, now: dt.da
 
 def _forget_attachment(message: OutboxMessage) -> None:
     """An officer's attachment is deleted once WhatsApp has it."""
-    from pathlib import Path
-
     local = (
         message.body.get("document", {}).get("local_path") if message.body.get("type") == "document" else None
     )
@@ -204,8 +203,6 @@ def _forget_attachment(message: OutboxMessage) -> None:
 
 def _uploaded(client: httpx.Client, config: dict, message: OutboxMessage, headers: dict) -> dict:
     """An officer's document goes up to the Cloud API's media endpoint first; the message names its id."""
-    from pathlib import Path
-
     document = message.body["document"]
     path = Path(settings.DATA_DIR) / document["local_path"]
     response = client.post(

@@ -138,10 +138,12 @@ def parse_delivery(raw: bytes) -> list[Change]:
 def parse_message(message) -> Message | None:
     """A message as Antre stores it, or None (with a warning) when its id or sender is unusable."""
     if not isinstance(message, dict):
-        return _left_out("not an object")
+        _left_out("not an object")
+        return None
     message_id = message.get("id")
     if not (isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id)):
-        return _left_out("no usable id")
+        _left_out("no usable id")
+        return None
     wa_id = user_id = ""
     if "from" in message:  # omitted by Meta for a citizen known only by a business-scoped id
         sender = message["from"]
@@ -150,14 +152,17 @@ def parse_message(message) -> Message | None:
         elif _is_user_id(sender):
             user_id = sender
         else:
-            return _left_out("a sender that is neither a wa_id nor a business-scoped id")
+            _left_out("a sender that is neither a wa_id nor a business-scoped id")
+            return None
     scoped = message.get("from_user_id")
     if scoped is not None:
         if not _is_user_id(scoped):
-            return _left_out("a malformed from_user_id")
+            _left_out("a malformed from_user_id")
+            return None
         user_id = scoped
     if not (wa_id or user_id):
-        return _left_out("no sender")
+        _left_out("no sender")
+        return None
     kind = message.get("type")
     kind = kind if isinstance(kind, str) and KIND.fullmatch(kind) else "unknown"
     text, media_id = _content(message, kind)
@@ -170,7 +175,6 @@ def _is_user_id(value) -> bool:
 
 def _left_out(why: str) -> None:
     log.warning("WhatsApp webhook: a message with %s left out (not stored, not answered)", why)
-    return None
 
 
 def _content(message: dict, kind: str) -> tuple[str, str]:

@@ -52,7 +52,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.slot_fd = _slot_file(str(self.settings_dict["NAME"]))
             if self.slot_fd is not None:
                 _take_turn(self.slot_fd, deadline)
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # a private hook: not in django-stubs
         except BaseException:
             self._release_write_slot()
             raise
@@ -68,18 +68,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self):
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]  # a private hook: not in django-stubs
         finally:
             self._release_write_slot()
 
     def _rollback(self):
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]  # a private hook: not in django-stubs
         finally:
             self._release_write_slot()
 
     def _close(self):
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]  # a private hook: not in django-stubs
         finally:
             self._release_write_slot()

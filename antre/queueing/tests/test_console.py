@@ -3,7 +3,7 @@
 import pytest
 
 from antre.conftest import book_today
-from antre.offices.models import Counter
+from antre.offices.models import Counter, Service
 from antre.queueing.models import Status, Ticket
 
 # Calling without a door check; the gate has its own tests.
@@ -57,3 +57,24 @@ def test_the_partial_refresh_has_the_waiting_list(client, loket1, staff):
     client.force_login(staff["petugas"])
     partial = client.get(f"/loket/{loket1.pk}/?partial=1").content.decode()
     assert ticket.number in partial and "<html" not in partial
+
+
+def test_the_console_lists_exactly_whom_call_next_calls_and_in_that_order(client, loket1, staff):
+    office = loket1.office
+    book_today(office, "KTP", 1)
+    pickup = book_today(office, "AMBIL", 2)
+    book_today(office, "KTP", 3, priority="elderly")
+    book_today(office, "CAPIL", 4)  # a service loket 1 does not serve
+    # A service switched off after its tickets were booked: no counter calls them any more.
+    Service.objects.filter(pk=pickup.service_id).update(active=False)
+    client.force_login(staff["petugas"])
+    listed = [t.number for t in client.get(f"/loket/{loket1.pk}/").context["waiting"]]
+    called = []
+    while client.post(f"/loket/{loket1.pk}/", {"action": "call_next"}).status_code == 302:
+        ticket = Ticket.objects.filter(counter=loket1, status=Status.CALLED).first()
+        if ticket is None:
+            break
+        called.append(ticket.number)
+        client.post(f"/loket/{loket1.pk}/", {"action": "no_show", "ticket": ticket.token})
+    assert listed == called
+    assert pickup.number not in listed

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from antre.queueing.life import TRANSITIONS, Action, callable_statuses, from_statuses, next_status, target_of
-from antre.queueing.rules import Status
+from antre.queueing.rules import WAITING, Status
 
 STATUSES = [
     "booked",
@@ -103,6 +103,11 @@ def test_a_no_show_rejoins_once_and_only_on_its_own_day(days, rejoined, gate):
     )
     waiting = "waiting_inside" if gate else "booked"
     assert after == (waiting if days == 0 and not rejoined else None)
+
+
+def test_what_is_cancelled_is_what_waits():
+    # The closed-day sweep chooses its tickets with TicketQuerySet.waiting(): the same set.
+    assert set(from_statuses(Action.CANCEL)) == set(from_statuses(Action.CLOSE_DAY)) == set(WAITING)
 
 
 def test_what_expires_and_what_is_called():

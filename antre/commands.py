@@ -1,0 +1,172 @@
+"""The `antre` commands' work once Django is set up (antre.cli parses the line and sets it up first).
+
+Kept apart from antre.cli so that these imports sit at the top: models and settings can only be
+imported after django.setup().
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import inspect
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+from django.conf import settings
+from django.core.management import call_command, execute_from_command_line
+from django.db import connection, transaction
+from uvicorn.supervisors import Multiprocess
+
+from antre import worker
+from antre.backup import BackupError, backup, restore
+from antre.live import voice
+from antre.offices.models import Office
+from antre.people.models import ApiToken, User
+from antre.queueing import dbcode
+from antre.seed import create_demo_users, seed_demo_office
+from antre.transport import listening
+
+
+def prepare() -> list[tuple[str, str, str]]:
+    """Migrate, and seed the demo office when the database has no office yet. Returns new demo users."""
+    call_command("migrate", interactive=False, verbosity=0)
+    dbcode.ensure(connection)  # a rebuilt ticket table (SQLite) loses its triggers
+    with transaction.atomic():
+        if Office.objects.exists():
+            return []
+        office = seed_demo_office()
+        return create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
+
+
+def address_lines(base: str, slug: str) -> list[str]:
+    """Where each person starts, as `antre serve` prints it: citizens, staff, screens, API."""
+    office = f"{base}/k/{slug}/" if slug else f"{base}/"
+    return [
+        f"  Warga (ambil nomor)   {office}",
+        f"  Masuk (staf)          {base}/masuk/",
+        f"  Beranda staf          {base}/staf/",
+        f"  Konsol loket          {base}/loket/",
+        f"  Layar ruang tunggu    {office}layar/",
+        f"  Pintu masuk           {base}/pintu/   (layar luar: {office}luar/)",
+        f"  Meja bantuan          {base}/bantuan/",
+        f"  Permohonan daring     {office}permohonan/   (lacak: {base}/lacak/)",
+        f"  Kantor belakang       {base}/kantor/permohonan/   (WhatsApp: {base}/kantor/whatsapp/)",
+        f"  Kepala dinas          {base}/kepala/",
+        f"  API + OpenAPI         {base}/api/v1/openapi.json  (docs: {base}/api/v1/docs)",
+        f"  Admin                 {base}/admin/",
+    ]
+
+
+def running_lines(args: argparse.Namespace, created: list[tuple[str, str, str]]) -> list[str]:
+    """What `antre serve` prints once it is ready: addresses, data, demo accounts, missing speech."""
+    office = Office.objects.order_by("pk").first()
+    shown_host = "localhost" if args.host in ("0.0.0.0", "127.0.0.1", "::") else args.host  # noqa: S104
+    base = f"http://{shown_host}:{args.port}"
+    credentials = settings.DATA_DIR / "demo-credentials.txt"
+    lines = ["", "Antre berjalan / is running:", *address_lines(base, office.slug if office else "")]
+    lines.append(f"  Data                  {settings.DATA_DIR}")
+    if created:
+        lines.append("  Akun demo (sandi acak, dibuat sekali; juga disimpan di berkas di bawah):")
+        lines += [f"    {user:<12} {password:<16} {role}" for user, role, password in created]
+    if credentials.exists():
+        lines.append(f"  Sandi akun demo       {credentials}")
+    if voice.engine() is None:
+        lines.append(
+            "  Catatan: espeak-ng tidak terpasang; layar hanya bersuara bila peramban punya suara Indonesia."
+        )
+    return lines
+
+
+def warn_about_configuration() -> None:
+    """Say at start-up what would send citizens somewhere they cannot go."""
+    if settings.WHATSAPP["token"] and not settings.PUBLIC_URL:
+        print(
+            "Peringatan: WhatsApp diatur (ANTRE_WHATSAPP_TOKEN) tetapi ANTRE_PUBLIC_URL belum, jadi tautan "
+            "yang dikirim ke warga menunjuk ke http://localhost:8000 dan tidak dapat dibuka dari ponsel "
+            "mereka. Atur ANTRE_PUBLIC_URL ke alamat yang dibuka warga, misalnya "
+            "https://antrean.tabanankab.go.id.",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def serve_processes(args: argparse.Namespace) -> None:
+    """Run the ASGI app in --workers server processes (antre.transport.listening: how they share the port).
+
+    uvicorn calls antre.asgi.create_app in each server process, which starts that process.
+    """
+    options = dict(
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+    )
+    if args.workers == 1 or not listening.spreads_connections():
+        uvicorn.run("antre.asgi:create_app", **options)
+        return
+    server_config = uvicorn.Config("antre.asgi:create_app", **options)
+    sockets: list[socket.socket] = [listening.reserve(args.host, args.port)]
+    if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn before 0.51
+        supervisor = Multiprocess(
+            server_config,
+            target=uvicorn.Server(server_config).run,  # type: ignore[call-arg]  # uvicorn before 0.51
+            sockets=sockets,
+        )
+    else:
+        supervisor = Multiprocess(server_config, sockets=sockets)
+    with contextlib.suppress(KeyboardInterrupt):
+        supervisor.run()
+
+
+def start_worker_thread() -> None:
+    worker.start_in_thread()
+
+
+def run_worker() -> int:
+    prepare()
+    warn_about_configuration()
+    print("Antre worker berjalan (undangan masuk, nomor kedaluwarsa). Ctrl+C untuk berhenti.", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        worker.run_forever()
+    return 0
+
+
+def run_backup(to: str | None) -> int:
+    try:
+        path = backup(Path(to) if to else None)
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
+def run_restore(source: str) -> int:
+    try:
+        restore(Path(source))
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Dipulihkan dari {source}.")
+    return 0
+
+
+def token(username: str) -> int:
+    prepare()
+    user, created = User.objects.get_or_create(username=username)
+    if created:
+        user.set_unusable_password()
+        user.save()
+        print(f"Pengguna {username} dibuat tanpa peran; atur perannya di admin.", file=sys.stderr)
+    print(ApiToken.for_user(user).key)
+    return 0
+
+
+def manage(rest: list[str]) -> int:
+    execute_from_command_line(["antre manage", *rest])
+    return 0

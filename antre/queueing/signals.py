@@ -1,0 +1,14 @@
+"""What happens to a ticket, for the layers above that act on it (WhatsApp tells the citizen).
+
+Sent inside the transaction of the change, so what a receiver writes (an outbox row) commits or
+rolls back with it. Queueing never imports its listeners: they connect in their app's ready().
+"""
+
+from django.dispatch import Signal
+
+booked = Signal()  # ticket
+called = Signal()  # ticket, counter_number: a call or a recall
+near = Signal()  # ticket, ahead: their turn is close
+closed_out = Signal()  # ticket, reason, rebook_url: the office closed on the ticket's day
+# ticket, url, key: a lost link asked for again (the help desk); a receiver answers True if it sent it
+link_requested = Signal()

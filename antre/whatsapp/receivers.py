@@ -1,0 +1,51 @@
+"""WhatsApp listens to what happens to tickets and applications, and tells the citizen.
+
+Connected in WhatsappConfig.ready(). Each receiver queues a message in the sender's transaction
+(antre.whatsapp.notify); the outbox's key keeps a message from being queued twice.
+"""
+
+from __future__ import annotations
+
+from antre.applications import signals as applications
+from antre.gate import signals as gate
+from antre.queueing import signals as queueing
+from antre.whatsapp import notify
+
+
+def _booked(sender, *, ticket, **_kw) -> None:
+    notify.ticket_booked(ticket)
+
+
+def _called(sender, *, ticket, counter_number: int, **_kw) -> None:
+    notify.ticket_called(ticket, counter_number)
+
+
+def _near(sender, *, ticket, ahead: int, **_kw) -> None:
+    notify.ticket_near(ticket, ahead)
+
+
+def _closed_out(sender, *, ticket, reason: str, rebook_url: str, **_kw) -> None:
+    notify.ticket_office_closed(ticket, reason, rebook_url)
+
+
+def _link_requested(sender, *, ticket, url: str, key: str, **_kw) -> bool:
+    return notify.ticket_link(ticket, url, key=key)
+
+
+def _invited(sender, *, ticket, until, **_kw) -> None:
+    notify.ticket_invited(ticket, until)
+
+
+def _application_changed(sender, *, application, step: int, **_kw) -> None:
+    notify.application_changed(application, step)
+
+
+def connect() -> None:
+    uid = "antre.whatsapp"  # connecting twice (tests reload apps) keeps one receiver each
+    queueing.booked.connect(_booked, dispatch_uid=f"{uid}.booked")
+    queueing.called.connect(_called, dispatch_uid=f"{uid}.called")
+    queueing.near.connect(_near, dispatch_uid=f"{uid}.near")
+    queueing.closed_out.connect(_closed_out, dispatch_uid=f"{uid}.closed_out")
+    queueing.link_requested.connect(_link_requested, dispatch_uid=f"{uid}.link_requested")
+    gate.invited.connect(_invited, dispatch_uid=f"{uid}.invited")
+    applications.changed.connect(_application_changed, dispatch_uid=f"{uid}.application_changed")
