@@ -38,7 +38,6 @@ ALLOWED: dict[str, dict[str, int]] = {
         "antre.queueing.dbcode": 1,
         "antre.queueing.rules": 1,
         "antre.queueing.services": 3,
-        "antre.whatsapp.bot": 9,
         "antre.worker": 13,
     },
     "long-function": {
@@ -49,13 +48,11 @@ ALLOWED: dict[str, dict[str, int]] = {
         "antre.queueing.services._book": 1,
         "antre.queueing.services.book_ticket": 1,
         "antre.reports.figures.queue_today": 1,
-        "antre.whatsapp.bot._booking": 1,
     },
     "long-module": {
         "antre.applications.services": 1,
         "antre.gate.services": 1,
         "antre.queueing.services": 1,
-        "antre.whatsapp.bot": 1,
     },
 }
 
