@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from antre.applications.models import ApplicationKind
 from antre.applications.services import for_applicant, submit
@@ -27,7 +28,7 @@ def start(conversation: Conversation, reply: Reply) -> None:
         if k.service
     }
     conversation.state = {"flow": "ajukan", "step": "group"}
-    reply.choose("Permohonan daring untuk:", [(f"grp:{code}", name, "") for code, name in groups.items()])
+    reply.choose(_("Permohonan daring untuk:"), [(f"grp:{code}", name, "") for code, name in groups.items()])
 
 
 def go_on(conversation: Conversation, reply: Reply, inbound: InboundMessage, text: str) -> None:
@@ -40,25 +41,25 @@ def go_on(conversation: Conversation, reply: Reply, inbound: InboundMessage, tex
             office=office, active=True, service__code=text.removeprefix("grp:")
         )
         state.update(step="kind")
-        reply.choose("Pilih jenis permohonan:", [(f"kind:{k.code}", k.name, "") for k in kinds])
+        reply.choose(_("Pilih jenis permohonan:"), [(f"kind:{k.code}", k.name, "") for k in kinds])
     elif step == "kind" and text.startswith("kind:"):
         kind = ApplicationKind.objects.filter(
             office=office, code=text.removeprefix("kind:"), active=True
         ).first()
         if kind is None:
-            reply.text("Jenis permohonan tidak ditemukan. Ketik *menu*.")
+            reply.text(_("Jenis permohonan tidak ditemukan. Ketik *menu*."))
             return
         state.update(step="nik", kind=kind.code, docs={})
-        reply.text(f"{kind.name}. Ketik NIK pemohon (16 digit).")
+        reply.text(_("%(kind)s. Ketik NIK pemohon (16 digit).") % {"kind": kind.name})
     elif step == "nik":
         state.update(step="name", nik=text)
-        reply.text("Ketik nama lengkap sesuai KTP.")
+        reply.text(_("Ketik nama lengkap sesuai KTP."))
     elif step == "name":
         state.update(step="address", name=text)
-        reply.text("Ketik alamat (jalan, banjar/dusun, RT/RW).")
+        reply.text(_("Ketik alamat (jalan, banjar/dusun, RT/RW)."))
     elif step == "address":
         state.update(step="village", address=text)
-        reply.text("Ketik nama desa/kelurahan Anda.")
+        reply.text(_("Ketik nama desa/kelurahan Anda."))
     elif step == "village":
         _take_village(conversation, reply, state, text)
     elif step == "document":
@@ -66,7 +67,7 @@ def go_on(conversation: Conversation, reply: Reply, inbound: InboundMessage, tex
     elif step == "consent" and text in ("setuju", "batal"):
         _finish(conversation, reply, state, agreed=text == "setuju")
     else:
-        reply.text("Silakan ikuti petunjuk di atas, atau ketik *menu* untuk mulai dari awal.")
+        reply.text(_("Silakan ikuti petunjuk di atas, atau ketik *menu* untuk mulai dari awal."))
 
 
 def _take_village(conversation: Conversation, reply: Reply, state: dict[str, Any], text: str) -> None:
@@ -75,7 +76,7 @@ def _take_village(conversation: Conversation, reply: Reply, state: dict[str, Any
         Region.objects.filter(level=4, code__startswith=office.region_code + ".", name__iexact=text.strip())
     )
     if len(matches) != 1:
-        reply.text("Desa/kelurahan tidak ditemukan atau ada lebih dari satu. Ketik nama desa sesuai KTP.")
+        reply.text(_("Desa/kelurahan tidak ditemukan atau ada lebih dari satu. Ketik nama desa sesuai KTP."))
         return
     state.update(village=matches[0].code)
     _ask_next_document(conversation, reply, state)
@@ -85,11 +86,11 @@ def _take_document(
     conversation: Conversation, reply: Reply, inbound: InboundMessage, state: dict[str, Any]
 ) -> None:
     if inbound.kind not in ("image", "document"):
-        reply.text("Kirim dokumennya sebagai foto atau berkas PDF.")
+        reply.text(_("Kirim dokumennya sebagai foto atau berkas PDF."))
         return
     data = inbound.media_bytes  # fetched before the transaction (webhook.py)
     if data is None:
-        reply.text("Dokumen tidak dapat diambil dari WhatsApp. Coba kirim lagi.")
+        reply.text(_("Dokumen tidak dapat diambil dari WhatsApp. Coba kirim lagi."))
         return
     path = _keep(conversation, state["waiting_for"], data)
     document = inbound.payload.get("document")
@@ -104,13 +105,15 @@ def _ask_next_document(conversation: Conversation, reply: Reply, state: dict[str
     missing = [r for r in kind.requirements.all() if r.required and r.code not in state["docs"]]
     if missing:
         state.update(step="document", waiting_for=missing[0].code)
-        reply.text(f"Kirim foto atau PDF: *{missing[0].name}*.")
+        reply.text(_("Kirim foto atau PDF: *%(document)s*.") % {"document": missing[0].name})
         return
     state.update(step="consent")
     reply.buttons(
-        "Data Anda (NIK, nama, alamat, dokumen) dipakai hanya untuk permohonan ini, disimpan paling lama "
-        "satu tahun sesudah selesai, dan hanya dilihat petugas verifikasi (UU 27/2022). Setuju?",
-        [("setuju", "Setuju, kirim"), ("batal", "Batal")],
+        _(
+            "Data Anda (NIK, nama, alamat, dokumen) dipakai hanya untuk permohonan ini, disimpan paling lama "
+            "satu tahun sesudah selesai, dan hanya dilihat petugas verifikasi (UU 27/2022). Setuju?"
+        ),
+        [("setuju", _("Setuju, kirim")), ("batal", _("Batal"))],
     )
 
 
@@ -137,7 +140,7 @@ def _keep(conversation: Conversation, code: str, data: bytes) -> Path:
 def _finish(conversation: Conversation, reply: Reply, state: dict[str, Any], *, agreed: bool) -> None:
     if not agreed:
         conversation.state = {}
-        reply.text("Permohonan dibatalkan. Ketik *menu* untuk mulai lagi.")
+        reply.text(_("Permohonan dibatalkan. Ketik *menu* untuk mulai lagi."))
     else:
         files = {code: (name, Path(path).read_bytes()) for code, (path, name) in state["docs"].items()}
         try:
@@ -155,13 +158,15 @@ def _finish(conversation: Conversation, reply: Reply, state: dict[str, Any], *, 
             )
         except Refusal as refusal:
             fields = "; ".join(refusal.fields.values())
-            reply.text(f"{refusal.message} {fields}\nKetik *menu* untuk mengulang.")
+            reply.text(f"{refusal.message} {fields}\n" + _("Ketik *menu* untuk mengulang."))
             conversation.state = {}
         else:
             conversation.application, conversation.state = application, {}
             reply.text(
-                f"Permohonan diterima. Kode lacak: *{application.code}*.\n"
-                f"Lacak di {public_url(reverse('applications:track'))} dengan kode ini dan NIK Anda."
+                _(
+                    "Permohonan diterima. Kode lacak: *%(code)s*.\nLacak di %(link)s dengan kode ini dan NIK Anda."
+                )
+                % {"code": application.code, "link": public_url(reverse("applications:track"))}
             )
     forget_media(conversation)
 
@@ -169,7 +174,7 @@ def _finish(conversation: Conversation, reply: Reply, state: dict[str, Any], *, 
 def start_check(conversation: Conversation, reply: Reply) -> None:
     """Ask for the tracking code of the application to check."""
     conversation.state = {"flow": "cek", "step": "code"}
-    reply.text("Ketik kode lacak permohonan Anda (8 huruf/angka).")
+    reply.text(_("Ketik kode lacak permohonan Anda (8 huruf/angka)."))
 
 
 def go_on_checking(conversation: Conversation, reply: Reply, text: str) -> None:
@@ -177,7 +182,7 @@ def go_on_checking(conversation: Conversation, reply: Reply, text: str) -> None:
     state = conversation.state
     if state.get("step") == "code":
         state.update(step="nik", code=text.upper())
-        reply.text("Ketik NIK pemohon (16 digit).")
+        reply.text(_("Ketik NIK pemohon (16 digit)."))
         return
     try:
         application = for_applicant(state.get("code", ""), text)
@@ -185,6 +190,11 @@ def go_on_checking(conversation: Conversation, reply: Reply, text: str) -> None:
         reply.text(refusal.message)
     else:
         reply.text(
-            f"Permohonan {application.code} ({application.kind.name}): {application.get_status_display()}."
+            _("Permohonan %(code)s (%(kind)s): %(status)s.")
+            % {
+                "code": application.code,
+                "kind": application.kind.name,
+                "status": application.get_status_display(),
+            }
         )
     conversation.state = {}

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from antre.errors import Refusal
 from antre.links import public_url
@@ -25,7 +27,7 @@ def start(conversation: Conversation, reply: Reply) -> None:
     """Offer the office's in-person services."""
     services = list(conversation.number.office.services.bookable())
     conversation.state = {"flow": "antre", "step": "service"}
-    reply.choose("Pilih layanan tatap muka:", [(f"svc:{s.code}", s.name, s.description) for s in services])
+    reply.choose(_("Pilih layanan tatap muka:"), [(f"svc:{s.code}", s.name, s.description) for s in services])
 
 
 def list_tickets(conversation: Conversation, reply: Reply) -> None:
@@ -33,7 +35,7 @@ def list_tickets(conversation: Conversation, reply: Reply) -> None:
     office = conversation.number.office
     if not conversation.phone:  # a business-scoped id without a number: nothing to match on
         reply.text(
-            "Nomor antrean tidak dapat dicari dari akun ini. Buka tautan yang Anda terima saat mendaftar."
+            _("Nomor antrean tidak dapat dicari dari akun ini. Buka tautan yang Anda terima saat mendaftar.")
         )
         return
     tickets = Ticket.objects.active().filter(
@@ -44,7 +46,7 @@ def list_tickets(conversation: Conversation, reply: Reply) -> None:
         for t in tickets
     ]
     reply.text(
-        "\n".join(lines) if lines else "Tidak ada nomor antrean yang berlaku untuk nomor WhatsApp ini."
+        "\n".join(lines) if lines else _("Tidak ada nomor antrean yang berlaku untuk nomor WhatsApp ini.")
     )
 
 
@@ -58,11 +60,11 @@ def go_on(conversation: Conversation, reply: Reply, text: str) -> None:
         _take_day(conversation, reply, state, text.removeprefix("day:"))
     elif step == "name":
         state.update(step="nik", name=text)
-        reply.text("Ketik NIK (16 digit).")
+        reply.text(_("Ketik NIK (16 digit)."))
     elif step == "nik":
         _book(conversation, reply, state, text)
     else:
-        reply.text("Silakan pilih dari daftar, atau ketik *menu*.")
+        reply.text(_("Silakan pilih dari daftar, atau ketik *menu*."))
 
 
 def _offer_days(conversation: Conversation, reply: Reply, state: dict[str, Any], code: str) -> None:
@@ -74,12 +76,12 @@ def _offer_days(conversation: Conversation, reply: Reply, state: dict[str, Any],
     days = queue_rules.with_room(day_choices(service))[:10]
     state.update(step="day", service=service.code)
     reply.choose(
-        f"{service.name}\nPilih tanggal kunjungan:",
+        service.name + "\n" + _("Pilih tanggal kunjungan:"),
         [
             (
                 f"day:{d.isoformat()}",
                 formats.date_format(d, "D, j M"),
-                f"sisa {left} tempat",
+                ngettext("sisa %(n)s tempat", "sisa %(n)s tempat", left) % {"n": left},
             )
             for d, left in days
         ],
@@ -90,10 +92,10 @@ def _take_day(conversation: Conversation, reply: Reply, state: dict[str, Any], d
     service = find_service(conversation.number.office, state["service"])
     offered = {d.isoformat() for d, _left in queue_rules.with_room(day_choices(service))}
     if day not in offered:
-        reply.text("Pilih tanggal dari daftar, atau ketik *menu*.")
+        reply.text(_("Pilih tanggal dari daftar, atau ketik *menu*."))
         return
     state.update(step="name", day=day)
-    reply.text("Ketik nama lengkap sesuai KTP.")
+    reply.text(_("Ketik nama lengkap sesuai KTP."))
 
 
 def _book(conversation: Conversation, reply: Reply, state: dict[str, Any], nik: str) -> None:
@@ -111,7 +113,9 @@ def _book(conversation: Conversation, reply: Reply, state: dict[str, Any], nik: 
     except Refusal as refusal:
         fields = "; ".join(refusal.fields.values()) if refusal.fields else ""
         reply.text(
-            f"{refusal.message} {fields}".strip() + "\nKetik NIK lagi, atau *menu* untuk mulai dari awal."
+            f"{refusal.message} {fields}".strip()
+            + "\n"
+            + _("Ketik NIK lagi, atau *menu* untuk mulai dari awal.")
         )
         if refusal.code != "invalid_fields":
             conversation.state = {}
@@ -119,6 +123,11 @@ def _book(conversation: Conversation, reply: Reply, state: dict[str, Any], nik: 
     ticket = booking.ticket
     conversation.ticket, conversation.state = ticket, {}
     reply.text(
-        f"Nomor antrean Anda *{ticket.number}* untuk {ticket.service.name}, "
-        f"{formats.date_format(ticket.day, 'l, j F Y')}.\nIkuti dan batalkan di: {ticket_link(ticket)}"
+        _("Nomor antrean Anda *%(number)s* untuk %(service)s, %(day)s.\nIkuti dan batalkan di: %(link)s")
+        % {
+            "number": ticket.number,
+            "service": ticket.service.name,
+            "day": formats.date_format(ticket.day, "l, j F Y"),
+            "link": ticket_link(ticket),
+        }
     )

@@ -4,6 +4,9 @@ and the flow that goes on (booking, applying, checking an application)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from antre import clock
 from antre.offices.models import Office, Weekday
@@ -11,27 +14,31 @@ from antre.whatsapp.bot import applying, booking
 from antre.whatsapp.bot.replies import Reply
 from antre.whatsapp.models import Conversation, InboundMessage
 
+# The bot speaks Indonesian, whatever language the thread that runs it has active: a webhook
+# delivery carries no language choice, and the office's citizens write in Indonesian.
+LANGUAGE = "id"
+
 # (id, title of at most 24 characters, description of at most 72): WhatsApp's limits for a list.
 MENU = [
-    ("antre", "Ambil nomor antrean", "Untuk layanan tatap muka di kantor"),
-    ("cek_tiket", "Cek nomor antrean", "Nomor antrean yang masih berlaku"),
-    ("ajukan", "Permohonan daring", "KTP-el, KK, pindah, tanpa ke kantor"),
-    ("cek_permohonan", "Cek permohonan", "Dengan kode lacak dan NIK"),
-    ("syarat", "Persyaratan", "Dokumen yang perlu disiapkan"),
-    ("jam", "Jam layanan", "Hari dan jam buka kantor"),
-    ("petugas", "Bicara dengan petugas", "Pesan Anda dibaca petugas"),
+    ("antre", gettext_lazy("Ambil nomor antrean"), gettext_lazy("Untuk layanan tatap muka di kantor")),
+    ("cek_tiket", gettext_lazy("Cek nomor antrean"), gettext_lazy("Nomor antrean yang masih berlaku")),
+    ("ajukan", gettext_lazy("Permohonan daring"), gettext_lazy("KTP-el, KK, pindah, tanpa ke kantor")),
+    ("cek_permohonan", gettext_lazy("Cek permohonan"), gettext_lazy("Dengan kode lacak dan NIK")),
+    ("syarat", gettext_lazy("Persyaratan"), gettext_lazy("Dokumen yang perlu disiapkan")),
+    ("jam", gettext_lazy("Jam layanan"), gettext_lazy("Hari dan jam buka kantor")),
+    ("petugas", gettext_lazy("Bicara dengan petugas"), gettext_lazy("Pesan Anda dibaca petugas")),
 ]
 # What citizens type to see the menu (and to leave a flow): words, not texts the bot says.
 GREETINGS = {"halo", "hallo", "hai", "hi", "menu", "mulai", "start", "batal", "om swastiastu", "selamat pagi"}
 
 
 def handle(inbound: InboundMessage) -> None:
-    """Answer one inbound message, in one transaction with its replies."""
+    """Answer one inbound message, in Indonesian, in one transaction with its replies."""
     number = inbound.number
     if number is None:
         return
     citizen = inbound.wa_id or inbound.user_id
-    with transaction.atomic():
+    with translation.override(LANGUAGE), transaction.atomic():
         conversation, _created = Conversation.objects.select_for_update().get_or_create(
             number=number, citizen=citizen, defaults={"phone": f"+{inbound.wa_id}" if inbound.wa_id else ""}
         )
@@ -59,9 +66,10 @@ def handle(inbound: InboundMessage) -> None:
 
 def _menu(office: Office, reply: Reply) -> None:
     reply.choose(
-        f"Om Swastiastu, selamat datang di {office.name}. Apa yang dapat kami bantu?",
-        [(f"menu:{key}", title, description) for key, title, description in MENU],
-        button="Menu",
+        _("Om Swastiastu, selamat datang di %(office)s. Apa yang dapat kami bantu?")
+        % {"office": office.name},
+        [(f"menu:{key}", str(title), str(description)) for key, title, description in MENU],
+        button=_("Menu"),
     )
 
 
@@ -82,9 +90,9 @@ def _start(conversation: Conversation, reply: Reply, choice: str) -> None:
         _hours(office, reply)
     elif choice == "petugas":
         conversation.needs_officer = True
-        reply.text("Pesan Anda akan dibaca petugas pada jam layanan. Ketik *menu* untuk kembali ke menu.")
+        reply.text(_("Pesan Anda akan dibaca petugas pada jam layanan. Ketik *menu* untuk kembali ke menu."))
     else:
-        reply.text("Pilihan tidak dikenal. Ketik *menu*.")
+        reply.text(_("Pilihan tidak dikenal. Ketik *menu*."))
 
 
 def _requirements(office: Office, reply: Reply) -> None:
@@ -100,7 +108,7 @@ def _hours(office: Office, reply: Reply) -> None:
         f"{Weekday(d).label}: {o:%H.%M}–{c:%H.%M} {office.tz_label}"
         for d, (o, c) in sorted(office.weekly_hours().items())
     ]
-    reply.text("Jam layanan:\n" + "\n".join(lines))
+    reply.text(_("Jam layanan:") + "\n" + "\n".join(lines))
 
 
 def _go_on(conversation: Conversation, reply: Reply, inbound: InboundMessage, text: str) -> None:
@@ -115,5 +123,6 @@ def _go_on(conversation: Conversation, reply: Reply, inbound: InboundMessage, te
     else:
         conversation.state = {}
         reply.text(
-            f"Maaf, kami belum mengerti. Ketik *menu* untuk melihat pilihan di {conversation.number.office.name}."
+            _("Maaf, kami belum mengerti. Ketik *menu* untuk melihat pilihan di %(office)s.")
+            % {"office": conversation.number.office.name}
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from antre.whatsapp import outbox
 from antre.whatsapp.models import Conversation, InboundMessage
 
@@ -33,7 +35,7 @@ class Reply:
     def text(self, text: str) -> None:
         self._send({"type": "text", "text": {"body": text[:TEXT_MAX]}})
 
-    def choose(self, text: str, rows: list[tuple[str, str, str]], button: str = "Pilih") -> None:
+    def choose(self, text: str, rows: list[tuple[str, str, str]], button: str | None = None) -> None:
         """A list to pick from: rows of (id, title, description)."""
         self._send(
             {
@@ -42,10 +44,10 @@ class Reply:
                     "type": "list",
                     "body": {"text": text[:BODY_MAX]},
                     "action": {
-                        "button": button[:BUTTON_TITLE_MAX],
+                        "button": (_("Pilih") if button is None else button)[:BUTTON_TITLE_MAX],
                         "sections": [
                             {
-                                "title": "Pilihan",
+                                "title": _("Pilihan"),
                                 "rows": [
                                     {
                                         "id": rid[:ROW_ID_MAX],
