@@ -1,4 +1,5 @@
-"""The bot speaks Indonesian whatever language is active where it runs."""
+"""The bot speaks Indonesian whatever language is active where it runs, and its texts have their
+English in the catalogue."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.utils.translation import gettext
 
 from antre.whatsapp import bot
 from antre.whatsapp.bot.conversation import MENU
+from antre.whatsapp.bot.replies import ROW_DESCRIPTION_MAX, ROW_TITLE_MAX
 from antre.whatsapp.models import InboundMessage, OutboxMessage
 from antre.whatsapp.tests.test_bot import CITIZEN, row_ids, say, texts
 
@@ -45,3 +47,13 @@ def test_a_reply_made_while_english_is_active_is_indonesian(desk, graph):
     with translation.override("id"):
         assert row_titles(menu) == [str(title) for _key, title, _description in MENU]
     assert "Ambil nomor antrean" in row_titles(menu) and "menu:antre" in row_ids(menu)
+
+
+def test_the_menu_has_its_english_within_whatsapps_limits():
+    with translation.override("en"):
+        english = [(str(title), str(description)) for _key, title, description in MENU]
+    with translation.override("id"):
+        indonesian = [(str(title), str(description)) for _key, title, description in MENU]
+    for (title, description), (judul, keterangan) in zip(english, indonesian, strict=True):
+        assert title != judul and description != keterangan, f"no English for {judul!r}"
+        assert len(title) <= ROW_TITLE_MAX and len(description) <= ROW_DESCRIPTION_MAX
