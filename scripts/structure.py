@@ -38,16 +38,12 @@ ALLOWED: dict[str, dict[str, int]] = {
         "antre.queueing.dbcode": 1,
         "antre.queueing.rules": 1,
         "antre.queueing.services": 1,
-        "antre.whatsapp.bot": 9,
         "antre.worker": 13,
     },
     "long-function": {
         "antre.reports.figures.queue_today": 1,
-        "antre.whatsapp.bot._booking": 1,
     },
-    "long-module": {
-        "antre.whatsapp.bot": 1,
-    },
+    "long-module": {},
 }
 
 
