@@ -24,6 +24,3 @@ def may_admit(*, inside: int, capacity: int, reserved: int) -> bool:
 def invitations_to_send(*, inside: int, capacity: int, held: int) -> int:
     """New invitations that fit: places held (invited, or stepped out a moment ago) count as taken."""
     return max(capacity - inside - held, 0)
-
-
-MAX_INVITATIONS = 2  # invited once, and again once after letting the first lapse

@@ -25,6 +25,9 @@ from antre.offices import rules as office_rules
 from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.models import User
+from antre.queueing import rules as queue_rules
+from antre.queueing.calling import board
+from antre.queueing.door import holding_places, inside_now
 from antre.queueing.life import Action
 from antre.queueing.models import Status, Ticket
 
@@ -40,10 +43,6 @@ class Entry:
 
 def lock_office(office: Office) -> Office:
     return Office.objects.select_for_update(no_key=True).get(pk=office.pk)
-
-
-def inside_now(office: Office, today: dt.date) -> int:
-    return Ticket.objects.filter(office=office, day=today).inside().count()
 
 
 def screen(
@@ -129,24 +128,6 @@ def _check_room(office: Office, ticket: Ticket, today: dt.date, now: dt.datetime
     else:
         message = _("Ruang layanan penuh (%(inside)s dari %(capacity)s orang). Minta warga menunggu di luar.")
     raise Refusal("capacity_full", message % counts, extra=counts)
-
-
-def holding_places(office: Office, today: dt.date, now: dt.datetime) -> list[Ticket]:
-    """Citizens a place inside is kept for: those invited in, whose invitation stands, and those who
-    stepped out within the office's time for coming back (`rescreen_after_minutes`)."""
-    return standing_invitations(office, today, now) + stepped_out_recently(office, today, now)
-
-
-def stepped_out_recently(office: Office, today: dt.date, now: dt.datetime) -> list[Ticket]:
-    """Who stepped out within the office's time for coming back: their place is kept for them."""
-    if not office.rescreen_after_minutes:
-        return []
-    since = now - dt.timedelta(minutes=office.rescreen_after_minutes)
-    return list(
-        Ticket.objects.filter(office=office, day=today, left_at__gt=since)
-        .stepped_out()
-        .order_by("left_at", "pk")
-    )
 
 
 def door_refusal(office: Office, now: dt.datetime) -> Refusal | None:
@@ -275,24 +256,6 @@ def _go_home(ticket: Ticket, status: Status, now: dt.datetime) -> str:
     return "went_home"
 
 
-def leave_when_done(ticket: Ticket, office: Office, now: dt.datetime) -> list[str]:
-    """At the counter's finish or no-show: count the citizen out if the office says so. Office is locked."""
-    if office.exit_on_finish and ticket.is_inside:
-        ticket.left_at = now
-        return ["left_at"]
-    return []
-
-
-def standing_invitations(office: Office, today: dt.date, now: dt.datetime) -> list[Ticket]:
-    """Today's invitations still running at `now`, in the order they were sent.
-
-    The deadline counts only the door's open time (antre.offices.rules.invitation_deadline), so it
-    is worked out here rather than in SQL; an office has a handful of invitations out at a time.
-    """
-    sent = Ticket.objects.filter(office=office, day=today).invited().order_by("invited_at", "pk")
-    return [t for t in sent if t.invited_until(now, office)]
-
-
 def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     """Lapse old invitations and invite the next booked citizens while there is room and the door is
     open. Office is locked."""
@@ -323,7 +286,7 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     chosen = list(
         # not_yet_in: one who stepped out knows to come back, and is not invited again.
         Ticket.objects.filter(
-            office=office, day=today, invited_at__isnull=True, invitations__lt=rules.MAX_INVITATIONS
+            office=office, day=today, invited_at__isnull=True, invitations__lt=queue_rules.MAX_INVITATIONS
         )
         .not_yet_in()
         .in_call_order()
@@ -337,6 +300,11 @@ def invite_next(office: Office, *, now: dt.datetime) -> list[Ticket]:
     return chosen
 
 
+def on_room_changed(sender, *, office: Office, now: dt.datetime, **_kw) -> None:
+    """Someone left the room (or came back) at a counter's action: invite whom there is room for."""
+    invite_next(office, now=now)
+
+
 def refresh_invitations(office: Office, *, now: dt.datetime | None = None) -> list[Ticket]:
     """The worker's tick: lapse and send invitations for one office."""
     now = now or clock.now()
@@ -345,8 +313,6 @@ def refresh_invitations(office: Office, *, now: dt.datetime | None = None) -> li
 
 
 def _record(office: Office, ticket: Ticket, action: str, now: dt.datetime, kind: str = "update") -> None:
-    from antre.queueing.calling import board
-
     events.record(
         office_id=office.pk,
         kind=kind,

@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 
 from antre import clock
 from antre.errors import Refusal
-from antre.gate import services as gate
 from antre.live import events
 from antre.offices import calendar
 from antre.offices import rules as office_rules
 from antre.offices.models import Counter, Office, Service
 from antre.people import authorizers
 from antre.people.models import User
-from antre.queueing import rules, signals
+from antre.queueing import door, rules, signals
 from antre.queueing.issuing import is_second_active_ticket, next_seq
 from antre.queueing.life import Action
 from antre.queueing.models import Status, Ticket
@@ -100,7 +99,7 @@ def recall_ticket(*, token: str, officer: User | None, now: dt.datetime | None =
             fields.append("left_at")
         _save(ticket, target, fields)
         if counted_in:
-            gate.invite_next(office, now=now)
+            signals.room_changed.send(Office, office=office, now=now)
         _record(office, ticket, "recall", now)
     return ticket
 
@@ -131,10 +130,10 @@ def _end(token: str, officer: User | None, action: Action, now: dt.datetime) -> 
     with transaction.atomic():
         office, ticket, target = _take(token, officer, action, now)
         ticket.finished_at = now
-        fields = ["finished_at", *gate.leave_when_done(ticket, office, now)]
+        fields = ["finished_at", *door.leave_when_done(ticket, office, now)]
         _save(ticket, target, fields)
         if "left_at" in fields:
-            gate.invite_next(office, now=now)
+            signals.room_changed.send(Office, office=office, now=now)
         _record(office, ticket, action.value, now)
     return ticket
 
@@ -315,13 +314,13 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         .annotate(n=Count("pk"))
         .values_list("service__code", "n")
     )
-    invited = gate.standing_invitations(office, today, now)
+    invited = door.standing_invitations(office, today, now)
     return {
         "date": today.isoformat(),
         "now": now.isoformat(),  # the server's clock: a screen's own clock may be wrong
         "invited": [t.number for t in invited],
-        # Out for a moment, their place kept for them (antre.gate.services.stepped_out_recently).
-        "stepped_out": [t.number for t in gate.stepped_out_recently(office, today, now)],
+        # Out for a moment, their place kept for them (antre.queueing.door.stepped_out_recently).
+        "stepped_out": [t.number for t in door.stepped_out_recently(office, today, now)],
         "calls": [
             {
                 "number": t.number,
@@ -335,7 +334,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         ],
         "gate": office.gate_enabled,
         "door": _door(office, today, now),
-        "inside": gate.inside_now(office, today),
+        "inside": door.inside_now(office, today),
         "capacity": office.capacity,
         "waiting": waiting,
         "message": office.display_message,

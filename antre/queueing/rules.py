@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+MAX_INVITATIONS = 2  # a ticket is invited in once, and again once after letting the first lapse
+
 # ── Booking rules ───────────────────────────────────────────────────────────────────────────────
 # The one definition of the statuses, of what a ticket counts for on its day (taken, waiting), of
 # the quota decision and of the number's format. The database does the same sums in SQL that

@@ -8,6 +8,8 @@ from django.dispatch import Signal
 
 booked = Signal()  # ticket
 called = Signal()  # ticket, counter_number: a call or a recall
+# office, now: someone was counted out of the room, or back in, by a counter (the gate invites)
+room_changed = Signal()
 near = Signal()  # ticket, ahead: their turn is close
 closed_out = Signal()  # ticket, reason, rebook_url: the office closed on the ticket's day
 # ticket, url, key: a lost link asked for again (the help desk); a receiver answers True if it sent it

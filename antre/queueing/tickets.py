@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from antre import clock
-from antre.gate.rules import MAX_INVITATIONS
 from antre.offices.calendar import calendar_of, last_invitation_at, serving_periods
 from antre.offices.models import Office
 from antre.queueing import rules
@@ -147,7 +146,7 @@ def guidance(ticket: Ticket, *, now: dt.datetime | None = None) -> Guidance:
     over = awaits_invitation and (last_call is None or now >= last_call)
     lapsed = ""
     if awaits_invitation and not over and ticket.invitations >= 1:
-        lapsed = "again" if ticket.invitations < MAX_INVITATIONS else "door"
+        lapsed = "again" if ticket.invitations < rules.MAX_INVITATIONS else "door"
     return Guidance(
         show_at_door=at_door,
         lapsed=lapsed,

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from antre import clock
-from antre.gate.services import inside_now
 from antre.offices.models import Counter, Office
+from antre.queueing.door import inside_now
 from antre.queueing.models import Status, Ticket
 
 LAST_CALLS = 8

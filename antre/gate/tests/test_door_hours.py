@@ -11,7 +11,7 @@ from antre.errors import Refusal
 from antre.gate import services as gate
 from antre.live.models import LiveEvent
 from antre.offices.models import Counter, OpeningHours
-from antre.queueing import calling
+from antre.queueing import calling, door
 from antre.queueing.models import Status, Ticket
 from antre.queueing.services import book_ticket
 from antre.queueing.tickets import invited_until
@@ -349,9 +349,9 @@ def test_a_no_show_back_in_the_queue_is_counted_inside_again(office, staff):
     loket = Counter.objects.get(office=office, number=1)
     assert calling.call_next(counter=loket, officer=staff["petugas"], now=wita(MONDAY, 8, 10)) == first
     calling.mark_no_show(token=first.token, officer=staff["petugas"], now=wita(MONDAY, 8, 15))
-    assert gate.inside_now(office, MONDAY) == 1  # counted out at the no-show
+    assert door.inside_now(office, MONDAY) == 1  # counted out at the no-show
     calling.recall_ticket(token=first.token, officer=staff["petugas"], now=wita(MONDAY, 8, 20))
-    assert gate.inside_now(office, MONDAY) == 2  # back in the queue, in the room: counted in
+    assert door.inside_now(office, MONDAY) == 2  # back in the queue, in the room: counted in
     assert calling.board(office, now=wita(MONDAY, 8, 21))["inside"] == 2
 
 

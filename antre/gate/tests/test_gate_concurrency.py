@@ -7,6 +7,7 @@ import pytest
 from antre.conftest import nik_for
 from antre.errors import Refusal
 from antre.gate import services as gate
+from antre.queueing import door
 from antre.queueing.models import Status, Ticket
 from antre.queueing.services import book_ticket
 from antre.queueing.tests.test_concurrency import in_parallel
@@ -36,4 +37,4 @@ def test_20_parallel_admissions_against_capacity_13_admit_exactly_13(office, mon
     outcomes = Tally("admitted" if not isinstance(r, Refusal) and r.admitted else r.code for r in results)
     assert outcomes == {"admitted": 13, "capacity_full": 7}
     assert Ticket.objects.filter(status=Status.WAITING_INSIDE).count() == 13
-    assert gate.inside_now(office, monday.date()) == 13
+    assert door.inside_now(office, monday.date()) == 13
