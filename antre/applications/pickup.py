@@ -62,7 +62,6 @@ def book_pickup(application: Application, day: dt.date | None, *, now: dt.dateti
         return book_ticket(
             office=application.office,
             service_code=service.code,
-            service=service,
             name=application.name,
             nik=application.nik,
             phone=application.phone,

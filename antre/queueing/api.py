@@ -100,9 +100,7 @@ def create_ticket(request: HttpRequest, response: HttpResponse, office: str, pay
     return Status(201, ticket_out(request, booking.ticket, booking.progress))
 
 
-def book(
-    request: HttpRequest, office: Office, payload: TicketIn, *, staff, service: Service | None = None
-) -> services.Booking:
+def book(request: HttpRequest, office: Office, payload: TicketIn, *, staff) -> services.Booking:
     """The booking behind POST …/tickets, shared with the fast lane (antre.transport.fastlane)."""
     if staff is None:
         ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
@@ -117,7 +115,6 @@ def book(
         priority=payload.priority or "",
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip() or None,
         issued_by=staff,
-        service=service,
     )
 
 

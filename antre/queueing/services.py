@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from antre import clock
-from antre.db import hot
 from antre.errors import Refusal, too_long
 from antre.live import events
 from antre.offices import rules as calendar
+from antre.offices.calendar import bookable_service
 from antre.offices.models import Office, Service, ServiceMode
 from antre.people import authorizers
 from antre.people import rules as people
@@ -64,7 +64,12 @@ def normal_code(code: str | None) -> str:
 
 
 def find_service(office: Office, code: str) -> Service:
-    service = hot.first(Service, "office_id = %s AND code = %s AND active", [office.pk, normal_code(code)])
+    """The office's active service `code`, from this process's copy (antre.offices.calendar).
+
+    The copy may be seconds old: the booking reads what decides (active, mode, quota) again in its
+    own transaction, and pages only show the name. Read it, never change it: threads share it.
+    """
+    service = bookable_service(office.slug, normal_code(code))
     if service is None:
         raise unknown_service()
     return service
@@ -131,13 +136,8 @@ def book_ticket(
     idempotency_key: str | None = None,
     issued_by: User | None = None,
     now: dt.datetime | None = None,
-    service: Service | None = None,
 ) -> Booking:
-    """Issue the next number of a service for a day, within its quota, one active ticket per NIK.
-
-    `service`, when the caller has already read it (the fast lane reads it with its office in one
-    query), must be the active service of `office` with `service_code`.
-    """
+    """Issue the next number of a service for a day, within its quota, one active ticket per NIK."""
     now = now or clock.now()
     priority = priority or ""
     idempotency_key = _stored_key(idempotency_key)
@@ -151,7 +151,6 @@ def book_ticket(
         return _book(
             office=office,
             service_code=service_code,
-            service=service,
             day=day,
             fields={"name": name, "nik": nik, "phone": phone},
             channel=channel,
@@ -187,7 +186,6 @@ def _book(
     *,
     office: Office,
     service_code: str,
-    service: Service | None,
     day: dt.date | None,
     fields: dict[str, str],
     channel: str,
@@ -197,7 +195,7 @@ def _book(
     issued_by: User | None,
     now: dt.datetime,
 ) -> Booking:
-    service = service or find_service(office, service_code)
+    service = find_service(office, service_code)
     if service.mode == ServiceMode.ONLINE:
         raise online_only(service)
     clean = _check_fields(

@@ -173,14 +173,14 @@ def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
     except pydantic.ValidationError:
         return None
     _drop_if_closed()
-    # The office and its service from this process's copy, read in one query at most every few
-    # seconds (antre.offices.calendar); the booking reads what may have changed (open, quota) itself.
+    # The office with its service from this process's copy (antre.offices.calendar), one query at
+    # most every few seconds; the booking finds the service in the same copy.
     service = calendar.bookable_service(slug, normal_code(payload.service))
     office = service.office if service else hot.first(Office, "slug = %s", [slug])
     if office is None:
         return None
     try:
-        booking = book(request, office, payload, staff=None, service=service)
+        booking = book(request, office, payload, staff=None)
     except Refusal as refusal:
         return on_refusal(request, refusal)
     response = api.create_response(
