@@ -56,6 +56,12 @@ def wita(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=WITA)
 
 
+def at(minutes: float = 0, *, day: dt.date = MONDAY) -> dt.datetime:
+    """`minutes` after the demo office opens (08.00 WITA) on `day` of the test week: the `now=` of a
+    test that walks through a morning minute by minute, one clock for every test file."""
+    return wita(day, 8) + dt.timedelta(minutes=minutes)
+
+
 # Valid NIKs from Tabanan (51.02.xx): birth date, +40 for women, serial not 0000.
 NIK_KETUT = "5102011203850001"  # I Ketut Arsana, man, born 12-03-1985
 NIK_MADE = "5102054507900002"  # Ni Made Sari Dewi, woman, born 05-07-1990
@@ -159,20 +165,19 @@ def monday(clock):
 @pytest.fixture
 def staff(office):
     """One user per role at the demo office, by the names the demo seed uses."""
-    from antre.people.models import Role, User
+    from antre.people.models import Role
+    from antre.people.tests.factories import officer
 
-    users = {}
-    for username, role in [
-        ("admin", Role.ADMIN),
-        ("petugas", Role.PETUGAS_LOKET),
-        ("satpam", Role.PETUGAS_PINTU),
-        ("verifikator", Role.VERIFIKATOR),
-        ("kepala", Role.KEPALA),
-    ]:
-        users[username] = User.objects.create_user(
-            username=username, password="rahasia-123", role=role, office=office
-        )
-    return users
+    return {
+        username: officer(role, office, username=username)
+        for username, role in [
+            ("admin", Role.ADMIN),
+            ("petugas", Role.PETUGAS_LOKET),
+            ("satpam", Role.PETUGAS_PINTU),
+            ("verifikator", Role.VERIFIKATOR),
+            ("kepala", Role.KEPALA),
+        ]
+    }
 
 
 def clear_of_midnight(tz=WITA, margin: dt.timedelta = dt.timedelta(minutes=2)) -> None:
