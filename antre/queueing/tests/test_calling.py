@@ -1,30 +1,17 @@
 """Calling at the counter: order, the ticket life of SPEC §5, rejoining, transfer, and the live events."""
 
-import datetime as dt
-
 import pytest
 
-from antre.conftest import MONDAY, nik_for, wita
+from antre.conftest import at, nik_for
 from antre.errors import Refusal
 from antre.live.models import LiveEvent
 from antre.offices.models import Counter
 from antre.queueing import calling
 from antre.queueing.models import Status, Ticket
-from antre.queueing.services import book_ticket
-
-MORNING = wita(MONDAY, 8)
+from antre.queueing.tests.factories import book, booking
 
 # Calling without a door check; the gate has its own tests.
 pytestmark = pytest.mark.usefixtures("gate_off")
-
-
-def at(minutes: int) -> dt.datetime:
-    return MORNING + dt.timedelta(minutes=minutes)
-
-
-def book(office, i, service="KTP", minutes=0, **kw):
-    fields = {"service_code": service, "name": "Warga Tabanan", "nik": nik_for(i), "now": at(minutes)} | kw
-    return book_ticket(office=office, **fields).ticket
 
 
 @pytest.fixture
@@ -37,10 +24,10 @@ def call(counter, staff, minutes=30):
 
 
 def test_priority_first_then_the_longest_waiting_across_the_counters_services(office, loket1, staff):
-    first = book(office, 1, "KTP", minutes=1)
-    second = book(office, 2, "AMBIL", minutes=2)
-    elderly = book(office, 3, "KTP", minutes=3, priority="elderly")
-    book(office, 4, "CAPIL", minutes=0)  # not served at loket 1
+    first = book(office, 1, service="KTP", now=at(1))
+    second = book(office, 2, service="AMBIL", now=at(2))
+    elderly = book(office, 3, service="KTP", now=at(3), priority="elderly")
+    book(office, 4, service="CAPIL", now=at(0))  # not served at loket 1
     order = []
     for minute in (30, 40, 50):
         ticket = call(loket1, staff, minute)
@@ -52,8 +39,8 @@ def test_priority_first_then_the_longest_waiting_across_the_counters_services(of
 
 
 def test_a_counter_with_someone_still_called_is_busy(office, loket1, staff):
-    book(office, 1)
-    book(office, 2)
+    book(office, 1, now=at(0))
+    book(office, 2, now=at(0))
     ticket = call(loket1, staff)
     with pytest.raises(Refusal) as refused:
         call(loket1, staff)
@@ -64,7 +51,7 @@ def test_a_counter_with_someone_still_called_is_busy(office, loket1, staff):
 
 
 def test_a_called_ticket_knows_its_counter_and_time(office, loket1, staff):
-    book(office, 1)
+    book(office, 1, now=at(0))
     ticket = Ticket.objects.get(pk=call(loket1, staff, 31).pk)
     assert ticket.status == Status.CALLED
     assert ticket.counter == loket1
@@ -77,7 +64,7 @@ STATUSES = [s.value for s in Status]
 @pytest.mark.parametrize("action", ["recall", "start", "finish", "no_show", "transfer"])
 @pytest.mark.parametrize("status", STATUSES)
 def test_every_action_from_every_status_follows_the_ticket_life(office, loket1, staff, status, action):
-    ticket = book(office, 1)
+    ticket = book(office, 1, now=at(0))
     Ticket.objects.filter(pk=ticket.pk).update(status=status, counter=loket1)
     allowed = {
         ("called", "recall"),
@@ -99,7 +86,7 @@ def test_every_action_from_every_status_follows_the_ticket_life(office, loket1, 
 
 
 def test_a_finished_ticket_cannot_be_called_again(office, loket1, staff):
-    ticket = book(office, 1)
+    ticket = book(office, 1, now=at(0))
     call(loket1, staff)
     calling.start_service(token=ticket.token, officer=staff["petugas"], now=at(31))
     calling.finish_service(token=ticket.token, officer=staff["petugas"], now=at(32))
@@ -109,8 +96,8 @@ def test_a_finished_ticket_cannot_be_called_again(office, loket1, staff):
 
 
 def test_a_no_show_rejoins_once_at_the_back(office, loket1, staff):
-    late = book(office, 1, minutes=1)
-    punctual = book(office, 2, minutes=2)
+    late = book(office, 1, now=at(1))
+    punctual = book(office, 2, now=at(2))
     assert call(loket1, staff, 30).pk == late.pk
     calling.mark_no_show(token=late.token, officer=staff["petugas"], now=at(33))
     rejoined = calling.recall_ticket(token=late.token, officer=staff["petugas"], now=at(34))
@@ -127,7 +114,7 @@ def test_a_no_show_rejoins_once_at_the_back(office, loket1, staff):
 
 
 def test_a_recall_counts_and_is_announced_again(office, loket1, staff):
-    ticket = book(office, 1)
+    ticket = book(office, 1, now=at(0))
     call(loket1, staff)
     calling.recall_ticket(token=ticket.token, officer=staff["petugas"], now=at(31))
     calls = LiveEvent.objects.filter(kind="call").order_by("seq")
@@ -136,19 +123,19 @@ def test_a_recall_counts_and_is_announced_again(office, loket1, staff):
 
 
 def test_transfer_takes_a_number_of_the_new_service_and_later_bookings_still_work(office, loket1, staff):
-    legal_first = book(office, 1, "LEGAL")  # E-001 already exists
-    ticket = book(office, 2)  # A-001
+    legal_first = book(office, 1, service="LEGAL", now=at(0))  # E-001 already exists
+    ticket = book(office, 2, now=at(0))  # A-001
     call(loket1, staff)
     moved = calling.transfer_ticket(
         token=ticket.token, officer=staff["petugas"], service_code="LEGAL", now=at(31)
     )
     assert (legal_first.number, moved.number) == ("E-001", "E-002")
-    assert book(office, 3, "LEGAL").number == "E-003"
+    assert book(office, 3, service="LEGAL", now=at(0)).number == "E-003"
 
 
 def test_transfer_to_a_service_where_the_citizen_already_waits_is_refused(office, loket1, staff):
-    book(office, 1, "LEGAL")
-    ticket = book(office, 1)  # the same NIK, at KTP
+    book(office, 1, service="LEGAL", now=at(0))
+    ticket = book(office, 1, now=at(0))  # the same NIK, at KTP
     call(loket1, staff)
     with pytest.raises(Refusal) as refused:
         calling.transfer_ticket(
@@ -159,7 +146,7 @@ def test_transfer_to_a_service_where_the_citizen_already_waits_is_refused(office
 
 
 def test_a_rejoined_no_show_leaves_the_board(office, loket1, staff):
-    ticket = book(office, 1)
+    ticket = book(office, 1, now=at(0))
     call(loket1, staff)
     calling.mark_no_show(token=ticket.token, officer=staff["petugas"], now=at(31))
     calling.recall_ticket(token=ticket.token, officer=staff["petugas"], now=at(32))
@@ -167,27 +154,27 @@ def test_a_rejoined_no_show_leaves_the_board(office, loket1, staff):
 
 
 def test_an_officer_without_an_office_acts_nowhere(office, loket1):
-    from antre.people.models import Role, User
+    from antre.people.models import Role
+    from antre.people.tests.factories import officer
 
-    stray = User.objects.create_user(username="petugas_baru", role=Role.PETUGAS_LOKET)
-    book(office, 1)
+    stray = officer(Role.PETUGAS_LOKET)  # at no office
+    book(office, 1, now=at(0))
     with pytest.raises(Refusal) as refused:
         calling.call_next(counter=loket1, officer=stray, now=at(30))
     assert refused.value.code == "forbidden"
 
 
 def test_a_cancellation_moves_the_queue_on_the_screens(open_all_day, staff):
-    from antre.conftest import book_today
     from antre.queueing.services import cancel_ticket
 
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     cancel_ticket(token=ticket.token)
     event = LiveEvent.objects.get()
     assert (event.kind, event.data["action"], event.ticket_token) == ("update", "cancel", ticket.token)
 
 
 def test_transfer_moves_the_ticket_to_another_services_queue(office, loket1, staff):
-    ticket = book(office, 1)
+    ticket = book(office, 1, now=at(0))
     call(loket1, staff)
     moved = calling.transfer_ticket(
         token=ticket.token, officer=staff["petugas"], service_code="legal", now=at(31)
@@ -205,8 +192,8 @@ def test_transfer_moves_the_ticket_to_another_services_queue(office, loket1, sta
 def test_behind_a_gate_only_admitted_tickets_are_called(office, loket1, staff):
     office.gate_enabled = True
     office.save()
-    outside = book(office, 1, minutes=1)
-    inside = book(office, 2, minutes=2)
+    outside = book(office, 1, now=at(1))
+    inside = book(office, 2, now=at(2))
     Ticket.objects.filter(pk=inside.pk).update(status=Status.WAITING_INSIDE, arrived_at=at(5))
     assert call(loket1, staff).pk == inside.pk
     assert Ticket.objects.get(pk=outside.pk).status == Status.BOOKED
@@ -214,7 +201,7 @@ def test_behind_a_gate_only_admitted_tickets_are_called(office, loket1, staff):
 
 @pytest.mark.parametrize("who", ["satpam", "verifikator", "kepala"])
 def test_only_counter_officers_call(office, loket1, staff, who):
-    book(office, 1)
+    book(office, 1, now=at(0))
     with pytest.raises(Refusal) as refused:
         calling.call_next(counter=loket1, officer=staff[who], now=at(30))
     assert refused.value.code == "forbidden"
@@ -225,7 +212,7 @@ def test_only_counter_officers_call(office, loket1, staff, who):
 
 
 def test_events_are_public_numbered_and_never_carry_a_nik(office, loket1, staff):
-    ticket = book(office, 1, name="Ni Made Sari Dewi")
+    ticket = book(office, 1, now=at(0), name="Ni Made Sari Dewi")
     call(loket1, staff)
     calling.start_service(token=ticket.token, officer=staff["petugas"], now=at(31))
     events = list(LiveEvent.objects.order_by("seq"))
@@ -239,8 +226,8 @@ def test_events_are_public_numbered_and_never_carry_a_nik(office, loket1, staff)
 
 
 def test_a_refused_call_records_no_event(office, loket1, staff):
-    book(office, 1)
-    book(office, 2)
+    book(office, 1, now=at(0))
+    book(office, 2, now=at(0))
     call(loket1, staff)
     with pytest.raises(Refusal):
         call(loket1, staff)
@@ -271,15 +258,10 @@ def test_the_days_counts_follow_every_change_of_a_ticket(office, loket1, staff):
         assert {key: kept.get(key, (0, 0, 0)) for key in counted} == counted
         assert all(kept[key] == (0, 0, 0) for key in kept.keys() - counted.keys())
 
-    tickets = [book(office, i, "KTP", minutes=i) for i in range(4)]
-    elderly = book(office, 9, "KTP", minutes=5, priority="elderly")
+    tickets = [book(office, i, service="KTP", now=at(i)) for i in range(4)]
+    elderly = book(office, 9, service="KTP", now=at(5), priority="elderly")
     assert_counts_true()
-    assert (
-        book_ticket(
-            office=office, service_code="KTP", name="Warga", nik=nik_for(20), now=at(6)
-        ).progress.position
-        == 6
-    )
+    assert booking(office, 20, service="KTP", now=at(6)).progress.position == 6
     cancel_ticket(token=tickets[3].token, now=at(7))
     assert_counts_true()
     assert call(loket1, staff, 30) == elderly  # called: no longer waiting
@@ -298,10 +280,10 @@ def test_the_days_counts_follow_every_change_of_a_ticket(office, loket1, staff):
 
 
 def test_a_no_show_who_booked_again_cannot_also_rejoin(office, loket1, staff):
-    first = book(office, 1, "KTP", minutes=1)
+    first = book(office, 1, service="KTP", now=at(1))
     assert call(loket1, staff, 30) == first
     calling.mark_no_show(token=first.token, officer=staff["petugas"], now=at(35))
-    again = book(office, 1, "KTP", minutes=36)  # no longer active, so the NIK may book again
+    again = book(office, 1, service="KTP", now=at(36))  # no longer active, so the NIK may book again
     with pytest.raises(Refusal) as refused:
         calling.recall_ticket(token=first.token, officer=staff["petugas"], now=at(40))
     assert refused.value.code == "duplicate_ticket"
@@ -310,7 +292,7 @@ def test_a_no_show_who_booked_again_cannot_also_rejoin(office, loket1, staff):
 
 
 def test_after_a_no_show_the_display_no_longer_shows_the_absent_number(office, loket1, staff):
-    first, second = book(office, 1), book(office, 2)
+    first, second = book(office, 1, now=at(0)), book(office, 2, now=at(0))
     assert call(loket1, staff, 30) == first
     calling.mark_no_show(token=first.token, officer=staff["petugas"], now=at(35))
     board = calling.board(office, now=at(36))
@@ -322,7 +304,7 @@ def test_after_a_no_show_the_display_no_longer_shows_the_absent_number(office, l
 def test_after_a_transfer_the_live_ticket_carries_the_new_services_requirements(office, loket1, staff):
     from antre.queueing.tickets import ticket_state
 
-    ticket = book(office, 1)
+    ticket = book(office, 1, now=at(0))
     ktp_needs = ticket_state(ticket.token, now=at(1))["requirements"]
     call(loket1, staff)
     calling.transfer_ticket(token=ticket.token, officer=staff["petugas"], service_code="LEGAL", now=at(31))
