@@ -2,49 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from antre.conftest import MONDAY, TUESDAY, nik_for, wita
+from antre.conftest import TUESDAY, at
 from antre.errors import Refusal
 from antre.gate import lookup
 from antre.gate import services as gate
 from antre.gate.models import Outcome, Screening
-from antre.offices.models import Counter, Office
-from antre.people.models import Role, User
+from antre.gate.tests.factories import enter
+from antre.offices.models import Counter
+from antre.offices.tests.factories import another_office
+from antre.people.models import Role
+from antre.people.tests.factories import officer
 from antre.queueing import calling
 from antre.queueing.models import Status, Ticket
-from antre.queueing.services import book_ticket
-
-MORNING = wita(MONDAY, 8)
-
-
-def at(minutes: float) -> dt.datetime:
-    return MORNING + dt.timedelta(minutes=minutes)
-
-
-def book(office, i, minutes=0, **kw):
-    fields = {"service_code": "KTP", "name": "Warga Tabanan", "nik": nik_for(i), "now": at(minutes)} | kw
-    return book_ticket(office=office, **fields).ticket
-
-
-def enter(office, ticket, staff, temperature="36.6", minutes=5, **kw):
-    fields = {"mask": True, "hands_washed": True} | kw
-    return gate.screen(
-        office=office,
-        ticket_ref=ticket.token if isinstance(ticket, Ticket) else ticket,
-        temperature_c=temperature,
-        officer=staff["satpam"],
-        now=at(minutes),
-        **fields,
-    )
+from antre.queueing.tests.factories import book
 
 
 def test_a_healthy_citizen_is_admitted_and_counted_inside(office, staff):
-    ticket = book(office, 1)
-    entry = enter(office, ticket, staff)
+    ticket = book(office, 1, now=at(0))
+    entry = enter(office, ticket, staff["satpam"], now=at(5))
     assert entry.admitted and (entry.inside, entry.capacity) == (1, 13)
     ticket.refresh_from_db()
     assert ticket.status == Status.WAITING_INSIDE and ticket.arrived_at == at(5)
@@ -52,23 +31,25 @@ def test_a_healthy_citizen_is_admitted_and_counted_inside(office, staff):
 
 
 def test_a_fever_turns_the_citizen_away_and_the_screening_is_kept(office, staff):
-    ticket = book(office, 1)
-    entry = enter(office, ticket, staff, temperature="38,0")
+    ticket = book(office, 1, now=at(0))
+    entry = enter(office, ticket, staff["satpam"], temperature="38,0", now=at(5))
     assert not entry.admitted and entry.reason == "fever" and entry.inside == 0
     ticket.refresh_from_db()
     assert ticket.status == Status.TURNED_AWAY
     screening = Screening.objects.get()
     assert (screening.temperature_c, screening.outcome) == (Decimal("38.0"), Outcome.TURNED_AWAY)
     with pytest.raises(Refusal) as refused:
-        enter(office, ticket, staff)
+        enter(office, ticket, staff["satpam"], now=at(5))
     assert refused.value.code == "invalid_transition"
 
 
 def test_the_threshold_is_the_offices(office, staff):
     office.fever_threshold_c = Decimal("38.0")
     office.save()
-    assert enter(office, book(office, 1), staff, temperature="37.8").admitted
-    assert not enter(office, book(office, 2), staff, temperature="38.0").admitted
+    assert enter(office, book(office, 1, now=at(0)), staff["satpam"], temperature="37.8", now=at(5)).admitted
+    assert not enter(
+        office, book(office, 2, now=at(0)), staff["satpam"], temperature="38.0", now=at(5)
+    ).admitted
 
 
 @pytest.mark.parametrize(
@@ -81,16 +62,16 @@ def test_the_threshold_is_the_offices(office, staff):
     ],
 )
 def test_an_incomplete_screening_writes_nothing(office, staff, fields, code):
-    ticket = book(office, 1)
+    ticket = book(office, 1, now=at(0))
     with pytest.raises(Refusal) as refused:
-        enter(office, ticket, staff, **fields)
+        enter(office, ticket, staff["satpam"], now=at(5), **fields)
     assert refused.value.code == code
     assert not Screening.objects.exists()
     assert Ticket.objects.get(pk=ticket.pk).status == Status.BOOKED
 
 
 def test_tickets_are_found_by_number_url_or_id(office, staff):
-    ticket = book(office, 1)
+    ticket = book(office, 1, now=at(0))
     today = ticket.day
     assert lookup.find_ticket(office, "a-001", today=today) == ticket
     assert lookup.find_ticket(office, f"http://antre.local/tiket/{ticket.token}/", today=today) == ticket
@@ -101,14 +82,14 @@ def test_tickets_are_found_by_number_url_or_id(office, staff):
 
 
 def test_wrong_day_and_twice_are_refused(office, staff):
-    tomorrow = book(office, 1, day=TUESDAY)
+    tomorrow = book(office, 1, now=at(0), day=TUESDAY)
     with pytest.raises(Refusal) as refused:
-        enter(office, tomorrow, staff)
+        enter(office, tomorrow, staff["satpam"], now=at(5))
     assert refused.value.code == "wrong_day"
-    today = book(office, 2)
-    enter(office, today, staff)
+    today = book(office, 2, now=at(0))
+    enter(office, today, staff["satpam"], now=at(5))
     with pytest.raises(Refusal) as refused:
-        enter(office, today, staff)
+        enter(office, today, staff["satpam"], now=at(5))
     assert refused.value.code == "already_inside"
     assert Screening.objects.count() == 1
 
@@ -116,26 +97,26 @@ def test_wrong_day_and_twice_are_refused(office, staff):
 def test_at_capacity_the_next_waits_and_an_exit_lets_them_in(office, staff):
     office.capacity = 2
     office.save()
-    first, second, third = (book(office, i) for i in range(3))
-    enter(office, first, staff)
-    enter(office, second, staff)
+    first, second, third = (book(office, i, now=at(0)) for i in range(3))
+    enter(office, first, staff["satpam"], now=at(5))
+    enter(office, second, staff["satpam"], now=at(5))
     with pytest.raises(Refusal) as refused:
-        enter(office, third, staff)
+        enter(office, third, staff["satpam"], now=at(5))
     assert refused.value.code == "capacity_full"
     assert Ticket.objects.get(pk=third.pk).status == Status.BOOKED
     exit_ = gate.record_exit(
         office=office, ticket_ref=first.number, officer=staff["satpam"], going_home=True, now=at(20)
     )
     assert exit_.inside == 1
-    assert enter(office, third, staff, minutes=21).admitted
+    assert enter(office, third, staff["satpam"], now=at(21)).admitted
 
 
 def test_finishing_at_the_counter_counts_the_citizen_out(office, staff):
     office.capacity = 1
     office.save()
-    ticket = book(office, 1)
-    waiting = book(office, 2)
-    enter(office, ticket, staff)
+    ticket = book(office, 1, now=at(0))
+    waiting = book(office, 2, now=at(0))
+    enter(office, ticket, staff["satpam"], now=at(5))
     loket = Counter.objects.get(office=office, number=1)
     assert calling.call_next(counter=loket, officer=staff["petugas"], now=at(6)).pk == ticket.pk
     calling.start_service(token=ticket.token, officer=staff["petugas"], now=at(7))
@@ -147,8 +128,8 @@ def test_finishing_at_the_counter_counts_the_citizen_out(office, staff):
 def test_without_automatic_exits_the_gate_records_them(office, staff):
     office.exit_on_finish = False
     office.save()
-    ticket = book(office, 1)
-    enter(office, ticket, staff)
+    ticket = book(office, 1, now=at(0))
+    enter(office, ticket, staff["satpam"], now=at(5))
     calling.call_next(
         counter=Counter.objects.get(office=office, number=1), officer=staff["petugas"], now=at(6)
     )
@@ -162,33 +143,14 @@ def test_without_automatic_exits_the_gate_records_them(office, staff):
 
 
 def test_only_gate_officers_of_this_office_screen(office, staff):
-    ticket = book(office, 1)
+    ticket = book(office, 1, now=at(0))
     for who in ("petugas", "verifikator", "kepala"):
         with pytest.raises(Refusal) as refused:
-            gate.screen(
-                office=office,
-                ticket_ref=ticket.token,
-                temperature_c="36.5",
-                mask=True,
-                hands_washed=True,
-                officer=staff[who],
-                now=at(5),
-            )
+            enter(office, ticket, staff[who], temperature="36.5", now=at(5))
         assert refused.value.code == "forbidden"
-    badung = Office.objects.create(
-        slug="badung", name="Disdukcapil Badung", region_code="51.03", timezone="Asia/Makassar"
-    )
-    satpam_badung = User.objects.create_user(username="satpam_badung", role=Role.PETUGAS_PINTU, office=badung)
+    satpam_badung = officer(Role.PETUGAS_PINTU, another_office())
     with pytest.raises(Refusal):
-        gate.screen(
-            office=office,
-            ticket_ref=ticket.token,
-            temperature_c="36.5",
-            mask=True,
-            hands_washed=True,
-            officer=satpam_badung,
-            now=at(5),
-        )
+        enter(office, ticket, satpam_badung, temperature="36.5", now=at(5))
     assert not Screening.objects.exists()
 
 
@@ -196,8 +158,8 @@ def test_invitations_lapse_to_the_next_citizen(office, staff):
     office.capacity = 1
     office.invitation_minutes = 10
     office.save()
-    inside, t2, t3 = book(office, 1, minutes=0), book(office, 2, minutes=1), book(office, 3, minutes=2)
-    enter(office, inside, staff, minutes=3)
+    inside, t2, t3 = book(office, 1, now=at(0)), book(office, 2, now=at(1)), book(office, 3, now=at(2))
+    enter(office, inside, staff["satpam"], now=at(3))
     assert gate.refresh_invitations(office, now=at(4)) == []  # full: nobody is invited
 
     gate.record_exit(
@@ -220,13 +182,17 @@ def test_invitations_lapse_to_the_next_citizen(office, staff):
 def test_places_held_for_invited_citizens_are_not_given_to_others(office, staff):
     office.capacity = 2
     office.save()
-    first, invited, walk_up = book(office, 1), book(office, 2), book(office, 3)
-    enter(office, first, staff, minutes=1)
+    first, invited, walk_up = (
+        book(office, 1, now=at(0)),
+        book(office, 2, now=at(0)),
+        book(office, 3, now=at(0)),
+    )
+    enter(office, first, staff["satpam"], now=at(1))
     assert [t.pk for t in gate.refresh_invitations(office, now=at(2))] == [invited.pk]
     with pytest.raises(Refusal) as refused:
-        enter(office, walk_up, staff, minutes=3)
+        enter(office, walk_up, staff["satpam"], now=at(3))
     assert refused.value.code == "capacity_full"
-    assert enter(office, invited, staff, minutes=4).admitted
+    assert enter(office, invited, staff["satpam"], now=at(4)).admitted
 
 
 def _invited(office):
