@@ -6,33 +6,17 @@ import datetime as dt
 
 import pytest
 
-from antre.conftest import FRIDAY, MONDAY, TUESDAY, nik_for, wita
+from antre.conftest import FRIDAY, MONDAY, TUESDAY, wita
 from antre.errors import Refusal
 from antre.gate import services as gate
+from antre.gate.tests.factories import enter
 from antre.live.models import LiveEvent
 from antre.offices.models import Counter, OpeningHours
 from antre.queueing import calling, door
 from antre.queueing.models import Status, Ticket
-from antre.queueing.services import book_ticket
+from antre.queueing.tests.factories import book
 from antre.queueing.tickets import invited_until
 from antre.whatsapp.models import BusinessNumber, OutboxMessage
-
-
-def book(office, i, now, **kw):
-    fields = {"service_code": "KTP", "name": "Warga Tabanan", "nik": nik_for(i), "now": now} | kw
-    return book_ticket(office=office, **fields).ticket
-
-
-def enter(office, ticket, staff, now, temperature="36.6"):
-    return gate.screen(
-        office=office,
-        ticket_ref=ticket.token,
-        temperature_c=temperature,
-        mask=True,
-        hands_washed=True,
-        officer=staff["satpam"],
-        now=now,
-    )
 
 
 def invited(office):
@@ -50,7 +34,7 @@ def test_a_dawn_booking_is_not_invited_until_the_office_opens(office, settings):
     settings.WHATSAPP = settings.WHATSAPP | {"token": "t"}
     BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
     dawn = wita(MONDAY, 5, 38)
-    ticket = book(office, 1, dawn, phone="0812 3456 7890")
+    ticket = book(office, 1, now=dawn, phone="0812 3456 7890")
     assert ticket.day == MONDAY  # booked for today, the day the office opens at 08.00
     for minute in (0, 10, 60, 120, 141):  # the worker ticks through the early morning
         assert gate.refresh_invitations(office, now=dawn + dt.timedelta(minutes=minute)) == []
@@ -69,7 +53,7 @@ def test_a_dawn_booking_is_not_invited_until_the_office_opens(office, settings):
 def test_bookings_made_before_opening_are_invited_in_order_once_it_opens(office):
     office.capacity = 2
     office.save()
-    first, second, third = (book(office, i, wita(MONDAY, 6, i)) for i in range(3))
+    first, second, third = (book(office, i, now=wita(MONDAY, 6, i)) for i in range(3))
     assert gate.refresh_invitations(office, now=wita(MONDAY, 7, 30)) == []
     gate.refresh_invitations(
         office,
@@ -86,13 +70,13 @@ def test_bookings_made_before_opening_are_invited_in_order_once_it_opens(office)
 def test_invitations_may_start_a_few_minutes_before_opening(office):
     office.invite_minutes_before_opening = 15
     office.save()
-    ticket = book(office, 1, wita(MONDAY, 6))
+    ticket = book(office, 1, now=wita(MONDAY, 6))
     assert gate.refresh_invitations(office, now=wita(MONDAY, 7, 44)) == []
     assert [t.pk for t in gate.refresh_invitations(office, now=wita(MONDAY, 7, 45))] == [ticket.pk]
 
 
 def test_no_invitations_near_closing_and_none_on_a_closed_day(office):
-    book(office, 1, wita(FRIDAY, 8))  # Friday closes at 11.30; invitations stop at 11.00
+    book(office, 1, now=wita(FRIDAY, 8))  # Friday closes at 11.30; invitations stop at 11.00
     assert gate.refresh_invitations(office, now=wita(FRIDAY, 11, 0)) == []
     assert gate.refresh_invitations(office, now=wita(FRIDAY, 13, 0)) == []
     assert len(gate.refresh_invitations(office, now=wita(FRIDAY, 10, 59))) == 1
@@ -109,8 +93,8 @@ def test_the_break_pauses_invitations_without_using_up_a_citizens_time(office):
     )
     office.capacity = 1
     office.save()
-    first = book(office, 1, wita(MONDAY, 8))
-    second = book(office, 2, wita(MONDAY, 8))
+    first = book(office, 1, now=wita(MONDAY, 8))
+    second = book(office, 2, now=wita(MONDAY, 8))
     assert [t.pk for t in gate.refresh_invitations(office, now=wita(MONDAY, 11, 55))] == [first.pk]
     first.refresh_from_db()
     # Five minutes before the break, five after it: the hour of the break does not count.
@@ -123,7 +107,7 @@ def test_the_break_pauses_invitations_without_using_up_a_citizens_time(office):
 
 
 def test_the_outdoor_display_shows_nobody_before_opening(office):
-    book(office, 1, wita(MONDAY, 5, 38))
+    book(office, 1, now=wita(MONDAY, 5, 38))
     gate.refresh_invitations(office, now=wita(MONDAY, 5, 40))
     assert calling.board(office, now=wita(MONDAY, 5, 41))["invited"] == []
     gate.refresh_invitations(office, now=wita(MONDAY, 8, 0))
@@ -134,9 +118,9 @@ def test_the_outdoor_display_shows_nobody_before_opening(office):
 
 
 def test_stepping_out_keeps_the_number_and_the_place_in_line(office, staff):
-    first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8, 1))
-    enter(office, first, staff, wita(MONDAY, 8, 5))
-    enter(office, second, staff, wita(MONDAY, 8, 6))
+    first, second = book(office, 1, now=wita(MONDAY, 8)), book(office, 2, now=wita(MONDAY, 8, 1))
+    enter(office, first, staff["satpam"], now=wita(MONDAY, 8, 5))
+    enter(office, second, staff["satpam"], now=wita(MONDAY, 8, 6))
     out = gate.record_exit(
         office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10)
     )
@@ -163,8 +147,8 @@ def test_stepping_out_keeps_the_number_and_the_place_in_line(office, staff):
 def test_after_the_offices_time_a_returning_citizen_is_screened_again(office, staff):
     office.rescreen_after_minutes = 20
     office.save()
-    ticket = book(office, 1, wita(MONDAY, 8))
-    enter(office, ticket, staff, wita(MONDAY, 8, 5))
+    ticket = book(office, 1, now=wita(MONDAY, 8))
+    enter(office, ticket, staff["satpam"], now=wita(MONDAY, 8, 5))
     gate.record_exit(
         office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10)
     )
@@ -174,20 +158,20 @@ def test_after_the_offices_time_a_returning_citizen_is_screened_again(office, st
         )
     assert refused.value.code == "screening_incomplete"
     assert Ticket.objects.get(pk=ticket.pk).status == Status.BOOKED
-    entry = enter(office, ticket, staff, wita(MONDAY, 8, 31))
+    entry = enter(office, ticket, staff["satpam"], now=wita(MONDAY, 8, 31))
     assert entry.admitted and entry.ticket.screenings.count() == 2
     # A fever on return still turns the citizen away.
     gate.record_exit(
         office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 40)
     )
-    assert not enter(office, ticket, staff, wita(MONDAY, 9, 20), temperature="38.2").admitted
+    assert not enter(office, ticket, staff["satpam"], now=wita(MONDAY, 9, 20), temperature="38.2").admitted
 
 
 def test_an_office_may_screen_every_return(office, staff):
     office.rescreen_after_minutes = 0
     office.save()
-    ticket = book(office, 1, wita(MONDAY, 8))
-    enter(office, ticket, staff, wita(MONDAY, 8, 5))
+    ticket = book(office, 1, now=wita(MONDAY, 8))
+    enter(office, ticket, staff["satpam"], now=wita(MONDAY, 8, 5))
     gate.record_exit(
         office=office, ticket_ref=ticket.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10)
     )
@@ -201,13 +185,13 @@ def test_the_place_of_one_who_stepped_out_is_kept_for_the_time_to_come_back(offi
     office.capacity = 1
     office.rescreen_after_minutes = 30
     office.save()
-    first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8))
-    enter(office, first, staff, wita(MONDAY, 8, 5))
+    first, second = book(office, 1, now=wita(MONDAY, 8)), book(office, 2, now=wita(MONDAY, 8))
+    enter(office, first, staff["satpam"], now=wita(MONDAY, 8, 5))
     gate.record_exit(office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10))
     # Nobody else is invited into the place, and nobody else gets in at the door.
     assert gate.refresh_invitations(office, now=wita(MONDAY, 8, 11)) == []
     with pytest.raises(Refusal) as refused:
-        enter(office, second, staff, wita(MONDAY, 8, 12))
+        enter(office, second, staff["satpam"], now=wita(MONDAY, 8, 12))
     assert refused.value.code == "capacity_full" and "disimpan" in refused.value.message
     back = gate.readmit(
         office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 35)
@@ -219,19 +203,19 @@ def test_after_the_time_to_come_back_the_place_goes_to_the_next_citizen(office, 
     office.capacity = 1
     office.rescreen_after_minutes = 30
     office.save()
-    first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8))
-    enter(office, first, staff, wita(MONDAY, 8, 5))
+    first, second = book(office, 1, now=wita(MONDAY, 8)), book(office, 2, now=wita(MONDAY, 8))
+    enter(office, first, staff["satpam"], now=wita(MONDAY, 8, 5))
     gate.record_exit(office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 10))
     assert [t.pk for t in gate.refresh_invitations(office, now=wita(MONDAY, 8, 40))] == [second.pk]
-    enter(office, second, staff, wita(MONDAY, 8, 42))
+    enter(office, second, staff["satpam"], now=wita(MONDAY, 8, 42))
     with pytest.raises(Refusal) as refused:  # back late: screened again, and only when there is room
-        enter(office, first, staff, wita(MONDAY, 8, 45))
+        enter(office, first, staff["satpam"], now=wita(MONDAY, 8, 45))
     assert refused.value.code == "capacity_full"
 
 
 def test_going_home_for_good_is_asked_for_and_ends_the_number(office, staff):
-    ticket = book(office, 1, wita(MONDAY, 8))
-    enter(office, ticket, staff, wita(MONDAY, 8, 5))
+    ticket = book(office, 1, now=wita(MONDAY, 8))
+    enter(office, ticket, staff["satpam"], now=wita(MONDAY, 8, 5))
     gone = gate.record_exit(
         office=office,
         ticket_ref=ticket.number,
@@ -249,9 +233,9 @@ def test_going_home_for_good_is_asked_for_and_ends_the_number(office, staff):
 
 
 def test_a_citizen_called_while_outside_frees_the_counter_for_the_next(office, staff):
-    first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8))
-    enter(office, first, staff, wita(MONDAY, 8, 5))
-    enter(office, second, staff, wita(MONDAY, 8, 6))
+    first, second = book(office, 1, now=wita(MONDAY, 8)), book(office, 2, now=wita(MONDAY, 8))
+    enter(office, first, staff["satpam"], now=wita(MONDAY, 8, 5))
+    enter(office, second, staff["satpam"], now=wita(MONDAY, 8, 6))
     loket = Counter.objects.get(office=office, number=1)
     assert calling.call_next(counter=loket, officer=staff["petugas"], now=wita(MONDAY, 8, 10)) == first
     gate.record_exit(office=office, ticket_ref=first.number, officer=staff["satpam"], now=wita(MONDAY, 8, 11))
@@ -267,15 +251,15 @@ def test_a_citizen_called_while_outside_frees_the_counter_for_the_next(office, s
 
 
 def test_the_door_takes_nobody_in_before_opening_after_closing_or_on_a_closed_day(office, staff):
-    ticket = book(office, 1, wita(MONDAY, 6))
+    ticket = book(office, 1, now=wita(MONDAY, 6))
     for when in (wita(MONDAY, 6, 30), wita(MONDAY, 15, 1)):
         with pytest.raises(Refusal) as refused:
-            enter(office, ticket, staff, when)
+            enter(office, ticket, staff["satpam"], now=when)
         assert refused.value.code == "door_closed"
     assert "mulai pukul 08.00 WITA" in _refusal(office, ticket, staff, wita(MONDAY, 7)).message
-    assert enter(office, ticket, staff, wita(MONDAY, 8, 1)).admitted
+    assert enter(office, ticket, staff["satpam"], now=wita(MONDAY, 8, 1)).admitted
 
-    on_tuesday = book(office, 2, wita(MONDAY, 9), day=TUESDAY)
+    on_tuesday = book(office, 2, now=wita(MONDAY, 9), day=TUESDAY)
     office.closed_days.create(date=TUESDAY, reason="Pemadaman listrik")  # cancels it, see test below
     on_tuesday.refresh_from_db()
     assert on_tuesday.status == Status.CANCELLED
@@ -283,16 +267,16 @@ def test_the_door_takes_nobody_in_before_opening_after_closing_or_on_a_closed_da
 
 def _refusal(office, ticket, staff, when):
     with pytest.raises(Refusal) as refused:
-        enter(office, ticket, staff, when)
+        enter(office, ticket, staff["satpam"], now=when)
     return refused.value
 
 
 def test_a_day_closed_after_booking_cancels_its_tickets_and_tells_the_citizens(client, office, settings):
     settings.WHATSAPP = settings.WHATSAPP | {"token": "t"}
     BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
-    with_phone = book(office, 1, wita(MONDAY, 9), day=TUESDAY, phone="0812 3456 7890")
-    without = book(office, 2, wita(MONDAY, 9), day=TUESDAY)
-    other_day = book(office, 3, wita(MONDAY, 9), day=TUESDAY + dt.timedelta(days=1))
+    with_phone = book(office, 1, now=wita(MONDAY, 9), day=TUESDAY, phone="0812 3456 7890")
+    without = book(office, 2, now=wita(MONDAY, 9), day=TUESDAY)
+    other_day = book(office, 3, now=wita(MONDAY, 9), day=TUESDAY + dt.timedelta(days=1))
     office.closed_days.create(date=TUESDAY, reason="Pemadaman listrik")
     assert set(Ticket.objects.filter(day=TUESDAY).values_list("status", flat=True)) == {Status.CANCELLED}
     assert Ticket.objects.get(pk=other_day.pk).status == Status.BOOKED
@@ -306,11 +290,11 @@ def test_a_day_closed_after_booking_cancels_its_tickets_and_tells_the_citizens(c
         "kantor tutup pada" in page and "Pemadaman listrik" in page and "Ambil nomor untuk hari lain" in page
     )
     # The citizen may book another day at once: the number no longer holds the NIK.
-    assert book(office, 2, wita(MONDAY, 9, 5), day=TUESDAY + dt.timedelta(days=1)).status == Status.BOOKED
+    assert book(office, 2, now=wita(MONDAY, 9, 5), day=TUESDAY + dt.timedelta(days=1)).status == Status.BOOKED
 
 
 def test_the_admin_is_told_how_many_booked_tickets_a_new_closed_day_cancelled(client, office, staff):
-    book(office, 1, wita(MONDAY, 9), day=TUESDAY)
+    book(office, 1, now=wita(MONDAY, 9), day=TUESDAY)
     admin = staff["admin"]
     admin.is_staff = admin.is_superuser = True
     admin.save()
@@ -325,27 +309,27 @@ def test_the_admin_is_told_how_many_booked_tickets_a_new_closed_day_cancelled(cl
 
 def test_booking_for_today_closes_when_the_last_invitation_has_gone(office, staff):
     late = wita(MONDAY, 14, 45)  # Monday closes at 15.00; nobody is invited after 14.30
-    assert book(office, 1, late).day == TUESDAY  # without a date: the next day the office opens
+    assert book(office, 1, now=late).day == TUESDAY  # without a date: the next day the office opens
     with pytest.raises(Refusal) as refused:
-        book(office, 2, late, day=MONDAY)
+        book(office, 2, now=late, day=MONDAY)
     assert (
         refused.value.code == "closed_day"
         and "Pendaftaran untuk hari ini sudah ditutup" in refused.value.message
     )
     assert refused.value.extra["next_available_date"] == TUESDAY.isoformat()
     # The gate still issues a walk-in ticket for a citizen standing at the door.
-    walk_in = book(office, 3, late, nik="", channel="walk_in", issued_by=staff["satpam"])
+    walk_in = book(office, 3, now=late, nik="", channel="walk_in", issued_by=staff["satpam"])
     assert walk_in.day == MONDAY
     # Without a door check, nobody waits for an invitation: today stays bookable until closing.
     office.gate_enabled = False
     office.save()
-    assert book(office, 4, late).day == MONDAY
+    assert book(office, 4, now=late).day == MONDAY
 
 
 def test_a_no_show_back_in_the_queue_is_counted_inside_again(office, staff):
-    first, second = book(office, 1, wita(MONDAY, 8)), book(office, 2, wita(MONDAY, 8))
-    enter(office, first, staff, wita(MONDAY, 8, 5))
-    enter(office, second, staff, wita(MONDAY, 8, 6))
+    first, second = book(office, 1, now=wita(MONDAY, 8)), book(office, 2, now=wita(MONDAY, 8))
+    enter(office, first, staff["satpam"], now=wita(MONDAY, 8, 5))
+    enter(office, second, staff["satpam"], now=wita(MONDAY, 8, 6))
     loket = Counter.objects.get(office=office, number=1)
     assert calling.call_next(counter=loket, officer=staff["petugas"], now=wita(MONDAY, 8, 10)) == first
     calling.mark_no_show(token=first.token, officer=staff["petugas"], now=wita(MONDAY, 8, 15))
@@ -379,8 +363,8 @@ def test_the_screen_outside_says_what_the_door_is_doing(client, office):
 def test_a_citizen_called_again_after_stepping_out_is_told_the_new_counter(office, staff, settings):
     settings.WHATSAPP = settings.WHATSAPP | {"token": "t"}
     BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
-    ticket = book(office, 1, wita(MONDAY, 8), phone="0812 3456 7890")
-    enter(office, ticket, staff, wita(MONDAY, 8, 5))
+    ticket = book(office, 1, now=wita(MONDAY, 8), phone="0812 3456 7890")
+    enter(office, ticket, staff["satpam"], now=wita(MONDAY, 8, 5))
     loket1, loket3 = (Counter.objects.get(office=office, number=n) for n in (1, 3))
     calling.call_next(counter=loket1, officer=staff["petugas"], now=wita(MONDAY, 8, 10))
     gate.record_exit(
