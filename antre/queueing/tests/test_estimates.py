@@ -7,7 +7,7 @@ import re
 
 from antre.conftest import MONDAY, nik_for, wita
 from antre.offices.models import OpeningHours
-from antre.queueing.services import book_ticket
+from antre.queueing.tests.factories import book
 from antre.queueing.tickets import ticket_state
 
 
@@ -15,10 +15,6 @@ def text(html: str) -> str:
     """The page as a person reads it: tags dropped, spaces collapsed, hidden parts left out."""
     html = re.sub(r"<(section|p|span|dt|dd)\b[^>]*\shidden[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def book(office, i, *, service="KTP"):
-    return book_ticket(office=office, service_code=service, name="Warga Tabanan", nik=nik_for(i)).ticket
 
 
 def page(client, ticket) -> str:

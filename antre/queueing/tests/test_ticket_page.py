@@ -8,11 +8,12 @@ import re
 
 import pytest
 
-from antre.conftest import MONDAY, nik_for, wita
+from antre.conftest import MONDAY, wita
 from antre.gate import services as gate
+from antre.gate.tests.factories import enter
 from antre.offices.models import Counter
 from antre.queueing import calling
-from antre.queueing.services import book_ticket
+from antre.queueing.tests.factories import book
 from antre.queueing.tickets import ticket_state
 
 DOOR_HINT = "Tunjukkan kode QR ini kepada petugas di pintu masuk."
@@ -24,25 +25,10 @@ def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def book(office, i, *, service="KTP", name="Warga Tabanan"):
-    return book_ticket(office=office, service_code=service, name=name, nik=nik_for(i)).ticket
-
-
 def page(client, ticket) -> str:
     response = client.get(f"/tiket/{ticket.token}/")
     assert response.status_code == 200
     return response.content.decode()
-
-
-def enter(office, ticket, staff):
-    return gate.screen(
-        office=office,
-        ticket_ref=ticket.token,
-        temperature_c="36.6",
-        mask=True,
-        hands_washed=True,
-        officer=staff["satpam"],
-    )
 
 
 # --- without JavaScript ------------------------------------------------------------------------
@@ -99,7 +85,7 @@ def test_after_the_last_invitation_a_citizen_outside_is_told_and_offered_another
     office.capacity = 1
     office.save(update_fields=["capacity"])
     inside, outside = book(office, 1), book(office, 2)
-    enter(office, inside, staff)
+    enter(office, inside, staff["satpam"])
 
     clock.move_to(wita(MONDAY, 14, 20))  # invitations stop at 14.30 (closing 15.00, less 30 minutes)
     html = text(page(client, outside))
@@ -157,7 +143,7 @@ def test_the_door_hint_is_shown_only_until_the_citizen_is_inside(client, office,
     assert DOOR_HINT in text(page(client, ticket))
     assert ticket_state(ticket.token)["door_hint"] is True
 
-    enter(office, ticket, staff)
+    enter(office, ticket, staff["satpam"])
     assert DOOR_HINT not in text(page(client, ticket))
     assert ticket_state(ticket.token)["door_hint"] is False
 
