@@ -8,14 +8,10 @@ import re
 import pytest
 
 from antre.browser import SCREENSHOTS
-from antre.conftest import WITA, nik_for
+from antre.conftest import WITA
 from antre.offices.models import Counter
 from antre.queueing import calling
-from antre.queueing.services import book_ticket
-
-
-def book(office, i, service):
-    return book_ticket(office=office, service_code=service, name="Warga Tabanan", nik=nik_for(i)).ticket
+from antre.queueing.tests.factories import book
 
 
 def serve(counter, ticket, staff):
@@ -37,7 +33,7 @@ def recent(client) -> list[str]:
 @pytest.mark.parametrize("ending", ["no_show", "transfer"])
 def test_a_call_that_ended_without_service_leaves_the_big_panel_empty(client, gate_off, clock, staff, ending):
     loket1, loket2 = (Counter.objects.get(office=gate_off, number=n) for n in (1, 2))
-    done, absent = book(gate_off, 1, "CAPIL"), book(gate_off, 2, "KTP")
+    done, absent = book(gate_off, 1, service="CAPIL"), book(gate_off, 2, service="KTP")
     serve(loket2, done, staff)
     assert big_number(client) == "—"  # served and gone: nobody is being called now
     assert recent(client) == [done.number]
@@ -55,7 +51,7 @@ def test_the_tv_shows_the_servers_time_and_no_ended_call(browser, open_all_day, 
     from antre.testing import Server, free_port
 
     loket1, loket2 = (Counter.objects.get(office=gate_off, number=n) for n in (1, 2))
-    done, moved = book(gate_off, 1, "CAPIL"), book(gate_off, 2, "KTP")
+    done, moved = book(gate_off, 1, service="CAPIL"), book(gate_off, 2, service="KTP")
     serve(loket2, done, staff)
     server = Server(port=free_port()).start()
     try:

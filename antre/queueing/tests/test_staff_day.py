@@ -7,18 +7,14 @@ import re
 
 import pytest
 
-from antre.conftest import MONDAY, SATURDAY, TUESDAY, nik_for, wita
-from antre.gate import services as gate
+from antre.conftest import MONDAY, SATURDAY, TUESDAY, wita
+from antre.gate.tests.factories import enter
 from antre.offices.models import ClosedDay, Counter
-from antre.queueing.services import book_ticket
+from antre.queueing.tests.factories import book
 
 
 def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def book(office, i, service="KTP"):
-    return book_ticket(office=office, service_code=service, name="Warga Tabanan", nik=nik_for(i)).ticket
 
 
 @pytest.fixture
@@ -41,14 +37,7 @@ def test_an_empty_console_says_how_many_booked_citizens_are_still_outside(
 ):
     inside, *outside = (book(office, i) for i in range(4))
     book(office, 9, service="CAPIL")  # another counter's service: not counted here
-    gate.screen(
-        office=office,
-        ticket_ref=inside.token,
-        temperature_c="36.6",
-        mask=True,
-        hands_washed=True,
-        officer=staff["satpam"],
-    )
+    enter(office, inside, staff["satpam"])
     page = console(client, staff, loket1)
     assert "3 warga terdaftar hari ini masih di luar, belum masuk lewat pintu." in page
     assert inside.number in page
