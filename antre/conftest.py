@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -66,6 +67,19 @@ def at(minutes: float = 0, *, day: dt.date = MONDAY) -> dt.datetime:
 NIK_KETUT = "5102011203850001"  # I Ketut Arsana, man, born 12-03-1985
 NIK_MADE = "5102054507900002"  # Ni Made Sari Dewi, woman, born 05-07-1990
 NIK_WAYAN = "5102080101600003"  # I Wayan Lansia, born 01-01-1960
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """Who books, when a test needs a particular person rather than one of a crowd."""
+
+    name: str
+    nik: str
+
+
+KETUT = Citizen("I Ketut Arsana", NIK_KETUT)
+MADE = Citizen("Ni Made Sari Dewi", NIK_MADE)
+WAYAN = Citizen("I Wayan Lansia", NIK_WAYAN)
 
 
 def nik_for(i: int) -> str:

@@ -8,20 +8,23 @@ import datetime as dt
 
 from lokal.terbilang import terbilang
 
-from antre.conftest import nik_for
+from antre.conftest import Citizen, nik_for
 from antre.offices.models import Office
 from antre.queueing.models import Ticket
 from antre.queueing.services import Booking, book_ticket
 
 
-def citizen_name(i: int) -> str:
-    """The i-th citizen's name ("Warga Dua Belas"): a valid name, different for every i."""
-    return f"Warga {terbilang(i).title()}"
+def citizen(who: int | Citizen) -> Citizen:
+    """A persona as it is, or the i-th citizen of a crowd: a valid name and NIK, both different for
+    every i ("Warga Dua Belas", nik_for(12))."""
+    if isinstance(who, Citizen):
+        return who
+    return Citizen(f"Warga {terbilang(who).title()}", nik_for(who))
 
 
 def booking(
     office: Office,
-    i: int = 0,
+    who: int | Citizen = 0,
     *,
     service: str = "KTP",
     now: dt.datetime | None = None,
@@ -29,16 +32,18 @@ def booking(
     nik: str | None = None,
     **fields,
 ) -> Booking:
-    """The i-th citizen of a crowd books `service` at `office`, at `now` (by default the clock's).
+    """`who` (a persona, or the i-th of a crowd) books `service` at `office`, at `now` (by default
+    the clock's).
 
-    Name and NIK follow from `i` unless given (`nik=""` books without one, as a walk-in may);
-    `fields` are book_ticket's own: day, phone, channel, priority, issued_by, idempotency_key.
+    `name` and `nik` replace the citizen's own (`nik=""` books without one, as a walk-in may);
+    `fields` are book_ticket's others: day, phone, channel, priority, issued_by, idempotency_key.
     """
+    person = citizen(who)
     return book_ticket(
         office=office,
         service_code=service,
-        name=citizen_name(i) if name is None else name,
-        nik=nik_for(i) if nik is None else nik,
+        name=person.name if name is None else name,
+        nik=person.nik if nik is None else nik,
         now=now,
         **fields,
     )
@@ -46,7 +51,7 @@ def booking(
 
 def book(
     office: Office,
-    i: int = 0,
+    who: int | Citizen = 0,
     *,
     service: str = "KTP",
     now: dt.datetime | None = None,
@@ -55,4 +60,4 @@ def book(
     **fields,
 ) -> Ticket:
     """The ticket of `booking(...)`: what most tests need of it."""
-    return booking(office, i, service=service, now=now, name=name, nik=nik, **fields).ticket
+    return booking(office, who, service=service, now=now, name=name, nik=nik, **fields).ticket
