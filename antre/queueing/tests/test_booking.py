@@ -7,6 +7,8 @@ from django.db import connection, transaction
 
 from antre.conftest import (
     FRIDAY,
+    KETUT,
+    MADE,
     MONDAY,
     NEXT_MONDAY,
     NIK_KETUT,
@@ -14,23 +16,14 @@ from antre.conftest import (
     SATURDAY,
     TUESDAY,
     WEDNESDAY,
-    nik_for,
     wita,
 )
 from antre.errors import Refusal
 from antre.offices.models import ClosedDay, Service
 from antre.queueing.models import DailySequence, IdempotencyKey, Status, Ticket
 from antre.queueing.services import book_ticket, cancel_ticket
+from antre.queueing.tests.factories import book, booking
 from antre.queueing.tickets import progress
-
-
-def booking(office, now, **kw):
-    fields = {"service_code": "CAPIL", "name": "I Ketut Arsana", "nik": NIK_KETUT, "now": now} | kw
-    return book_ticket(office=office, **fields)
-
-
-def book(office, now, **kw):
-    return booking(office, now, **kw).ticket
 
 
 def assert_nothing_written():
@@ -40,7 +33,7 @@ def assert_nothing_written():
 
 
 def test_ketut_books_the_first_number_of_the_day(office, monday):
-    ticket = book(office, monday, name="i ketut  arsana", phone="0812-3456-7890")
+    ticket = book(office, KETUT, service="CAPIL", now=monday, name="i ketut  arsana", phone="0812-3456-7890")
     assert ticket.number == "D-001"
     assert ticket.day == monday.date()
     assert ticket.status == Status.BOOKED
@@ -50,10 +43,10 @@ def test_ketut_books_the_first_number_of_the_day(office, monday):
 
 
 def test_numbers_go_up_per_service_and_day(office, monday):
-    first = book(office, monday, nik=nik_for(1))
-    second = book(office, monday, nik=nik_for(2))
-    other_service = book(office, monday, nik=nik_for(3), service_code="LEGAL")
-    tomorrow = book(office, monday, nik=nik_for(4), day=monday.date() + dt.timedelta(days=1))
+    first = book(office, 1, service="CAPIL", now=monday)
+    second = book(office, 2, service="CAPIL", now=monday)
+    other_service = book(office, 3, service="LEGAL", now=monday)
+    tomorrow = book(office, 4, service="CAPIL", now=monday, day=monday.date() + dt.timedelta(days=1))
     assert [first.number, second.number, other_service.number, tomorrow.number] == [
         "D-001",
         "D-002",
@@ -67,25 +60,25 @@ def test_numbering_restarts_at_the_office_midnight_not_utc(office):
     late_monday = wita(MONDAY, 14, 20)
     just_after_midnight = wita(TUESDAY, 0, 10)
     assert just_after_midnight.astimezone(dt.UTC).date() == MONDAY
-    monday_ticket = book(office, late_monday, nik=nik_for(1))
-    tuesday_ticket = book(office, just_after_midnight, nik=nik_for(2))
+    monday_ticket = book(office, 1, service="CAPIL", now=late_monday)
+    tuesday_ticket = book(office, 2, service="CAPIL", now=just_after_midnight)
     assert (monday_ticket.day, monday_ticket.number) == (MONDAY, "D-001")
     assert (tuesday_ticket.day, tuesday_ticket.number) == (TUESDAY, "D-001")
 
 
 def test_priority_visitors_are_ahead_in_the_queue(office, monday):
-    early = book(office, monday, nik=nik_for(1))
-    elderly = book(office, monday, nik=nik_for(2), priority="elderly")
+    early = book(office, 1, service="CAPIL", now=monday)
+    elderly = book(office, 2, service="CAPIL", now=monday, priority="elderly")
     assert progress(elderly, now=monday).position == 1
     assert progress(early, now=monday).position == 2
 
 
 def test_a_full_day_is_refused_and_the_next_day_with_room_offered(office, monday):
     Service.objects.filter(office=office, code="CAPIL").update(daily_quota=2)
-    book(office, monday, nik=nik_for(1))
-    book(office, monday, nik=nik_for(2))
+    book(office, 1, service="CAPIL", now=monday)
+    book(office, 2, service="CAPIL", now=monday)
     with pytest.raises(Refusal) as refused:
-        book(office, monday, nik=nik_for(3))
+        book(office, 3, service="CAPIL", now=monday)
     assert refused.value.code == "quota_full"
     assert refused.value.extra["next_available_date"] == TUESDAY.isoformat()
     assert "sudah penuh" in refused.value.message
@@ -96,17 +89,17 @@ def test_a_full_day_is_refused_and_the_next_day_with_room_offered(office, monday
 def test_numbers_past_999_keep_every_digit(office, monday):
     service = Service.objects.get(office=office, code="CAPIL")
     DailySequence.objects.create(service=service, day=monday.date(), last=998)
-    numbers = [book(office, monday, nik=nik_for(i)).number for i in range(3)]
+    numbers = [book(office, i, service="CAPIL", now=monday).number for i in range(3)]
     assert numbers == ["D-999", "D-1000", "D-1001"]
     assert list(Ticket.objects.order_by("seq").values_list("number", flat=True)) == numbers
 
 
 def test_a_refusal_leaves_the_callers_transaction_usable(office, monday):
     with transaction.atomic():  # e.g. a gate officer's action that books as one of its steps
-        book(office, monday)
+        book(office, KETUT, service="CAPIL", now=monday)
         with pytest.raises(Refusal):
-            book(office, monday, name="Someone Else")
-        assert book(office, monday, service_code="LEGAL").number == "E-001"
+            book(office, KETUT, service="CAPIL", now=monday, name="Someone Else")
+        assert book(office, KETUT, service="LEGAL", now=monday).number == "E-001"
     assert Ticket.objects.count() == 2
 
 
@@ -126,15 +119,15 @@ def test_outside_a_transaction_a_refusal_writes_nothing_and_a_booking_is_whole(m
     BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
     Service.objects.filter(office=office, code="CAPIL").update(daily_quota=2)
     assert not connection.in_atomic_block
-    first = booking(office, monday, idempotency_key="k-1")
+    first = booking(office, KETUT, service="CAPIL", now=monday, idempotency_key="k-1")
     assert (first.ticket.number, first.progress.position) == ("D-001", 1)
     with pytest.raises(Refusal) as duplicate:
-        book(office, monday, name="Someone Else")
+        book(office, KETUT, service="CAPIL", now=monday, name="Someone Else")
     assert duplicate.value.code == "duplicate_ticket"
-    second = booking(office, monday, name="Made Wirawan", nik=NIK_MADE, phone="0812 3456 7890")
+    second = booking(office, MADE, service="CAPIL", now=monday, name="Made Wirawan", phone="0812 3456 7890")
     assert (second.ticket.number, second.progress.position) == ("D-002", 2)
     with pytest.raises(Refusal) as full:
-        book(office, monday, nik=nik_for(3))
+        book(office, 3, service="CAPIL", now=monday)
     assert full.value.code == "quota_full"
     assert DailySequence.objects.get().last == 2  # neither refusal used up a number
     stored = Ticket.objects.get(number="D-001")
@@ -148,7 +141,7 @@ def test_outside_a_transaction_a_refusal_writes_nothing_and_a_booking_is_whole(m
     (message,) = OutboxMessage.objects.all()  # the WhatsApp confirmation, committed with its ticket
     assert (message.to, message.body["template"]["name"]) == ("6281234567890", "antre_tiket")
     # and the retry of the first booking, outside a transaction too, is answered with its ticket
-    again = booking(office, monday, idempotency_key="k-1")
+    again = booking(office, KETUT, service="CAPIL", now=monday, idempotency_key="k-1")
     assert (again.created, again.ticket.pk) == (False, stored.pk)
 
 
@@ -203,23 +196,23 @@ def test_the_database_runs_the_current_database_code(db):
 def test_a_fault_is_not_reported_to_the_citizen_as_a_duplicate(office, monday):
     from django.db import IntegrityError
 
-    book(office, monday, nik=nik_for(1))
+    book(office, 1, service="CAPIL", now=monday)
     DailySequence.objects.update(last=0)  # a damaged number row: the next number is taken already
     with pytest.raises(IntegrityError):
-        book(office, monday, nik=nik_for(2))
+        book(office, 2, service="CAPIL", now=monday)
 
 
 def test_a_recount_repairs_numbers_and_counts_of_tickets_made_outside_a_booking(office, monday):
     from antre.queueing import dbcode
 
-    ticket = book(office, monday, nik=nik_for(1))
+    ticket = book(office, 1, service="CAPIL", now=monday)
     DailySequence.objects.all().delete()  # e.g. tickets imported from another system
     with connection.cursor() as cursor:
         for sql in dbcode.RECOUNT:
             cursor.execute(sql)
     row = DailySequence.objects.get()
     assert (row.last, row.taken, row.waiting) == (1, 1, 1)
-    assert book(office, monday, nik=nik_for(2)).number == "D-002"
+    assert book(office, 2, service="CAPIL", now=monday).number == "D-002"
     assert ticket.number == "D-001"
 
 
@@ -227,45 +220,45 @@ def test_lost_triggers_are_put_back_and_the_counts_recounted(office, monday):
     """On SQLite a migration that rebuilds the ticket table drops its triggers; `antre serve` notices."""
     from antre.queueing import dbcode
 
-    book(office, monday, nik=nik_for(1))
+    book(office, 1, service="CAPIL", now=monday)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("DROP TRIGGER antre_ticket_counts ON queueing_ticket")
         else:
             for name in dbcode.SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER {name}")
-    book(office, monday, nik=nik_for(2))  # not counted: no trigger
+    book(office, 2, service="CAPIL", now=monday)  # not counted: no trigger
     assert DailySequence.objects.get().taken == 1
     assert dbcode.ensure(connection) is True
     assert DailySequence.objects.get().taken == 2
     assert dbcode.ensure(connection) is False
-    book(office, monday, nik=nik_for(3))
+    book(office, 3, service="CAPIL", now=monday)
     assert DailySequence.objects.get().taken == 3
 
 
 def test_a_cancelled_ticket_gives_its_place_back_but_not_its_number(office, monday):
     Service.objects.filter(office=office, code="CAPIL").update(daily_quota=1)
-    first = book(office, monday, nik=nik_for(1))
+    first = book(office, 1, service="CAPIL", now=monday)
     cancel_ticket(token=first.token)
-    second = book(office, monday, nik=nik_for(2))
+    second = book(office, 2, service="CAPIL", now=monday)
     assert second.number == "D-002"
 
 
 def test_one_active_ticket_per_nik_per_service_per_day(office, monday):
-    book(office, monday)
+    book(office, KETUT, service="CAPIL", now=monday)
     with pytest.raises(Refusal) as refused:
-        book(office, monday, name="Someone Else")
+        book(office, KETUT, service="CAPIL", now=monday, name="Someone Else")
     assert refused.value.code == "duplicate_ticket"
     assert Ticket.objects.count() == 1
     # Another service, or another day, is fine; so is booking again after cancelling.
-    book(office, monday, service_code="LEGAL")
-    book(office, monday, day=monday.date() + dt.timedelta(days=1))
+    book(office, KETUT, service="LEGAL", now=monday)
+    book(office, KETUT, service="CAPIL", now=monday, day=monday.date() + dt.timedelta(days=1))
 
 
 def test_booking_again_after_cancelling(office, monday):
-    first = book(office, monday)
+    first = book(office, KETUT, service="CAPIL", now=monday)
     cancel_ticket(token=first.token)
-    assert book(office, monday).number == "D-002"
+    assert book(office, KETUT, service="CAPIL", now=monday).number == "D-002"
 
 
 @pytest.mark.parametrize(
@@ -277,7 +270,7 @@ def test_booking_again_after_cancelling(office, monday):
         ({"name": "1"}, "invalid_fields", "name"),
         ({"phone": "123"}, "invalid_fields", "phone"),
         ({"priority": "vip"}, "invalid_fields", "priority"),
-        ({"service_code": "PASPOR"}, "unknown_service", "service"),
+        ({"service": "PASPOR"}, "unknown_service", "service"),
         ({"day": SATURDAY}, "closed_day", "date"),
         ({"day": MONDAY - dt.timedelta(days=3)}, "date_in_past", "date"),
         ({"day": MONDAY + dt.timedelta(days=90)}, "date_too_far", "date"),
@@ -285,7 +278,7 @@ def test_booking_again_after_cancelling(office, monday):
 )
 def test_refusals_say_why_and_write_nothing(office, monday, fields, code, field):
     with pytest.raises(Refusal) as refused:
-        book(office, monday, **fields)
+        book(office, KETUT, now=monday, **({"service": "CAPIL"} | fields))
     assert refused.value.code == code
     assert field in refused.value.fields
     assert refused.value.message
@@ -294,7 +287,7 @@ def test_refusals_say_why_and_write_nothing(office, monday, fields, code, field)
 
 def test_an_online_service_is_not_booked_as_a_visit(office, monday):
     with pytest.raises(Refusal) as refused:
-        book(office, monday, service_code="KK")
+        book(office, KETUT, service="KK", now=monday)
     assert refused.value.code == "online_only"
     assert_nothing_written()
 
@@ -302,7 +295,7 @@ def test_an_online_service_is_not_booked_as_a_visit(office, monday):
 def test_a_closed_day_the_admin_adds_is_refused(office, monday):
     ClosedDay.objects.create(office=office, date=TUESDAY, reason="Hari raya Galungan")
     with pytest.raises(Refusal) as refused:
-        book(office, monday, day=TUESDAY)
+        book(office, KETUT, service="CAPIL", now=monday, day=TUESDAY)
     assert refused.value.code == "closed_day"
     assert refused.value.extra["next_available_date"] == WEDNESDAY.isoformat()
 
@@ -310,17 +303,17 @@ def test_a_closed_day_the_admin_adds_is_refused(office, monday):
 def test_today_after_closing_time_is_refused(office):
     friday_noon = wita(FRIDAY, 12)  # Friday closes at 11:30
     with pytest.raises(Refusal) as refused:
-        book(office, friday_noon, day=FRIDAY)
+        book(office, KETUT, service="CAPIL", now=friday_noon, day=FRIDAY)
     assert refused.value.code == "closed_day"
     assert refused.value.extra["next_available_date"] == NEXT_MONDAY.isoformat()
 
 
 def test_without_a_date_the_earliest_open_day_is_booked(office, staff):
     friday_noon = wita(FRIDAY, 12)
-    assert book(office, friday_noon).day == NEXT_MONDAY
-    assert book(office, wita(FRIDAY, 9), nik=nik_for(1)).day == FRIDAY
+    assert book(office, KETUT, service="CAPIL", now=friday_noon).day == NEXT_MONDAY
+    assert book(office, 1, service="CAPIL", now=wita(FRIDAY, 9)).day == FRIDAY
     with pytest.raises(Refusal) as refused:  # a walk-in after closing is not moved to Monday
-        book(office, friday_noon, nik="", channel="walk_in", issued_by=staff["satpam"])
+        book(office, service="CAPIL", now=friday_noon, nik="", channel="walk_in", issued_by=staff["satpam"])
     assert refused.value.code == "closed_day"
 
 
@@ -358,16 +351,32 @@ def test_an_idempotent_retry_returns_the_same_ticket(office, monday):
 
 def test_walk_in_tickets_are_for_staff_and_need_no_nik(office, monday, staff):
     with pytest.raises(Refusal) as refused:
-        book(office, monday, nik="", channel="walk_in")
+        book(office, service="CAPIL", now=monday, nik="", channel="walk_in")
     assert refused.value.code == "forbidden"
-    ticket = book(office, monday, nik="", channel="walk_in", issued_by=staff["satpam"], name="Nenek Wayan")
+    ticket = book(
+        office,
+        service="CAPIL",
+        now=monday,
+        nik="",
+        channel="walk_in",
+        issued_by=staff["satpam"],
+        name="Nenek Wayan",
+    )
     assert ticket.nik == "" and ticket.channel == "walk_in"
     # Two walk-ins without NIK do not collide on the one-ticket-per-NIK rule.
-    book(office, monday, nik="", channel="walk_in", issued_by=staff["satpam"], name="Kakek Nyoman")
+    book(
+        office,
+        service="CAPIL",
+        now=monday,
+        nik="",
+        channel="walk_in",
+        issued_by=staff["satpam"],
+        name="Kakek Nyoman",
+    )
 
 
 def test_cancelling_a_called_ticket_is_refused(office, monday):
-    ticket = book(office, monday)
+    ticket = book(office, KETUT, service="CAPIL", now=monday)
     Ticket.objects.filter(pk=ticket.pk).update(status=Status.CALLED)
     with pytest.raises(Refusal) as refused:
         cancel_ticket(token=ticket.token)
@@ -398,21 +407,19 @@ def test_a_retry_after_the_clock_moved_on_still_returns_the_first_ticket(office)
 
 
 def test_gate_staff_of_another_office_cannot_issue_walk_ins_here(office, monday):
-    from antre.offices.models import Office
-    from antre.people.models import Role, User
+    from antre.offices.tests.factories import another_office
+    from antre.people.models import Role
+    from antre.people.tests.factories import officer
 
-    badung = Office.objects.create(
-        slug="badung", name="Disdukcapil Badung", region_code="51.03", timezone="Asia/Makassar"
-    )
-    satpam_badung = User.objects.create_user(username="satpam_badung", role=Role.PETUGAS_PINTU, office=badung)
+    satpam_badung = officer(Role.PETUGAS_PINTU, another_office())
     with pytest.raises(Refusal) as refused:
-        book(office, monday, nik="", channel="walk_in", issued_by=satpam_badung)
+        book(office, service="CAPIL", now=monday, nik="", channel="walk_in", issued_by=satpam_badung)
     assert refused.value.code == "forbidden"
     assert_nothing_written()
 
 
 def test_yesterdays_ticket_has_no_position_and_cannot_be_cancelled(office, monday):
-    ticket = book(office, monday)
+    ticket = book(office, KETUT, service="CAPIL", now=monday)
     a_day_later = monday + dt.timedelta(days=1)
     assert progress(ticket, now=a_day_later).position is None
     with pytest.raises(Refusal) as refused:
@@ -423,7 +430,7 @@ def test_yesterdays_ticket_has_no_position_and_cannot_be_cancelled(office, monda
 def test_a_booking_takes_its_times_from_the_now_it_is_given_not_the_real_clock(office):
     # No pinned clock here: a replay, or a test, hands its own "now" down.
     when = wita(NEXT_MONDAY, 8, 30)
-    ticket = book(office, when)
+    ticket = book(office, KETUT, service="CAPIL", now=when)
     ticket.refresh_from_db()
     assert (ticket.issued_at, ticket.queued_at) == (when, when)
 
@@ -434,6 +441,11 @@ def test_a_closed_day_long_past_still_counts_for_a_booking_made_back_then(office
     past_monday = MONDAY - dt.timedelta(weeks=8)
     ClosedDay.objects.create(office=office, date=past_monday, reason="Hari raya Galungan")
     with pytest.raises(Refusal) as refused:
-        book(office, wita(past_monday, 9), day=past_monday)
+        book(office, KETUT, service="CAPIL", now=wita(past_monday, 9), day=past_monday)
     assert refused.value.code == "closed_day"
-    assert book(office, wita(past_monday, 9), day=past_monday + dt.timedelta(days=1)).day != past_monday
+    assert (
+        book(
+            office, KETUT, service="CAPIL", now=wita(past_monday, 9), day=past_monday + dt.timedelta(days=1)
+        ).day
+        != past_monday
+    )
