@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from antre.conftest import MONDAY, NIK_MADE, TUESDAY, wita
+from antre.conftest import MADE, MONDAY, NIK_MADE, TUESDAY, wita
 from antre.errors import Refusal
 from antre.queueing import helpdesk
-from antre.queueing.services import book_ticket
+from antre.queueing.tests.factories import book
 from antre.whatsapp.models import BusinessNumber, OutboxMessage
 
 pytestmark = pytest.mark.usefixtures("monday")  # the clock on Monday morning of the test week
@@ -25,14 +25,9 @@ def search(client, query, **kw):
     return client.post("/bantuan/tabanan/", {"action": "search", "q": query}, **kw)
 
 
-def made_books(office, day, **kw):
-    fields = {"service_code": "CAPIL", "name": "Ni Made Sari Dewi", "nik": NIK_MADE, "day": day}
-    return book_ticket(office=office, **(fields | kw)).ticket
-
-
 def test_staff_find_todays_and_coming_tickets_by_nik_or_number(office, staff):
-    today = made_books(office, MONDAY)
-    tomorrow = made_books(office, TUESDAY, service_code="LEGAL")
+    today = book(office, MADE, service="CAPIL", day=MONDAY)
+    tomorrow = book(office, MADE, service="LEGAL", day=TUESDAY)
     for who in ("satpam", "petugas", "admin"):
         found = helpdesk.find_tickets(office=office, query=NIK_MADE, officer=staff[who], now=wita(MONDAY, 9))
         assert found == [today, tomorrow]
@@ -50,7 +45,7 @@ def test_staff_find_todays_and_coming_tickets_by_nik_or_number(office, staff):
 
 
 def test_a_nik_never_reveals_a_ticket_to_the_public_or_other_roles(client, office, staff):
-    made_books(office, MONDAY)
+    book(office, MADE, service="CAPIL", day=MONDAY)
     for who in ("verifikator", "kepala"):
         with pytest.raises(Refusal) as refused:
             helpdesk.find_tickets(office=office, query=NIK_MADE, officer=staff[who])
@@ -63,7 +58,7 @@ def test_a_nik_never_reveals_a_ticket_to_the_public_or_other_roles(client, offic
 
 
 def test_the_link_goes_again_to_the_phone_given_at_booking(client, office, staff, whatsapp):
-    ticket = made_books(office, MONDAY, phone="0812 3456 7890")
+    ticket = book(office, MADE, service="CAPIL", day=MONDAY, phone="0812 3456 7890")
     client.force_login(staff["satpam"])
     page = search(client, NIK_MADE, follow=True).content.decode()
     assert "D-001" in page and "Kirim ulang tautan lewat WhatsApp" in page
@@ -79,7 +74,7 @@ def test_the_link_goes_again_to_the_phone_given_at_booking(client, office, staff
 
 
 def test_without_a_phone_the_desk_prints_the_ticket(client, office, staff, whatsapp):
-    ticket = made_books(office, MONDAY)
+    ticket = book(office, MADE, service="CAPIL", day=MONDAY)
     client.force_login(staff["petugas"])
     page = search(client, "D-001", follow=True).content.decode()
     assert "Kirim ulang tautan" not in page
@@ -97,7 +92,7 @@ def test_a_search_that_is_neither_a_number_nor_a_nik_is_explained(client, office
 
 
 def test_the_admin_lists_tickets_with_the_nik_masked(client, office, staff):
-    made_books(office, MONDAY)
+    book(office, MADE, service="CAPIL", day=MONDAY)
     staff["admin"].is_staff = staff["admin"].is_superuser = True
     staff["admin"].save()
     client.force_login(staff["admin"])
@@ -106,7 +101,7 @@ def test_the_admin_lists_tickets_with_the_nik_masked(client, office, staff):
 
 
 def test_the_nik_searched_never_appears_in_an_address(client, office, staff):
-    made_books(office, MONDAY)
+    book(office, MADE, service="CAPIL", day=MONDAY)
     client.force_login(staff["satpam"])
     response = search(client, NIK_MADE)
     assert response.status_code == 302 and NIK_MADE not in response.headers["Location"]
@@ -117,7 +112,7 @@ def test_the_nik_searched_never_appears_in_an_address(client, office, staff):
 def test_the_link_sent_again_is_the_offices_public_address(client, office, staff, whatsapp, settings):
     settings.PUBLIC_URL = "https://antrean.tabanankab.go.id"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "192.168.1.20"]  # the gate tablet's address
-    ticket = made_books(office, MONDAY, phone="0812 3456 7890")
+    ticket = book(office, MADE, service="CAPIL", day=MONDAY, phone="0812 3456 7890")
     client.force_login(staff["satpam"])
     client.post("/bantuan/tabanan/", {"ticket": ticket.token}, HTTP_HOST="192.168.1.20:8000")
     (message,) = OutboxMessage.objects.filter(body__template__name="antre_tautan_tiket")
