@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from antre.conftest import MONDAY, wita
 from antre.queueing.rules import (
     Status,
     day_counts,
@@ -80,15 +81,11 @@ def test_first_day_with_room():
     assert first_day_with_room(days=[d1], taken={d1: 50}, quota=50) is None
 
 
-OPENS = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # a rule of the clock only: any day will do
+OPENS = wita(MONDAY, 8)  # a rule of the clock only: the test week's Monday will do
 
 
-def at(hour: int, minute: int = 0) -> dt.datetime:
-    return OPENS.replace(hour=hour, minute=minute)
-
-
-DAY = [(at(8), at(15))]
-WITH_BREAK = [(at(8), at(12)), (at(13), at(15))]
+DAY = [(wita(MONDAY, 8), wita(MONDAY, 15))]
+WITH_BREAK = [(wita(MONDAY, 8), wita(MONDAY, 12)), (wita(MONDAY, 13), wita(MONDAY, 15))]
 
 
 def test_estimate_shares_the_queue_between_counters_and_waits_for_opening():
@@ -105,21 +102,27 @@ def test_estimate_shares_the_queue_between_counters_and_waits_for_opening():
 
 def test_the_lunch_break_does_not_count_and_nothing_is_promised_after_closing():
     # Ten ahead at 15 minutes each from 10:00: 12:30 by the clock, but the counters stop at noon.
-    assert estimate_call_at(ahead=10, minutes_per_visit=15, counters=1, now=at(10), periods=WITH_BREAK) == at(
-        13, 30
-    )
+    assert estimate_call_at(
+        ahead=10, minutes_per_visit=15, counters=1, now=wita(MONDAY, 10), periods=WITH_BREAK
+    ) == wita(MONDAY, 13, 30)
     # Whoever is next when the break starts is called when it ends.
     assert estimate_call_at(
-        ahead=0, minutes_per_visit=15, counters=1, now=at(12, 20), periods=WITH_BREAK
-    ) == at(13)
+        ahead=0, minutes_per_visit=15, counters=1, now=wita(MONDAY, 12, 20), periods=WITH_BREAK
+    ) == wita(MONDAY, 13)
     # Past closing, or more people ahead than the day has time for: no time to promise.
     assert (
-        estimate_call_at(ahead=0, minutes_per_visit=15, counters=1, now=at(15, 5), periods=WITH_BREAK) is None
+        estimate_call_at(
+            ahead=0, minutes_per_visit=15, counters=1, now=wita(MONDAY, 15, 5), periods=WITH_BREAK
+        )
+        is None
     )
     assert (
-        estimate_call_at(ahead=20, minutes_per_visit=15, counters=1, now=at(11), periods=WITH_BREAK) is None
+        estimate_call_at(ahead=20, minutes_per_visit=15, counters=1, now=wita(MONDAY, 11), periods=WITH_BREAK)
+        is None
     )
-    assert estimate_call_at(ahead=0, minutes_per_visit=15, counters=1, now=at(9), periods=[]) is None
+    assert (
+        estimate_call_at(ahead=0, minutes_per_visit=15, counters=1, now=wita(MONDAY, 9), periods=[]) is None
+    )
 
 
 def served_between(start: dt.datetime, end: dt.datetime, periods) -> dt.timedelta:
