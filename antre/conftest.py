@@ -234,14 +234,6 @@ def gate_off(office):
     return office
 
 
-def book_today(office, service="KTP", i=0, **kw):
-    """Book a ticket for today at an office open all day."""
-    from antre.queueing.services import book_ticket
-
-    fields = {"service_code": service, "name": "Warga Tabanan", "nik": nik_for(i)} | kw
-    return book_ticket(office=office, **fields).ticket
-
-
 @pytest.fixture(autouse=True)
 def fresh_calendar_cache():
     # Tests change hours and services with queryset updates, which send no signals.

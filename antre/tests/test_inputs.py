@@ -2,8 +2,9 @@
 
 import pytest
 
-from antre.conftest import NIK_MADE, book_today
+from antre.conftest import NIK_MADE
 from antre.queueing.models import Ticket
+from antre.queueing.tests.factories import book
 
 pytestmark = pytest.mark.usefixtures("monday")
 
@@ -29,7 +30,7 @@ def test_a_nul_in_json_is_refused_in_the_api_shape(client, office, staff):
 
 def test_a_nul_in_a_form_is_refused_and_nothing_written(client, office, staff):
     client.force_login(staff["satpam"])
-    ticket = book_today(office)
+    ticket = book(office)
     response = client.post("/pintu/tabanan/", {"action": "home", "ticket": "\x00"})
     assert response.status_code == 400 and "karakter yang tidak sah" in response.content.decode()
     response = client.post(

@@ -11,8 +11,8 @@ import pytest
 from django.urls import set_script_prefix
 
 from antre import config
-from antre.conftest import book_today
 from antre.links import public_url
+from antre.queueing.tests.factories import book
 from antre.testing import free_port
 
 PUBLIC = "https://antrean.tabanankab.go.id"
@@ -83,7 +83,7 @@ def test_one_helper_builds_public_addresses(rf, settings):
 
 
 def test_the_ticket_page_and_the_api_give_the_public_link(client, open_all_day, settings):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     page = client.get(f"/tiket/{ticket.token}/").content.decode()
     assert f'href="http://testserver/tiket/{ticket.token}/"' in page  # not set: the request's address
     settings.PUBLIC_URL = PUBLIC

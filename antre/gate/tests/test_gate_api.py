@@ -5,9 +5,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from antre.conftest import book_today, nik_for
+from antre.conftest import nik_for
 from antre.gate.models import Screening
 from antre.people.models import ApiToken
+from antre.queueing.tests.factories import book
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def entry(client, headers, **body):
 
 
 def test_entry_admits_and_reports_the_count(client, open_all_day, satpam):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     response = entry(client, satpam, ticket=ticket.number, temperature_c=36.4, mask=True, hands_washed=True)
     assert response.status_code == 201, response.content
     assert response.json() == {
@@ -36,7 +37,7 @@ def test_entry_admits_and_reports_the_count(client, open_all_day, satpam):
 
 
 def test_a_fever_is_a_201_with_admitted_false(client, open_all_day, satpam):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     response = entry(client, satpam, ticket=ticket.token, temperature_c="38.0", mask=True, hands_washed=True)
     assert response.status_code == 201
     assert response.json()["admitted"] is False and response.json()["reason"] == "fever"
@@ -46,7 +47,7 @@ def test_a_fever_is_a_201_with_admitted_false(client, open_all_day, satpam):
 def test_full_is_409_capacity_full_and_an_exit_frees_a_place(client, open_all_day, satpam):
     open_all_day.capacity = 1
     open_all_day.save()
-    first, second = book_today(open_all_day, i=1), book_today(open_all_day, i=2)
+    first, second = book(open_all_day, 1), book(open_all_day, 2)
     entry(client, satpam, ticket=first.token, temperature_c=36.5, mask=True, hands_washed=True)
     # The freed place would be offered by invitation; the worker is not running in this test.
     with mock.patch("antre.gate.services.invite_next", return_value=[]):
@@ -75,7 +76,7 @@ def test_full_is_409_capacity_full_and_an_exit_frees_a_place(client, open_all_da
 
 
 def test_bad_input_is_refused_in_indonesian(client, open_all_day, satpam):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     no_mask = entry(client, satpam, ticket=ticket.token, temperature_c=36.5, mask=False, hands_washed=True)
     assert no_mask.status_code == 422 and no_mask.json()["error"]["code"] == "screening_incomplete"
     assert "masker" in no_mask.json()["error"]["message"]
@@ -87,7 +88,7 @@ def test_bad_input_is_refused_in_indonesian(client, open_all_day, satpam):
 
 
 def test_citizens_and_counter_officers_cannot_use_the_gate(client, open_all_day, staff):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     body = {"ticket": ticket.token, "temperature_c": 36.5, "mask": True, "hands_washed": True}
     assert entry(client, {}, **body).status_code == 401
     petugas = {"Authorization": f"Token {ApiToken.for_user(staff['petugas']).key}"}
@@ -99,7 +100,7 @@ def test_the_board_lists_who_is_invited_in(client, open_all_day, satpam):
     from antre.gate.services import refresh_invitations
 
     for i in range(3):
-        book_today(open_all_day, i=i)
+        book(open_all_day, i)
     open_all_day.capacity = 2
     open_all_day.save()
     refresh_invitations(open_all_day, now=timezone.now())
@@ -116,7 +117,7 @@ def test_a_temperature_that_is_no_reading_is_a_422_on_the_field_and_nothing_is_w
     client, open_all_day, satpam, reading
 ):
     """JSON allows NaN and Infinity, and 1e309 is a float too large: no thermometer reads them."""
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     raw = f'{{"ticket": "{ticket.token}", "temperature_c": {reading}, "mask": true, "hands_washed": true}}'
     response = client.post(
         "/api/v1/offices/tabanan/gate/entries", raw, content_type="application/json", headers=satpam

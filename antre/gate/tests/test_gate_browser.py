@@ -59,12 +59,12 @@ def test_before_opening_nobody_is_invited_and_at_opening_the_first_booking_is(li
 
 
 def test_a_citizen_steps_out_and_back_in_with_the_same_number(browser, server, staff):
-    from antre.conftest import book_today
     from antre.offices.models import Office
     from antre.queueing.models import Status, Ticket
+    from antre.queueing.tests.factories import book
 
     office = Office.objects.get(slug="tabanan")
-    ticket = book_today(office, i=1, name="Ni Made Sari Dewi")
+    ticket = book(office, 1, name="Ni Made Sari Dewi")
     context = browser.new_context(viewport={"width": 800, "height": 1100})
     context.add_cookies([session_cookie(staff["satpam"], server.url)])
     tablet = context.new_page()

@@ -5,9 +5,9 @@ import socket
 import pytest
 from escpos.printer import Dummy
 
-from antre.conftest import book_today
 from antre.gate import printing
 from antre.queueing.models import Status, Ticket
+from antre.queueing.tests.factories import book
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def at_the_gate(client, open_all_day, staff):
 
 
 def test_the_gate_officer_finds_a_ticket_and_admits_it(at_the_gate, open_all_day):
-    ticket = book_today(open_all_day, name="Ni Made Sari Dewi")
+    ticket = book(open_all_day, name="Ni Made Sari Dewi")
     page = at_the_gate.get(f"/pintu/tabanan/?q={ticket.number}").content.decode()
     assert "Ni Made Sari Dewi" in page and "Periksa dan izinkan masuk" in page
     response = at_the_gate.post(
@@ -36,7 +36,7 @@ def test_the_gate_officer_finds_a_ticket_and_admits_it(at_the_gate, open_all_day
 
 
 def test_a_fever_shows_the_advice_to_print(at_the_gate, open_all_day):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     response = at_the_gate.post(
         "/pintu/tabanan/",
         {
@@ -79,7 +79,7 @@ def test_a_walk_in_ticket_needs_a_name_not_a_nik_and_a_double_tap_issues_one(at_
 
 
 def test_the_ticket_prints_on_an_escpos_printer(open_all_day):
-    ticket = book_today(open_all_day, name="Ni Made Sari Dewi")
+    ticket = book(open_all_day, name="Ni Made Sari Dewi")
     printer = Dummy(profile=printing.PROFILE)
     printing.render(printer, ticket, f"http://antre.local/tiket/{ticket.token}/")
     data = printer.output
@@ -121,7 +121,7 @@ def test_a_print_failure_is_shown_and_the_ticket_can_be_reprinted(at_the_gate, o
 
 
 def test_the_58mm_page_for_the_browser(client, open_all_day):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     page = client.get(f"/tiket/{ticket.token}/cetak/?auto=1").content.decode()
     assert ticket.number in page and "print58.css" in page and "window.print()" in page
 
@@ -129,7 +129,7 @@ def test_the_58mm_page_for_the_browser(client, open_all_day):
 def test_the_outdoor_display_lists_invited_numbers(client, open_all_day):
     from antre.gate.services import refresh_invitations
 
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     refresh_invitations(open_all_day)
     page = client.get("/k/tabanan/luar/").content.decode()
     assert f"<li>{ticket.number}</li>" in page
@@ -149,7 +149,7 @@ def screen_form(ticket, temperature="36,7", **extra):
 def test_a_wrong_temperature_marks_the_field_and_keeps_the_number_in_the_search(
     at_the_gate, open_all_day, reading
 ):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     response = at_the_gate.post("/pintu/tabanan/", screen_form(ticket, reading))
     page = response.content.decode()
     assert response.status_code == 422
@@ -174,7 +174,7 @@ def test_a_ticket_for_another_day_says_so_and_offers_no_form(at_the_gate, open_a
 
 
 def test_stepping_out_and_back_in_at_the_gate(at_the_gate, open_all_day):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     at_the_gate.post("/pintu/tabanan/", screen_form(ticket))
     page = at_the_gate.get(f"/pintu/tabanan/?q={ticket.number}").content.decode()
     assert "Keluar sebentar (nomor tetap berlaku)" in page and "Pulang — batalkan nomor" in page
@@ -189,7 +189,7 @@ def test_stepping_out_and_back_in_at_the_gate(at_the_gate, open_all_day):
 
 
 def test_going_home_asks_first(at_the_gate, open_all_day):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     at_the_gate.post("/pintu/tabanan/", screen_form(ticket))
     asked = at_the_gate.post("/pintu/tabanan/", {"action": "home", "ticket": ticket.token}, follow=True)
     assert "pulang dan tidak kembali hari ini?" in asked.content.decode()
@@ -202,7 +202,7 @@ def test_going_home_asks_first(at_the_gate, open_all_day):
 
 
 def test_the_citizens_page_after_a_fever_carries_the_printable_advice(client, at_the_gate, open_all_day):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     at_the_gate.post("/pintu/tabanan/", screen_form(ticket, "38,4"))
     page = client.get(f"/tiket/{ticket.token}/").content.decode()
     assert "Tidak lolos pemeriksaan" in page
@@ -210,7 +210,7 @@ def test_the_citizens_page_after_a_fever_carries_the_printable_advice(client, at
 
 
 def test_the_citizens_page_says_a_stepped_out_number_still_holds(client, at_the_gate, open_all_day):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     at_the_gate.post("/pintu/tabanan/", screen_form(ticket))
     at_the_gate.post("/pintu/tabanan/", {"action": "exit", "ticket": ticket.token})
     page = client.get(f"/tiket/{ticket.token}/").content.decode()
@@ -219,7 +219,7 @@ def test_the_citizens_page_says_a_stepped_out_number_still_holds(client, at_the_
 
 
 def test_the_gate_forms_stop_typing_at_their_limits(at_the_gate, open_all_day):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     gate = at_the_gate.get(f"/pintu/tabanan/?q={ticket.number}").content.decode()
     assert 'id="q" name="q" value="A-001" maxlength="200"' in gate
     assert 'name="temperature_c" inputmode="decimal" maxlength="10"' in gate
@@ -238,7 +238,7 @@ def test_a_walk_in_name_too_long_is_refused_on_the_field_and_kept(at_the_gate, o
 
 
 def test_a_scan_or_a_reading_too_long_is_refused_not_searched(at_the_gate, open_all_day):
-    ticket = book_today(open_all_day)
+    ticket = book(open_all_day)
     long_scan = at_the_gate.post("/pintu/tabanan/", screen_form(ticket, "36,5") | {"ticket": "x" * 201})
     assert long_scan.status_code == 422
     assert "terlalu panjang untuk nomor antrean" in long_scan.content.decode()

@@ -6,13 +6,14 @@ import time_machine
 from django.utils import timezone
 
 from antre import worker
-from antre.conftest import WITA, book_today
+from antre.conftest import WITA
 from antre.queueing.models import Status, Ticket
+from antre.queueing.tests.factories import book
 
 
 def test_tickets_of_a_past_day_expire(open_all_day, staff):
-    booked = book_today(open_all_day, i=1)
-    inside = book_today(open_all_day, i=2)
+    booked = book(open_all_day, 1)
+    inside = book(open_all_day, 2)
     Ticket.objects.filter(pk=inside.pk).update(status=Status.WAITING_INSIDE, arrived_at=timezone.now())
     next_week = timezone.now() + dt.timedelta(days=7)
     with time_machine.travel(next_week, tick=False):
@@ -25,8 +26,8 @@ def test_tickets_of_a_past_day_expire(open_all_day, staff):
 def test_the_worker_invites_while_there_is_room(open_all_day):
     open_all_day.capacity = 1
     open_all_day.save()
-    first = book_today(open_all_day, i=1)
-    book_today(open_all_day, i=2)
+    first = book(open_all_day, 1)
+    book(open_all_day, 2)
     assert worker.invite_and_lapse() == 1
     assert list(Ticket.objects.filter(invited_at__isnull=False)) == [first]
     assert WITA  # office-local clock used by the services

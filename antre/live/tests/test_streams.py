@@ -7,10 +7,10 @@ import urllib.request
 
 import pytest
 
-from antre.conftest import book_today
 from antre.offices.models import Counter
 from antre.people.models import ApiToken
 from antre.queueing import calling
+from antre.queueing.tests.factories import book
 from antre.testing import Server, SSEClient, free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("gate_off")]
@@ -47,7 +47,7 @@ def call_next_over_http(server: Server, counter: Counter, user) -> dict:
 
 def test_a_call_reaches_the_waiting_room_display(servers, loket1, staff):
     server = servers()
-    ticket = book_today(loket1.office, name="Ni Made Sari Dewi")
+    ticket = book(loket1.office, name="Ni Made Sari Dewi")
     display = SSEClient(server.url, "/api/v1/offices/tabanan/events")
     assert display.status == 200 and display.content_type.startswith("text/event-stream")
     board = display.next(kind="board")
@@ -63,8 +63,8 @@ def test_a_call_reaches_the_waiting_room_display(servers, loket1, staff):
 
 def test_the_holder_follows_the_ticket_live(servers, loket1, staff):
     server = servers()
-    first = book_today(loket1.office, i=1)
-    mine = book_today(loket1.office, i=2)
+    first = book(loket1.office, 1)
+    mine = book(loket1.office, 2)
     stream = SSEClient(server.url, f"/api/v1/tickets/{mine.token}/events")
     state = stream.next(kind="ticket")
     assert state.data["position"] == 2 and state.data["status"] == "booked"
@@ -88,8 +88,8 @@ def test_an_unknown_ticket_or_office_stream_is_404(servers, loket1):
 
 def test_a_display_catches_up_after_a_server_restart_without_missing_a_call(servers, loket1, staff):
     server = servers()
-    first = book_today(loket1.office, i=1)
-    second = book_today(loket1.office, i=2)
+    first = book(loket1.office, 1)
+    second = book(loket1.office, 2)
     display = SSEClient(server.url, "/api/v1/offices/tabanan/events")
     seen = display.next(kind="board").id
     display.close()
@@ -114,7 +114,7 @@ def test_a_display_catches_up_after_a_server_restart_without_missing_a_call(serv
 
 def test_a_call_made_through_one_server_process_reaches_a_display_on_another(servers, loket1, staff):
     serving_counters, serving_displays = servers(), servers()
-    ticket = book_today(loket1.office)
+    ticket = book(loket1.office)
     display = SSEClient(serving_displays.url, "/api/v1/offices/tabanan/events")
     display.next(kind="board")
     call_next_over_http(serving_counters, loket1, staff["petugas"])
@@ -127,8 +127,8 @@ def test_a_call_made_through_one_server_process_reaches_a_display_on_another(ser
 
 def test_a_display_that_connects_later_starts_from_the_latest_event(servers, loket1, staff):
     server = servers()
-    first = book_today(loket1.office, i=1)
-    book_today(loket1.office, i=2)
+    first = book(loket1.office, 1)
+    book(loket1.office, 2)
     early = SSEClient(server.url, "/api/v1/offices/tabanan/events")
     early.next(kind="board")
     early.close()

@@ -4,10 +4,10 @@ import shutil
 
 import pytest
 
-from antre.conftest import book_today
 from antre.live.models import LiveEvent
 from antre.offices.models import Counter
 from antre.queueing import calling
+from antre.queueing.tests.factories import book
 
 # Calling without a door check; the gate has its own tests.
 pytestmark = pytest.mark.usefixtures("gate_off")
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("gate_off")
 
 @pytest.fixture
 def a_call(open_all_day, staff):
-    book_today(open_all_day, name="Ni Made Sari Dewi")
+    book(open_all_day, name="Ni Made Sari Dewi")
     calling.call_next(counter=Counter.objects.get(number=3), officer=staff["petugas"])
     return LiveEvent.objects.get(kind="call")
 

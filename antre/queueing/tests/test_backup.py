@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, connections
 
 from antre.backup import BackupError, backup, restore
-from antre.conftest import book_today
 from antre.queueing.models import Ticket
+from antre.queueing.tests.factories import book
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,14 +20,14 @@ def test_a_backup_taken_during_bookings_is_whole_and_restores(open_all_day, tmp_
     # Room for as many as the thread books while a slow machine copies: a full day would stop it.
     open_all_day.services.filter(code="KTP").update(daily_quota=1_000_000)
     for i in range(50):
-        book_today(open_all_day, i=i)
+        book(open_all_day, i)
     stop = threading.Event()
 
     def keep_booking():
         i = 1000
         try:
             while not stop.is_set():
-                book_today(open_all_day, i=i)
+                book(open_all_day, i)
                 i += 1
         finally:
             connections.close_all()
@@ -52,7 +52,7 @@ def test_a_backup_taken_during_bookings_is_whole_and_restores(open_all_day, tmp_
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite only")
 def test_a_damaged_backup_is_refused_and_nothing_is_replaced(open_all_day, tmp_path):
-    book_today(open_all_day)
+    book(open_all_day)
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     with pytest.raises((BackupError, sqlite3.DatabaseError)):

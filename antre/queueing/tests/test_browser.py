@@ -76,12 +76,12 @@ def test_a_citizen_books_from_a_phone_without_javascript(live_server, office, ph
 
 
 def test_an_officer_calls_and_the_display_and_the_citizens_phone_show_it(browser, gate_off, server, staff):
-    from antre.conftest import book_today
     from antre.offices.models import Counter
+    from antre.queueing.tests.factories import book
 
     office = Counter.objects.get(number=1).office
-    waiting = book_today(office, i=1, name="I Ketut Arsana")
-    mine = book_today(office, i=2, name="Ni Made Sari Dewi")
+    waiting = book(office, 1, name="I Ketut Arsana")
+    mine = book(office, 2, name="Ni Made Sari Dewi")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     tv = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
@@ -141,14 +141,14 @@ def test_an_officer_calls_and_the_display_and_the_citizens_phone_show_it(browser
 
 
 def test_the_gate_issues_a_walk_in_ticket_prints_it_and_admits_while_there_is_room(browser, server, staff):
-    from antre.conftest import book_today
     from antre.gate.services import refresh_invitations
     from antre.offices.models import Office
+    from antre.queueing.tests.factories import book
 
     office = Office.objects.get(slug="tabanan")
     office.capacity = 1
     office.save()
-    booked = book_today(office, i=1, name="Ni Made Sari Dewi")
+    booked = book(office, 1, name="Ni Made Sari Dewi")
     refresh_invitations(office)  # the worker's tick: the first booked citizen is invited in
 
     phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True).new_page()

@@ -2,9 +2,9 @@
 
 import pytest
 
-from antre.conftest import book_today
 from antre.offices.models import Counter, Service
 from antre.queueing.models import Status, Ticket
+from antre.queueing.tests.factories import book
 
 # Calling without a door check; the gate has its own tests.
 pytestmark = pytest.mark.usefixtures("gate_off")
@@ -29,7 +29,7 @@ def test_a_gate_officer_is_kept_out(client, loket1, staff):
 
 
 def test_the_officer_logs_in_picks_a_counter_and_calls(client, loket1, staff):
-    ticket = book_today(loket1.office, name="Ni Made Sari Dewi")
+    ticket = book(loket1.office, name="Ni Made Sari Dewi")
     login = client.post("/masuk/", {"username": "petugas", "password": "rahasia-123"})
     assert login.headers["Location"] == "/loket/"
     assert "Loket 1" in client.get("/loket/").content.decode()
@@ -45,7 +45,7 @@ def test_the_officer_logs_in_picks_a_counter_and_calls(client, loket1, staff):
 
 
 def test_a_refused_action_is_explained(client, loket1, staff):
-    ticket = book_today(loket1.office)
+    ticket = book(loket1.office)
     client.force_login(staff["petugas"])
     response = client.post(f"/loket/{loket1.pk}/", {"action": "finish", "ticket": ticket.token}, follow=True)
     assert "aksi ini tidak dapat dilakukan" in response.content.decode()
@@ -53,7 +53,7 @@ def test_a_refused_action_is_explained(client, loket1, staff):
 
 
 def test_the_partial_refresh_has_the_waiting_list(client, loket1, staff):
-    ticket = book_today(loket1.office)
+    ticket = book(loket1.office)
     client.force_login(staff["petugas"])
     partial = client.get(f"/loket/{loket1.pk}/?partial=1").content.decode()
     assert ticket.number in partial and "<html" not in partial
@@ -61,10 +61,10 @@ def test_the_partial_refresh_has_the_waiting_list(client, loket1, staff):
 
 def test_the_console_lists_exactly_whom_call_next_calls_and_in_that_order(client, loket1, staff):
     office = loket1.office
-    book_today(office, "KTP", 1)
-    pickup = book_today(office, "AMBIL", 2)
-    book_today(office, "KTP", 3, priority="elderly")
-    book_today(office, "CAPIL", 4)  # a service loket 1 does not serve
+    book(office, 1, service="KTP")
+    pickup = book(office, 2, service="AMBIL")
+    book(office, 3, service="KTP", priority="elderly")
+    book(office, 4, service="CAPIL")  # a service loket 1 does not serve
     # A service switched off after its tickets were booked: no counter calls them any more.
     Service.objects.filter(pk=pickup.service_id).update(active=False)
     client.force_login(staff["petugas"])

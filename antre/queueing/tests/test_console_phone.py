@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from antre.browser import SCREENSHOTS
-from antre.conftest import book_today, session_cookie
+from antre.conftest import session_cookie
+from antre.queueing.tests.factories import book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,8 +30,8 @@ def test_the_console_on_a_phone(browser, server, staff, open_all_day):
     from antre.offices.models import Counter
 
     office = open_all_day
-    made = book_today(office, service="CAPIL", i=1, name="Ni Made Sari Dewi")
-    ketut = book_today(office, service="CAPIL", i=2, name="I Ketut Arsana")
+    made = book(office, 1, service="CAPIL", name="Ni Made Sari Dewi")
+    ketut = book(office, 2, service="CAPIL", name="I Ketut Arsana")
     for ticket in (made, ketut):
         gate.screen(
             office=office,
@@ -93,7 +94,7 @@ def test_the_console_on_a_counter_pc(browser, server, staff, open_all_day):
 
     office = open_all_day
     tickets = [
-        book_today(office, service="KTP", i=i, name=n)
+        book(office, i, service="KTP", name=n)
         for i, n in enumerate(["Ni Made Sari Dewi", "I Ketut Arsana", "I Wayan Lansia"])
     ]
     for ticket in tickets:

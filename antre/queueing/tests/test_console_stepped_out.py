@@ -2,9 +2,9 @@
 
 import pytest
 
-from antre.conftest import book_today
 from antre.gate import services as gate
 from antre.offices.models import Counter
+from antre.queueing.tests.factories import book
 
 
 @pytest.fixture
@@ -25,8 +25,8 @@ def admit(office, ticket, staff):
 
 def test_the_counter_is_told_that_the_citizen_it_called_stepped_out(client, loket1, staff):
     office = loket1.office
-    made = book_today(office, i=1, name="Ni Made Sari Dewi")
-    ketut = book_today(office, i=2, name="I Ketut Arsana")
+    made = book(office, 1, name="Ni Made Sari Dewi")
+    ketut = book(office, 2, name="I Ketut Arsana")
     admit(office, made, staff)
     admit(office, ketut, staff)
     client.force_login(staff["petugas"])
@@ -45,7 +45,7 @@ def test_the_counter_is_told_that_the_citizen_it_called_stepped_out(client, loke
 
 def test_another_counter_only_lists_who_is_out(client, loket1, staff):
     office = loket1.office
-    made = book_today(office, i=1, name="Ni Made Sari Dewi")
+    made = book(office, 1, name="Ni Made Sari Dewi")
     admit(office, made, staff)
     client.force_login(staff["petugas"])
     client.post(f"/loket/{loket1.pk}/", {"action": "call_next"})
@@ -62,7 +62,7 @@ def test_another_counter_only_lists_who_is_out(client, loket1, staff):
 
 def test_a_citizen_back_inside_is_no_longer_out(client, loket1, staff):
     office = loket1.office
-    made = book_today(office, i=1)
+    made = book(office, 1)
     admit(office, made, staff)
     client.force_login(staff["petugas"])
     client.post(f"/loket/{loket1.pk}/", {"action": "call_next"})

@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
-from antre.conftest import MONDAY, book_today, wita
+from antre.conftest import MONDAY, wita
 from antre.offices.models import Counter, Service
 from antre.queueing.models import DailySequence, Status, Ticket
+from antre.queueing.tests.factories import book
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def set_status(ticket, status, **fields):
 
 
 def test_waiting_is_booked_or_waiting_inside(open_all_day):
-    booked, inside, called, cancelled = (book_today(open_all_day, "KTP", i) for i in range(4))
+    booked, inside, called, cancelled = (book(open_all_day, i, service="KTP") for i in range(4))
     set_status(inside, Status.WAITING_INSIDE)
     set_status(called, Status.CALLED)
     set_status(cancelled, Status.CANCELLED)
@@ -32,7 +33,7 @@ def test_waiting_is_booked_or_waiting_inside(open_all_day):
 
 @pytest.mark.parametrize("gate", [True, False], ids=["behind a gate", "without a gate"])
 def test_a_counter_calls_those_inside_behind_a_gate_and_every_waiting_ticket_without_one(open_all_day, gate):
-    outside, inside, called = (book_today(open_all_day, "KTP", i) for i in range(3))
+    outside, inside, called = (book(open_all_day, i, service="KTP") for i in range(3))
     set_status(inside, Status.WAITING_INSIDE)
     set_status(called, Status.CALLED)
     expected = {inside.number} if gate else {outside.number, inside.number}
@@ -41,7 +42,7 @@ def test_a_counter_calls_those_inside_behind_a_gate_and_every_waiting_ticket_wit
 
 def test_a_counters_tickets_are_of_the_active_services_it_serves_at_its_office(loket1):
     office = loket1.office
-    ktp, pickup, capil = (book_today(office, code, i) for i, code in enumerate(("KTP", "AMBIL", "CAPIL")))
+    ktp, pickup, capil = (book(office, i, service=code) for i, code in enumerate(("KTP", "AMBIL", "CAPIL")))
     assert set(numbers(Ticket.objects.for_counter(loket1))) == {ktp.number, pickup.number}
     Service.objects.filter(pk=pickup.service_id).update(active=False)
     assert numbers(Ticket.objects.for_counter(loket1)) == [ktp.number]
@@ -53,10 +54,10 @@ def test_a_counters_tickets_are_of_the_active_services_it_serves_at_its_office(l
 @pytest.mark.usefixtures("gate_off")
 def test_a_counters_queue_is_todays_callable_tickets_priority_first_then_the_longest_waiting(loket1):
     office = loket1.office
-    first = book_today(office, "KTP", 1)
-    pickup = book_today(office, "AMBIL", 2)
-    elderly = book_today(office, "KTP", 3, priority="elderly")
-    called = book_today(office, "KTP", 4)
+    first = book(office, 1, service="KTP")
+    pickup = book(office, 2, service="AMBIL")
+    elderly = book(office, 3, service="KTP", priority="elderly")
+    called = book(office, 4, service="KTP")
     set_status(called, Status.CALLED)
     queue = Ticket.objects.queue_of(loket1, first.day)
     assert numbers(queue) == [elderly.number, first.number, pickup.number]
@@ -77,7 +78,7 @@ def test_a_bookable_service_is_active_and_served_face_to_face(office):
 def states_of_a_morning(office) -> dict[str, Ticket]:
     """Tickets of one Monday in every state the door and the counters leave them in."""
     at = {"now": wita(MONDAY, 7)}
-    tickets = {name: book_today(office, "KTP", i, **at) for i, name in enumerate(STATES)}
+    tickets = {name: book(office, i, service="KTP", **at) for i, name in enumerate(STATES)}
     for name, fields in STATES.items():
         Ticket.objects.filter(pk=tickets[name].pk).update(**fields)
     return {name: Ticket.objects.select_related("office").get(pk=t.pk) for name, t in tickets.items()}

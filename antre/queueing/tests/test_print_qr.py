@@ -7,7 +7,7 @@ import io
 import pytest
 
 from antre.browser import SCREENSHOTS
-from antre.conftest import book_today
+from antre.queueing.tests.factories import book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ def test_a_scanner_reads_the_qr_on_the_58mm_slip(browser, live_server, open_all_
     import zxingcpp
     from PIL import Image
 
-    ticket = book_today(open_all_day, service="LEGAL", name="Nenek Wayan")
+    ticket = book(open_all_day, service="LEGAL", name="Nenek Wayan")
     slip = browser.new_context(
         viewport={"width": SLIP_WIDTH_PX, "height": 420}, device_scale_factor=2
     ).new_page()
@@ -47,7 +47,7 @@ def test_the_slip_is_a_58mm_page_and_fits_the_48mm_the_head_prints(browser, live
     from pypdf import PdfReader
 
     # The longest service name of the demo office: the slip must still be one page.
-    ticket = book_today(open_all_day, service="CAPIL", name="Ni Made Sari Dewi Anggraeni")
+    ticket = book(open_all_day, service="CAPIL", name="Ni Made Sari Dewi Anggraeni")
     page = browser.new_context(
         viewport={"width": PRINTABLE_PX, "height": 600}, device_scale_factor=2
     ).new_page()

@@ -2,10 +2,10 @@
 
 import pytest
 
-from antre.conftest import book_today
 from antre.offices.models import Counter
 from antre.people.models import ApiToken
 from antre.queueing.models import Ticket
+from antre.queueing.tests.factories import book
 
 # Calling without a door check; the gate has its own tests.
 pytestmark = pytest.mark.usefixtures("gate_off")
@@ -22,7 +22,7 @@ def loket1(open_all_day):
 
 
 def test_call_next_returns_the_called_ticket_with_the_full_name(client, loket1, petugas_token):
-    ticket = book_today(loket1.office, name="Ni Made Sari Dewi")
+    ticket = book(loket1.office, name="Ni Made Sari Dewi")
     response = client.post(f"/api/v1/counters/{loket1.pk}/call-next", headers=petugas_token)
     assert response.status_code == 200, response.content
     body = response.json()
@@ -36,8 +36,8 @@ def test_call_next_with_nobody_waiting_is_204(client, loket1, petugas_token):
 
 
 def test_a_busy_counter_is_409(client, loket1, petugas_token):
-    book_today(loket1.office, i=1)
-    book_today(loket1.office, i=2)
+    book(loket1.office, 1)
+    book(loket1.office, 2)
     client.post(f"/api/v1/counters/{loket1.pk}/call-next", headers=petugas_token)
     response = client.post(f"/api/v1/counters/{loket1.pk}/call-next", headers=petugas_token)
     assert response.status_code == 409
@@ -45,7 +45,7 @@ def test_a_busy_counter_is_409(client, loket1, petugas_token):
 
 
 def test_actions_follow_the_ticket_life(client, loket1, petugas_token):
-    ticket = book_today(loket1.office)
+    ticket = book(loket1.office)
     client.post(f"/api/v1/counters/{loket1.pk}/call-next", headers=petugas_token)
     url = f"/api/v1/tickets/{ticket.token}"
     recalled = client.post(f"{url}/recall", headers=petugas_token)
@@ -62,7 +62,7 @@ def test_actions_follow_the_ticket_life(client, loket1, petugas_token):
 
 
 def test_citizens_and_other_roles_cannot_call(client, loket1, staff):
-    book_today(loket1.office)
+    book(loket1.office)
     assert client.post(f"/api/v1/counters/{loket1.pk}/call-next").status_code == 401
     satpam = {"Authorization": f"Token {ApiToken.for_user(staff['satpam']).key}"}
     response = client.post(f"/api/v1/counters/{loket1.pk}/call-next", headers=satpam)
@@ -81,8 +81,8 @@ def test_an_inactive_users_token_is_refused(client, loket1, staff):
 
 
 def test_the_board_shows_calls_and_waiting_without_personal_data(client, loket1, petugas_token):
-    called = book_today(loket1.office, i=1, name="Ni Made Sari Dewi")
-    book_today(loket1.office, i=2, service="CAPIL")
+    called = book(loket1.office, 1, name="Ni Made Sari Dewi")
+    book(loket1.office, 2, service="CAPIL")
     client.post(f"/api/v1/counters/{loket1.pk}/call-next", headers=petugas_token)
     board = client.get("/api/v1/offices/tabanan/board").json()
     assert board["calls"][0] == {

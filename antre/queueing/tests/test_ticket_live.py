@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from antre.browser import SCREENSHOTS
-from antre.conftest import WITA, book_today
+from antre.conftest import WITA
+from antre.queueing.tests.factories import book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +38,7 @@ def test_the_live_page_follows_a_lapse_the_door_and_a_no_show(phone, open_all_da
     office = open_all_day
     office.capacity = 0  # the server's worker invites nobody: this test sends the invitations
     office.save(update_fields=["capacity"])
-    ticket = book_today(office, name="Ni Made Sari Dewi")
+    ticket = book(office, name="Ni Made Sari Dewi")
     ticket.invited_at, ticket.invitations = clock.now(), 2  # the second and last invitation
     ticket.save(update_fields=["invited_at", "invitations"])
     server = start_server()
@@ -90,7 +91,7 @@ def test_the_live_page_says_so_when_the_door_stops_inviting_for_the_day(phone, o
     office = open_all_day
     office.capacity = 0  # room for nobody: this citizen waits outside, uninvited
     office.save(update_fields=["capacity"])
-    ticket = book_today(office, name="I Ketut Arsana")
+    ticket = book(office, name="I Ketut Arsana")
     # Today the door invites until half a minute from now (the server reads the hours once it starts).
     last_call = clock.now().astimezone(WITA) + dt.timedelta(seconds=30)
     OpeningHours.objects.filter(office=office, weekday=last_call.weekday()).update(closes=last_call.time())
@@ -115,7 +116,7 @@ def test_the_live_page_says_so_when_the_door_stops_inviting_for_the_day(phone, o
 def test_without_scripts_the_page_reloads_itself(browser, live_server, open_all_day):
     context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
     page = context.new_page()
-    ticket = book_today(open_all_day, name="Ni Made Sari Dewi")
+    ticket = book(open_all_day, name="Ni Made Sari Dewi")
     page.goto(live_server.url + f"/tiket/{ticket.token}/")
     assert page.locator("#refresh-hint").is_visible()
     assert page.locator('meta[http-equiv="refresh"]').get_attribute("content") == "60"

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from antre.conftest import book_today
+from antre.queueing.tests.factories import book
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def text(html: str) -> str:
 
 
 def test_the_admin_names_the_outbox_and_its_columns_in_indonesian(admin_client, desk):
-    book_today(desk.office, phone="081234567890")  # a message waits in the outbox
+    book(desk.office, phone="081234567890")  # a message waits in the outbox
     index = text(admin_client.get("/admin/").content.decode())
     assert "Pesan keluar" in index
     assert "Outbox messages" not in index
@@ -50,7 +50,7 @@ def test_every_field_of_the_message_tables_is_named_for_translation():
 
 
 def test_in_english_they_are_outbox_and_inbound_messages(admin_client, desk):
-    book_today(desk.office, phone="081234567890")
+    book(desk.office, phone="081234567890")
     admin_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     index = text(admin_client.get("/admin/").content.decode())
     assert "Outbox messages" in index and "Pesan keluar" not in index

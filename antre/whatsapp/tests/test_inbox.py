@@ -57,11 +57,11 @@ def test_outside_24_hours_only_templates_are_allowed(client, desk, graph, staff)
 
 
 def test_a_conversation_is_linked_to_an_application_or_a_ticket(client, desk, graph, staff):
-    from antre.conftest import book_today
+    from antre.queueing.tests.factories import book
 
     say(client, "halo")
     chat = Conversation.objects.get()
-    ticket = book_today(desk.office, i=3)
+    ticket = book(desk.office, 3)
     officer = client.__class__()
     officer.force_login(staff["verifikator"])
     officer.post(f"/kantor/whatsapp/{chat.pk}/", {"action": "link", "ref": ticket.number})

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from antre.conftest import book_today
+from antre.queueing.tests.factories import book
 from antre.whatsapp import outbox
 from antre.whatsapp.models import OutboxMessage, OutboxStatus
 from antre.whatsapp.tests.test_whatsapp import SECRET
@@ -27,7 +27,7 @@ def admin_client(staff):
 
 def test_without_a_token_nothing_is_posted_and_the_messages_wait_for_one(graph, desk, settings):
     settings.WHATSAPP = settings.WHATSAPP | {"token": ""}
-    book_today(desk.office, phone="081234567890")
+    book(desk.office, phone="081234567890")
     later = timezone.now() + dt.timedelta(minutes=5)
     assert outbox.deliver_due(now=later) == 0
     assert graph.received == []  # no request with an empty bearer token
@@ -81,7 +81,7 @@ def test_the_whatsapp_admin_pages_say_when_links_would_point_nowhere(admin_clien
 def test_news_of_a_day_gone_by_is_not_sent_when_the_token_comes_late(graph, desk, settings):
     """Set up days later, the office must not tell citizens to come in by 08.10 yesterday."""
     settings.WHATSAPP = settings.WHATSAPP | {"token": ""}
-    book_today(desk.office, phone="081234567890")
+    book(desk.office, phone="081234567890")
     settings.WHATSAPP = settings.WHATSAPP | {"token": "tok"}
     days_later = timezone.now() + dt.timedelta(days=3)
     assert outbox.deliver_due(now=days_later) == 0

@@ -10,7 +10,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from antre.conftest import book_today
+from antre.queueing.tests.factories import book
 from antre.whatsapp import outbox
 from antre.whatsapp.models import BusinessNumber, InboundMessage, OutboxMessage, OutboxStatus
 from antre.whatsapp.tests.fake_graph import FakeGraph
@@ -114,9 +114,9 @@ def test_interactive_replies_and_unknown_shapes_are_accepted(client, desk):
 
 
 def test_notifications_survive_an_outage_and_arrive_exactly_once(open_all_day, desk, whatsapp_settings):
-    tickets = [book_today(open_all_day, i=i, phone=f"08123456780{i}") for i in range(5)]
+    tickets = [book(open_all_day, i, phone=f"08123456780{i}") for i in range(5)]
     assert OutboxMessage.objects.filter(status=OutboxStatus.PENDING).count() == 5
-    book_today(open_all_day, i=9)  # no phone: nothing to send
+    book(open_all_day, 9)  # no phone: nothing to send
     assert OutboxMessage.objects.count() == 5
     now = timezone.now()
     with FakeGraph() as graph:
@@ -139,7 +139,7 @@ def test_notifications_survive_an_outage_and_arrive_exactly_once(open_all_day, d
 
 
 def test_the_same_event_is_queued_once(open_all_day, desk):
-    ticket = book_today(open_all_day, phone="081234567890")
+    ticket = book(open_all_day, phone="081234567890")
     again = outbox.enqueue(
         office_id=open_all_day.pk,
         to=ticket.phone,
@@ -157,7 +157,7 @@ def test_the_citizen_with_three_ahead_is_told_to_get_ready_once(open_all_day, de
 
     open_all_day.gate_enabled = False
     open_all_day.save()
-    tickets = [book_today(open_all_day, i=i, phone=f"08123456780{i}") for i in range(6)]
+    tickets = [book(open_all_day, i, phone=f"08123456780{i}") for i in range(6)]
     loket = Counter.objects.get(office=open_all_day, number=1)
     first = calling.call_next(counter=loket, officer=staff["petugas"])
     near = OutboxMessage.objects.filter(dedupe_key__endswith=":near")
