@@ -7,6 +7,7 @@ import pytest
 
 from antre.browser import SCREENSHOTS
 from antre.conftest import session_cookie
+from antre.gate.tests.factories import enter
 from antre.queueing.tests.factories import book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,21 +27,13 @@ def width(page) -> int:
 
 
 def test_the_console_on_a_phone(browser, server, staff, open_all_day):
-    from antre.gate import services as gate
     from antre.offices.models import Counter
 
     office = open_all_day
     made = book(office, 1, service="CAPIL", name="Ni Made Sari Dewi")
     ketut = book(office, 2, service="CAPIL", name="I Ketut Arsana")
     for ticket in (made, ketut):
-        gate.screen(
-            office=office,
-            ticket_ref=ticket.token,
-            temperature_c="36,5",
-            mask=True,
-            hands_washed=True,
-            officer=staff["satpam"],
-        )
+        enter(office, ticket, staff["satpam"], temperature="36,5")
     loket2, loket4 = Counter.objects.get(number=2), Counter.objects.get(number=4)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -98,14 +91,7 @@ def test_the_console_on_a_counter_pc(browser, server, staff, open_all_day):
         for i, n in enumerate(["Ni Made Sari Dewi", "I Ketut Arsana", "I Wayan Lansia"])
     ]
     for ticket in tickets:
-        gate.screen(
-            office=office,
-            ticket_ref=ticket.token,
-            temperature_c="36,5",
-            mask=True,
-            hands_washed=True,
-            officer=staff["satpam"],
-        )
+        enter(office, ticket, staff["satpam"], temperature="36,5")
     gate.record_exit(office=office, ticket_ref=tickets[2].token, officer=staff["satpam"])
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     context.add_cookies([session_cookie(staff["petugas"], server.url)])

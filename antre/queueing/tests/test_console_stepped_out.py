@@ -3,6 +3,7 @@
 import pytest
 
 from antre.gate import services as gate
+from antre.gate.tests.factories import enter
 from antre.offices.models import Counter
 from antre.queueing.tests.factories import book
 
@@ -12,23 +13,12 @@ def loket1(open_all_day):
     return Counter.objects.get(office=open_all_day, number=1)
 
 
-def admit(office, ticket, staff):
-    gate.screen(
-        office=office,
-        ticket_ref=ticket.token,
-        temperature_c="36,5",
-        mask=True,
-        hands_washed=True,
-        officer=staff["satpam"],
-    )
-
-
 def test_the_counter_is_told_that_the_citizen_it_called_stepped_out(client, loket1, staff):
     office = loket1.office
     made = book(office, 1, name="Ni Made Sari Dewi")
     ketut = book(office, 2, name="I Ketut Arsana")
-    admit(office, made, staff)
-    admit(office, ketut, staff)
+    enter(office, made, staff["satpam"], temperature="36,5")
+    enter(office, ketut, staff["satpam"], temperature="36,5")
     client.force_login(staff["petugas"])
     client.post(f"/loket/{loket1.pk}/", {"action": "call_next"})
     assert made.number in client.get(f"/loket/{loket1.pk}/").content.decode()
@@ -46,7 +36,7 @@ def test_the_counter_is_told_that_the_citizen_it_called_stepped_out(client, loke
 def test_another_counter_only_lists_who_is_out(client, loket1, staff):
     office = loket1.office
     made = book(office, 1, name="Ni Made Sari Dewi")
-    admit(office, made, staff)
+    enter(office, made, staff["satpam"], temperature="36,5")
     client.force_login(staff["petugas"])
     client.post(f"/loket/{loket1.pk}/", {"action": "call_next"})
     gate.record_exit(office=office, ticket_ref=made.token, officer=staff["satpam"])
@@ -63,7 +53,7 @@ def test_another_counter_only_lists_who_is_out(client, loket1, staff):
 def test_a_citizen_back_inside_is_no_longer_out(client, loket1, staff):
     office = loket1.office
     made = book(office, 1)
-    admit(office, made, staff)
+    enter(office, made, staff["satpam"], temperature="36,5")
     client.force_login(staff["petugas"])
     client.post(f"/loket/{loket1.pk}/", {"action": "call_next"})
     gate.record_exit(office=office, ticket_ref=made.token, officer=staff["satpam"])

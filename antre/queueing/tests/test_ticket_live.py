@@ -9,6 +9,7 @@ import pytest
 
 from antre.browser import SCREENSHOTS
 from antre.conftest import WITA
+from antre.gate.tests.factories import enter
 from antre.queueing.tests.factories import book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,14 +61,7 @@ def test_the_live_page_follows_a_lapse_the_door_and_a_no_show(phone, open_all_da
         # Comes to the door anyway and is let in: the door's hint and the lapse are history.
         office.capacity = 13
         office.save(update_fields=["capacity"])
-        gate.screen(
-            office=office,
-            ticket_ref=ticket.token,
-            temperature_c="36.6",
-            mask=True,
-            hands_washed=True,
-            officer=staff["satpam"],
-        )
+        enter(office, ticket, staff["satpam"])
         phone.locator("#ticket-status").filter(has_text="Menunggu di dalam").wait_for(timeout=WAIT)
         assert not phone.locator("#door-hint").is_visible()
         assert not phone.locator("#lapsed-panel").is_visible()

@@ -2,45 +2,27 @@
 
 import pytest
 
-from antre.conftest import MONDAY, NIK_MADE, nik_for, wita
-from antre.gate import services as gate
+from antre.conftest import MADE, MONDAY, wita
+from antre.gate.tests.factories import enter
 from antre.offices.models import Counter
 from antre.queueing import calling
-from antre.queueing.services import book_ticket, cancel_ticket
+from antre.queueing.services import cancel_ticket
+from antre.queueing.tests.factories import book
 
 
 @pytest.fixture
 def a_busy_morning(office, staff, clock):
     """Monday from 09.00: eight numbers, five in, one fever, one cancel; two counters at work."""
-    at = iter(wita(MONDAY, 9, minute) for minute in range(60))
+    at = iter(wita(MONDAY, 9, minute) for minute in range(60))  # each step a minute after the last
+    satpam = staff["satpam"]
 
-    def book(code, i, name="Warga Tabanan", nik=None):
-        return book_ticket(
-            office=office, service_code=code, name=name, nik=nik or nik_for(i), now=next(at)
-        ).ticket
-
-    def screen(ticket, temperature="36,5"):
-        gate.screen(
-            office=office,
-            ticket_ref=ticket.token,
-            temperature_c=temperature,
-            mask=True,
-            hands_washed=True,
-            officer=staff["satpam"],
-            now=next(at),
-        )
-
-    a1, a2, a3 = book("KTP", 1, "Ni Made Sari Dewi", NIK_MADE), book("KTP", 2), book("KTP", 3)
-    a4, d1, _d2, e1, e2 = (
-        book("KTP", 4),
-        book("CAPIL", 5),
-        book("CAPIL", 6),
-        book("LEGAL", 7),
-        book("LEGAL", 8),
-    )
+    a1 = book(office, MADE, service="KTP", now=next(at))
+    a2, a3, a4 = (book(office, i, service="KTP", now=next(at)) for i in (2, 3, 4))
+    d1, _d2 = (book(office, i, service="CAPIL", now=next(at)) for i in (5, 6))
+    e1, e2 = (book(office, i, service="LEGAL", now=next(at)) for i in (7, 8))
     for ticket in (a1, a2, a3, d1, e1):
-        screen(ticket)
-    screen(e2, "38,2")
+        enter(office, ticket, satpam, temperature="36,5", now=next(at))
+    enter(office, e2, satpam, temperature="38,2", now=next(at))
     cancel_ticket(token=a4.token, now=next(at))
     loket1, loket2 = Counter.objects.get(number=1), Counter.objects.get(number=2)
     petugas = staff["petugas"]

@@ -3,10 +3,10 @@
 import re
 
 from antre.applications.models import Application, AppStatus
-from antre.conftest import MONDAY, NIK_MADE, TUESDAY, nik_for, wita
+from antre.conftest import MONDAY, NIK_MADE, TUESDAY, wita
 from antre.offices.models import Counter
 from antre.queueing.models import Status, Ticket
-from antre.queueing.services import book_ticket
+from antre.queueing.tests.factories import book
 from antre.reports.figures import queue_today
 
 
@@ -86,7 +86,7 @@ def test_kepala_cannot_call_screen_or_approve(client, staff, office, clock, sett
     settings.DATA_DIR = tmp_path
     from antre.applications.tests.test_applications import form
 
-    waiting = book_ticket(office=office, service_code="KTP", name="Warga", nik=nik_for(1)).ticket
+    waiting = book(office, 1)
     client.post("/k/tabanan/permohonan/KK-TAMBAH/", form())
     application = Application.objects.get()
     client.force_login(staff["kepala"])
