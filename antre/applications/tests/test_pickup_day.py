@@ -7,10 +7,10 @@ import pytest
 from antre.applications import review
 from antre.applications.models import Application
 from antre.applications.tests.test_applications import form
-from antre.conftest import FRIDAY, MONDAY, NIK_KETUT, NIK_MADE, SATURDAY, TUESDAY, WEDNESDAY, tanggal
+from antre.conftest import FRIDAY, KETUT, MONDAY, NIK_MADE, SATURDAY, TUESDAY, WEDNESDAY, tanggal
 from antre.offices.models import Service
 from antre.queueing.models import Status, Ticket
-from antre.queueing.services import book_ticket
+from antre.queueing.tests.factories import book
 
 URL = "/k/tabanan/permohonan/KK-TAMBAH/"
 
@@ -37,8 +37,7 @@ def verifier(client, staff):
 
 
 def someone_else_picks_up(day):
-    return book_ticket(office=Service.objects.get(code="AMBIL").office, service_code="AMBIL",
-                       name="I Ketut Arsana", nik=NIK_KETUT, day=day).ticket  # fmt: skip
+    return book(Service.objects.get(code="AMBIL").office, KETUT, service="AMBIL", day=day)
 
 
 def only_one_place_a_day():

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 
 from antre.browser import SCREENSHOTS
-from antre.conftest import MONDAY, session_cookie, wita
+from antre.conftest import MADE, MONDAY, session_cookie, wita
+from antre.queueing.tests.factories import book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,13 +25,10 @@ def server(open_all_day):
 def test_before_opening_nobody_is_invited_and_at_opening_the_first_booking_is(live_server, office, browser):
     """The server runs in this process, so the clock pinned here is the server's too."""
     from antre.gate.services import refresh_invitations
-    from antre.queueing.services import book_ticket
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with time_machine.travel(wita(MONDAY, 5, 38), tick=True) as clock:
-        ticket = book_ticket(
-            office=office, service_code="KTP", name="Ni Made Sari Dewi", nik="5102054507900002"
-        ).ticket
+        ticket = book(office, MADE)
         refresh_invitations(office)  # the worker's tick at dawn
         clock.move_to(wita(MONDAY, 7, 50))
         refresh_invitations(office)
@@ -61,7 +59,6 @@ def test_before_opening_nobody_is_invited_and_at_opening_the_first_booking_is(li
 def test_a_citizen_steps_out_and_back_in_with_the_same_number(browser, server, staff):
     from antre.offices.models import Office
     from antre.queueing.models import Status, Ticket
-    from antre.queueing.tests.factories import book
 
     office = Office.objects.get(slug="tabanan")
     ticket = book(office, 1, name="Ni Made Sari Dewi")

@@ -4,24 +4,18 @@ from collections import Counter as Tally
 
 import pytest
 
-from antre.conftest import nik_for
 from antre.errors import Refusal
 from antre.gate import services as gate
 from antre.queueing import door
 from antre.queueing.models import Status, Ticket
-from antre.queueing.services import book_ticket
+from antre.queueing.tests.factories import book
 from antre.queueing.tests.test_concurrency import in_parallel
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_20_parallel_admissions_against_capacity_13_admit_exactly_13(office, monday, staff):
-    tickets = [
-        book_ticket(
-            office=office, service_code="KTP", name="Warga Tabanan", nik=nik_for(i), now=monday
-        ).ticket
-        for i in range(20)
-    ]
+    tickets = [book(office, i, now=monday) for i in range(20)]
     results = in_parallel(
         lambda i: gate.screen(
             office=office,

@@ -5,6 +5,7 @@ import socket
 import pytest
 from escpos.printer import Dummy
 
+from antre.conftest import KETUT
 from antre.gate import printing
 from antre.queueing.models import Status, Ticket
 from antre.queueing.tests.factories import book
@@ -162,12 +163,8 @@ def test_a_wrong_temperature_marks_the_field_and_keeps_the_number_in_the_search(
 def test_a_ticket_for_another_day_says_so_and_offers_no_form(at_the_gate, open_all_day):
     import datetime as dt
 
-    from antre.queueing.services import book_ticket
-
     tomorrow = open_all_day.local_today() + dt.timedelta(days=1)
-    ticket = book_ticket(
-        office=open_all_day, service_code="KTP", name="Warga", nik="5102011203850001", day=tomorrow
-    ).ticket
+    ticket = book(open_all_day, KETUT, day=tomorrow)
     page = at_the_gate.get(f"/pintu/tabanan/?q={ticket.token}").content.decode()
     assert "bukan hari ini" in page and 'id="other-day"' in page
     assert "Periksa dan izinkan masuk" not in page.split('id="found"')[1]

@@ -14,6 +14,7 @@ from antre.errors import Refusal
 from antre.offices.models import Service
 from antre.queueing.models import Ticket
 from antre.queueing.services import book_ticket
+from antre.queueing.tests.factories import book
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,7 +123,7 @@ def test_counters_calling_in_parallel_never_get_the_same_ticket(office, gate_off
 
     Service.objects.filter(office=office, code="KTP").update(daily_quota=500)
     for i in range(60):
-        book_ticket(office=office, service_code="KTP", name="Warga Tabanan", nik=nik_for(i), now=monday)
+        book(office, i, now=monday)
     counters = list(Counter.objects.filter(office=office, services__code="KTP"))
     for n in range(5, 9):  # six counters in all serve KTP
         extra = Counter.objects.create(office=office, number=n)
