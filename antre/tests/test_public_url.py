@@ -112,7 +112,7 @@ def test_the_application_receipt_prints_the_public_tracking_link(client, office,
     from pypdf import PdfReader
 
     from antre.applications.models import Application
-    from antre.applications.tests.test_applications import URL, form
+    from antre.applications.tests.factories import URL, form
 
     settings.DATA_DIR = tmp_path
     settings.PUBLIC_URL = PUBLIC

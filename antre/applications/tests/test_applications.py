@@ -5,63 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from antre.applications.models import Application, Document
 from antre.applications.services import documents_root
+from antre.applications.tests.factories import URL, apply, form, pdf
 from antre.conftest import NIK_MADE
-
-VILLAGE = "51.02.05.2001"  # a desa in Kecamatan Tabanan
-
-
-def jpeg(width=4000, height=3000) -> bytes:
-    out = io.BytesIO()
-    image = Image.new("RGB", (width, height), (200, 180, 160))
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make
-    image.save(out, "JPEG", exif=exif.tobytes())
-    return out.getvalue()
-
-
-def pdf() -> bytes:
-    from fpdf import FPDF
-
-    doc = FPDF()
-    doc.add_page()
-    doc.set_font("Helvetica", size=12)
-    doc.cell(0, 10, "Kartu Keluarga")
-    return bytes(doc.output())
-
-
-def form(**files) -> dict:
-    data = {
-        "nik": NIK_MADE,
-        "kk_number": "5102050101900001",
-        "name": "ni made sari dewi",
-        "phone": "081234567890",
-        "address": "Jl. Gunung Agung No. 5, Banjar Delod Peken",
-        "village": VILLAGE,
-        "consent": "on",
-    }
-    uploads = {"kk": ("kk.pdf", pdf()), "bukti": ("akta.jpg", jpeg())} | files
-    data.update(
-        {
-            code: SimpleUploadedFile(name, content)
-            for code, (name, content) in uploads.items()
-            if content is not None
-        }
-    )
-    return data
-
-
-URL = "/k/tabanan/permohonan/KK-TAMBAH/"
-
-
-@pytest.fixture(autouse=True)
-def own_data_dir(settings, tmp_path):
-    # Documents are files outside the database: each test gets its own folder to look into.
-    settings.DATA_DIR = tmp_path
 
 
 def test_a_name_that_climbs_out_of_the_folder_is_refused():
@@ -149,8 +98,7 @@ def test_missing_fields_are_named_in_indonesian(client, office):
 
 
 def test_tracking_needs_the_code_and_the_nik(client, office):
-    client.post(URL, form())
-    code = Application.objects.get().code
+    code = apply(client).code
     stranger = client.__class__()
     assert stranger.get(f"/permohonan/{code}/").status_code == 404  # the code alone is not enough
     wrong = stranger.post("/lacak/", {"code": code, "nik": "5102011203850001"})
@@ -161,8 +109,7 @@ def test_tracking_needs_the_code_and_the_nik(client, office):
 
 
 def test_documents_are_served_only_to_the_applicant_and_the_verifier(client, office, staff):
-    client.post(URL, form())
-    application = Application.objects.get()
+    application = apply(client)
     document = application.documents.get(requirement__code="kk")
     url = f"/permohonan/{application.code}/berkas/{document.pk}/"
     assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
@@ -212,8 +159,7 @@ def test_the_tracking_api_is_rate_limited(client, office, rate_limited):
 def test_access_from_a_browser_lapses_after_half_an_hour(client, office):
     from unittest import mock
 
-    client.post(URL, form())
-    code = Application.objects.get().code
+    code = apply(client).code
     assert client.get(f"/permohonan/{code}/").status_code == 200
     import time as clock
 
@@ -223,15 +169,12 @@ def test_access_from_a_browser_lapses_after_half_an_hour(client, office):
 
 
 def test_a_verifier_of_another_office_sees_nothing(client, office):
-    from antre.offices.models import Office
-    from antre.people.models import Role, User
+    from antre.offices.tests.factories import another_office
+    from antre.people.models import Role
+    from antre.people.tests.factories import officer
 
-    client.post(URL, form())
-    application = Application.objects.get()
-    badung = Office.objects.create(
-        slug="badung", name="Disdukcapil Badung", region_code="51.03", timezone="Asia/Makassar"
-    )
-    other = User.objects.create_user(username="verif_badung", role=Role.VERIFIKATOR, office=badung)
+    application = apply(client)
+    other = officer(Role.VERIFIKATOR, another_office())
     stranger = client.__class__()
     stranger.force_login(other)
     document = application.documents.first()

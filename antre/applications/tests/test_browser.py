@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from antre.applications.models import Application
-from antre.applications.tests.test_applications import jpeg, pdf
+from antre.applications.tests.factories import jpeg, pdf
 from antre.browser import SCREENSHOTS
 from antre.conftest import NIK_MADE, session_cookie
 

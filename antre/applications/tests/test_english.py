@@ -10,15 +10,8 @@ from pypdf import PdfReader
 
 from antre.applications import review
 from antre.applications.models import PICKUP_AT, Application, StatusChange
-from antre.applications.tests.test_applications import form, pdf
+from antre.applications.tests.factories import apply, pdf, step
 from antre.conftest import TUESDAY, WEDNESDAY, tanggal
-
-URL = "/k/tabanan/permohonan/KK-TAMBAH/"
-
-
-@pytest.fixture(autouse=True)
-def own_data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
 
 
 def in_english(client):
@@ -31,21 +24,20 @@ def english_day(day) -> str:
 
 @pytest.fixture
 def submitted(client, office, monday):
-    assert client.post(URL, form()).status_code == 302
-    return Application.objects.get()
-
-
-def step(application, staff, *actions, **kw):
-    for action in actions:
-        verb = review.review_verb(action, fix_codes=kw.get("fix_codes"))
-        verb(code=application.code, officer=staff["verifikator"], note=kw.get("note", ""))
+    return apply(client)
 
 
 def test_the_history_follows_the_citizens_language(client, submitted, staff):
-    step(submitted, staff, "claim")
-    step(submitted, staff, "needs_fix", note="Foto akta buram, mohon foto ulang.", fix_codes=["bukti"])
+    step(submitted, staff["verifikator"], "claim")
+    step(
+        submitted,
+        staff["verifikator"],
+        "needs_fix",
+        note="Foto akta buram, mohon foto ulang.",
+        fix_codes=["bukti"],
+    )
     client.post(f"/permohonan/{submitted.code}/", {"bukti": SimpleUploadedFile("baru.pdf", pdf())})
-    step(submitted, staff, "approve")
+    step(submitted, staff["verifikator"], "approve")
     review.publish(code=submitted.code, officer=staff["verifikator"], result="pickup", pickup_day=TUESDAY)
     number = Application.objects.get().pickup_ticket.number
 
@@ -85,9 +77,8 @@ def test_delivery_and_download_notes_in_english(client, office, staff, monday):
         ("document", {"file": ("kk.pdf", pdf())}, "The result document can be downloaded on this page."),
     ]:  # fmt: skip
         Application.objects.all().delete()
-        client.post(URL, form())
-        application = Application.objects.get()
-        step(application, staff, "claim", "approve")
+        application = apply(client)
+        step(application, staff["verifikator"], "claim", "approve")
         review.publish(code=application.code, officer=staff["verifikator"], result=result, **extra)
         in_english(client)
         assert expected in client.get(f"/permohonan/{application.code}/").content.decode()

@@ -13,36 +13,17 @@ from antre import worker
 from antre.applications import holding, services
 from antre.applications.holding import Holding
 from antre.applications.models import Application
-from antre.applications.tests.test_applications import VILLAGE, form, jpeg, pdf
-from antre.conftest import MONDAY_MORNING, NIK_MADE
+from antre.applications.tests.factories import URL, form, jpeg, pdf, submit
+from antre.conftest import MONDAY_MORNING
 from antre.errors import Refusal
 
-URL = "/k/tabanan/permohonan/KK-TAMBAH/"
 EXE = ("akta.pdf", b"MZ\x90\x00\x03" + b"\x00" * 2000)  # a program renamed .pdf
-
-
-@pytest.fixture(autouse=True)
-def own_data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
 
 
 def browser_of_made() -> Holding:
     return Holding(
         form_id=holding.new_form_id(), owner="session-secret-of-made-" + "x" * 16, kind="KK-TAMBAH"
     )
-
-
-def send(office, files, *, form, **fields):
-    data = {
-        "office": office,
-        "kind_code": "KK-TAMBAH",
-        "nik": NIK_MADE,
-        "name": "Ni Made Sari Dewi",
-        "address": "Jl. Gunung Agung No. 5, Banjar Delod Peken",
-        "village_code": VILLAGE,
-        "consent": True,
-    } | fields
-    return services.submit(files=files, form=form, **data)
 
 
 def stored_bytes(application, code) -> bytes:
@@ -54,12 +35,12 @@ def test_a_document_that_passed_is_used_when_the_form_is_sent_again(office, cloc
     made = browser_of_made()
     kk = pdf()
     with pytest.raises(Refusal) as refused:
-        send(office, {"kk": ("kk.pdf", kk), "bukti": EXE}, form=made)
+        submit(office, {"kk": ("kk.pdf", kk), "bukti": EXE}, form=made)
     assert set(refused.value.fields) == {"bukti"}
     assert holding.received(made) == {"kk": "kk.pdf"}
     assert Application.objects.count() == 0
 
-    application = send(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=made)  # only the fixed one
+    application = submit(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=made)  # only the fixed one
     assert stored_bytes(application, "kk") == kk
     assert set(application.documents.values_list("requirement__code", flat=True)) == {"kk", "bukti"}
     assert not (holding.root() / made.form_id).exists()  # released once stored with the application
@@ -68,25 +49,25 @@ def test_a_document_that_passed_is_used_when_the_form_is_sent_again(office, cloc
 def test_a_document_held_under_another_refusal_is_kept_until_the_form_is_right(office, clock):
     made = browser_of_made()
     with pytest.raises(Refusal) as refused:
-        send(
+        submit(
             office, {"kk": ("kk.pdf", pdf()), "bukti": ("akta.jpg", jpeg(800, 600))}, form=made, consent=False
         )
     assert set(refused.value.fields) == {"consent"}
     with pytest.raises(Refusal) as refused:
-        send(office, {}, form=made, nik="5102000000000000")  # now a wrong NIK; no file chosen again
+        submit(office, {}, form=made, nik="5102000000000000")  # now a wrong NIK; no file chosen again
     assert set(refused.value.fields) == {"nik"}
-    application = send(office, {}, form=made)
+    application = submit(office, {}, form=made)
     assert application.documents.count() == 2
 
 
 def test_documents_held_for_another_browser_are_never_used(office, clock):
     made = browser_of_made()
     with pytest.raises(Refusal):
-        send(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
+        submit(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
     stranger = Holding(form_id=made.form_id, owner="another-browser-" + "y" * 20, kind="KK-TAMBAH")
     assert holding.received(stranger) == {}
     with pytest.raises(Refusal) as refused:
-        send(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=stranger)
+        submit(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=stranger)
     assert refused.value.fields == {"kk": "Wajib diunggah."}
     assert holding.received(made) == {"kk": "kk.pdf"}  # the stranger's send replaced nothing
     assert Application.objects.count() == 0
@@ -95,18 +76,18 @@ def test_documents_held_for_another_browser_are_never_used(office, clock):
 def test_held_documents_expire(office, clock):
     made = browser_of_made()
     with pytest.raises(Refusal):
-        send(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
+        submit(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
     clock.move_to(MONDAY_MORNING + holding.HOLD_FOR + dt.timedelta(minutes=1))
     assert holding.received(made) == {}  # past its time, even before the worker has run
     with pytest.raises(Refusal) as refused:
-        send(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=made)
+        submit(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=made)
     assert refused.value.fields == {"kk": "Wajib diunggah."}
 
 
 def test_the_worker_removes_expired_documents(office, clock):
     made = browser_of_made()
     with pytest.raises(Refusal):
-        send(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
+        submit(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
     assert len(list(holding.root().iterdir())) == 1
     clock.move_to(MONDAY_MORNING + holding.HOLD_FOR + dt.timedelta(minutes=1))
     assert worker.remove_held_documents() == 1
@@ -116,7 +97,7 @@ def test_the_worker_removes_expired_documents(office, clock):
 def test_the_worker_leaves_forms_still_being_filled_in(office, clock):
     made = browser_of_made()
     with pytest.raises(Refusal):
-        send(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
+        submit(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
     clock.move_to(MONDAY_MORNING + holding.HOLD_FOR - dt.timedelta(minutes=5))
     assert worker.remove_held_documents() == 0
     assert holding.received(made) == {"kk": "kk.pdf"}

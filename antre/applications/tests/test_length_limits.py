@@ -6,16 +6,10 @@ import pytest
 
 from antre.applications import review
 from antre.applications.models import Application, AppStatus, StatusChange
-from antre.applications.tests.test_applications import form
+from antre.applications.tests.factories import URL, apply, form, step
 from antre.queueing.models import Ticket
 
-URL = "/k/tabanan/permohonan/KK-TAMBAH/"
 API = "/api/v1/offices/tabanan/applications"
-
-
-@pytest.fixture(autouse=True)
-def own_data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
 
 
 def test_the_form_refuses_an_address_over_300_characters_and_stores_nothing(client, office):
@@ -65,9 +59,8 @@ def test_the_openapi_says_the_limits(client):
 
 @pytest.fixture
 def in_review(client, office, staff):
-    client.post(URL, form())
-    application = Application.objects.get()
-    review.claim_application(code=application.code, officer=staff["verifikator"])
+    application = apply(client)
+    step(application, staff["verifikator"], "claim")
     return application
 
 

@@ -5,27 +5,17 @@ from __future__ import annotations
 import pytest
 
 from antre.applications import review
-from antre.applications.models import Application
-from antre.applications.tests.test_applications import form
+from antre.applications.tests.factories import apply, step
 from antre.conftest import FRIDAY, KETUT, MONDAY, NIK_MADE, SATURDAY, TUESDAY, WEDNESDAY, tanggal
 from antre.offices.models import Service
 from antre.queueing.models import Status, Ticket
 from antre.queueing.tests.factories import book
 
-URL = "/k/tabanan/permohonan/KK-TAMBAH/"
-
-
-@pytest.fixture(autouse=True)
-def own_data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-
 
 @pytest.fixture
 def approved(client, office, staff, monday):
-    assert client.post(URL, form()).status_code == 302
-    application = Application.objects.get()
-    review.claim_application(code=application.code, officer=staff["verifikator"])
-    review.approve_application(code=application.code, officer=staff["verifikator"])
+    application = apply(client)
+    step(application, staff["verifikator"], "claim", "approve")
     return application
 
 

@@ -8,26 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from antre.applications import review
 from antre.applications.models import Application, AppStatus
 from antre.applications.rules import TRANSITIONS, next_status
-from antre.applications.tests.test_applications import form, pdf
+from antre.applications.tests.factories import apply, form, pdf, step
 from antre.conftest import NIK_MADE
 from antre.errors import Refusal
 from antre.queueing.models import Ticket
 
 
-@pytest.fixture(autouse=True)
-def own_data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-
-
 @pytest.fixture
 def submitted(client, open_all_day):
-    client.post("/k/tabanan/permohonan/KK-TAMBAH/", form())
-    return Application.objects.get()
-
-
-def step(application, action, staff, **kw):
-    verb = review.review_verb(action, fix_codes=kw.pop("fix_codes", None))
-    return verb(code=application.code, officer=staff["verifikator"], **kw)
+    return apply(client)
 
 
 def test_every_status_and_action_follows_the_table():
@@ -48,11 +37,17 @@ def test_every_status_and_action_follows_the_table():
 
 
 def test_claim_fix_resubmit_approve_and_hand_over_a_document(client, submitted, staff):
-    step(submitted, "claim", staff)
+    step(submitted, staff["verifikator"], "claim")
     with pytest.raises(Refusal) as refused:
-        step(submitted, "needs_fix", staff, note="", fix_codes=["bukti"])
+        step(submitted, staff["verifikator"], "needs_fix", note="", fix_codes=["bukti"])
     assert refused.value.code == "invalid_fields"
-    step(submitted, "needs_fix", staff, note="Foto akta buram, mohon foto ulang.", fix_codes=["bukti"])
+    step(
+        submitted,
+        staff["verifikator"],
+        "needs_fix",
+        note="Foto akta buram, mohon foto ulang.",
+        fix_codes=["bukti"],
+    )
     page = client.get(f"/permohonan/{submitted.code}/").content.decode()
     assert "Foto akta buram" in page and 'name="bukti"' in page and 'name="kk"' not in page  # only that one
     old = submitted.documents.get(requirement__code="bukti", current=True)
@@ -61,7 +56,7 @@ def test_claim_fix_resubmit_approve_and_hand_over_a_document(client, submitted, 
     submitted.refresh_from_db()
     assert submitted.status == AppStatus.IN_REVIEW
     assert submitted.documents.get(requirement__code="bukti", current=True).pk != old.pk
-    step(submitted, "approve", staff)
+    step(submitted, staff["verifikator"], "approve")
     review.publish(
         code=submitted.code, officer=staff["verifikator"], result="document", file=("kk.pdf", pdf())
     )
@@ -90,16 +85,21 @@ def test_claim_fix_resubmit_approve_and_hand_over_a_document(client, submitted, 
 
 
 def test_a_message_reaches_the_tracking_page_without_changing_the_status(client, submitted, staff):
-    step(submitted, "claim", staff)
-    step(submitted, "message", staff, note="Berkas sedang kami cocokkan dengan data kependudukan.")
+    step(submitted, staff["verifikator"], "claim")
+    step(
+        submitted,
+        staff["verifikator"],
+        "message",
+        note="Berkas sedang kami cocokkan dengan data kependudukan.",
+    )
     submitted.refresh_from_db()
     assert submitted.status == AppStatus.IN_REVIEW
     assert "sedang kami cocokkan" in client.get(f"/permohonan/{submitted.code}/").content.decode()
 
 
 def test_a_pickup_ticket_is_booked_in_the_pickup_service(client, submitted, staff):
-    step(submitted, "claim", staff)
-    step(submitted, "approve", staff)
+    step(submitted, staff["verifikator"], "claim")
+    step(submitted, staff["verifikator"], "approve")
     review.publish(code=submitted.code, officer=staff["verifikator"], result="pickup")
     ticket = Ticket.objects.get()
     assert ticket.service.code == "AMBIL" and ticket.nik == NIK_MADE
@@ -116,22 +116,22 @@ def test_a_pre_registration_ends_with_a_visit_in_its_own_service(client, open_al
     data.pop("bukti")
     assert client.post("/k/tabanan/permohonan/PRA-SANTUNAN/", data).status_code == 302
     application = Application.objects.get()
-    step(application, "claim", staff)
-    step(application, "approve", staff)
+    step(application, staff["verifikator"], "claim")
+    step(application, staff["verifikator"], "approve")
     review.publish(code=application.code, officer=staff["verifikator"], result="pickup")
     assert Ticket.objects.get().service.code == "SANTUNAN"
 
 
 def test_delivery_and_rejection_carry_their_text(submitted, staff):
-    step(submitted, "claim", staff)
+    step(submitted, staff["verifikator"], "claim")
     with pytest.raises(Refusal):
-        step(submitted, "reject", staff, note="")
-    step(submitted, "reject", staff, note="NIK tidak terdaftar di Kabupaten Tabanan.")
+        step(submitted, staff["verifikator"], "reject", note="")
+    step(submitted, staff["verifikator"], "reject", note="NIK tidak terdaftar di Kabupaten Tabanan.")
     submitted.refresh_from_db()
     assert submitted.status == AppStatus.REJECTED
     assert submitted.history.last().note == "NIK tidak terdaftar di Kabupaten Tabanan."
     with pytest.raises(Refusal) as refused:
-        step(submitted, "approve", staff)
+        step(submitted, staff["verifikator"], "approve")
     assert refused.value.code == "invalid_transition"
 
 

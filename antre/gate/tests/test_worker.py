@@ -37,22 +37,12 @@ def test_documents_of_applications_finished_a_year_ago_are_deleted(office, setti
     import datetime as dt
 
     from antre.applications.models import Application
-    from antre.applications.services import documents_root, submit
-    from antre.applications.tests.test_applications import pdf
-    from antre.conftest import NIK_MADE
+    from antre.applications.services import documents_root
+    from antre.applications.tests.factories import pdf, submit
 
     settings.DATA_DIR = tmp_path
     kept, old = (
-        submit(
-            office=office,
-            kind_code="KTP-HILANG",
-            nik=NIK_MADE,
-            name="Ni Made Sari",
-            address="Banjar Delod Peken",
-            village_code="51.02.05.2001",
-            consent=True,
-            files={"kk": ("kk.pdf", pdf()), "polisi": ("p.pdf", pdf())},
-        )
+        submit(office, {"kk": ("kk.pdf", pdf()), "polisi": ("p.pdf", pdf())}, kind="KTP-HILANG")
         for _ in range(2)
     )
     Application.objects.filter(pk=old.pk).update(
@@ -65,21 +55,11 @@ def test_documents_of_applications_finished_a_year_ago_are_deleted(office, setti
 
 
 def test_deleting_an_application_in_the_admin_removes_its_files(office, settings, tmp_path):
-    from antre.applications.services import documents_root, submit
-    from antre.applications.tests.test_applications import pdf
-    from antre.conftest import NIK_MADE
+    from antre.applications.services import documents_root
+    from antre.applications.tests.factories import pdf, submit
 
     settings.DATA_DIR = tmp_path
-    application = submit(
-        office=office,
-        kind_code="KTP-HILANG",
-        nik=NIK_MADE,
-        name="Ni Made Sari",
-        address="Banjar Delod Peken",
-        village_code="51.02.05.2001",
-        consent=True,
-        files={"kk": ("kk.pdf", pdf()), "polisi": ("p.pdf", pdf())},
-    )
+    application = submit(office, {"kk": ("kk.pdf", pdf()), "polisi": ("p.pdf", pdf())}, kind="KTP-HILANG")
     assert len([p for p in documents_root().rglob("*") if p.is_file()]) == 2
     application.delete()
     assert [p for p in documents_root().rglob("*") if p.is_file()] == []

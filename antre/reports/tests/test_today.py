@@ -84,11 +84,10 @@ def test_kepalas_page_offers_no_action(client, staff, a_busy_morning):
 
 def test_kepala_cannot_call_screen_or_approve(client, staff, office, clock, settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    from antre.applications.tests.test_applications import form
+    from antre.applications.tests.factories import apply
 
     waiting = book(office, 1)
-    client.post("/k/tabanan/permohonan/KK-TAMBAH/", form())
-    application = Application.objects.get()
+    application = apply(client)
     client.force_login(staff["kepala"])
     loket1 = Counter.objects.get(number=1)
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from antre.applications.models import Application
-from antre.applications.tests.test_applications import jpeg, pdf
+from antre.applications.tests.factories import jpeg, pdf
 from antre.conftest import NIK_MADE
 from antre.queueing.models import Ticket
 from antre.whatsapp.models import Conversation, OutboxMessage

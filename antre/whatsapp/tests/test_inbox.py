@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from antre.applications.tests.test_applications import pdf
+from antre.applications.tests.factories import pdf
 from antre.whatsapp import outbox
 from antre.whatsapp.models import Conversation, OutboxMessage
 from antre.whatsapp.tests.test_bot import say
