@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 
 from antre.conftest import nik_for
-from antre.people.models import ApiToken, Role, User
+from antre.people.models import ApiToken, Role
+from antre.people.tests import factories as people
 from antre.queueing.models import Ticket
 from antre.testing import Server, free_port
 from antre.transport import fastlane
@@ -114,9 +115,7 @@ def test_the_fast_lane_answers_every_booking_request_as_django_does(open_all_day
 
 
 def test_staff_bookings_take_the_ordinary_lane_and_walk_ins_work(open_all_day):
-    officer = User.objects.create_user(
-        username="satpam", password="x", role=Role.PETUGAS_PINTU, office=open_all_day
-    )
+    officer = people.officer(Role.PETUGAS_PINTU, open_all_day, username="satpam")
     token = ApiToken.objects.create(user=officer)
     server = Server(port=free_port()).start(ANTRE_RATELIMIT="off")
     try:
