@@ -29,7 +29,9 @@ from antre.transport.sse import with_live_streams  # noqa: E402
 @functools.cache  # one start-up per process: the threads and the GC's settings are the process's
 def create_app():
     """Start this server process and return its ASGI application (uvicorn's factory=True)."""
-    django_app = WSGIMiddleware(WSGIHandler(), workers=config.threads())
+    # django-stubs types WSGIHandler's answer as the response object, which is the iterable of
+    # bytes a WSGI server asks for; a2wsgi's annotation wants that iterable spelled out.
+    django_app = WSGIMiddleware(WSGIHandler(), workers=config.threads())  # type: ignore[arg-type]
     lanes = fastlane.with_fast_lane(with_live_streams(django_app), config.booking_threads())
     # A failure in a lane in front of Django is answered in the API's error shape, not uvicorn's text.
     application = api_errors.guarded(lanes)

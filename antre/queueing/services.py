@@ -26,7 +26,7 @@ from antre.queueing.calling import board
 from antre.queueing.days import day_refusal, office_calendar, same_day_cutoff
 from antre.queueing.issuing import is_second_active_ticket, issue, online_only, unknown_service
 from antre.queueing.life import Action
-from antre.queueing.models import Channel, IdempotencyKey, Priority, Status, Ticket
+from antre.queueing.models import IDEMPOTENCY_KEY_MAX, Channel, IdempotencyKey, Priority, Status, Ticket
 from antre.queueing.tickets import Pace, Progress
 
 log = logging.getLogger(__name__)
@@ -171,13 +171,10 @@ def book_ticket(
         raise
 
 
-KEY_MAX = IdempotencyKey._meta.get_field("key").max_length
-
-
 def _stored_key(key: str | None) -> str | None:
     """An Idempotency-Key as stored: one longer than the column (a form field someone edited, the
     bot's key made of a long message id) by its digest, which a retry with that key finds again."""
-    if key and len(key) > KEY_MAX:
+    if key and len(key) > IDEMPOTENCY_KEY_MAX:
         return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     return key
 
