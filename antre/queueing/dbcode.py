@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
+
 from antre.queueing import rules
 
 log = logging.getLogger(__name__)
@@ -257,8 +259,6 @@ def installed(connection) -> bool:
 
 def ensure(connection) -> bool:
     """Put the code back if it is missing (a rebuilt table loses its triggers). True if it was."""
-    from django.db import transaction
-
     if installed(connection):
         return False
     log.warning("the ticket counts' triggers were missing: installed again and the counts recounted")

