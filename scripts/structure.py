@@ -32,9 +32,7 @@ LAZY_MARK = "# lazy:"
 ALLOWED: dict[str, dict[str, int]] = {
     "two-way": {},
     "local-import": {},
-    "long-function": {
-        "antre.reports.figures.queue_today": 1,
-    },
+    "long-function": {},
     "long-module": {},
 }
 
