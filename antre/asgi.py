@@ -3,8 +3,9 @@
 Importing this module sets Django up and starts nothing. create_app() starts the process — the
 fast lane's threads, the guards of a supervised process, the warm-up, the runtime's settings —
 and returns the application, in three lanes chosen by the request line:
-- a citizen's booking over the API (the opening rush) by antre.transport.fastlane: its body is read
-  on the event loop, the booking runs in one hop to a thread of the lane's own;
+- a citizen's booking over the API, the request that comes in crowds when an office opens, by
+  antre.transport.fastlane: its body is read on the event loop, the booking runs in one hop to a
+  thread of the lane's own;
 - live streams (SSE) by antre.transport.sse on the event loop;
 - everything else by Django as a WSGI application on a fixed pool of threads (a2wsgi). Under
   Django's own ASGI handler every request would start a thread of its own and open a fresh

@@ -55,8 +55,8 @@ class TicketOut(Schema):
 
 def ticket_out(request: HttpRequest, ticket: Ticket, progress: tickets.Progress | None = None) -> TicketOut:
     progress = progress or tickets.progress(ticket)
-    # Constructed, not validated: every value below already has its field's type, and at the
-    # opening rush validating them again was a few per cent of a booking.
+    # Constructed, not validated: every value below already has its field's type, and each booking's
+    # answer is built here, so checking them again would only slow every booking down.
     return TicketOut.model_construct(
         id=ticket.token,
         number=ticket.number,

@@ -33,7 +33,8 @@ from antre.queueing.tickets import Pace, Progress
 log = logging.getLogger(__name__)
 
 STAFF_CHANNELS = {Channel.WALK_IN}
-# Django builds an enum's .values list anew on every call: at the rush, that showed in profiles.
+# Every booking checks its priority and channel, and Django builds an enum's .values anew on each
+# call: the sets are built once.
 PRIORITIES = frozenset(Priority.values)
 CHANNELS = frozenset(Channel.values)
 

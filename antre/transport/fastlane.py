@@ -2,13 +2,14 @@
 
 `POST /api/v1/offices/{office}/tickets` without a token or a session is answered here, in one hop
 from the event loop to a thread of the lane's own, without Django's middleware stack and
-django-ninja's request cycle, which cost a third of a booking's time. It is built from
-the same parts as the ninja endpoint — Django's request object, the TicketIn schema,
-`api.book`, `ticket_out`, the API's refusal handler and the security middleware's headers — so the
-answer is the same; tests compare the two lanes. Anything out of the ordinary (a body that does
-not validate, an unknown office, a host Django would refuse, an HTTPS redirect) returns None and
-the request goes to Django unchanged, so the error answers have one source. A failure is answered
-as the ordinary lane answers it: Django's handling of the exception, in the API's error shape.
+django-ninja's request cycle, whose work would be a large share of each booking's time
+(bench/rush.py measures both lanes). It is built from the same parts as the ninja endpoint —
+Django's request object, the TicketIn schema, `api.book`, `ticket_out`, the API's refusal handler
+and the security middleware's headers — so the answer is the same; tests compare the two lanes.
+Anything out of the ordinary (a body that does not validate, an unknown office, a host Django would
+refuse, an HTTPS redirect) returns None and the request goes to Django unchanged, so the error
+answers have one source. A failure is answered as the ordinary lane answers it: Django's handling of
+the exception, in the API's error shape.
 """
 
 from __future__ import annotations
