@@ -151,9 +151,6 @@ class Office(models.Model):
             return self.notice
         return ""
 
-    def closed_dates(self, start: dt.date, end: dt.date) -> set[dt.date]:
-        return set(self.closed_days.filter(date__range=(start, end)).values_list("date", flat=True))
-
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Senin")
