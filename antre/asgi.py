@@ -3,8 +3,9 @@
 Importing this module sets Django up and starts nothing. create_app() starts the process — the
 fast lane's threads, the guards of a supervised process, the warm-up, the runtime's settings —
 and returns the application, in three lanes chosen by the request line:
-- a citizen's booking over the API (the opening rush) by antre.transport.fastlane: its body is read
-  on the event loop, the booking runs in one hop to a thread of the lane's own;
+- a citizen's booking over the API, the request that comes in crowds when an office opens, by
+  antre.transport.fastlane: its body is read on the event loop, the booking runs in one hop to a
+  thread of the lane's own;
 - live streams (SSE) by antre.transport.sse on the event loop;
 - everything else by Django as a WSGI application on a fixed pool of threads (a2wsgi). Under
   Django's own ASGI handler every request would start a thread of its own and open a fresh
@@ -29,7 +30,9 @@ from antre.transport.sse import with_live_streams  # noqa: E402
 @functools.cache  # one start-up per process: the threads and the GC's settings are the process's
 def create_app():
     """Start this server process and return its ASGI application (uvicorn's factory=True)."""
-    django_app = WSGIMiddleware(WSGIHandler(), workers=config.threads())
+    # django-stubs types WSGIHandler's answer as the response object, which is the iterable of
+    # bytes a WSGI server asks for; a2wsgi's annotation wants that iterable spelled out.
+    django_app = WSGIMiddleware(WSGIHandler(), workers=config.threads())  # type: ignore[arg-type]
     lanes = fastlane.with_fast_lane(with_live_streams(django_app), config.booking_threads())
     # A failure in a lane in front of Django is answered in the API's error shape, not uvicorn's text.
     application = api_errors.guarded(lanes)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
-from pathlib import Path
+
+from antre import config
 
 # The browser tests photograph each screen. They land in a temp folder, so `make test` leaves the
 # checkout clean; `ANTRE_SCREENSHOTS=docs/screenshots make test` refreshes the ones in the docs.
-SCREENSHOTS = Path(os.environ.get("ANTRE_SCREENSHOTS") or Path(tempfile.gettempdir()) / "antre-screenshots")
+SCREENSHOTS = config.screenshots_dir()
 
 # Without the background-networking flags Chromium keeps dialing Google's hosts, which this
 # closed network refuses; --no-sandbox because CI runs as root.
@@ -28,4 +27,4 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("ANTRE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return config.chromium() or shutil.which("chromium") or shutil.which("chromium-browser")

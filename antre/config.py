@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
 import urllib.parse
 from pathlib import Path
 
@@ -132,3 +133,13 @@ def public_url() -> str:
             f"(contoh: https://antrean.tabanankab.go.id), bukan {value!r}."
         )
     return value.rstrip("/")
+
+
+def screenshots_dir() -> Path:
+    """ANTRE_SCREENSHOTS: where the browser tests photograph each screen; a temp folder when unset."""
+    return Path(os.environ.get("ANTRE_SCREENSHOTS") or Path(tempfile.gettempdir()) / "antre-screenshots")
+
+
+def chromium() -> str | None:
+    """ANTRE_CHROMIUM: the Chromium the browser tests drive, when not the one on the PATH."""
+    return os.environ.get("ANTRE_CHROMIUM") or None

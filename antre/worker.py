@@ -6,16 +6,27 @@ it complements, so two workers only repeat work that is already done.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+from django.conf import settings
 from django.db import close_old_connections, transaction
 
 from antre import clock
+from antre.applications import holding
+from antre.applications.models import AppStatus, Document
+from antre.gate.services import refresh_invitations
+from antre.live.voice import prune_cache
+from antre.offices.models import Office
 from antre.queueing import life
+from antre.queueing.closures import sweep
 from antre.queueing.life import Action
+from antre.queueing.models import Ticket
+from antre.whatsapp.outbox import deliver_due
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +36,6 @@ EXPIRY_SECONDS = 300
 
 def invite_and_lapse() -> int:
     """Lapse invitations that ran out and invite the next citizens, at every office with a gate."""
-    from antre.gate.services import refresh_invitations
-    from antre.offices.models import Office
-
     invited = 0
     for office in Office.objects.filter(gate_enabled=True):
         invited += len(refresh_invitations(office))
@@ -36,9 +44,6 @@ def invite_and_lapse() -> int:
 
 def expire_past_tickets() -> int:
     """Tickets of days that have ended leave the queue as expired (SPEC §5)."""
-    from antre.offices.models import Office
-    from antre.queueing.models import Ticket
-
     expired = 0
     now = clock.now()
     for office in Office.objects.all():
@@ -57,10 +62,6 @@ def expire_past_tickets() -> int:
 
 def delete_old_documents() -> int:
     """Documents of applications finished a year ago are deleted, as the personal-data notice promises."""
-    import datetime as dt
-
-    from antre.applications.models import AppStatus, Document
-
     cutoff = clock.now() - dt.timedelta(days=365)
     # Finished a year ago, or left waiting (never sent, never fixed) for a year: the notice's limit.
     old = Document.objects.filter(
@@ -81,28 +82,17 @@ def delete_old_documents() -> int:
 
 def remove_held_documents() -> int:
     """Documents held for an application form that was never sent, once their time is up."""
-    from antre.applications import holding
-
     return holding.remove_expired(now=clock.now())
 
 
 def deliver_whatsapp() -> int:
-    from antre.whatsapp.outbox import deliver_due
-
     return deliver_due()
 
 
 def prune_speech() -> int:
     """Spoken announcements, and WhatsApp files a day old (left by a conversation that stopped halfway)."""
-    import time as clock
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from antre.live.voice import prune_cache
-
     removed = prune_cache()
-    cutoff = clock.time() - 86400
+    cutoff = time.time() - 86400  # file times are the machine's, not the domain's clock
     for folder in ("wa-media", "wa-outgoing"):
         for path in (Path(settings.DATA_DIR) / folder).rglob("*"):
             if path.is_file() and path.stat().st_mtime < cutoff:
@@ -113,8 +103,6 @@ def prune_speech() -> int:
 
 def cancel_on_closed_days() -> int:
     """Tickets still waiting on a day the office has closed (antre.queueing.closures.sweep)."""
-    from antre.queueing.closures import sweep
-
     return sweep()
 
 

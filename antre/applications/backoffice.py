@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,17 +18,19 @@ from antre.applications.models import Application, AppStatus, ResultKind
 from antre.errors import Refusal
 from antre.offices import rules as office_rules
 from antre.offices.calendar import calendar_of
+from antre.offices.models import Office
 from antre.people import authorizers
+from antre.people.staff_requests import StaffRequest
 
 OPEN = (AppStatus.SUBMITTED, AppStatus.IN_REVIEW, AppStatus.NEEDS_FIX, AppStatus.APPROVED)
 
 
-def _office_or_403(request: HttpRequest):
+def _office_or_403(request: StaffRequest) -> Office | None:
     return request.user.office if authorizers.may_use_back_office(request.user) else None
 
 
 @login_required
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: StaffRequest) -> HttpResponse:
     office = _office_or_403(request)
     if office is None:
         return render(request, "applications/forbidden.html", status=403)
@@ -78,13 +80,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, code: str) -> HttpResponse:
+def detail(request: StaffRequest, code: str) -> HttpResponse:
     application = get_object_or_404(
-        Application.objects.select_related("kind", "village", "assigned_to"), code=code
+        Application.objects.select_related("kind", "village", "assigned_to", "office"), code=code
     )
     if not authorizers.may_use_back_office(request.user, application.office_id):
         return render(request, "applications/forbidden.html", status=403)
-    office = request.user.office
+    office = application.office  # the user's own: may_use_back_office says so
     refusal = None
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -95,7 +97,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                     code=code,
                     officer=request.user,
                     result=request.POST.get("result", ""),
-                    file=(upload.name, upload.read()) if upload else None,
+                    file=(upload.name or "", upload.read()) if upload else None,
                     delivery_address=request.POST.get("delivery_address", ""),
                     pickup_day=_day(request.POST.get("pickup_day", "")),
                 )

@@ -118,6 +118,7 @@ def _apply_page(
     )
     field_errors = refusal.fields if refusal else {}
     received = holding.received(form)
+    requirements = list(kind.requirements.all())
     documents = [
         {
             "requirement": r,
@@ -125,7 +126,7 @@ def _apply_page(
             "error": field_errors.get(r.code),
             "refused": r.code in field_errors and r.code in request.FILES,  # chosen, and not taken
         }
-        for r in kind.requirements.all()
+        for r in requirements
     ]
     return render(
         request,
@@ -134,7 +135,7 @@ def _apply_page(
             "office": office,
             "kind": kind,
             "documents": documents,
-            "received": [d["requirement"].name for d in documents if d["received"]],
+            "received": [r.name for r in requirements if received.get(r.code)],
             "districts": districts,
             "data": request.POST,
             "limits": services.FIELD_MAX,
@@ -241,10 +242,14 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def document(request: HttpRequest, code: str, document_id: int) -> HttpResponse:
+def document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
     application = _visible(request, code)
     doc = get_object_or_404(Document, pk=document_id, application=application, current=True)
-    stem = "hasil" if doc.is_result else doc.requirement.code
+    if doc.is_result:
+        stem = "hasil"
+    else:
+        assert doc.requirement is not None  # only a result (is_result) answers no requirement
+        stem = doc.requirement.code
     response = FileResponse(services.document_path(doc).open("rb"), content_type=doc.content_type)
     response["Content-Disposition"] = f'inline; filename="{stem}.{doc.path.rsplit(".", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"

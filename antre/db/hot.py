@@ -1,8 +1,8 @@
-"""Statements of the opening rush whose SQL is built once per process instead of once per call.
+"""The booking's statements, their SQL built once per process instead of once per call.
 
-The ORM compiles every query again each time it runs. For the few statements a booking makes,
-that compiling cost more than running them (profiled: about two thirds of a booking's time), so
-they are written here once from the model's own fields and reused.
+The ORM compiles every query again each time it runs. The few statements a booking makes are small,
+so compiling them costs more than running them: they are written here once from the model's own
+fields and reused (bench/rush.py measures a booking).
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def _insert_statement(model: type[models.Model]) -> tuple[str, list[models.Field
 
 def _plan(model: type[models.Model]) -> list[tuple[str, str, models.Field, bool, bool]]:
     """Per column: (column, attname, field, whether pre_save does more than read the attribute,
-    whether a None may skip the field's preparation). Built once: at the rush, the generic chain
-    per field (pre_save, get_db_prep_save, get_prep_value) was a tenth of a booking's time."""
+    whether a None may skip the field's preparation). Built once, so that each booking runs the
+    generic chain per field (pre_save, get_db_prep_save, get_prep_value) only where it does work."""
     if model not in _PLANS:
         plan: list[tuple[str, str, models.Field, bool, bool]] = []
         for f in _insert_statement(model)[1]:

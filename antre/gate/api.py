@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
@@ -12,6 +11,7 @@ from antre.api_errors import ErrorOut
 from antre.gate import lookup, services
 from antre.offices.models import Office
 from antre.people.apiauth import staff_auth
+from antre.people.staff_requests import StaffApiRequest
 
 router = Router(tags=["pintu"])
 
@@ -60,7 +60,7 @@ class OccupancyOut(Schema):
     "At or above the office's fever threshold the citizen is turned away (`admitted: false, reason: fever`) and "
     "the screening is kept. Otherwise admitted while there is room; 409 `capacity_full` when full.",
 )
-def gate_entry(request: HttpRequest, office: str, payload: EntryIn):
+def gate_entry(request: StaffApiRequest, office: str, payload: EntryIn):
     office_obj = get_object_or_404(Office, slug=office)
     if payload.temperature_c is None:
         entry = services.readmit(office=office_obj, ticket_ref=payload.ticket, officer=request.auth)
@@ -93,7 +93,7 @@ def gate_entry(request: HttpRequest, office: str, payload: EntryIn):
     description="A citizen not yet served (waiting inside, or called) steps out and keeps the number: "
     "the ticket goes back to `booked` and the gate admits it again on return. `going_home: true` ends it.",
 )
-def gate_exit(request: HttpRequest, office: str, payload: ExitIn):
+def gate_exit(request: StaffApiRequest, office: str, payload: ExitIn):
     office_obj = get_object_or_404(Office, slug=office)
     entry = services.record_exit(
         office=office_obj, ticket_ref=payload.ticket, officer=request.auth, going_home=payload.going_home

@@ -150,8 +150,13 @@ def door_refusal(office: Office, now: dt.datetime) -> Refusal | None:
 
 def may_return_unscreened(ticket: Ticket, office: Office, now: dt.datetime) -> bool:
     """Back within the office's time for it: in again without a second screening."""
-    minutes = office.rescreen_after_minutes
-    return ticket.has_stepped_out and minutes > 0 and now - ticket.left_at < dt.timedelta(minutes=minutes)
+    minutes, left_at = office.rescreen_after_minutes, ticket.left_at
+    return (
+        ticket.has_stepped_out
+        and left_at is not None
+        and minutes > 0
+        and now - left_at < dt.timedelta(minutes=minutes)
+    )
 
 
 def readmit(
@@ -249,7 +254,8 @@ def _step_out(ticket: Ticket, status: Status) -> str:
     return "stepped_out"
 
 
-def _go_home(ticket: Ticket, status: Status, now: dt.datetime) -> str:
+def _go_home(ticket: Ticket, status: Status | None, now: dt.datetime) -> str:
+    assert status is not None  # the ticket's life lets anyone inside or stepped out go home
     ticket.status, ticket.finished_at, ticket.counter = status, now, None
     ticket.invited_at = None
     ticket.save(update_fields=["status", "finished_at", "left_at", "counter", "invited_at"])

@@ -20,6 +20,7 @@ from antre.links import public_url
 from antre.offices import calendar
 from antre.offices.models import Office
 from antre.people import authorizers
+from antre.people.staff_requests import StaffRequest
 from antre.queueing import calling
 from antre.queueing import services as booking
 from antre.queueing.forms import BookingForm
@@ -37,7 +38,7 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def gate_home(request: HttpRequest) -> HttpResponse:
+def gate_home(request: StaffRequest) -> HttpResponse:
     office = request.user.office or Office.objects.order_by("pk").first()
     if office is None:
         return _forbidden(request)
@@ -46,7 +47,7 @@ def gate_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def gate(request: HttpRequest, office: str) -> HttpResponse:
+def gate(request: StaffRequest, office: str) -> HttpResponse:
     office_obj = _gate_office(request, office)
     if office_obj is None:
         return _forbidden(request)
@@ -109,7 +110,7 @@ def _what_now(ticket: Ticket, office: Office, today, now) -> dict:
     }
 
 
-def _act(request: HttpRequest, office: Office) -> HttpResponse:
+def _act(request: StaffRequest, office: Office) -> HttpResponse:
     action = request.POST.get("action")
     ref = request.POST.get("ticket", "")
     back = reverse("gate:gate", args=[office.slug])
@@ -163,7 +164,7 @@ def _counts(entry: services.Entry) -> dict:
 
 
 @login_required
-def advice(request: HttpRequest, office: str, token: str) -> HttpResponse:
+def advice(request: StaffRequest, office: str, token: str) -> HttpResponse:
     """What a citizen turned away at the door is told (shown, and printable)."""
     office_obj = _gate_office(request, office)
     if office_obj is None:
@@ -184,7 +185,7 @@ def advice(request: HttpRequest, office: str, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def walk_in(request: HttpRequest, office: str) -> HttpResponse:
+def walk_in(request: StaffRequest, office: str) -> HttpResponse:
     """A ticket for a citizen without a phone, in the same queue; printed on the spot."""
     office_obj = _gate_office(request, office)
     if office_obj is None:
@@ -243,7 +244,7 @@ def _print(request: HttpRequest, ticket: Ticket) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def walk_in_ticket(request: HttpRequest, office: str, token: str) -> HttpResponse:
+def walk_in_ticket(request: StaffRequest, office: str, token: str) -> HttpResponse:
     office_obj = _gate_office(request, office)
     if office_obj is None:
         return _forbidden(request)

@@ -13,9 +13,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -116,7 +117,8 @@ class Hub:
         self.feeds: dict[int, Feed] = {}
         self._listener: asyncio.Task | None = None
         self._poller: asyncio.Task | None = None
-        self._siblings = None  # the datagram socket other processes wake this one by (SQLite)
+        # The datagram socket other processes wake this one by (SQLite); False: tried, polling only.
+        self._siblings: socket.socket | Literal[False] | None = None
 
     # -- called from request threads -------------------------------------------------------------
     def wake_threadsafe(self, office_id: int) -> None:
@@ -131,7 +133,7 @@ class Hub:
         loop = asyncio.get_running_loop()
         if self.loop is not loop:
             if self.loop is not None:
-                siblings.close(self.loop, self._siblings)
+                siblings.close(self.loop, self._siblings or None)
             self.loop = loop
             self.feeds = {}
             self._listener = self._poller = self._siblings = None
@@ -140,7 +142,7 @@ class Hub:
         if self._listener is None and connection.vendor == "postgresql":
             self._listener = loop.create_task(self._listen_forever())
         if self._siblings is None and connection.vendor == "sqlite":
-            self._siblings = siblings.listen(loop, self.wake) or False  # False: tried, polling only
+            self._siblings = siblings.listen(loop, self.wake) or False
 
     async def subscribe(
         self, office_id: int, *, positions: Callable[[int], dict] | None = None

@@ -80,7 +80,7 @@ def _tell_cancelled(request, closed_days) -> None:
     """Say how many booked tickets a new closed day cancelled (the queue app cancels them when a
     closed day is saved, and notes the number on it)."""
     for closed in closed_days:
-        cancelled = getattr(closed, "cancelled_tickets", 0)
+        cancelled = closed.cancelled_tickets
         if cancelled:
             messages.warning(
                 request,

@@ -1,8 +1,8 @@
 """A short-lived copy, per process, of what every booking asks about its office.
 
 Opening hours, closed days, how many counters serve each service, and the service booked with its
-office change a few times a year but are read on every booking; at the opening rush the queries to
-read them cost more than the booking itself. Changes saved in this process clear the copy at once
+office change a few times a year but are read on every booking, and reading them is several queries
+where the booking itself is one or two. Changes saved in this process clear the copy at once
 (signals); other server processes see them within TTL seconds. Whether a service is open (active,
 not online-only), its quota and its number prefix are not taken from here: the booking reads them
 in its own transaction.

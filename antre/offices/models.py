@@ -151,9 +151,6 @@ class Office(models.Model):
             return self.notice
         return ""
 
-    def closed_dates(self, start: dt.date, end: dt.date) -> set[dt.date]:
-        return set(self.closed_days.filter(date__range=(start, end)).values_list("date", flat=True))
-
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Senin")
@@ -208,8 +205,8 @@ class OpeningHours(models.Model):
             raise ValidationError(
                 {"break_ends": _("Isi jam mulai dan selesai istirahat, atau kosongkan keduanya.")}
             )
-        both = self.break_starts and self.break_ends and self.opens and self.closes
-        if both and not (self.opens < self.break_starts < self.break_ends < self.closes):
+        opens, closes, starts, ends = self.opens, self.closes, self.break_starts, self.break_ends
+        if opens and closes and starts and ends and not (opens < starts < ends < closes):
             raise ValidationError(
                 {
                     "break_starts": _(
@@ -225,6 +222,10 @@ class ClosedDay(models.Model):
     )
     date = models.DateField(_("tanggal"))
     reason = models.CharField(_("keterangan"), max_length=200)
+
+    # Not stored: how many booked tickets saving this day cancelled, noted by the queue's receiver
+    # (antre.queueing.closures) for the admin's message.
+    cancelled_tickets: int = 0
 
     class Meta:
         verbose_name = _("hari libur")

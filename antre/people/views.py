@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.homes import home_for
+from antre.people.staff_requests import StaffRequest
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -23,7 +24,7 @@ class StaffLoginView(auth_views.LoginView):
 
 
 @login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: StaffRequest) -> HttpResponse:
     """Every tool of the office in one place, for the administrator."""
     if not authorizers.may_open_staff_home(request.user):
         return render(request, "people/forbidden.html", status=403)

@@ -18,6 +18,7 @@ from antre.links import public_url
 from antre.offices.models import Counter, Office, Service
 from antre.people import rules as people
 from antre.people.apiauth import request_user, staff_auth
+from antre.people.staff_requests import StaffApiRequest
 from antre.queueing import calling, services, tickets
 from antre.queueing.models import Ticket
 
@@ -54,8 +55,8 @@ class TicketOut(Schema):
 
 def ticket_out(request: HttpRequest, ticket: Ticket, progress: tickets.Progress | None = None) -> TicketOut:
     progress = progress or tickets.progress(ticket)
-    # Constructed, not validated: every value below already has its field's type, and at the
-    # opening rush validating them again was a few per cent of a booking.
+    # Constructed, not validated: every value below already has its field's type, and each booking's
+    # answer is built here, so checking them again would only slow every booking down.
     return TicketOut.model_construct(
         id=ticket.token,
         number=ticket.number,
@@ -64,7 +65,7 @@ def ticket_out(request: HttpRequest, ticket: Ticket, progress: tickets.Progress 
         status=ticket.status,
         position=progress.position,
         estimated_call_at=progress.estimated_call_at,
-        counter=ticket.counter.number if ticket.counter_id else None,
+        counter=ticket.counter.number if ticket.counter else None,  # no query when it has none
         url=public_url(ticket_path(ticket.token), request),  # a kiosk prints it as a QR code
     )
 
@@ -164,7 +165,7 @@ def staff_ticket_out(request: HttpRequest, ticket: Ticket) -> StaffTicketOut:
     summary="Panggil berikutnya",
     description="Priority visitors first, then the longest waiting among the counter's services. 204 when nobody waits.",
 )
-def call_next(request: HttpRequest, counter_id: int):
+def call_next(request: StaffApiRequest, counter_id: int):
     counter = get_object_or_404(Counter.objects.select_related("office"), pk=counter_id)
     ticket = calling.call_next(counter=counter, officer=request.auth)
     if ticket is None:
@@ -180,7 +181,7 @@ def call_next(request: HttpRequest, counter_id: int):
     description="action: `recall` (again; a no-show rejoins once, at the back), `start`, `finish`, `no-show`, "
     "`transfer` (body `{service}`).",
 )
-def ticket_action(request: HttpRequest, ticket_id: str, action: str):
+def ticket_action(request: StaffApiRequest, ticket_id: str, action: str):
     # The body is optional (only transfer has one), so it is read here rather than declared:
     # a bodiless POST from a console or a curl must not be refused as unreadable JSON.
     verb = calling.counter_verb(action, service_code=_transfer_service(request))

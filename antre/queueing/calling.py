@@ -86,6 +86,7 @@ def recall_ticket(*, token: str, officer: User | None, now: dt.datetime | None =
     with transaction.atomic():
         office, ticket, target = _take(token, officer, Action.RECALL, now)
         if ticket.status == Status.CALLED:
+            assert ticket.counter is not None  # a called ticket is at the counter that called it
             ticket.recalls += 1
             _save(ticket, target, ["recalls"])
             _announce(ticket, ticket.counter, now=now)
@@ -328,7 +329,7 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
                 "name": t.short_name,
                 "service": t.service.code,
                 "status": t.status,
-                "at": t.called_at.isoformat(),
+                "at": t.called_at.isoformat() if t.called_at else None,
             }
             for t in called
         ],

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from antre.offices.models import Counter, Office
 from antre.people import authorizers
 from antre.people.apiauth import staff_auth
+from antre.people.staff_requests import StaffApiRequest
 from antre.queueing import rules as queue_rules
 from antre.queueing.days import taken_per_day
 from antre.queueing.models import Ticket
@@ -80,7 +81,7 @@ def list_services(request: HttpRequest, office: str):
 @router.get(
     "/offices/{office}/counters", response=list[CounterOut], auth=staff_auth, summary="Loket (petugas)"
 )
-def list_counters(request: HttpRequest, office: str):
+def list_counters(request: StaffApiRequest, office: str):
     office_obj = get_object_or_404(Office, slug=office)
     authorizers.require(authorizers.may_list_counters, request.auth, office_obj)
     counters = Counter.objects.filter(office=office_obj, active=True).prefetch_related("services")

@@ -18,6 +18,7 @@ from antre.errors import Refusal
 from antre.offices import calendar
 from antre.offices.models import Counter
 from antre.people import authorizers
+from antre.people.staff_requests import StaffRequest
 from antre.queueing import calling
 from antre.queueing.models import Status, Ticket
 
@@ -52,7 +53,7 @@ def _stepped_out_from_here(request: HttpRequest, counter: Counter, current: Tick
 
 
 @login_required
-def console_home(request: HttpRequest) -> HttpResponse:
+def console_home(request: StaffRequest) -> HttpResponse:
     if not authorizers.may_open_console(request.user):
         return render(request, "queueing/console_forbidden.html", status=403)
     return render(request, "queueing/console_home.html", {"counters": _counters_for(request.user)})
@@ -60,7 +61,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def console(request: HttpRequest, counter_id: int) -> HttpResponse:
+def console(request: StaffRequest, counter_id: int) -> HttpResponse:
     counter = get_object_or_404(_counters_for(request.user), pk=counter_id)
     if not authorizers.may_call(request.user, counter.office):
         return render(request, "queueing/console_forbidden.html", status=403)
@@ -129,7 +130,7 @@ def _action_message(action: str, ticket: Ticket) -> str:
     }.get(action, "%(number)s") % number
 
 
-def _do(request: HttpRequest, counter: Counter) -> None:
+def _do(request: StaffRequest, counter: Counter) -> None:
     action = request.POST.get("action", "")
     try:
         if action == "call_next":

@@ -6,8 +6,8 @@ many of that day's tickets count against the quota (all but cancelled: `taken`),
 wait (`waiting`, of which `waiting_priority`). Triggers on the ticket table keep them, whatever
 changes a ticket — a booking, a call, a cancellation, a transfer, an edit in the admin — in the
 same transaction as the change. A booking reads them from the row it locks to take its number,
-instead of counting the day's tickets: at the opening rush that count grew with every booking and
-was made while the number's lock was held.
+instead of counting the day's tickets: a count that grows with every booking of the day, made while
+the number's lock keeps the service's other bookings waiting.
 
 **Booking on PostgreSQL** is one call of antre_issue_ticket (see antre.queueing.services): take
 the number and the counts, refuse a full day, insert the ticket and its Idempotency-Key. One round
@@ -28,6 +28,8 @@ ticket table's triggers, and refuses to rebuild DailySequence while the triggers
 from __future__ import annotations
 
 import logging
+
+from django.db import transaction
 
 from antre.queueing import rules
 
@@ -257,8 +259,6 @@ def installed(connection) -> bool:
 
 def ensure(connection) -> bool:
     """Put the code back if it is missing (a rebuilt table loses its triggers). True if it was."""
-    from django.db import transaction
-
     if installed(connection):
         return False
     log.warning("the ticket counts' triggers were missing: installed again and the counts recounted")

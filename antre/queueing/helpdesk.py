@@ -41,7 +41,7 @@ def find_tickets(
     tickets = Ticket.objects.filter(office=office, day__gte=today).select_related("service")
     if len(digits) == 16 and len(digits) == len(text.replace(" ", "").replace(".", "")):
         found = tickets.filter(nik=digits)
-        log.info("help desk: %s looked up NIK %s", officer.username, mask_nik(digits))
+        log.info("help desk: %s looked up NIK %s", officer, mask_nik(digits))  # a User prints as its username
     elif parsed := rules.parse_number(text):
         found = tickets.filter(service__prefix=parsed[0], seq=parsed[1])
     else:
@@ -86,5 +86,7 @@ def resend_link(
                 "WhatsApp kantor belum diatur, atau tautan baru saja dikirim. Cetak tiketnya dan serahkan langsung."
             ),
         )
-    log.info("help desk: %s sent the link of %s again", officer.username, ticket.number)
+    log.info(
+        "help desk: %s sent the link of %s again", officer, ticket.number
+    )  # a User prints as its username
     return ticket

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +16,12 @@ from antre.errors import Refusal
 from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.rules import mask_phone
+from antre.people.staff_requests import StaffRequest
 from antre.queueing import helpdesk
 
 
 @login_required
-def desk_home(request: HttpRequest) -> HttpResponse:
+def desk_home(request: StaffRequest) -> HttpResponse:
     office = request.user.office or Office.objects.order_by("pk").first()
     if office is None:
         refusal = Refusal("not_found", _("Belum ada kantor."), status=404)
@@ -33,12 +34,12 @@ SEARCH_KEY = "helpdesk_query"  # kept in the session: a NIK in the address would
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def desk(request: HttpRequest, office: str) -> HttpResponse:
+def desk(request: StaffRequest, office: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
     try:
         authorizers.require(authorizers.may_use_helpdesk, request.user, office_obj)
-    except Refusal as refusal:
-        return render(request, "queueing/helpdesk_forbidden.html", {"refusal": refusal}, status=403)
+    except Refusal as refused:
+        return render(request, "queueing/helpdesk_forbidden.html", {"refusal": refused}, status=403)
     timezone.activate(office_obj.tzinfo)
     here = reverse("queueing:helpdesk", args=[office_obj.slug])
     if request.method == "POST":
@@ -65,7 +66,7 @@ def desk(request: HttpRequest, office: str) -> HttpResponse:
     )
 
 
-def _resend(request: HttpRequest, office: Office) -> None:
+def _resend(request: StaffRequest, office: Office) -> None:
     """Send a ticket's link again; the page says how it went."""
     try:
         ticket = helpdesk.resend_link(

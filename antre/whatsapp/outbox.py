@@ -1,9 +1,14 @@
 """Outgoing WhatsApp messages: written in the transaction of the change, sent by the worker.
 
 A slow or failing provider never blocks a request. Each message has a dedupe key, so one event is
-queued once; the worker claims a message with a conditional UPDATE, sends it, and on a failure
-tries again later with back-off (and the provider's Retry-After), so nothing is lost while the
-provider is down and nothing is sent twice when it comes back.
+queued once. The worker claims a message with a conditional UPDATE (one worker has it at a time,
+for its lease), sends it, and on a failure tries again later with back-off and the provider's
+Retry-After, until WhatsApp accepts it (or refuses it for good, the attempts run out, or it is too
+late to be worth telling): nothing is lost while the provider is down.
+
+Delivery is at least once, not exactly once. When WhatsApp accepts a message but the worker never
+records it as sent, because it stopped first (the message goes again once its lease is over) or
+the answer was lost on the network (tried again like any failure), the citizen gets it twice.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """SQLite for the embedded default: writers queue on a lock, not in SQLite's busy loop.
 
 SQLite lets one writer in at a time. When many threads start IMMEDIATE transactions at once, the
-losers wait in SQLite's busy handler, which sleeps and polls (up to 100 ms a nap): in a morning
-rush most of the time goes to those naps. Instead a writer first takes the write slot: a lock in
-this process, then an exclusive flock on a file beside the database, tried every 0.2 ms while
-another process holds it. So the server's processes take turns within a fraction of a millisecond.
+losers wait in SQLite's busy handler, which sleeps and polls (up to 100 ms a nap), so the writer
+after them starts late, often long after the slot came free. Instead a writer first takes the write
+slot: a lock in this process, then an exclusive flock on a file beside the database, tried every
+0.2 ms while another process holds it. So the server's processes take turns as the slot comes free.
 Another program that ignores the file (the sqlite3 shell) still meets SQLite's own locking and
 busy timeout, so correctness never depends on this lock.
 """
