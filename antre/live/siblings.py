@@ -75,6 +75,7 @@ def announce(office_id: int) -> None:
                 log.warning("could not wake the other processes: %s", exc)
                 return
             _sender.setblocking(False)
+            atexit.register(_sender.close)  # else the interpreter warns of an open socket at exit
         for path in paths:
             try:
                 _sender.sendto(payload, str(path))
