@@ -24,6 +24,7 @@ from antre.applications.models import (
 )
 from antre.applications.uploads import MAX_BYTES, UploadRefused, check_upload
 from antre.errors import Refusal
+from antre.offices import rules as office_rules
 from antre.offices.models import Office, Region
 from antre.people import rules as people
 from antre.people.rules import mask_nik
@@ -100,7 +101,7 @@ def _check(name: str, data: bytes):
 
 def find_kind(office: Office, code: str) -> ApplicationKind:
     kind = ApplicationKind.objects.filter(
-        office=office, code=(code or "").strip().upper(), active=True
+        office=office, code=office_rules.normal_code(code), active=True
     ).first()
     if kind is None:
         raise Refusal(

@@ -10,6 +10,11 @@ from zoneinfo import ZoneInfo
 Hours = tuple[dt.time, dt.time]
 
 
+def normal_code(code: str | None) -> str:
+    """A service's (or application kind's) code as typed or sent ("ktp ") in the form it is stored ("KTP")."""
+    return (code or "").strip().upper()
+
+
 def local_now(*, instant: dt.datetime, tz: str) -> dt.datetime:
     """The office's wall-clock time at an aware instant."""
     if instant.tzinfo is None:

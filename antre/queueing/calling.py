@@ -226,7 +226,7 @@ def _record(office: Office, ticket: Ticket, action: str, now: dt.datetime) -> No
 
 
 def _transfer_target(office: Office, ticket: Ticket, code: str) -> Service:
-    service = Service.objects.bookable().filter(office=office, code=(code or "").strip().upper()).first()
+    service = Service.objects.bookable().filter(office=office, code=office_rules.normal_code(code)).first()
     if service is None:
         raise Refusal(
             "unknown_service",

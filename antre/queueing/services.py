@@ -20,6 +20,7 @@ from antre.live import events
 from antre.offices import rules as calendar
 from antre.offices.calendar import bookable_service
 from antre.offices.models import Office, Service, ServiceMode
+from antre.offices.rules import normal_code
 from antre.people import authorizers
 from antre.people import rules as people
 from antre.people.models import User
@@ -56,11 +57,6 @@ NIK_MESSAGES = {
     "birth_date": lambda: _("Tanggal lahir di NIK tidak valid."),
     "serial": lambda: _("Nomor urut NIK tidak boleh 0000."),
 }
-
-
-def normal_code(code: str | None) -> str:
-    """A service code as typed or sent ("ktp ") in the form it is stored ("KTP")."""
-    return (code or "").strip().upper()
 
 
 def find_service(office: Office, code: str) -> Service:

@@ -45,8 +45,8 @@ from antre.i18n import chosen_language
 from antre.inputs import contains_nul
 from antre.offices import calendar
 from antre.offices.models import Office
+from antre.offices.rules import normal_code
 from antre.queueing.api import TicketIn, book, ticket_out
-from antre.queueing.services import normal_code
 from antre.transport.booking_threads import BookingThreads
 
 logger = logging.getLogger("django.request")
