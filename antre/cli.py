@@ -1,4 +1,4 @@
-"""The `antre` command (SPEC §6): serve, token, manage."""
+"""The `antre` command (SPEC §6): serve, worker, backup, restore, token, forecast, simulate, manage."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from types import ModuleType
 import django
 
 from antre import config
+from antre.forecast import commands as forecast
 from antre.transport import listening
 
 
@@ -140,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("token", help="print the API token of a user (created if absent)")
     p.add_argument("username")
     p.set_defaults(func=token)
+
+    p = sub.add_parser("forecast", help="the queue's history and the wait predictor (SPEC §7)")
+    forecast.add_forecast_actions(p.add_subparsers(dest="action", required=True))
+    forecast.add_simulate(sub)
 
     p = sub.add_parser("manage", help="run a Django management command (migrate, createsuperuser, …)")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -23,6 +23,9 @@ EVENT_FIELDS = (
     "office", "ticket", "service", "channel", "priority", "issued_at", "arrived_at", "called_at",
     "started_at", "finished_at", "counter", "outcome",
 )  # fmt: skip
+# Optional, after the others: the arrival time a citizen who booked ahead was told at booking
+# (Antre's come-at time). Known from the booking on, so replay may use it; other logs leave it out.
+COME_AT = "come_at"
 STAFFING_FIELDS = ("office", "counter", "services", "from", "to")
 SERVICE_SEPARATOR = "|"
 
@@ -54,6 +57,7 @@ class Visit:
     finished_at: dt.datetime | None
     counter: str
     outcome: Outcome
+    come_at: dt.datetime | None = None
 
     @property
     def is_priority(self) -> bool:
@@ -148,6 +152,7 @@ def parse_events(stream: IO[str]) -> Iterator[Visit]:
             finished_at=_time(row["finished_at"], line=line, field="finished_at"),
             counter=row["counter"] or "",
             outcome=outcome,
+            come_at=_time(row.get(COME_AT) or "", line=line, field=COME_AT),
         )
 
 
@@ -171,13 +176,14 @@ def parse_staffing(stream: IO[str]) -> Iterator[Shift]:
 
 def write_events(stream: IO[str], visits: Iterable[Visit]) -> int:
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(EVENT_FIELDS)
+    writer.writerow((*EVENT_FIELDS, COME_AT))
     count = 0
     for v in visits:
         writer.writerow(
             [
                 v.office, v.ticket, v.service, v.channel, v.priority, _iso(v.issued_at), _iso(v.arrived_at),
                 _iso(v.called_at), _iso(v.started_at), _iso(v.finished_at), v.counter, v.outcome.value,
+                _iso(v.come_at),
             ]
         )  # fmt: skip
         count += 1

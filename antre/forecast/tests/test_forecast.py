@@ -1,0 +1,172 @@
+"""The wait predictor, replay and simulator: pure Python, on logs made here (no database, no clock)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+
+import pytest
+
+from antre.forecast import compare
+from antre.forecast.comeat import moved
+from antre.forecast.eventlog import LogError, Outcome, Shift, Visit, parse_events, write_events
+from antre.forecast.model import learn
+from antre.forecast.predictor import Snapshot, predict
+from antre.forecast.replay import OURS, accuracy, replay
+
+WITA = dt.timezone(dt.timedelta(hours=8))
+DAY = dt.date(2031, 3, 4)  # far from any real day: nothing here reads a clock
+
+
+def at(hhmm: str, day: dt.date = DAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.fromisoformat(hhmm), tzinfo=WITA)
+
+
+def visit(n: int, service: str = "A", *, issued: str = "07:00", arrived: str | None = "08:00", called=None,
+          finished=None, counter="", priority="", outcome=Outcome.SERVED, day=DAY) -> Visit:  # fmt: skip
+    return Visit(
+        office="x", ticket=f"{day}/{service}-{n:03d}", service=service, channel="web", priority=priority,
+        issued_at=at(issued, day), arrived_at=at(arrived, day) if arrived else None,
+        called_at=at(called, day) if called else None, started_at=at(called, day) if called else None,
+        finished_at=at(finished, day) if finished else None, counter=counter, outcome=outcome,
+    )  # fmt: skip
+
+
+def history(days: int = 3, minutes: int = 10, pause: tuple[int, int] | None = None) -> list[Visit]:
+    """Past days on which counter 1 served A, one citizen every `minutes`, back to back (skipping
+    the `pause`, minutes after 08.00)."""
+    rows = []
+    for d in range(1, days + 1):
+        day = DAY - dt.timedelta(days=7 * d)
+        for i in range(12):
+            offset = minutes * i
+            if pause and offset >= pause[0]:
+                offset += pause[1] - pause[0]
+            start = dt.datetime.combine(day, dt.time(8), tzinfo=WITA) + dt.timedelta(minutes=offset)
+            rows.append(visit(i + 1, issued="07:00", arrived="07:55", called=f"{start:%H:%M}",
+                              finished=f"{start + dt.timedelta(minutes=minutes):%H:%M}", counter="1", day=day))  # fmt: skip
+    return rows
+
+
+def shifts(counters=("1",), services=frozenset({"A"}), day=DAY, start="08:00", end="15:00") -> list[Shift]:
+    return [Shift("x", c, services, at(start, day), at(end, day)) for c in counters]
+
+
+def test_the_log_is_read_back_as_written_and_bad_rows_are_named():
+    rows = history(1)
+    stream = io.StringIO()
+    write_events(stream, rows)
+    assert list(parse_events(io.StringIO(stream.getvalue()))) == rows
+    broken = stream.getvalue().replace("2031-02-25T08:10:00+08:00", "jam delapan", 1)
+    with pytest.raises(LogError, match=r"baris 2: \w+ bukan waktu ISO 8601: 'jam delapan'"):
+        list(parse_events(io.StringIO(broken)))
+
+
+def test_the_wait_is_the_people_ahead_at_the_learned_pace_shared_by_the_counters():
+    model = learn(history(), shifts(day=DAY - dt.timedelta(days=7)))
+    line = [visit(i, issued=f"07:0{i}", arrived="08:00") for i in range(1, 5)]
+    snap = Snapshot(DAY, at("08:00"), line, shifts(counters=("1", "2")))
+    one = predict(model, snap, service="A", priority=False, issued_at=at("07:30"))
+    # Four ahead, two counters, ten minutes each: called after two rounds.
+    assert one.wait_minutes == pytest.approx(20, abs=1)
+    assert one.ahead == 4 and one.counters == ("1", "2")
+    first = predict(model, snap, service="A", priority=True, issued_at=at("07:30"))
+    assert first.wait_minutes == pytest.approx(0, abs=0.1)  # a priority visitor goes first
+
+
+def test_a_counter_that_does_not_serve_the_service_does_not_shorten_the_wait():
+    model = learn(history(), [])
+    line = [visit(i, issued=f"07:0{i}") for i in range(1, 5)]
+    other = Shift("x", "2", frozenset({"B"}), at("08:00"), at("15:00"))
+    snap = Snapshot(DAY, at("08:00"), line, [*shifts(), other])
+    assert predict(
+        model, snap, service="A", priority=False, issued_at=at("07:30")
+    ).wait_minutes == pytest.approx(40, abs=2)
+
+
+def test_a_break_of_every_counter_is_added_and_shown():
+    past = history(pause=(60, 120))
+    paused = [
+        Shift("x", "1", frozenset({"A"}), at("08:00", d), at("09:00", d))
+        for d in {v.issued_at.date() for v in past}
+    ]
+    paused += [
+        Shift("x", "1", frozenset({"A"}), at("10:00", d), at("15:00", d))
+        for d in {v.issued_at.date() for v in past}
+    ]
+    model = learn(past, paused)
+    line = [visit(i, issued=f"07:0{i}", arrived="08:30") for i in range(1, 5)]
+    snap = Snapshot(DAY, at("08:30"), line, shifts(end="09:00"))
+    p = predict(model, snap, service="A", priority=False, issued_at=at("07:30"))
+    # 30 minutes before the break (three served), the hour's break, then the fourth: 10:10.
+    assert p.wait_minutes == pytest.approx(100, abs=3)
+    assert p.pauses and p.pauses[0][0] == 9 * 60
+
+
+def test_a_counter_listed_open_that_calls_nobody_while_people_wait_is_not_counted():
+    model = learn(history(), [])
+    line = [visit(i, issued=f"07:0{i}", arrived="08:00") for i in range(1, 5)]
+    serving = [visit(9, issued="06:00", arrived="08:00", called="09:00", counter="1")]
+    snap = Snapshot(DAY, at("09:05"), line + serving, shifts(counters=("1", "ghost")))
+    p = predict(model, snap, service="A", priority=False, issued_at=at("07:30"))
+    assert p.counters == ("1",)
+    assert p.wait_minutes == pytest.approx(45, abs=3)
+
+
+def test_replay_uses_only_the_past_whatever_the_future_holds():
+    s = compare.variant("busy")
+    _, days = compare.run_policy("opening", s, days=1, warmup=3, seed=5)
+    visits = [v for d in days for v in d.visits]
+    staffing = [x for d in days for x in d.shifts]
+    cut = at("10:00", compare.office_days(4)[-1])
+    first = {r.visit.ticket: r.predicted for r in replay(visits, staffing) if r.visit.arrived_at < cut}
+
+    def rewrite(v: Visit) -> Visit:  # every time after the cut moves; tickets issued later vanish
+        shift = dt.timedelta(minutes=37)
+        return dataclasses.replace(
+            v, **{f: getattr(v, f) + shift for f in ("called_at", "started_at", "finished_at")
+                  if getattr(v, f) is not None and getattr(v, f) > cut},
+        )  # fmt: skip
+
+    future = [rewrite(v) for v in visits if v.issued_at <= cut or v.arrived_at is None or v.arrived_at <= cut]
+    later = [
+        dataclasses.replace(x, end=x.end + dt.timedelta(minutes=50)) if x.end > cut else x for x in staffing
+    ]
+    again = {r.visit.ticket: r.predicted for r in replay(future, later) if r.visit.arrived_at < cut}
+    assert first and first == again
+
+
+def test_each_day_is_learned_from_earlier_days_only():
+    seen = []
+
+    def spy(visits, shifts):
+        seen.append(max((v.issued_at for v in visits), default=None))
+        return learn(visits, shifts)
+
+    rows = history(3)
+    list(replay(rows, [], learner=spy))
+    days = sorted({v.ticket[:10] for v in rows})
+    assert seen[0] is None and len(seen) == len(days)
+    assert all(s is not None and s.date().isoformat() < d for s, d in zip(seen[1:], days[1:], strict=True))
+
+
+@pytest.mark.parametrize("name", ["phantom", "outage", "new-service"])
+def test_on_days_that_break_its_assumptions_it_is_no_worse_than_queue_length(name):
+    outcome, days = compare.run_policy("opening", compare.variant(name), days=3, warmup=4, seed=11)
+    rows = [r for r in replay([v for d in days for v in d.visits], [x for d in days for x in d.shifts])
+            if r.visit.arrived_at.date() >= compare.office_days(5)[-1]]  # fmt: skip
+    assert accuracy(rows, OURS).rrase <= accuracy(rows, "QL").rrase
+
+
+def test_a_come_at_time_moves_later_freely_but_earlier_only_by_the_margin():
+    assert moved(told=600, fresh=650, margin=15) == 650
+    assert moved(told=600, fresh=560, margin=15) == 585
+
+
+def test_the_simulation_repeats_with_its_seed_and_keeps_the_room_s_capacity():
+    s = compare.variant("busy")
+    one = compare.run_policy("come_at", s, days=1, warmup=1, seed=3)[1]
+    two = compare.run_policy("come_at", s, days=1, warmup=1, seed=3)[1]
+    assert one[-1].visits == two[-1].visits
+    assert all(d.peak_on_site - d.peak_outside <= s.capacity for d in one)
