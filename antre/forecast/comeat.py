@@ -2,8 +2,8 @@
 wait little.
 
 The day's bookings are played forward in call order (antre.forecast.engine) on the counters as they
-usually serve that weekday, each booking as the share of bookings that usually comes, with the
-counters' time shared with the walk-ins who usually come. A citizen is asked to come `lead` minutes
+usually serve that weekday, each booking as the share of bookings that usually comes, with each
+quarter-hour's counter time less what the walk-ins who usually come then need. A citizen is asked to come `lead` minutes
 before their expected call, never before the door opens, rounded down to five minutes (a time a
 person can remember). Moving a time as the day goes is limited by antre.forecast.comeat.moved.
 """
@@ -14,8 +14,8 @@ import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from antre.forecast.engine import Desk, Job, schedule
-from antre.forecast.model import Model
+from antre.forecast.engine import SLOT, Desk, Job, schedule
+from antre.forecast.model import Model, slot_of
 
 ROUND = 5  # minutes
 
@@ -48,7 +48,7 @@ def plan(
 ) -> dict[Hashable, float]:
     """Each booking's come-at time, minutes since midnight."""
     comes = model.show_share
-    share = 1 - model.walk_in_share
+    rates = _left_for_bookings(model, counters)
     jobs = [
         Job(
             order=(0 if b.priority else 1, b.issued, i),
@@ -59,10 +59,7 @@ def plan(
         )
         for i, b in enumerate(bookings)
     ]
-    desks = [
-        Desk(c.name, c.services, opens, lambda minute, r=c.rate: r(minute) * share)  # type: ignore[misc]
-        for c in counters
-    ]
+    desks = [Desk(c.name, c.services, opens, rate) for c, rate in zip(counters, rates, strict=True)]
     calls = {id(job): at for job, at in schedule(jobs, desks)}
     times = {}
     for b, job in zip(bookings, jobs, strict=True):
@@ -71,6 +68,23 @@ def plan(
             called = max(calls.values(), default=opens)  # past the day's end: come by the last call
         times[b.key] = max(_round_down(called - lead), door_opens)
     return times
+
+
+def _left_for_bookings(model: Model, counters: Sequence[Counter]) -> list[Callable[[float], float]]:
+    """Each counter's rate less its share of the walk-ins who usually come in each quarter-hour,
+    so that the bookings leave them room when they come (most in the morning)."""
+
+    def rate_of(counter: Counter) -> Callable[[float], float]:
+        def rate(minute: float) -> float:
+            slot = slot_of(minute)
+            open_now = sum(c.rate(minute) for c in counters)
+            walk_ins = model.walk_in_minutes[slot] / SLOT
+            left = 1 - walk_ins / open_now if open_now > 0 else 0.0
+            return counter.rate(minute) * min(max(left, 0.1), 1.0)
+
+        return rate
+
+    return [rate_of(c) for c in counters]
 
 
 def _round_down(minute: float) -> float:

@@ -85,11 +85,14 @@ class Model:
     # came before someone behind them, in the line then, was called.
     come_share: list[float] = field(default_factory=lambda: [0.5] * SLOTS)
     walk_in_priority: dict[tuple[str, int], float] = field(default_factory=dict)  # per day
+    walk_in_minutes: list[float] = field(default_factory=lambda: [0.0] * SLOTS)  # counter time per day
     open_share: dict[tuple[str, int], list[float]] = field(default_factory=dict)  # (counter, weekday)
     counter_services: dict[str, frozenset[str]] = field(default_factory=dict)
     # Tickets told a come-at time, not in the line yet, by minutes past that time (LATE_EDGES):
     # the share that still comes.
     late_share: list[float] = field(default_factory=lambda: [0.5] * len(LATE_EDGES))
+    # Minutes after their come-at time that citizens are in the line, the median (early: below 0).
+    lateness: float = 0.0
 
     def still_comes(self, past_come_at: float) -> float:
         """The chance that a ticket not in the line `past_come_at` minutes after its come-at time
@@ -195,6 +198,10 @@ def _learn_lines(model: Model, visits: Sequence[Visit]) -> None:
         if v.is_priority and v.arrived_at is not None and day_of(v) == v.issued_at.date():
             counts[(v.service, slot_of(minute_of(v.issued_at)))] += 1 / days
     model.walk_in_priority = dict(counts)
+    load = [0.0] * SLOTS
+    for v in walk_ins:
+        load[slot_of(minute_of(v.arrived_at))] += model.minutes(v.service, minute_of(v.arrived_at)) / days  # type: ignore[arg-type]
+    model.walk_in_minutes = load
 
 
 def _learn_counters(model: Model, visits: Sequence[Visit], shifts: Sequence[Shift]) -> None:
@@ -235,6 +242,8 @@ def _learn_cut_ins(model: Model, visits: Sequence[Visit]) -> None:
     told_cut = [0] * len(LATE_EDGES)
     slot_seen = [0] * SLOTS
     slot_cut = [0] * SLOTS
+    lags = [(v.arrived_at - v.come_at).total_seconds() / 60 for v in visits if v.come_at and v.arrived_at]
+    model.lateness = statistics.median(lags) if lags else 0.0
     by_day: dict[dt.date, list[Visit]] = defaultdict(list)
     for v in visits:
         by_day[day_of(v)].append(v)

@@ -29,6 +29,7 @@ from antre.forecast.model import Model, minute_of, slot_of
 IDLE_LIMIT = 30.0  # minutes without a call, people waiting: an "open" counter that is not serving
 PACE_WEIGHT = 60.0  # minutes of usual visits a day's own observations are weighed against
 HORIZON = 240.0  # minutes of unannounced priority visitors taken into account
+AHEAD_OF_TIME = 15.0  # minutes: a come-at time further ahead than this is taken as the arrival
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,13 @@ def _line(model: Model, snap: Snapshot, pace: float, target: Job, ticket: str) -
         minutes = model.minutes(v.service, now) * pace
         if v.arrived_at is not None:
             jobs.append(Job(order, v.service, ready=now, minutes=minutes, weight=stays))
-        elif v.come_at is not None:  # told when to come: when it comes follows from that
+        elif v.come_at is not None and minute_of_day(v.come_at, snap.day) - now > AHEAD_OF_TIME:
+            # Told to come later: in the line about when told, if at all.
+            ready = minute_of_day(v.come_at, snap.day) + model.lateness
+            jobs.append(
+                Job(order, v.service, ready=max(ready, now), minutes=minutes, weight=model.show_share)
+            )
+        elif v.come_at is not None:  # its time is near or past: it may still cut in
             share = model.still_comes(now - minute_of_day(v.come_at, snap.day))
             jobs.append(Job(order, v.service, ready=now, minutes=minutes, weight=share))
         else:

@@ -41,7 +41,7 @@ class Scenario:
     priority_share: float = 0.07
     stay_away: float = 0.08  # booked citizens who never come
     absent_when_called: float = 0.02
-    patience: float = 300.0  # mean minutes a citizen waits inside before giving up
+    patience: float = 240.0  # mean minutes a citizen waits inside before giving up (most stay)
     spread: float = 0.5  # service times' coefficient of variation
     afternoon_factor: float = 1.1  # visits after 13.00 take this much longer
     late_officer: float = 8.0  # counters open up to this many minutes after opening
@@ -121,7 +121,7 @@ def citizens(s: Scenario, rng: random.Random) -> list[Citizen]:
                 walk_in_at=walk_in,
                 minutes=minutes,
                 absent_when_called=rng.random() < s.absent_when_called,
-                patience=rng.expovariate(1 / s.patience),
+                patience=_lognormal(rng, s.patience, 0.4),
                 lateness=late,
             )
         )
