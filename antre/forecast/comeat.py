@@ -60,7 +60,7 @@ def plan(
         for i, b in enumerate(bookings)
     ]
     desks = [Desk(c.name, c.services, opens, rate) for c, rate in zip(counters, rates, strict=True)]
-    calls = {id(job): at for job, at in schedule(jobs, desks)}
+    calls = {id(call.job): call.at for call in schedule(jobs, desks)}
     times = {}
     for b, job in zip(bookings, jobs, strict=True):
         called = calls.get(id(job))

@@ -79,17 +79,24 @@ def project(jobs: Sequence[Job], desks: Sequence[Desk], *, until: float = DAY_EN
     if not any(job.target for job in jobs):
         return None
     calls = schedule(jobs, desks, until=until, stop_at_target=True)
-    return next((at for job, at in calls if job.target), None)
+    return next((call.at for call in calls if call.job.target), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    job: Job
+    at: float
+    desk: Desk
 
 
 def schedule(
     jobs: Sequence[Job], desks: Sequence[Desk], *, until: float = DAY_END, stop_at_target: bool = False
-) -> list[tuple[Job, float]]:
+) -> list[Call]:
     """Every job's call, in the order they happen, as far as the desks get before `until`."""
     queues = _Queues(sorted(jobs, key=lambda job: job.order))
     heap = [(available_from(d.free, d.rate, until=until), i) for i, d in enumerate(desks) if d.services]
     heapq.heapify(heap)
-    calls: list[tuple[Job, float]] = []
+    calls: list[Call] = []
     while heap:
         free, i = heapq.heappop(heap)
         if free >= until:
@@ -102,7 +109,7 @@ def schedule(
         at = available_from(at, desk.rate, until=until)
         if at >= until:
             continue
-        calls.append((job, at))
+        calls.append(Call(job, at, desk))
         if job.target and stop_at_target:
             break
         queues.take(job)

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from antre.forecast.engine import SLOT, Desk, Job, project
+from antre.forecast.engine import SLOT, Desk, Job, project, schedule
 from antre.forecast.eventlog import Shift, Visit
 from antre.forecast.model import Model, minute_of, slot_of
 
@@ -77,6 +77,40 @@ def predict(
         pace=round(pace, 2),
         pauses=_pauses(desks, service, now, called),
     )
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """Everyone's projected call at once (the live pages: one projection for the whole office)."""
+
+    calls: dict[str, float]  # ticket (its name in the snapshot) -> minute of the day it is called
+    ahead: dict[str, int]  # ticket -> tickets called before it by the counters that serve its service
+    next_call: dict[str, float]  # service -> when a ticket of it joining the line now is called
+
+
+def project_all(model: Model, snap: Snapshot, services: Sequence[str] = ()) -> Outlook:
+    """The projected call of every ticket not called yet, and of a new one per service in `services`."""
+    now = minute_of(snap.now)
+    pace = _pace(model, snap)
+    last = Job(order=(1, now + 1, 1 << 30), service="", ready=now, minutes=0.0, target=True)
+    jobs = _line(model, snap, pace, last, "")
+    # Real tickets carry their index in the snapshot; the unannounced priority visitors a negative one.
+    names = {id(job): snap.visits[job.order[2]].ticket for job in jobs if job.order[2] >= 0}
+    fresh = {service: Job((1, now + 1, (1 << 30) + i), service, ready=now, minutes=0.0, weight=0.0)
+             for i, service in enumerate(services)}  # fmt: skip
+    calls = schedule([*jobs, *fresh.values()], _desks(model, snap, pace))
+    at: dict[str, float] = {}
+    ahead: dict[str, int] = {}
+    done: list[tuple[float, frozenset[str], float]] = []  # (minute, desk's services, weight)
+    for call in calls:
+        name = names.get(id(call.job))
+        if name is not None:
+            at[name] = call.at
+            service = call.job.service
+            ahead[name] = round(sum(w for m, served, w in done if service in served and m < call.at))
+        done.append((call.at, call.desk.services, call.job.weight))
+    next_call = {s: c.at for c in calls for s, job in fresh.items() if c.job is job}
+    return Outlook(calls=at, ahead=ahead, next_call=next_call)
 
 
 def minute_of_day(moment: dt.datetime, day: dt.date) -> float:
@@ -134,7 +168,7 @@ def _unannounced_priority(model: Model, now: float, pace: float) -> list[Job]:
         if first <= slot and slot * SLOT < now + HORIZON:
             ready = slot * SLOT + SLOT / 2
             minutes = model.minutes(service, ready) * pace
-            jobs.append(Job((0, ready, -slot), service, ready=ready, minutes=minutes, weight=per_day))
+            jobs.append(Job((0, ready, -1 - slot), service, ready=ready, minutes=minutes, weight=per_day))
     return jobs
 
 

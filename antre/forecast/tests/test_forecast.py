@@ -170,3 +170,16 @@ def test_the_simulation_repeats_with_its_seed_and_keeps_the_room_s_capacity():
     two = compare.run_policy("come_at", s, days=1, warmup=1, seed=3)[1]
     assert one[-1].visits == two[-1].visits
     assert all(d.peak_on_site - d.peak_outside <= s.capacity for d in one)
+
+
+def test_one_projection_gives_everyone_their_call_and_a_newcomer_per_service():
+    from antre.forecast.predictor import project_all
+
+    model = learn(history(), [])
+    line = [visit(i, issued=f"07:0{i}", arrived="08:00") for i in range(1, 5)]
+    snap = Snapshot(DAY, at("08:00"), line, shifts(counters=("1", "2")))
+    outlook = project_all(model, snap, ["A"])
+    calls = [outlook.calls[v.ticket] - 8 * 60 for v in line]
+    assert calls == pytest.approx([0, 0, 10, 10], abs=1)
+    assert [outlook.ahead[v.ticket] for v in line] == [0, 0, 2, 2]
+    assert outlook.next_call["A"] - 8 * 60 == pytest.approx(20, abs=1)
