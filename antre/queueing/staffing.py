@@ -106,7 +106,7 @@ def open_if_closed(counter: Counter, officer: User | None, now: dt.datetime) -> 
     running = CounterShift.objects.running().filter(counter=counter).first()
     if running is not None and _day(counter.office, running.started_at) < counter.office.local_today(now):
         # Left open on an earlier day and not yet closed by the day's end (no worker ran).
-        _end(running, _day_end(running, counter.office), ClosedReason.DAY_END)
+        _end(running, day_end_of(running, counter.office), ClosedReason.DAY_END)
         running = None
     if running is not None:
         return None
@@ -196,7 +196,7 @@ def close_finished_days(office: Office, now: dt.datetime | None = None) -> int:
             counter = _lock(shift.counter)
             if _day(office, shift.started_at) == today and not _day_over(counter, today, now):
                 continue
-            ended += _end(shift, _day_end(shift, office), ClosedReason.DAY_END)
+            ended += _end(shift, day_end_of(shift, office), ClosedReason.DAY_END)
     return ended
 
 
@@ -221,7 +221,8 @@ def _at_counter(counter: Counter, today: dt.date):
     return Ticket.objects.filter(counter=counter, day=today, status__in=(Status.CALLED, Status.SERVING))
 
 
-def _day_end(shift: CounterShift, office: Office) -> dt.datetime:
+def day_end_of(shift: CounterShift, office: Office) -> dt.datetime:
+    """When the day's end closes `shift` if it is still open then (shift_day_end, from the rows)."""
     day = _day(office, shift.started_at)
     periods = calendar.serving_periods(office, day)
     worked = Ticket.objects.filter(counter_id=shift.counter_id, day=day).aggregate(
