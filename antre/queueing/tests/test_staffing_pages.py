@@ -9,8 +9,9 @@ import pytest
 import time_machine
 
 from antre.conftest import MONDAY, at, wita
-from antre.offices.models import Counter, Office
+from antre.offices.models import Counter
 from antre.offices.shifts import CounterShift
+from antre.offices.tests.factories import another_office
 from antre.people.models import ApiToken, Role
 from antre.people.tests.factories import officer
 from antre.queueing import calling
@@ -64,6 +65,15 @@ def test_the_officer_opens_pauses_opens_and_closes_the_counter_from_the_console(
         (wita(MONDAY, 8, 2), wita(MONDAY, 12), "pause"),
         (wita(MONDAY, 13), wita(MONDAY, 15), "close"),
     ]
+
+
+def test_in_english(client, loket1, staff, wall):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.force_login(staff["petugas"])
+    assert "Open the counter" in text(client.get(f"/loket/{loket1.pk}/").content.decode())
+    wall.move_to(wita(MONDAY, 8, 2))
+    page = press(client, loket1, "open_counter")
+    assert "Counter 1 is open." in page and "Counter open since 08.02" in page and "Close the counter" in page
 
 
 def test_calling_from_the_console_opens_the_counter(client, loket1, staff, wall):
@@ -130,8 +140,7 @@ def test_the_api_refuses_in_the_house_format(client, loket1, staff, wall):
         "code": "forbidden",
         "message": "Hanya petugas loket kantor ini yang dapat membuka, mengistirahatkan atau menutup loket.",
     }
-    elsewhere = Office.objects.create(slug="badung", name="Disdukcapil Badung", region_code="51.03")
-    stranger = officer(Role.PETUGAS_LOKET, elsewhere)
+    stranger = officer(Role.PETUGAS_LOKET, another_office())
     assert client.post(f"{url}/open", headers=token(stranger)).status_code == 403
     assert client.post("/api/v1/counters/9999/open", headers=token(staff["petugas"])).status_code == 404
     closed = client.post(f"{url}/pause", headers=token(staff["petugas"]))
