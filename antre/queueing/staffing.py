@@ -70,7 +70,7 @@ def pause_counter(*, counter: Counter, officer: User | None, now: dt.datetime | 
     with transaction.atomic():
         counter = _lock(counter)
         refuse_if_busy(counter, counter.office.local_today(now))
-        shift = CounterShift.objects.running().filter(counter=counter).first()
+        shift = _running(counter, now)
         if shift is None:
             state = state_of(counter, now)
             if state.state == State.PAUSED:
@@ -90,7 +90,7 @@ def close_counter(*, counter: Counter, officer: User | None, now: dt.datetime | 
     with transaction.atomic():
         counter = _lock(counter)
         refuse_if_busy(counter, counter.office.local_today(now))
-        shift = CounterShift.objects.running().filter(counter=counter).first()
+        shift = _running(counter, now)
         if shift is not None:
             _end(shift, now, ClosedReason.CLOSE)
         elif state_of(counter, now).state == State.PAUSED:
@@ -103,12 +103,7 @@ def close_counter(*, counter: Counter, officer: User | None, now: dt.datetime | 
 def open_if_closed(counter: Counter, officer: User | None, now: dt.datetime) -> CounterShift | None:
     """In the caller's transaction, with the counter row locked: open the counter unless it is open
     (the next call opens a counter its officer forgot to open). The new shift, or None."""
-    running = CounterShift.objects.running().filter(counter=counter).first()
-    if running is not None and _day(counter.office, running.started_at) < counter.office.local_today(now):
-        # Left open on an earlier day and not yet closed by the day's end (no worker ran).
-        _end(running, day_end_of(running, counter.office), ClosedReason.DAY_END)
-        running = None
-    if running is not None:
+    if _running(counter, now) is not None:
         return None
     codes = counter.services.filter(active=True).order_by("code").values_list("code", flat=True)
     shift = CounterShift.objects.create(
@@ -120,6 +115,16 @@ def open_if_closed(counter: Counter, officer: User | None, now: dt.datetime) -> 
     )
     _record(counter, State.OPEN, now)
     return shift
+
+
+def _running(counter: Counter, now: dt.datetime) -> CounterShift | None:
+    """The counter's shift open today, if any (counter locked). One left open on an earlier day, not
+    yet closed by the day's end (no worker ran), is closed at that day's end first."""
+    running = CounterShift.objects.running().filter(counter=counter).first()
+    if running is not None and _day(counter.office, running.started_at) < counter.office.local_today(now):
+        _end(running, day_end_of(running, counter.office), ClosedReason.DAY_END)
+        return None
+    return running
 
 
 def refuse_if_busy(counter: Counter, today: dt.date) -> None:
@@ -189,14 +194,18 @@ def close_finished_days(office: Office, now: dt.datetime | None = None) -> int:
     reason `day_end`, so no shift runs over night. Returns how many it ended."""
     now = now or clock.now()
     today = office.local_today(now)
+
+    def due(shift: CounterShift) -> bool:
+        return _day(office, shift.started_at) < today or _day_over(shift.counter, today, now)
+
     ended = 0
-    for shift_id in CounterShift.objects.filter(office=office).running().values_list("pk", flat=True):
+    for shift in CounterShift.objects.filter(office=office).running().select_related("counter__office"):
+        if not due(shift):  # asked without a lock first: during the day, every minute, for every counter
+            continue
         with transaction.atomic():
-            shift = CounterShift.objects.select_related("counter__office").get(pk=shift_id)
-            counter = _lock(shift.counter)
-            if _day(office, shift.started_at) == today and not _day_over(counter, today, now):
-                continue
-            ended += _end(shift, day_end_of(shift, office), ClosedReason.DAY_END)
+            shift.counter = _lock(shift.counter)
+            if due(shift):  # a call may have come in meanwhile
+                ended += _end(shift, day_end_of(shift, office), ClosedReason.DAY_END)
     return ended
 
 

@@ -206,6 +206,14 @@ def test_a_shift_left_open_over_night_ends_at_its_own_days_closing(office, loket
     assert shifts(loket2) == [(at(0), at(CLOSING), "day_end", "CAPIL|LEGAL")]
 
 
+def test_a_break_or_a_close_the_morning_after_does_not_stretch_yesterdays_shift(office, loket1, staff):
+    staffing.open_counter(counter=loket1, officer=staff["petugas"], now=at(0))
+    with pytest.raises(Refusal):  # it is not open today
+        staffing.pause_counter(counter=loket1, officer=staff["petugas"], now=at(5, day=TUESDAY))
+    staffing.close_counter(counter=loket1, officer=staff["petugas"], now=at(6, day=TUESDAY))
+    assert shifts(loket1) == [(at(0), at(CLOSING), "day_end", "AMBIL|KTP")]
+
+
 def test_the_worker_runs_the_days_end_among_its_jobs(office, loket1, staff, clock):
     clock.move_to(at(0))
     staffing.open_counter(counter=loket1, officer=staff["petugas"])
