@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import socket
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import django
@@ -104,8 +106,45 @@ def token(args: argparse.Namespace) -> int:
     return _django().token(args.username)
 
 
+def forecast_export(args: argparse.Namespace) -> int:
+    days = []
+    for option, text in (("--from", args.first), ("--to", args.last)):
+        try:
+            days.append(dt.date.fromisoformat(text))
+        except ValueError:
+            print(f"{option} harus tanggal TTTT-BB-HH (mis. 2026-12-07), bukan {text!r}.", file=sys.stderr)
+            return 2
+    first, last = days
+    if first > last:
+        print("--from harus sama dengan atau sebelum --to.", file=sys.stderr)
+        return 2
+    return _django().forecast_export(
+        first=first, last=last, events=Path(args.events), staffing=Path(args.staffing), office=args.office
+    )
+
+
 def manage(args: argparse.Namespace) -> int:
     return _django().manage(args.rest)
+
+
+def _add_forecast(sub) -> None:
+    """`antre forecast ACTION`: the office's history as CSV (SPEC §7) and what is made of it."""
+    p = sub.add_parser("forecast", help="wait-time forecasting: the office's history as CSV (SPEC §7)")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser(
+        "export", help="write the queue event log and the staffing log of past days (and today so far)"
+    )
+    a.add_argument(
+        "--from", dest="first", required=True, metavar="YYYY-MM-DD", help="first day (office-local)"
+    )
+    a.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD", help="last day, included")
+    a.add_argument(
+        "--events", required=True, metavar="E.csv", help="file for the event log, one row per ticket"
+    )
+    a.add_argument("--staffing", required=True, metavar="S.csv", help="file for the counters' open periods")
+    a.add_argument("--office", metavar="SLUG", help="one office (default: every office)")
+    a.set_defaults(func=forecast_export)
+    forecast.add_forecast_actions(actions)  # replay, evaluate: on the CSV files, no database
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,8 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("username")
     p.set_defaults(func=token)
 
-    p = sub.add_parser("forecast", help="the queue's history and the wait predictor (SPEC §7)")
-    forecast.add_forecast_actions(p.add_subparsers(dest="action", required=True))
+    _add_forecast(sub)
     forecast.add_simulate(sub)
 
     p = sub.add_parser("manage", help="run a Django management command (migrate, createsuperuser, …)")

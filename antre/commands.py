@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import inspect
 import socket
 import sys
@@ -17,14 +18,16 @@ import uvicorn
 from django.conf import settings
 from django.core.management import call_command, execute_from_command_line
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from uvicorn.supervisors import Multiprocess
 
-from antre import worker
+from antre import clock, worker
 from antre.backup import BackupError, backup, restore
+from antre.forecast.eventlog import write_events, write_staffing
 from antre.live import voice
 from antre.offices.models import Office
 from antre.people.models import ApiToken, User
-from antre.queueing import dbcode
+from antre.queueing import dbcode, history
 from antre.seed import create_demo_users, seed_demo_office
 from antre.transport import listening
 
@@ -164,6 +167,46 @@ def token(username: str) -> int:
         user.save()
         print(f"Pengguna {username} dibuat tanpa peran; atur perannya di admin.", file=sys.stderr)
     print(ApiToken.for_user(user).key)
+    return 0
+
+
+def forecast_export(
+    *, first: dt.date, last: dt.date, events: Path, staffing: Path, office: str | None
+) -> int:
+    """`antre forecast export`: the queue event log and the staffing log of SPEC §7, from the
+    tickets and the counters' shifts of days first..last (antre.queueing.history)."""
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        print(
+            "Basis data belum diperbarui. Jalankan `antre serve` atau `antre manage migrate` dahulu.",
+            file=sys.stderr,
+        )
+        return 1
+    offices = list(Office.objects.filter(slug=office) if office else Office.objects.order_by("slug"))
+    if not offices:
+        known = ", ".join(Office.objects.order_by("slug").values_list("slug", flat=True))
+        said = f"Kantor {office!r} tidak ada." if office else "Belum ada kantor."
+        print(f"{said} Kantor yang ada: {known}." if known else said, file=sys.stderr)
+        return 2
+    now = clock.now()
+    if all(first > o.local_today(now) for o in offices):
+        print("--from masih di masa depan: riwayat hanya ada sampai hari ini.", file=sys.stderr)
+        return 2
+    try:
+        with (
+            events.open("w", newline="", encoding="utf-8") as events_out,
+            staffing.open("w", newline="", encoding="utf-8") as staffing_out,
+        ):
+            visits = write_events(
+                events_out, (v for o in offices for v in history.visits(o, first, last, now=now))
+            )
+            shifts = write_staffing(
+                staffing_out, (s for o in offices for s in history.shifts(o, first, last, now=now))
+            )
+    except OSError as exc:
+        print(f"Tidak dapat menulis {exc.filename}: {exc.strerror}.", file=sys.stderr)
+        return 1
+    print(f"{visits} nomor antrean ditulis ke {events}; {shifts} masa buka loket ke {staffing}.")
     return 0
 
 

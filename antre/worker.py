@@ -22,7 +22,7 @@ from antre.applications.models import AppStatus, Document
 from antre.gate.services import refresh_invitations
 from antre.live.voice import prune_cache
 from antre.offices.models import Office
-from antre.queueing import life
+from antre.queueing import life, staffing
 from antre.queueing.closures import sweep
 from antre.queueing.life import Action
 from antre.queueing.models import Ticket
@@ -58,6 +58,13 @@ def expire_past_tickets() -> int:
             expired += stale.inside().update(status=status, finished_at=now, left_at=now)
             expired += stale.update(status=status, finished_at=now)
     return expired
+
+
+def end_counter_shifts() -> int:
+    """Counters still open when the day's serving time is over close at its end, reason `day_end`:
+    the staffing log never holds a shift running over night (antre.queueing.staffing)."""
+    now = clock.now()
+    return sum(staffing.close_finished_days(office, now) for office in Office.objects.all())
 
 
 def delete_old_documents() -> int:
@@ -110,6 +117,7 @@ JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("invitations", invite_and_lapse, INVITATION_SECONDS),
     ("closed days", cancel_on_closed_days, 60),
     ("expiry", expire_past_tickets, EXPIRY_SECONDS),
+    ("counter shifts", end_counter_shifts, 60),
     ("whatsapp outbox", deliver_whatsapp, 2),
     ("speech cache", prune_speech, 3600),
     ("document retention", delete_old_documents, 6 * 3600),

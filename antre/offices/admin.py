@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from antre.offices.models import ClosedDay, Counter, Office, OpeningHours, Region, Requirement, Service
+from antre.offices.shifts import CounterShift
 
 admin.site.site_header = _("Antre — administrasi")
 admin.site.site_title = _("Antre")
@@ -63,6 +64,21 @@ class CounterAdmin(admin.ModelAdmin):
     list_display = ("number", "name", "office", "active")
     list_filter = ("office", "active")
     filter_horizontal = ("services",)
+
+
+@admin.register(CounterShift)
+class CounterShiftAdmin(admin.ModelAdmin):
+    """The counters' real open periods, as consoles recorded them: read, not edited (they are history)."""
+
+    list_display = ("counter", "started_at", "ended_at", "closed_reason", "services", "opened_by")
+    list_filter = ("office", "closed_reason")
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ClosedDay)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from antre import clock
 from antre.offices import rules
+from antre.offices.shifts import ClosedReason, CounterShift  # noqa: F401 (registered with this app)
 
 _INDONESIAN_TIMEZONES = [
     ("Asia/Jakarta", "WIB (Asia/Jakarta)"),

@@ -55,6 +55,11 @@ def may_call(user, office) -> bool:
     return _acts_as(user, COUNTER_ROLES, office)
 
 
+def may_staff_counter(user, office) -> bool:
+    """Open, pause and close `office`'s counters (the office's real staffing)."""
+    return _acts_as(user, COUNTER_ROLES, office)
+
+
 def may_open_console(user) -> bool:
     """The console's first page, which lists the counters of the user's own office."""
     return _acts_as(user, COUNTER_ROLES)
@@ -128,6 +133,11 @@ class _Refused:
 # The texts are part of the public contract (the API's `message`, the English catalogue).
 _REFUSALS: dict[Predicate, _Refused] = {
     may_call: _Refused(gettext_lazy("Hanya petugas loket kantor ini yang dapat memanggil.")),
+    may_staff_counter: _Refused(
+        gettext_lazy(
+            "Hanya petugas loket kantor ini yang dapat membuka, mengistirahatkan atau menutup loket."
+        )
+    ),
     may_screen: _Refused(gettext_lazy("Hanya petugas pintu kantor ini yang dapat melakukan ini.")),
     may_use_helpdesk: _Refused(
         gettext_lazy(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,8 @@ from antre.offices.models import Counter, Office, Service
 from antre.people import rules as people
 from antre.people.apiauth import request_user, staff_auth
 from antre.people.staff_requests import StaffApiRequest
-from antre.queueing import calling, services, tickets
+from antre.queueing import calling, services, staffing, tickets
+from antre.queueing.catalogue_api import CounterOut, counter_out
 from antre.queueing.models import Ticket
 
 router = Router(tags=["antrean"])
@@ -171,6 +173,53 @@ def call_next(request: StaffApiRequest, counter_id: int):
     if ticket is None:
         return Status(204, None)
     return staff_ticket_out(request, ticket)
+
+
+_COUNTER_RESPONSES = {200: CounterOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _staff_counter(
+    request: StaffApiRequest, counter_id: int, verb: Callable[..., staffing.CounterState]
+) -> CounterOut:
+    counter = get_object_or_404(Counter.objects.filter(active=True).select_related("office"), pk=counter_id)
+    return counter_out(counter, verb(counter=counter, officer=request.auth))
+
+
+@router.post(
+    "/counters/{counter_id}/open",
+    auth=staff_auth,
+    response=_COUNTER_RESPONSES,
+    summary="Buka loket",
+    description="A shift of the counter begins: the office's real staffing (SPEC §7). Already open: "
+    "unchanged. Calling the next citizen also opens a counter that is not open.",
+)
+def open_counter(request: StaffApiRequest, counter_id: int):
+    return _staff_counter(request, counter_id, staffing.open_counter)
+
+
+@router.post(
+    "/counters/{counter_id}/pause",
+    auth=staff_auth,
+    response=_COUNTER_RESPONSES,
+    summary="Istirahatkan loket",
+    description="A break: the counter's shift ends now. Already on a break: unchanged. 409 `counter_busy` "
+    "while a citizen is still called or served there, 409 `counter_closed` when it is not open.",
+)
+def pause_counter(request: StaffApiRequest, counter_id: int):
+    return _staff_counter(request, counter_id, staffing.pause_counter)
+
+
+@router.post(
+    "/counters/{counter_id}/close",
+    auth=staff_auth,
+    response=_COUNTER_RESPONSES,
+    summary="Tutup loket",
+    description="The counter closes (its shift ends). Already closed: unchanged. 409 `counter_busy` while a "
+    "citizen is still called or served there. Counters left open close by themselves when the day's "
+    "serving time is over.",
+)
+def close_counter(request: StaffApiRequest, counter_id: int):
+    return _staff_counter(request, counter_id, staffing.close_counter)
 
 
 @router.post(

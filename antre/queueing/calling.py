@@ -22,7 +22,7 @@ from antre.offices import rules as office_rules
 from antre.offices.models import Counter, Office, Service
 from antre.people import authorizers
 from antre.people.models import User
-from antre.queueing import door, rules, signals
+from antre.queueing import door, rules, signals, staffing
 from antre.queueing.issuing import is_second_active_ticket, next_seq
 from antre.queueing.life import Action
 from antre.queueing.models import Status, Ticket
@@ -38,16 +38,9 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
         counter = Counter.objects.select_for_update(of=("self",)).select_related("office").get(pk=counter.pk)
         office = counter.office
         today = office.local_today(now)
-        busy = Ticket.objects.filter(
-            counter=counter, day=today, status__in=(Status.CALLED, Status.SERVING)
-        ).first()
-        if busy:
-            raise Refusal(
-                "counter_busy",
-                _("Loket ini masih melayani %(number)s. Selesaikan atau tandai tidak hadir dahulu.")
-                % {"number": busy.number},
-                extra={"ticket": busy.number},
-            )
+        staffing.refuse_if_busy(counter, today)
+        # Officers forget "Buka loket": calling is working, so the counter's shift begins now.
+        staffing.open_if_closed(counter, officer, now)
         waiting = Ticket.objects.queue_of(counter, today)
         if connection.features.has_select_for_update_skip_locked:
             # Two counters calling at once: each skips the row the other has just taken.

@@ -5,15 +5,19 @@ They live with the queue because the figures they carry are the queue's.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from antre.offices.models import Counter, Office
 from antre.people import authorizers
 from antre.people.apiauth import staff_auth
 from antre.people.staff_requests import StaffApiRequest
 from antre.queueing import rules as queue_rules
+from antre.queueing import staffing
 from antre.queueing.days import taken_per_day
 from antre.queueing.models import Ticket
 
@@ -42,6 +46,23 @@ class CounterOut(Schema):
     number: int
     name: str
     services: list[str]
+    state: Literal["open", "paused", "closed"] = Field(
+        description="open: the counter serves now; paused: on a break; closed: not opened, or closed"
+    )
+    since: dt.datetime | None = Field(
+        description="when it opened (open) or paused (paused); null when closed"
+    )
+
+
+def counter_out(counter: Counter, state: staffing.CounterState) -> CounterOut:
+    return CounterOut(
+        id=counter.pk,
+        number=counter.number,
+        name=counter.name,
+        services=[s.code for s in counter.services.all()],
+        state=state.state.value,
+        since=state.since,
+    )
 
 
 @router.get("/offices", response=list[OfficeOut], summary="Daftar kantor")
@@ -85,7 +106,5 @@ def list_counters(request: StaffApiRequest, office: str):
     office_obj = get_object_or_404(Office, slug=office)
     authorizers.require(authorizers.may_list_counters, request.auth, office_obj)
     counters = Counter.objects.filter(office=office_obj, active=True).prefetch_related("services")
-    return [
-        CounterOut(id=c.pk, number=c.number, name=c.name, services=[s.code for s in c.services.all()])
-        for c in counters
-    ]
+    states = staffing.states(office_obj)
+    return [counter_out(c, states.get(c.pk, staffing.CLOSED)) for c in counters]

@@ -1,4 +1,5 @@
-"""Counter console pages for petugas loket: pick a counter, call, recall, start, finish, no-show, transfer.
+"""Counter console pages for petugas loket: pick a counter, open, pause and close it, call, recall,
+start, finish, no-show, transfer.
 
 Plain forms that work without JavaScript; console.js adds keyboard shortcuts and live refresh.
 """
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from antre import clock
@@ -19,7 +21,7 @@ from antre.offices import calendar
 from antre.offices.models import Counter
 from antre.people import authorizers
 from antre.people.staff_requests import StaffRequest
-from antre.queueing import calling
+from antre.queueing import calling, staffing
 from antre.queueing.models import Status, Ticket
 
 
@@ -100,6 +102,7 @@ def console(request: StaffRequest, counter_id: int) -> HttpResponse:
         "opening": calendar.opening(office, now=now),
         "outside": outside,
         "counter": counter,
+        "counter_state": staffing.state_of(counter, now),
         "counters": _counters_for(request.user).filter(office=office),
         "current": current,
         "left_from_here": _stepped_out_from_here(request, counter, current, today),
@@ -130,9 +133,22 @@ def _action_message(action: str, ticket: Ticket) -> str:
     }.get(action, "%(number)s") % number
 
 
+# The counter's own buttons: the verb, and what the console says once it is done.
+_STAFFING = {
+    "open_counter": (staffing.open_counter, gettext_lazy("Loket %(number)s buka.")),
+    "pause_counter": (staffing.pause_counter, gettext_lazy("Loket %(number)s istirahat.")),
+    "close_counter": (staffing.close_counter, gettext_lazy("Loket %(number)s tutup.")),
+}
+
+
 def _do(request: StaffRequest, counter: Counter) -> None:
     action = request.POST.get("action", "")
     try:
+        if action in _STAFFING:
+            staff, said = _STAFFING[action]
+            staff(counter=counter, officer=request.user)
+            messages.success(request, str(said) % {"number": counter.number})
+            return
         if action == "call_next":
             ticket = calling.call_next(counter=counter, officer=request.user)
             if ticket is None:

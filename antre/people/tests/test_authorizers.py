@@ -26,6 +26,7 @@ ROLES = [r.value for r in Role]
 # Each predicate bound to one office, and the roles it lets act there.
 AT_AN_OFFICE = {
     authz.may_call: {Role.ADMIN, Role.PETUGAS_LOKET},
+    authz.may_staff_counter: {Role.ADMIN, Role.PETUGAS_LOKET},
     authz.may_screen: {Role.ADMIN, Role.PETUGAS_PINTU},
     authz.may_use_helpdesk: {Role.ADMIN, Role.PETUGAS_LOKET, Role.PETUGAS_PINTU},
     authz.may_issue_walk_in: {Role.ADMIN, Role.PETUGAS_LOKET, Role.PETUGAS_PINTU},
@@ -47,6 +48,7 @@ OWN_OFFICE_PAGES = {
 
 MESSAGES = {
     authz.may_call: "Hanya petugas loket kantor ini yang dapat memanggil.",
+    authz.may_staff_counter: "Hanya petugas loket kantor ini yang dapat membuka, mengistirahatkan atau menutup loket.",
     authz.may_screen: "Hanya petugas pintu kantor ini yang dapat melakukan ini.",
     authz.may_use_helpdesk: (
         "Hanya petugas loket, petugas pintu dan administrator kantor ini yang dapat mencari nomor antrean."

@@ -182,6 +182,8 @@ def test_counters_are_for_staff_only(client, office, staff):
         "number": 1,
         "name": "KTP-el dan pengambilan",
         "services": ["KTP", "AMBIL"],
+        "state": "closed",  # nobody has opened it yet (antre.queueing.staffing)
+        "since": None,
     }
     verifikator = ApiToken.for_user(staff["verifikator"]).key
     assert (

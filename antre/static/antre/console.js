@@ -72,7 +72,7 @@
 
   if (window.EventSource) {
     var source = new EventSource(root.dataset.events);
-    ["call", "update", "invite"].forEach(function (kind) {
+    ["call", "update", "invite", "counter"].forEach(function (kind) {
       source.addEventListener(kind, refresh);
     });
   }
