@@ -175,19 +175,18 @@ def parse_staffing(stream: IO[str]) -> Iterator[Shift]:
 
 
 def write_events(stream: IO[str], visits: Iterable[Visit]) -> int:
+    """The rows in SPEC §7's format; with the optional `come_at` column only if a row has one."""
+    visits = list(visits)
+    told = any(v.come_at is not None for v in visits)
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow((*EVENT_FIELDS, COME_AT))
-    count = 0
+    writer.writerow((*EVENT_FIELDS, COME_AT) if told else EVENT_FIELDS)
     for v in visits:
-        writer.writerow(
-            [
-                v.office, v.ticket, v.service, v.channel, v.priority, _iso(v.issued_at), _iso(v.arrived_at),
-                _iso(v.called_at), _iso(v.started_at), _iso(v.finished_at), v.counter, v.outcome.value,
-                _iso(v.come_at),
-            ]
-        )  # fmt: skip
-        count += 1
-    return count
+        row = [
+            v.office, v.ticket, v.service, v.channel, v.priority, _iso(v.issued_at), _iso(v.arrived_at),
+            _iso(v.called_at), _iso(v.started_at), _iso(v.finished_at), v.counter, v.outcome.value,
+        ]  # fmt: skip
+        writer.writerow([*row, _iso(v.come_at)] if told else row)
+    return len(visits)
 
 
 def write_staffing(stream: IO[str], shifts: Iterable[Shift]) -> int:
