@@ -236,12 +236,16 @@ def gate_off(office):
 
 @pytest.fixture(autouse=True)
 def fresh_calendar_cache():
-    # Tests change hours and services with queryset updates, which send no signals.
+    # Tests change hours and services with queryset updates, which send no signals; and each test's
+    # office has the same id, so a kept projection or model must not outlive its test.
     from antre.offices.calendar import clear
+    from antre.queueing import forecasting
 
     clear()
+    forecasting.clear()
     yield
     clear()
+    forecasting.clear()
 
 
 @pytest.fixture

@@ -100,9 +100,12 @@ class Model:
         i = max(bisect.bisect_right(LATE_EDGES, past_come_at) - 1, 0)
         return self.late_share[i]
 
+    # Minutes per visit the office configured per service: where history is thin, learning starts here.
+    prior: dict[str, float] = field(default_factory=dict)
+
     def minutes(self, service: str, minute: float) -> float:
         """Expected minutes a ticket of `service` keeps a counter, at that minute of the day."""
-        per_service = self.by_service.mean(service, self.overall)
+        per_service = self.by_service.mean(service, self.prior.get(service, self.overall))
         return self.by_service_hour.mean((service, int(minute // 60)), per_service)
 
     def remaining(self, service: str, elapsed: float, minute: float) -> float:
@@ -120,11 +123,12 @@ class Model:
         return self.open_share.get((counter, weekday)) or self.open_share.get((counter, -1))
 
 
-def learn(visits: Iterable[Visit], shifts: Iterable[Shift]) -> Model:
-    """A model of the office from past days' visits and shifts."""
+def learn(visits: Iterable[Visit], shifts: Iterable[Shift], prior: dict[str, float] | None = None) -> Model:
+    """A model of the office from past days' visits and shifts (`prior`: configured minutes per
+    visit of each service, where the history says little)."""
     visits = list(visits)
     shifts = list(shifts)
-    model = Model(days=len({day_of(v) for v in visits}))
+    model = Model(days=len({day_of(v) for v in visits}), prior=dict(prior or {}))
     _learn_spans(model, visits)
     _learn_lines(model, visits)
     _learn_cut_ins(model, visits)

@@ -22,10 +22,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from antre.forecast.engine import SLOT, Desk, Job, project, schedule
+from antre.forecast.engine import SLOT, Desk, Job, finish, project, schedule
 from antre.forecast.eventlog import Shift, Visit
 from antre.forecast.model import Model, minute_of, slot_of
 
+NOT_YET = dt.datetime.max.replace(tzinfo=dt.UTC)  # the end of a period still running: not known yet
 IDLE_LIMIT = 30.0  # minutes without a call, people waiting: an "open" counter that is not serving
 PACE_WEIGHT = 60.0  # minutes of usual visits a day's own observations are weighed against
 HORIZON = 240.0  # minutes of unannounced priority visitors taken into account
@@ -86,6 +87,22 @@ class Outlook:
     calls: dict[str, float]  # ticket (its name in the snapshot) -> minute of the day it is called
     ahead: dict[str, int]  # ticket -> tickets called before it by the counters that serve its service
     next_call: dict[str, float]  # service -> when a ticket of it joining the line now is called
+    line: dict[str, list[float]] = field(default_factory=dict)  # service -> its waiting tickets' calls
+    minutes: dict[str, float] = field(default_factory=dict)  # service -> time per ticket, today's pace
+    desks: dict[str, list[Desk]] = field(default_factory=dict)  # service -> the counters serving it
+
+    def newcomer(self, service: str, ahead: int) -> float | None:
+        """When a ticket of `service` with `ahead` waiting before it in its line is called, from a
+        projection made moments ago: the bookings since then are added at the service's pace."""
+        line = self.line.get(service, [])
+        if ahead < len(line):
+            return line[ahead]
+        start = self.next_call.get(service)
+        desks = self.desks.get(service)
+        if start is None or not desks:
+            return None
+        work = (ahead - len(line)) * self.minutes.get(service, 10.0)
+        return finish(start, work, lambda minute: sum(d.rate(minute) for d in desks))
 
 
 def project_all(model: Model, snap: Snapshot, services: Sequence[str] = ()) -> Outlook:
@@ -98,7 +115,8 @@ def project_all(model: Model, snap: Snapshot, services: Sequence[str] = ()) -> O
     names = {id(job): snap.visits[job.order[2]].ticket for job in jobs if job.order[2] >= 0}
     fresh = {service: Job((1, now + 1, (1 << 30) + i), service, ready=now, minutes=0.0, weight=0.0)
              for i, service in enumerate(services)}  # fmt: skip
-    calls = schedule([*jobs, *fresh.values()], _desks(model, snap, pace))
+    desks = _desks(model, snap, pace)
+    calls = schedule([*jobs, *fresh.values()], desks)
     at: dict[str, float] = {}
     ahead: dict[str, int] = {}
     done: list[tuple[float, frozenset[str], float]] = []  # (minute, desk's services, weight)
@@ -110,7 +128,19 @@ def project_all(model: Model, snap: Snapshot, services: Sequence[str] = ()) -> O
             ahead[name] = round(sum(w for m, served, w in done if service in served and m < call.at))
         done.append((call.at, call.desk.services, call.job.weight))
     next_call = {s: c.at for c in calls for s, job in fresh.items() if c.job is job}
-    return Outlook(calls=at, ahead=ahead, next_call=next_call)
+    line: dict[str, list[float]] = {}
+    for call in sorted(
+        (c for c in calls if id(c.job) in names and c.job.weight >= 0.5), key=lambda c: c.job.order
+    ):
+        line.setdefault(call.job.service, []).append(call.at)
+    return Outlook(
+        calls=at,
+        ahead=ahead,
+        next_call=next_call,
+        line=line,
+        minutes={s: model.minutes(s, now) * pace for s in services},
+        desks={s: [d for d in desks if s in d.services] for s in services},
+    )
 
 
 def minute_of_day(moment: dt.datetime, day: dt.date) -> float:
@@ -193,11 +223,17 @@ def _desks(model: Model, snap: Snapshot, pace: float) -> list[Desk]:
             current.services if current else model.counter_services.get(counter) or periods[-1].services
         )
         profile = model.open_profile(counter, weekday)
+        # A plan (the office's hours, for a counter that has recorded no period today) has its ends
+        # known ahead; a period being lived does not.
+        planned = all(p.end < NOT_YET for p in periods) and any(p.end > snap.now for p in periods)
         if current is not None:
             began = max(minute_of(current.start), last_call.get(counter, -1.0))
             idle = counter not in busy and now - began > IDLE_LIMIT
             if idle and any(waiting_since.get(s, now) <= began for s in services):
                 continue  # open on paper, calling nobody while people wait for it
+        if planned:
+            rate = _planned_rate([(minute_of(p.start), minute_of(p.end)) for p in periods])
+        elif current is not None:
             rate = _open_rate(profile, now)
         else:
             closed_since = max(minute_of(s.end) for s in periods if s.end <= snap.now)
@@ -233,6 +269,10 @@ def _open_rate(profile: list[float] | None, now: float) -> Callable[[float], flo
         return 1.0 if slot <= first else min(profile[slot] / here, 1.0)
 
     return rate
+
+
+def _planned_rate(periods: list[tuple[float, float]]) -> Callable[[float], float]:
+    return lambda minute: 1.0 if any(a <= minute < b for a, b in periods) else 0.0
 
 
 def _closed_rate(profile: list[float] | None, now: float, *, back: float) -> Callable[[float], float]:

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from antre.forecast.classic import ESTIMATORS
 from antre.forecast.eventlog import Outcome, Shift, Visit
 from antre.forecast.model import Model, day_of, learn
-from antre.forecast.predictor import Snapshot, predict
+from antre.forecast.predictor import NOT_YET, Snapshot, predict
 
-NOT_YET = dt.datetime.max.replace(tzinfo=dt.UTC)  # the end of a period still running: not known yet
 OURS = "Antre"
 
 

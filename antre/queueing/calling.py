@@ -22,7 +22,7 @@ from antre.offices import rules as office_rules
 from antre.offices.models import Counter, Office, Service
 from antre.people import authorizers
 from antre.people.models import User
-from antre.queueing import door, rules, signals, staffing
+from antre.queueing import door, forecasting, rules, signals, staffing
 from antre.queueing.issuing import is_second_active_ticket, next_seq
 from antre.queueing.life import Action
 from antre.queueing.models import Status, Ticket
@@ -58,19 +58,22 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
 
 
 def _tell_the_one_coming_up(counter: Counter, office: Office, today) -> None:
-    """The queue moved by one: the citizen who now has N people ahead is told to get ready (once)."""
-    ahead = office.notify_when_ahead
-    if not ahead:
+    """The queue moved: citizens with N or fewer people ahead, as the counters will really call
+    them (across counters serving overlapping services, antre.queueing.forecasting), are told to
+    get ready (once each: the outbox keys the message per ticket)."""
+    limit = office.notify_when_ahead
+    if not limit:
         return
-    upcoming = (
-        Ticket.objects.for_counter(counter)
-        .filter(day=today)
-        .waiting()
-        .in_call_order()
-        .select_related("service")[ahead : ahead + 1]
-    )
-    for ticket in upcoming:
-        signals.near.send(Ticket, ticket=ticket, ahead=ahead)
+    projected = forecasting.outlook(office, clock.now(), fresh=True).ahead
+    near = [token for token, ahead in projected.items() if ahead <= limit]
+    if not near:
+        return
+    for ticket in (
+        Ticket.objects.filter(token__in=near, day=today).waiting().select_related("service", "office")
+    ):
+        if not ticket.is_inside and office.gate_enabled and ticket.invited_at is None:
+            continue  # outside and not invited in: the invitation tells them to come
+        signals.near.send(Ticket, ticket=ticket, ahead=projected[ticket.token])
 
 
 def recall_ticket(*, token: str, officer: User | None, now: dt.datetime | None = None) -> Ticket:

@@ -24,6 +24,7 @@ from antre.offices.rules import normal_code
 from antre.people import authorizers
 from antre.people import rules as people
 from antre.people.models import User
+from antre.queueing import forecasting
 from antre.queueing.calling import board
 from antre.queueing.days import day_refusal, office_calendar, same_day_cutoff
 from antre.queueing.issuing import is_second_active_ticket, issue, online_only, unknown_service
@@ -207,7 +208,12 @@ def _book(
         fingerprint=fingerprint,
         now=now,
     )
-    estimate = Pace(office, day).estimate(service.pk, ahead, now)
+    if day == office.local_today(now):
+        # A projection made moments ago, with the bookings since added: the rush books hundreds a second.
+        minute = forecasting.outlook(office, now, rush=True).newcomer(service.code, ahead)
+        estimate = forecasting.at_minute(office, now, minute) if minute is not None else None
+    else:
+        estimate = Pace(office, day).estimate(service.pk, ahead, now)
     return Booking(
         ticket=ticket, created=True, progress=Progress(position=ahead + 1, estimated_call_at=estimate)
     )

@@ -11,7 +11,7 @@ from django.db.models import Q
 from antre import clock
 from antre.offices.calendar import calendar_of, last_invitation_at, serving_periods
 from antre.offices.models import Office
-from antre.queueing import rules
+from antre.queueing import forecasting, rules
 from antre.queueing.models import WAITING_STATUSES, Status, Ticket
 
 
@@ -31,8 +31,18 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
     ahead = waiting.filter(earlier, is_priority=ticket.is_priority).count()
     if not ticket.is_priority:
         ahead += waiting.filter(is_priority=True).count()
+    if ticket.day == ticket.office.local_today(now):
+        return Progress(position=ahead + 1, estimated_call_at=called_at(ticket.office, ticket.token, now))
     estimate = Pace(ticket.office, ticket.day).estimate(ticket.service_id, ahead, now)
     return Progress(position=ahead + 1, estimated_call_at=estimate)
+
+
+def called_at(office: Office, token: str, now: dt.datetime) -> dt.datetime | None:
+    """When today's waiting ticket `token` is likely called (antre.queueing.forecasting)."""
+    minute = forecasting.outlook(office, now).calls.get(token)
+    if minute is None:  # booked since the kept projection was made
+        minute = forecasting.outlook(office, now, fresh=True).calls.get(token)
+    return forecasting.at_minute(office, now, minute) if minute is not None else None
 
 
 class Pace:
@@ -53,23 +63,26 @@ class Pace:
 
 
 def office_positions(office_id: int, *, now: dt.datetime | None = None) -> dict[str, dict]:
-    """Position and estimate of every ticket waiting today at an office, in a handful of queries."""
+    """Position and estimate of every ticket waiting today at an office, from one projection."""
     now = now or clock.now()
     office = Office.objects.get(pk=office_id)
     today = office.local_today(now)
-    pace = Pace(office, today)
-    rows = (
+    projected = forecasting.outlook(office, now).calls
+    rows = list(
         Ticket.objects.filter(office=office, day=today)
         .waiting()
         .in_call_order()
         .values_list("token", "service_id")
     )
+    if any(token not in projected for token, _ in rows):  # booked since the kept projection
+        projected = forecasting.outlook(office, now, fresh=True).calls
     ahead_in: dict[int, int] = {}
     out = {}
     for token, service_id in rows:
-        ahead = ahead_in.get(service_id, 0)
+        ahead = ahead_in.get(service_id, 0)  # in call order: its service's line, priority first
         ahead_in[service_id] = ahead + 1
-        estimate = pace.estimate(service_id, ahead, now)
+        minute = projected.get(token)
+        estimate = forecasting.at_minute(office, now, minute) if minute is not None else None
         out[token] = {"position": ahead + 1, "estimated_call_at": estimate.isoformat() if estimate else None}
     return out
 

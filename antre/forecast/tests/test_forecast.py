@@ -12,7 +12,7 @@ from antre.forecast import compare
 from antre.forecast.comeat import moved
 from antre.forecast.eventlog import LogError, Outcome, Shift, Visit, parse_events, write_events
 from antre.forecast.model import learn
-from antre.forecast.predictor import Snapshot, predict
+from antre.forecast.predictor import NOT_YET, Snapshot, predict
 from antre.forecast.replay import OURS, accuracy, replay
 
 WITA = dt.timezone(dt.timedelta(hours=8))
@@ -97,7 +97,7 @@ def test_a_break_of_every_counter_is_added_and_shown():
     ]
     model = learn(past, paused)
     line = [visit(i, issued=f"07:0{i}", arrived="08:30") for i in range(1, 5)]
-    snap = Snapshot(DAY, at("08:30"), line, shifts(end="09:00"))
+    snap = Snapshot(DAY, at("08:30"), line, [dataclasses.replace(s, end=NOT_YET) for s in shifts()])
     p = predict(model, snap, service="A", priority=False, issued_at=at("07:30"))
     # 30 minutes before the break (three served), the hour's break, then the fourth: 10:10.
     assert p.wait_minutes == pytest.approx(100, abs=3)

@@ -152,19 +152,45 @@ def test_the_same_event_is_queued_once(open_all_day, desk):
 
 
 def test_the_citizen_with_three_ahead_is_told_to_get_ready_once(open_all_day, desk, staff):
-    from antre.offices.models import Counter
+    from antre.offices.models import Counter, Service
     from antre.queueing import calling
 
     open_all_day.gate_enabled = False
     open_all_day.save()
-    tickets = [book(open_all_day, i, phone=f"08123456780{i}") for i in range(6)]
+    Counter.objects.filter(office=open_all_day).exclude(number=1).update(active=False)
     loket = Counter.objects.get(office=open_all_day, number=1)
+    loket.services.set([Service.objects.get(office=open_all_day, code="KTP")])
+    tickets = [book(open_all_day, i, phone=f"08123456780{i}") for i in range(7)]
     first = calling.call_next(counter=loket, officer=staff["petugas"])
     near = OutboxMessage.objects.filter(dedupe_key__endswith=":near")
-    assert [m.dedupe_key for m in near] == [
-        f"ticket:{tickets[4].token}:near"
-    ]  # 3 ahead of A-005: A-002..A-004
-    assert near.get().body["template"]["name"] == "antre_hampir"
+    # One counter: A-002 is next, A-005 has three ahead (A-002..A-004); A-006 has four.
+    assert sorted(m.dedupe_key for m in near) == sorted(f"ticket:{t.token}:near" for t in tickets[1:5])
+    told = {m.dedupe_key: m.body["template"]["components"][0]["parameters"][1]["text"] for m in near}
+    assert told[f"ticket:{tickets[4].token}:near"] == "3"
+    assert near.first().body["template"]["name"] == "antre_hampir"
     calling.mark_no_show(token=first.token, officer=staff["petugas"])
     calling.call_next(counter=loket, officer=staff["petugas"])
-    assert OutboxMessage.objects.filter(dedupe_key__endswith=":near").count() == 2  # now A-006, and once each
+    # Now A-006 has three ahead and is told; A-007, with four, is not yet.
+    assert near.filter(dedupe_key=f"ticket:{tickets[5].token}:near").exists()
+    assert not near.filter(dedupe_key=f"ticket:{tickets[6].token}:near").exists()
+
+
+def test_the_people_ahead_are_counted_across_counters_that_share_a_service(open_all_day, desk, staff):
+    """Counter 1 serves KK and KTP, counter 2 only KK. A KTP citizen behind seven KK bookings waits
+    for counter 1 alone, but counter 2 takes half of the KK line: about three are called at counter
+    1 before them. Counting counter 1's own queue (six ahead after the call) would not tell them."""
+    from antre.offices.models import Counter, Service
+    from antre.queueing import calling
+
+    open_all_day.gate_enabled = False
+    open_all_day.save()
+    kk, ktp = (Service.objects.get(office=open_all_day, code=code) for code in ("KK", "KTP"))
+    Service.objects.filter(pk=kk.pk).update(mode="both")
+    Counter.objects.filter(office=open_all_day).exclude(number__in=(1, 2)).update(active=False)
+    one, two = (Counter.objects.get(office=open_all_day, number=n) for n in (1, 2))
+    one.services.set([kk, ktp])
+    two.services.set([kk])
+    line = [book(open_all_day, i, service="KK", phone=f"08123456781{i}") for i in range(7)]
+    late = book(open_all_day, 8, service="KTP", phone="081234567899")
+    assert calling.call_next(counter=one, officer=staff["petugas"]).token == line[0].token
+    assert OutboxMessage.objects.filter(dedupe_key=f"ticket:{late.token}:near").exists()

@@ -1,0 +1,215 @@
+"""The wait predictor (antre.forecast) on the office's own queue, for every time a page, the API,
+WhatsApp or the board shows.
+
+- The model is learned from the office's last LEARN_DAYS days before today (antre.queueing.history,
+  the same rows `antre forecast export` writes), once per process and day.
+- Today's queue is read as the predictor's snapshot: every ticket of the day issued by now, in call
+  order (priority, then queued_at: a no-show who rejoined is at the back), and the counters' periods
+  of today (antre.offices.shifts). An office whose counters record no period yet today (before the
+  first call) is taken to have its active counters open in its serving hours.
+- One projection serves the whole office (outlook), kept per process for OUTLOOK_TTL seconds or
+  until the office's next live event (a call, a cancel, an admission): the live positions, the
+  booking's answer and the board read it. "Nearly your turn" and a ticket's own page (with its
+  reasons: explain) project afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+
+from antre import clock
+from antre.forecast.eventlog import Outcome, Shift, Visit
+from antre.forecast.model import Model, learn
+from antre.forecast.predictor import NOT_YET, Outlook, Prediction, Snapshot, predict, project_all
+from antre.live.models import EventSequence
+from antre.offices.calendar import serving_periods
+from antre.offices.models import Counter, Office, Service
+from antre.offices.shifts import CounterShift
+from antre.queueing import history
+from antre.queueing.models import ACTIVE_STATUSES, WAITING_STATUSES, Ticket
+
+LEARN_DAYS = 40
+MODEL_TTL = 3600.0  # seconds: learned once a day, and again after an hour in case the log grew
+OUTLOOK_TTL = 3.0  # seconds a process reuses one projection of an office
+
+_models: dict[tuple[int, dt.date], tuple[float, Model]] = {}
+_outlooks: dict[int, tuple[float, dt.datetime, int, Outlook]] = {}
+_lock = threading.Lock()
+
+
+def clear() -> None:
+    """Drop what this process keeps (tests; an administrator's change shows within the TTLs anyway)."""
+    with _lock:
+        _models.clear()
+        _outlooks.clear()
+
+
+def model_of(office: Office, day: dt.date) -> Model:
+    """What `office` has learned from its days before `day`."""
+    key = (office.pk, day)
+    cached = _models.get(key)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=office.tzinfo)
+    first = day - dt.timedelta(days=LEARN_DAYS)
+    last = day - dt.timedelta(days=1)
+    prior = {
+        code: float(m)
+        for code, m in Service.objects.filter(office=office).values_list("code", "minutes_per_visit")
+    }
+    visits = history.visits(office, first, last, now=midnight)
+    model = learn(visits, history.shifts(office, first, last, now=midnight), prior)
+    with _lock:
+        for old in [k for k in _models if k[0] == office.pk and k[1] != day]:
+            del _models[old]
+        _models[key] = (time.monotonic() + MODEL_TTL, model)
+    return model
+
+
+def snapshot(office: Office, now: dt.datetime, *, learned: bool = False) -> Snapshot:
+    """Today's queue at `now` as the predictor reads it; tickets are named by their token. Every
+    time is in the office's zone: the predictor counts minutes of the local day."""
+    now = now.astimezone(office.tzinfo)
+    today = office.local_today(now)
+    periods = serving_periods(office, today)
+    opens = periods[0][0] if periods else None
+    tickets = (
+        Ticket.objects.filter(office=office, day=today, issued_at__lte=now)
+        .select_related("service", "counter")
+        .order_by("-is_priority", "queued_at", "pk")
+    )
+    visits = [_visit(t, office, opens, now) for t in tickets]
+    return Snapshot(
+        day=today, now=now, visits=visits, shifts=_shifts(office, today, periods, now, learned=learned)
+    )
+
+
+def _visit(ticket: Ticket, office: Office, opens: dt.datetime | None, now: dt.datetime) -> Visit:
+    arrived = history.arrival(ticket, gate=office.gate_enabled, opens=opens)
+    if arrived is not None and (arrived > now or ticket.has_stepped_out):
+        arrived = None  # not in the line (yet, or for the moment)
+    finished = ticket.finished_at
+    if ticket.status not in ACTIVE_STATUSES and finished is None:
+        finished = ticket.left_at or ticket.called_at or ticket.issued_at  # gone, whenever exactly
+    tz = office.tzinfo
+
+    def local(moment: dt.datetime | None) -> dt.datetime | None:
+        return moment.astimezone(tz) if moment is not None else None
+
+    return Visit(
+        office=office.slug,
+        ticket=ticket.token,
+        service=ticket.service.code,
+        channel=ticket.channel,
+        priority=ticket.priority,
+        issued_at=ticket.queued_at.astimezone(tz),  # the call order's time: a rejoined no-show is at the back
+        arrived_at=local(arrived),
+        called_at=local(ticket.called_at),
+        started_at=local(ticket.started_at),
+        finished_at=local(finished),
+        counter=str(ticket.counter.number) if ticket.counter else "",
+        outcome=Outcome.SERVED,  # not read: the predictor looks at times only
+    )
+
+
+def _shifts(office: Office, today: dt.date, periods, now: dt.datetime, *, learned: bool) -> list[Shift]:
+    tz = office.tzinfo
+    midnight = dt.datetime.combine(today, dt.time(0), tzinfo=tz)
+    rows = CounterShift.objects.filter(
+        office=office, started_at__gte=midnight, started_at__lte=now
+    ).select_related("counter")
+    shifts = [
+        Shift(
+            office.slug,
+            str(r.counter.number),
+            r.service_codes,
+            r.started_at.astimezone(tz),
+            r.ended_at.astimezone(tz) if r.ended_at else NOT_YET,
+        )
+        for r in rows
+    ]
+    if not periods or (learned and shifts):
+        return shifts
+    # Counters with no period yet today, at an office that has not learned its counters' hours
+    # (or before any counter opens): the active ones, in the serving hours.
+    seen = {r.counter_id for r in rows}
+    counters = (
+        Counter.objects.filter(office=office, active=True).exclude(pk__in=seen).prefetch_related("services")
+    )
+    return shifts + [
+        Shift(
+            office.slug,
+            str(c.number),
+            frozenset(s.code for s in c.services.all() if s.active),
+            start.astimezone(tz),
+            end.astimezone(tz),
+        )
+        for c in counters
+        for start, end in periods
+    ]
+
+
+def outlook(
+    office: Office, now: dt.datetime | None = None, *, fresh: bool = False, rush: bool = False
+) -> Outlook:
+    """Every waiting ticket's projected call today, and a newcomer's per service (kept a moment).
+
+    `fresh`: project again whatever is kept. `rush` (a booking's answer): take what is kept while
+    it is young, without asking whether the queue moved meanwhile (one query less per booking).
+    """
+    now = now or clock.now()
+    cached = _outlooks.get(office.pk)
+    young = cached is not None and cached[0] > time.monotonic()
+    young = young and cached[1] <= now < cached[1] + dt.timedelta(seconds=OUTLOOK_TTL)  # type: ignore[index]
+    if rush and young and not fresh:
+        return cached[3]  # type: ignore[index]
+    version = EventSequence.objects.filter(office_id=office.pk).values_list("last", flat=True).first() or 0
+    if young and not fresh and cached[2] == version:  # type: ignore[index]
+        return cached[3]  # type: ignore[index]
+    projected = _project(office, now)
+    with _lock:
+        _outlooks[office.pk] = (time.monotonic() + OUTLOOK_TTL, now, version, projected)
+    return projected
+
+
+def _project(office: Office, now: dt.datetime) -> Outlook:
+    services = list(Service.objects.bookable().filter(office=office).values_list("code", flat=True))
+    model = model_of(office, office.local_today(now))
+    return project_all(model, snapshot(office, now, learned=bool(model.open_share)), services)
+
+
+def at_minute(office: Office, now: dt.datetime, minute: float) -> dt.datetime:
+    """A minute of `now`'s local day as a time in the office's zone."""
+    day = office.local_today(now)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=office.tzinfo) + dt.timedelta(minutes=minute)
+
+
+@dataclass(frozen=True)
+class Explained:
+    called_at: dt.datetime
+    prediction: Prediction
+
+
+def explain(ticket: Ticket, now: dt.datetime | None = None) -> Explained | None:
+    """The projected call of one waiting ticket of today, with its reasons; None if it is not
+    in today's queue."""
+    now = now or clock.now()
+    office = ticket.office
+    if ticket.day != office.local_today(now) or ticket.status not in WAITING_STATUSES:
+        return None
+    model = model_of(office, office.local_today(now))
+    snap = snapshot(office, now, learned=bool(model.open_share))
+    p = predict(
+        model,
+        snap,
+        service=ticket.service.code,
+        priority=ticket.is_priority,
+        issued_at=ticket.queued_at.astimezone(office.tzinfo),
+        ticket=ticket.token,
+    )
+    return Explained(
+        called_at=(now + dt.timedelta(minutes=p.wait_minutes)).astimezone(office.tzinfo), prediction=p
+    )
