@@ -17,7 +17,9 @@ from antre.offices.week import Weekday
 
 def validate_weekdays(value: str) -> None:
     if rules.parse_weekdays(value) is None:
-        raise ValidationError(_("Pilih paling sedikit satu hari."))
+        raise ValidationError(
+            _("Hari ditulis sebagai angka 0 (Senin) sampai 6 (Minggu), masing-masing sekali.")
+        )
 
 
 class Session(models.Model):
