@@ -36,7 +36,7 @@ class Session(models.Model):
     # every database stores alike; the admin shows them as check boxes.
     weekdays = models.CharField(_("hari"), max_length=7, validators=[validate_weekdays])
     starts = models.TimeField(_("mulai"))
-    ends = models.TimeField(_("selesai"))
+    ends = models.TimeField(_("berakhir"))
     active = models.BooleanField(
         _("aktif"),
         default=True,

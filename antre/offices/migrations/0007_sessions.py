@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(blank=True, help_text='Boleh kosong. Contoh: Pagi, Setelah salat Jumat', max_length=60, verbose_name='nama')),
                 ('weekdays', models.CharField(max_length=7, validators=[antre.offices.sessions.validate_weekdays], verbose_name='hari')),
                 ('starts', models.TimeField(verbose_name='mulai')),
-                ('ends', models.TimeField(verbose_name='selesai')),
+                ('ends', models.TimeField(verbose_name='berakhir')),
                 ('active', models.BooleanField(default=True, help_text='Sesi yang sudah dipakai nomor antrean tidak dapat dihapus; nonaktifkan agar tidak ditawarkan lagi.', verbose_name='aktif')),
                 ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='offices.office', verbose_name='kantor')),
             ],
