@@ -8,10 +8,13 @@ registration (CAPIL) has a quota in each session, the other services only their 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from django.db import connection
 
 from antre.conftest import FRIDAY, MONDAY, NEXT_MONDAY, TUESDAY, WEDNESDAY, at, tanggal, wita
+from antre.db import hot
 from antre.errors import Refusal
 from antre.offices.models import ClosedDay, OpeningHours, Service, Session, SessionQuota
 from antre.queueing import calling
@@ -290,3 +293,26 @@ def test_numbers_stay_without_gaps_across_session_refusals(office):
             outcomes.append(refusal.code)
     assert outcomes == ["D-001", "D-002", "D-003", "session_full", "session_full"]
     assert set(Ticket.objects.values_list("status", flat=True)) == {Status.BOOKED}
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's booking function")
+def test_a_process_of_before_sessions_still_books_with_three_arguments(office):
+    """During an upgrade of several machines, a process still running the code of before calls
+    antre_issue_ticket with its three arguments: it reaches the new function, with no session."""
+    ticket = Ticket(
+        office=office,
+        service=Service.objects.get(office=office, code="CAPIL"),
+        day=MONDAY,
+        name="I Ketut Arsana",
+        issued_at=at(0),
+        queued_at=at(0),
+    )
+    row = {k: v for k, v in json.loads(hot.row_json(ticket)).items() if k != "session_id"}  # as before
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ticket_id, ticket_seq, ticket_number, ahead FROM antre_issue_ticket(%s, %s, %s)",
+            [json.dumps(row), "", ""],
+        )
+        pk, seq, number, ahead = cursor.fetchone()
+    assert (seq, number, ahead) == (1, "D-001", 0)
+    assert Ticket.objects.get(pk=pk).session is None
