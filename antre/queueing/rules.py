@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -88,16 +88,6 @@ def has_room(*, left: int) -> bool:
 def quota_full(*, quota: int, taken: int) -> bool:
     """The booking's decision, made behind the number's lock: a day without room is refused."""
     return not has_room(left=quota_left(quota=quota, taken=taken))
-
-
-def first_day_with_room(
-    *, days: Iterable[dt.date], taken: Mapping[dt.date, int], quota: int
-) -> dt.date | None:
-    """The first of `days` (in order) whose quota is not used up."""
-    for day in days:
-        if not quota_full(quota=quota, taken=taken.get(day, 0)):
-            return day
-    return None
 
 
 Day = TypeVar("Day")
