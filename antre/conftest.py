@@ -221,6 +221,7 @@ def open_all_day(office):
             office=office, weekday=weekday, defaults={"opens": dt.time(0, 0), "closes": dt.time(23, 59, 59)}
         )
     office.closed_days.all().delete()
+    office.sessions.all().delete()  # sessions of office hours would end booking for the day at 15.00
     office.last_invitation_minutes_before_closing = 0  # the door "closes" at 23:59:59
     office.save(update_fields=["last_invitation_minutes_before_closing"])
     return office

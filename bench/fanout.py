@@ -61,6 +61,7 @@ def setup_office(tickets: int) -> tuple[str, int]:
             office=office, weekday=weekday, defaults={"opens": dt.time(0), "closes": dt.time(23, 59, 59)}
         )
     office.closed_days.all().delete()
+    office.sessions.all().delete()  # sessions of office hours would send late bookings to tomorrow
     Service.objects.filter(office=office).update(daily_quota=10_000)
     for i in range(tickets):
         book_ticket(office=office, service_code="KTP", name="Warga Tabanan", nik=f"510205010190{i + 1:04d}")

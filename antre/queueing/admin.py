@@ -10,12 +10,22 @@ class TicketAdmin(admin.ModelAdmin):
     """Tickets to look up (a citizen at the help desk, a question about a day), never to edit here:
     every change of a ticket goes through the queue's actions, which keep its counts and events."""
 
-    list_display = ("number", "day", "service", "short_name", "masked_nik", "channel", "status", "issued_at")
+    list_display = (
+        "number",
+        "day",
+        "session",
+        "service",
+        "short_name",
+        "masked_nik",
+        "channel",
+        "status",
+        "issued_at",
+    )
     list_filter = ("office", "status", "channel", "service", "day")
     search_fields = ("number", "nik")
     date_hierarchy = "day"
     ordering = ("-day", "service", "seq")
-    list_select_related = ("service",)
+    list_select_related = ("service", "session")
     exclude = ("token",)
 
     @admin.display(description=_("NIK"))

@@ -16,7 +16,7 @@ from antre import ratelimit
 from antre.api_errors import ErrorOut
 from antre.db import hot
 from antre.links import public_url
-from antre.offices.models import Counter, Office, Service
+from antre.offices.models import Counter, Office, Service, Session
 from antre.people import rules as people
 from antre.people.apiauth import request_user, staff_auth
 from antre.people.staff_requests import StaffApiRequest
@@ -39,8 +39,29 @@ class TicketIn(Schema):
     nik: str = Field("", max_length=people.NIK_TYPED_MAX)
     phone: str | None = Field(None, max_length=people.PHONE_TYPED_MAX)
     date: dt.date | None = None
+    session: str | None = Field(
+        None,
+        max_length=5,
+        description="The session of the day, by its start time `HH:MM` (see the service's `sessions`). "
+        "Without one, the first session of the day with room (today: one not yet ended). On a day "
+        "the office does not divide into sessions, a session is refused as `invalid_fields`.",
+    )
     channel: str = Field("web", max_length=_max_length(Ticket, "channel"))
     priority: str | None = Field(None, max_length=_max_length(Ticket, "priority"))
+
+
+class SessionOut(Schema):
+    """The session of the day a ticket is for: come in between `starts` and `ends` (office time)."""
+
+    name: str = Field(description="May be empty.")
+    starts: str = Field(description="`HH:MM`, office-local; names the session on its day.")
+    ends: str = Field(description="`HH:MM`, office-local.")
+
+
+def session_out(session: Session | None) -> SessionOut | None:
+    if session is None:
+        return None
+    return SessionOut.model_construct(name=session.name, starts=session.key, ends=f"{session.ends:%H:%M}")
 
 
 class TicketOut(Schema):
@@ -48,6 +69,7 @@ class TicketOut(Schema):
     number: str
     service: str
     date: dt.date
+    session: SessionOut | None = Field(description="Null on a day the office does not divide into sessions.")
     status: str
     position: int | None
     estimated_call_at: dt.datetime | None
@@ -64,6 +86,7 @@ def ticket_out(request: HttpRequest, ticket: Ticket, progress: tickets.Progress 
         number=ticket.number,
         service=ticket.service.code,
         date=ticket.day,
+        session=session_out(ticket.session),  # no query when it has none, or when booked just now
         status=ticket.status,
         position=progress.position,
         estimated_call_at=progress.estimated_call_at,
@@ -90,7 +113,10 @@ def ticket_path(token: str) -> str:
     summary="Ambil nomor antrean",
     description=(
         "Send an `Idempotency-Key` header to retry safely: the same key with the same body returns the "
-        "ticket of the first attempt (header `Idempotent-Replayed: true`). `channel=walk_in` is for staff."
+        "ticket of the first attempt (header `Idempotent-Replayed: true`). `channel=walk_in` is for staff. "
+        "A full session is refused with `session_full` (409), naming the next place with room in "
+        "`next_available_session` (`HH:MM` or null) and `next_available_date`; a session asked for "
+        "that has ended, with `session_ended` (409), alike."
     ),
 )
 def create_ticket(request: HttpRequest, response: HttpResponse, office: str, payload: TicketIn):
@@ -114,6 +140,7 @@ def book(request: HttpRequest, office: Office, payload: TicketIn, *, staff) -> s
         nik=payload.nik,
         phone=payload.phone or "",
         day=payload.date,
+        session=payload.session,
         channel=payload.channel,
         priority=payload.priority or "",
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip() or None,
@@ -123,7 +150,9 @@ def book(request: HttpRequest, office: Office, payload: TicketIn, *, staff) -> s
 
 @router.get("/tickets/{ticket_id}", response={200: TicketOut, 404: ErrorOut}, summary="Lihat nomor antrean")
 def get_ticket(request: HttpRequest, ticket_id: str):
-    ticket = get_object_or_404(Ticket.objects.select_related("service", "office", "counter"), token=ticket_id)
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("service", "office", "counter", "session"), token=ticket_id
+    )
     return ticket_out(request, ticket)
 
 
@@ -235,7 +264,7 @@ def ticket_action(request: StaffApiRequest, ticket_id: str, action: str):
     # a bodiless POST from a console or a curl must not be refused as unreadable JSON.
     verb = calling.counter_verb(action, service_code=_transfer_service(request))
     ticket = verb(token=ticket_id, officer=request.auth)
-    ticket = Ticket.objects.select_related("service", "office", "counter").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_related("service", "office", "counter", "session").get(pk=ticket.pk)
     return staff_ticket_out(request, ticket)
 
 

@@ -44,10 +44,10 @@ ONLINE = "online"
 
 # The ticket's columns antre_issue_ticket writes. A test compares them with the model.
 TICKET_COLUMNS = (
-    "token", "office_id", "service_id", "day", "seq", "number", "name", "nik", "phone", "priority",
-    "is_priority", "channel", "status", "issued_at", "queued_at", "counter_id", "invited_at",
-    "invitations", "recalls", "rejoined", "transferred_from_id", "arrived_at", "left_at",
-    "called_at", "started_at", "finished_at", "issued_by_id",
+    "token", "office_id", "service_id", "day", "session_id", "seq", "number", "name", "nik", "phone",
+    "priority", "is_priority", "channel", "status", "issued_at", "queued_at", "counter_id",
+    "invited_at", "invitations", "recalls", "rejoined", "transferred_from_id", "arrived_at",
+    "left_at", "called_at", "started_at", "finished_at", "issued_by_id",
 )  # fmt: skip
 
 _WAITING_SQL = ", ".join(f"'{s}'" for s in WAITING)
@@ -75,12 +75,18 @@ def _number(prefix: str, seq: str) -> str:
 
 # PostgreSQL's booking function, by its argument types. Its first signature stays in the database
 # (queueing 0007 does not drop it) so that processes still running the code of before keep booking
-# during an upgrade of several machines; a later migration drops it (RETIRED).
-ISSUE_TICKET = "antre_issue_ticket(jsonb, text, text)"
-RETIRED = ["antre_issue_ticket(bigint, date, integer, text, jsonb, text, text)"]
+# during an upgrade of several machines; a later migration drops it (RETIRED). The third signature
+# gives way to the fourth (queueing 0011): a call with its three arguments reaches the fourth, whose
+# sessions default to none, so older processes book as before; with both there, such a call would
+# be ambiguous.
+ISSUE_TICKET = "antre_issue_ticket(jsonb, text, text, bigint[])"
+REPLACED = "antre_issue_ticket(jsonb, text, text)"
+RETIRED = ["antre_issue_ticket(bigint, date, integer, text, jsonb, text, text)", REPLACED]
 
-# Its quota check (v_taken >= v_quota) is rules.quota_full written out, and `ahead` is the waiting
-# count a priority or other visitor queues behind: the equivalence test holds both to the rules.
+# Its quota check (v_taken >= v_quota) is rules.quota_full written out, its choice of a session is
+# rules.first_session_with_room (a session's tickets counted as rules.is_taken counts them), and
+# `ahead` is the waiting count a priority or other visitor queues behind: the equivalence tests hold
+# them to the rules.
 POSTGRESQL = [
     f"""
 CREATE OR REPLACE FUNCTION antre_ticket_counts() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -115,9 +121,12 @@ $fn$""",
 CREATE TRIGGER antre_ticket_counts
 BEFORE INSERT OR DELETE OR UPDATE OF status, service_id, day, is_priority ON queueing_ticket
 FOR EACH ROW EXECUTE FUNCTION antre_ticket_counts()""",
+    f"DROP FUNCTION IF EXISTS {REPLACED}",
     """
-CREATE OR REPLACE FUNCTION antre_issue_ticket(p_ticket jsonb, p_key text, p_fingerprint text)
-RETURNS TABLE (ticket_id bigint, ticket_seq integer, ticket_number varchar, ahead integer)
+CREATE OR REPLACE FUNCTION antre_issue_ticket(
+    p_ticket jsonb, p_key text, p_fingerprint text, p_sessions bigint[] DEFAULT '{{}}')
+RETURNS TABLE (ticket_id bigint, ticket_seq integer, ticket_number varchar, ahead integer,
+               ticket_session bigint)
 LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
     t queueing_ticket;
@@ -128,6 +137,9 @@ DECLARE
     v_taken integer;
     v_waiting integer;
     v_waiting_priority integer;
+    v_candidate bigint;
+    v_session_quota integer;
+    v_session_taken integer;
 BEGIN
     t := jsonb_populate_record(NULL::queueing_ticket, p_ticket);
     -- The service as it is now: the caller's copy may be seconds old.
@@ -148,6 +160,27 @@ BEGIN
     IF v_taken >= v_quota THEN
         RAISE EXCEPTION 'antre:quota_full' USING ERRCODE = 'P0001';
     END IF;
+    -- The first of the candidate sessions (in order) with room for this service, counted behind the
+    -- number's row lock: every booking of the service-day waits for it, so none can overtake.
+    t.session_id := NULL;
+    FOREACH v_candidate IN ARRAY p_sessions LOOP
+        SELECT quota INTO v_session_quota FROM offices_sessionquota
+         WHERE session_id = v_candidate AND service_id = t.service_id;
+        IF NOT FOUND THEN
+            t.session_id := v_candidate;  -- no quota of its own there: only the day's applies
+            EXIT;
+        END IF;
+        SELECT COUNT(*) INTO v_session_taken FROM queueing_ticket
+         WHERE service_id = t.service_id AND day = t.day AND session_id = v_candidate
+           AND {taken};
+        IF v_session_taken < v_session_quota THEN
+            t.session_id := v_candidate;
+            EXIT;
+        END IF;
+    END LOOP;
+    IF cardinality(p_sessions) > 0 AND t.session_id IS NULL THEN
+        RAISE EXCEPTION 'antre:session_full' USING ERRCODE = 'P0001';
+    END IF;
     -- After the number's row lock: a closed day the admin saves meanwhile is seen (a process's
     -- copy of the calendar may be seconds old; antre.queueing.closures).
     IF EXISTS (SELECT 1 FROM offices_closedday WHERE office_id = t.office_id AND date = t.day) THEN
@@ -166,10 +199,12 @@ BEGIN
     ticket_seq := t.seq;
     ticket_number := t.number;
     ahead := CASE WHEN t.is_priority THEN v_waiting_priority ELSE v_waiting END;
+    ticket_session := t.session_id;
     RETURN NEXT;
 END
 $fn$""".format(
         online=ONLINE,
+        taken=_contribution("queueing_ticket")[0],
         number=_number("v_prefix", "t.seq"),
         columns=", ".join(TICKET_COLUMNS),
         values=", ".join(f"t.{column}" for column in TICKET_COLUMNS),

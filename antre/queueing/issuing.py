@@ -1,22 +1,25 @@
 """Issuing a number: the next number of a service's day and the ticket's insert, in one transaction,
 each database the way it does it best. The quota, the service and the day are checked again here,
-behind the number's row lock."""
+behind the number's row lock, and the session chosen there: bookings of one service-day take turns
+at that lock, so a session's count read behind it is exact and its quota is never exceeded."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import logging
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils.translation import gettext as _
 
 from antre.db import hot
 from antre.errors import Refusal
-from antre.offices.models import Office, Service, ServiceMode
+from antre.offices.models import Office, Service, ServiceMode, Session
 from antre.people.models import User
 from antre.queueing import rules, signals
-from antre.queueing.days import day_refusal, quota_full
+from antre.queueing.days import day_refusal, quota_full, session_full
 from antre.queueing.models import ONE_ACTIVE_TICKET, DailySequence, IdempotencyKey, Ticket
 
 log = logging.getLogger(__name__)
@@ -67,8 +70,10 @@ def issue(
     idempotency_key: str | None,
     fingerprint: str,
     now: dt.datetime,
+    sessions: Sequence[Session] = (),
 ) -> tuple[Ticket, int]:
-    """Insert the ticket; returns it with how many wait ahead of it."""
+    """Insert the ticket, in the first of `sessions` (in order) with room for the service; none
+    given: a day not divided into sessions. Returns it with how many wait ahead of it."""
     ticket = Ticket(
         office=office,
         service=service,
@@ -84,14 +89,22 @@ def issue(
         queued_at=now,
     )
     issue = _issue_in_one_statement if connection.vendor == "postgresql" else _issue_in_steps
-    ticket, ahead = issue(ticket, service=service, key=idempotency_key, fingerprint=fingerprint, now=now)
+    ticket, ahead = issue(
+        ticket, service=service, sessions=sessions, key=idempotency_key, fingerprint=fingerprint, now=now
+    )
     log.info("ticket %s booked for %s via %s", ticket.number, day, channel)
     return ticket, ahead
 
 
 @transaction.atomic
 def _issue_in_steps(
-    ticket: Ticket, *, service: Service, key: str | None, fingerprint: str, now: dt.datetime
+    ticket: Ticket,
+    *,
+    service: Service,
+    sessions: Sequence[Session],
+    key: str | None,
+    fingerprint: str,
+    now: dt.datetime,
 ) -> tuple[Ticket, int]:
     """SQLite: one IMMEDIATE transaction, which holds the database's only write slot throughout."""
     ticket.seq, taken, waiting, waiting_priority = _take_number(service, ticket.day)
@@ -106,6 +119,10 @@ def _issue_in_steps(
         raise online_only(service)
     if rules.quota_full(quota=quota, taken=taken):
         raise quota_full(service, ticket.day, now=now)
+    if sessions:
+        ticket.session = rules.first_session_with_room(_session_counts(ticket, sessions))
+        if ticket.session is None:
+            raise session_full(service, ticket.day, sessions, now=now)
     if _closed_now(ticket):
         raise day_refusal("closed_day", service=service, day=ticket.day, now=now)
     ticket.number = rules.format_number(prefix=prefix, seq=ticket.seq)
@@ -115,6 +132,26 @@ def _issue_in_steps(
         hot.insert(IdempotencyKey(office=ticket.office, key=key, fingerprint=fingerprint, ticket=ticket))
     signals.booked.send(Ticket, ticket=ticket)
     return ticket, waiting_priority if ticket.is_priority else waiting
+
+
+_SESSION_QUOTA_SQL = "SELECT quota FROM offices_sessionquota WHERE session_id = %s AND service_id = %s"
+_SESSION_TAKEN_SQL = "SELECT COUNT(*) FROM queueing_ticket WHERE service_id = %s AND day = %s AND session_id = %s AND status <> %s"
+
+
+def _session_counts(ticket: Ticket, sessions: Sequence[Session]) -> Iterator[tuple[Session, int | None, int]]:
+    """Each candidate session with the service's quota in it, as the database has it now, and its
+    tickets taken (rules.is_taken), counted only when it has a quota. antre_issue_ticket does the
+    same on PostgreSQL."""
+    day = connection.ops.adapt_datefield_value(ticket.day)
+    with connection.cursor() as cursor:
+        for session in sessions:
+            cursor.execute(_SESSION_QUOTA_SQL, [session.pk, ticket.service_id])
+            row = cursor.fetchone()
+            if row is None:
+                yield session, None, 0
+                continue
+            cursor.execute(_SESSION_TAKEN_SQL, [ticket.service_id, day, session.pk, rules.NOT_TAKEN.value])
+            yield session, row[0], cursor.fetchone()[0]
 
 
 _CLOSED_SQL = "SELECT 1 FROM offices_closedday WHERE office_id = %s AND date = %s"
@@ -128,11 +165,20 @@ def _closed_now(ticket: Ticket) -> bool:
         return cursor.fetchone() is not None
 
 
-_ISSUE_SQL = "SELECT ticket_id, ticket_seq, ticket_number, ahead FROM antre_issue_ticket(%s, %s, %s)"
+_ISSUE_SQL = (
+    "SELECT ticket_id, ticket_seq, ticket_number, ahead, ticket_session"
+    " FROM antre_issue_ticket(%s, %s, %s, %s::bigint[])"
+)
 
 
 def _issue_in_one_statement(
-    ticket: Ticket, *, service: Service, key: str | None, fingerprint: str, now: dt.datetime
+    ticket: Ticket,
+    *,
+    service: Service,
+    sessions: Sequence[Session],
+    key: str | None,
+    fingerprint: str,
+    now: dt.datetime,
 ) -> tuple[Ticket, int]:
     """PostgreSQL: the same steps in one call of antre_issue_ticket (antre.queueing.dbcode).
 
@@ -142,19 +188,22 @@ def _issue_in_one_statement(
     transaction usable.
     """
     db = connections[DEFAULT_DB_ALIAS]  # looked up once: each lookup goes through a thread-local
-    params = [hot.row_json(ticket), key or "", fingerprint]
+    params: list[Any] = [hot.row_json(ticket), key or "", fingerprint, [session.pk for session in sessions]]
     own_transaction = db.in_atomic_block or ticket.phone
     try:
         with transaction.atomic() if own_transaction else contextlib.nullcontext():
             with db.cursor() as cursor:
                 cursor.execute(_ISSUE_SQL, params)
-                pk, ticket.seq, ticket.number, ahead = cursor.fetchone()
+                pk, ticket.seq, ticket.number, ahead, session_id = cursor.fetchone()
+            ticket.session = next((s for s in sessions if s.pk == session_id), None)
             hot.stored(ticket, pk)
             signals.booked.send(Ticket, ticket=ticket)
     except DatabaseError as exc:  # RAISE in PL/pgSQL arrives as psycopg's RaiseException
         refused = getattr(_diagnostics(exc), "message_primary", None)
         if refused == "antre:quota_full":
             raise quota_full(service, ticket.day, now=now) from None
+        if refused == "antre:session_full":
+            raise session_full(service, ticket.day, sessions, now=now) from None
         if refused == "antre:unknown_service":
             raise unknown_service() from None
         if refused == "antre:online_only":

@@ -110,6 +110,18 @@ class Ticket(models.Model):
         "offices.Service", on_delete=models.PROTECT, related_name="tickets", db_index=False
     )
     day = models.DateField(_("tanggal kunjungan"))
+    # The session of the day the citizen comes in; none on a day the office does not divide (or for
+    # a walk-in after the last session). A transfer keeps it. No index: bookings count a session's
+    # tickets through the (service, day, seq) constraint, and each index is work for every booking.
+    session = models.ForeignKey(
+        "offices.Session",
+        verbose_name=_("sesi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     seq = models.PositiveIntegerField()
     number = models.CharField(_("nomor antrean"), max_length=12)
     name = models.CharField(_("nama"), max_length=100)

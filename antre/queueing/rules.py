@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -90,22 +90,47 @@ def quota_full(*, quota: int, taken: int) -> bool:
     return not has_room(left=quota_left(quota=quota, taken=taken))
 
 
-def first_day_with_room(
-    *, days: Iterable[dt.date], taken: Mapping[dt.date, int], quota: int
-) -> dt.date | None:
-    """The first of `days` (in order) whose quota is not used up."""
-    for day in days:
-        if not quota_full(quota=quota, taken=taken.get(day, 0)):
-            return day
-    return None
-
-
 Day = TypeVar("Day")
 
 
 def with_room(days: Iterable[tuple[Day, int]]) -> list[tuple[Day, int]]:
     """The (day, places left) pairs of `days` on which one more booking fits."""
     return [(day, left) for day, left in days if has_room(left=left)]
+
+
+Session = TypeVar("Session")
+
+
+def session_full(*, quota: int | None, taken: int) -> bool:
+    """A session's decision, made behind the number's lock like quota_full: a session where the
+    service has a quota (`None`: it has none there, and only its daily quota limits it) takes no
+    booking once that many of the service's tickets in it are taken (is_taken)."""
+    return quota is not None and quota_full(quota=quota, taken=taken)
+
+
+def first_session_with_room(candidates: Iterable[tuple[Session, int | None, int]]) -> Session | None:
+    """The first of the (session, quota, taken) `candidates` (in order) that takes one more booking.
+
+    A lazy iterable is read only as far as needed: a booking counts a session's tickets only when
+    the sessions before it are full.
+    """
+    for session, quota, taken in candidates:
+        if not session_full(quota=quota, taken=taken):
+            return session
+    return None
+
+
+def session_left(*, quota: int | None, taken: int, day_left: int) -> int:
+    """Places still free in a session: its own quota less its tickets, and never more than the day has."""
+    return day_left if quota is None else min(quota_left(quota=quota, taken=taken), day_left)
+
+
+def places_left(*, day_left: int, sessions_left: Iterable[int]) -> int:
+    """Places still free on a day divided into the sessions still open (`sessions_left`, each as
+    session_left gives it): as many as those sessions take together, within the day's quota. A day
+    with no open session: the day's own places."""
+    lefts = list(sessions_left)
+    return min(sum(lefts), day_left) if lefts else day_left
 
 
 def format_number(*, prefix: str, seq: int) -> str:

@@ -19,17 +19,18 @@ from antre.errors import Refusal, too_long
 from antre.live import events
 from antre.offices import rules as calendar
 from antre.offices.calendar import bookable_service
-from antre.offices.models import Office, Service, ServiceMode
+from antre.offices.models import Office, Service, ServiceMode, Session
 from antre.offices.rules import normal_code
 from antre.people import authorizers
 from antre.people import rules as people
 from antre.people.models import User
 from antre.queueing import forecasting
 from antre.queueing.calling import board
-from antre.queueing.days import day_refusal, office_calendar, same_day_cutoff
+from antre.queueing.days import day_refusal, office_calendar, same_day_cutoff, session_full, sessions_end
 from antre.queueing.issuing import is_second_active_ticket, issue, online_only, unknown_service
 from antre.queueing.life import Action
 from antre.queueing.models import IDEMPOTENCY_KEY_MAX, Channel, IdempotencyKey, Priority, Status, Ticket
+from antre.queueing.sessions import find_session, open_sessions
 from antre.queueing.tickets import Pace, Progress
 
 log = logging.getLogger(__name__)
@@ -133,8 +134,11 @@ def book_ticket(
     idempotency_key: str | None = None,
     issued_by: User | None = None,
     now: dt.datetime | None = None,
+    session: str | None = None,
 ) -> Booking:
-    """Issue the next number of a service for a day, within its quota, one active ticket per NIK."""
+    """Issue the next number of a service for a day, within its daily quota and its quota in the
+    session (`session`, named by its start "HH:MM"; without one, the first of the day with room),
+    one active ticket per NIK."""
     now = now or clock.now()
     priority = priority or ""
     idempotency_key = _stored_key(idempotency_key)
@@ -143,12 +147,15 @@ def book_ticket(
     # The request as the client sent it: a retry must replay even if the clock has since moved on
     # (a booking without a date sent at 11:29 and retried at 11:31 would otherwise pick another day).
     sent = {"name": name, "nik": nik, "phone": phone, "day": day, "channel": channel, "priority": priority}
+    if session:  # only then: a key sent before sessions existed keeps its fingerprint
+        sent["session"] = session
     fingerprint = _fingerprint(service=normal_code(service_code), **sent) if idempotency_key else ""
     try:
         return _book(
             office=office,
             service_code=service_code,
             day=day,
+            session=session,
             fields={"name": name, "nik": nik, "phone": phone},
             channel=channel,
             priority=priority,
@@ -181,6 +188,7 @@ def _book(
     office: Office,
     service_code: str,
     day: dt.date | None,
+    session: str | None,
     fields: dict[str, str],
     channel: str,
     priority: str,
@@ -197,6 +205,7 @@ def _book(
     )
     day = _bookable_day(office, service, day, channel=channel, now=now)
     ticket, ahead = issue(
+        sessions=session_candidates(service, day, session, now=now),
         office=office,
         service=service,
         day=day,
@@ -226,32 +235,45 @@ def _bookable_day(
     opens (today while it is open); a walk-in is always for today, so a late walk-in is refused
     rather than silently moved to tomorrow."""
     local, today, hours, closed = office_calendar(office, now)
-    cutoff = same_day_cutoff(office, channel)
+    window = {
+        "today": today,
+        "now": local.time(),
+        "hours": hours,
+        "closed": closed,
+        "days_ahead": service.days_ahead,
+        "cutoff_minutes": same_day_cutoff(office, channel, service),
+        "sessions_end": sessions_end(office, channel),
+    }
     if day is None:
-        first_open = next(
-            calendar.iter_bookable_days(
-                today=today,
-                now=local.time(),
-                hours=hours,
-                closed=closed,
-                days_ahead=office.booking_days_ahead,
-                cutoff_minutes=cutoff,
-            ),
-            None,
-        )
+        first_open = next(calendar.iter_bookable_days(**window), None)
         day = today if channel == Channel.WALK_IN or first_open is None else first_open
-    why = calendar.refuse_day(
-        day=day,
-        today=today,
-        now=local.time(),
-        hours=hours,
-        closed=closed,
-        days_ahead=office.booking_days_ahead,
-        cutoff_minutes=cutoff,
-    )
+    why = calendar.refuse_day(day=day, **window)
     if why:
         raise day_refusal(why, service=service, day=day, now=now)
     return day
+
+
+def session_candidates(
+    service: Service, day: dt.date, asked: str | None, *, now: dt.datetime
+) -> list[Session]:
+    """The sessions a booking of `day` may take, in order of preference: the one asked for (by its
+    start, "HH:MM"), else every one not yet ended (today: the one running now, then the later ones).
+    None on a day not divided into sessions, or for someone at the door after the last one."""
+    office = service.office
+    if not asked:
+        return open_sessions(office, day, now)
+    starts = calendar.parse_clock(asked)
+    chosen = find_session(office, day, starts) if starts else None
+    if chosen is None:
+        raise Refusal(
+            "invalid_fields",
+            _("Periksa kembali isian yang ditandai."),
+            status=422,
+            fields={"session": _("Pilih sesi dari daftar sesi hari itu.")},
+        )
+    if chosen not in open_sessions(office, day, now):
+        raise session_full(service, day, [chosen], now=now, ended=True)
+    return [chosen]
 
 
 def _replay(office: Office, key: str, fingerprint: str) -> Booking | None:

@@ -20,12 +20,13 @@ from antre.links import public_url
 from antre.live import voice
 from antre.live.models import LiveEvent
 from antre.offices import calendar
-from antre.offices.models import Office
+from antre.offices.models import Office, Session
 from antre.people.rules import mask_nik
-from antre.queueing import calling, rules, services, tickets
-from antre.queueing.days import day_choices
+from antre.queueing import calling, services, tickets
+from antre.queueing.days import day_rooms
 from antre.queueing.forms import BookingForm
 from antre.queueing.models import Status, Ticket
+from antre.queueing.sessions import DayRoom
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,12 +57,13 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
         return render(request, "queueing/not_found.html", {"office": office_obj}, status=404)
     if not service.is_bookable:
         return render(request, "queueing/online_only.html", {"office": office_obj, "service": service})
-    days = day_choices(service)
+    days = day_rooms(service)
     form = BookingForm(request.POST or None)
     refusal = None
     if request.method == "POST":
         try:
             ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
+            day, session = _parse_slot(request.POST.get("date"), request.POST.get("session"))
             book_this = functools.partial(
                 services.book_ticket,
                 office=office_obj,
@@ -69,7 +71,8 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
                 name=request.POST.get("name", ""),
                 nik=request.POST.get("nik", ""),
                 phone=request.POST.get("phone", ""),
-                day=_parse_day(request.POST.get("date")),
+                day=day,
+                session=session,
                 priority=request.POST.get("priority", ""),
             )
             try:
@@ -82,19 +85,17 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
                 booking = book_this(idempotency_key=services.new_form_id())
         except Refusal as exc:
             refusal = exc
-            days = day_choices(service)  # the quota may have changed meanwhile
+            days = day_rooms(service)  # the quota may have changed meanwhile
         else:
             return redirect("queueing:ticket", token=booking.ticket.token)
-    next_free = next((day for day, _left in rules.with_room(days)), None)
-    chosen = request.POST.get("date") or (next_free.isoformat() if next_free else "")
     return render(
         request,
         "queueing/book.html",
         {
             "office": office_obj,
             "service": service,
-            "days": days,
-            "chosen": chosen,
+            "days": _day_list(days),
+            "chosen": _chosen_slot(request, days),
             "form": form,
             "refusal": refusal,
             "field_errors": refusal.fields if refusal else {},
@@ -110,11 +111,14 @@ def _form_id(request: HttpRequest, refusal: Refusal | None) -> str:
     return request.POST.get("form_id") or services.new_form_id()
 
 
-def _parse_day(raw: str | None) -> dt.date | None:
-    if not raw:
-        return None
+def _parse_slot(raw: str | None, session: str | None) -> tuple[dt.date | None, str | None]:
+    """The day, and the session asked for, from the form: "2026-12-07", or "2026-12-07T08:00" for
+    the session starting at 08.00 that day (one radio button each; a `session` field also serves)."""
+    day, _sep, starts = (raw or "").partition("T")
+    if not day:
+        return None, session or None
     try:
-        return dt.date.fromisoformat(raw)
+        return dt.date.fromisoformat(day), starts or session or None
     except ValueError:
         raise Refusal(
             "invalid_fields",
@@ -122,6 +126,37 @@ def _parse_day(raw: str | None) -> dt.date | None:
             status=422,
             fields={"date": _("Pilih tanggal kunjungan dari daftar.")},
         ) from None
+
+
+def slot_value(day: dt.date, session: Session | None = None) -> str:
+    """A day, or a session of it, as the form's radio button sends it (_parse_slot reads it back)."""
+    return f"{day.isoformat()}T{session.key}" if session else day.isoformat()
+
+
+def _day_list(days: dict[dt.date, DayRoom]) -> list[dict]:
+    """The form's days, each with its radio value and places left, and its open sessions alike."""
+    return [
+        {
+            "day": day,
+            "left": room.left,
+            "value": slot_value(day),
+            "sessions": [
+                {"session": session, "left": left, "value": slot_value(day, session)}
+                for session, left in room.sessions
+            ],
+        }
+        for day, room in days.items()
+    ]
+
+
+def _chosen_slot(request: HttpRequest, days: dict[dt.date, DayRoom]) -> str:
+    """The radio button checked: what was sent, else the first day (and its session) with room."""
+    if sent := request.POST.get("date"):
+        return sent
+    day = next((day for day, room in days.items() if room.left), None)
+    if day is None:
+        return ""
+    return slot_value(day, days[day].first_session_with_room())
 
 
 def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
@@ -149,7 +184,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
 
 
 def ticket_page(request: HttpRequest, token: str) -> HttpResponse:
-    ticket = get_object_or_404(Ticket.objects.select_related("office", "service"), token=token)
+    ticket = get_object_or_404(Ticket.objects.select_related("office", "service", "session"), token=token)
     context = _ticket_context(request, ticket) | {"office_closed": _closed_that_day(ticket)}
     return render(request, "queueing/ticket.html", context)
 
@@ -163,7 +198,7 @@ def _closed_that_day(ticket: Ticket):
 
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
-    ticket = get_object_or_404(Ticket.objects.select_related("office", "service"), token=token)
+    ticket = get_object_or_404(Ticket.objects.select_related("office", "service", "session"), token=token)
     if request.method == "POST":
         try:
             services.cancel_ticket(token=token)
@@ -176,7 +211,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 def print_ticket(request: HttpRequest, token: str) -> HttpResponse:
     """The ticket on 58-mm paper through the browser's print dialog (a thermal printer as a system printer)."""
-    ticket = get_object_or_404(Ticket.objects.select_related("office", "service"), token=token)
+    ticket = get_object_or_404(Ticket.objects.select_related("office", "service", "session"), token=token)
     return render(request, "queueing/print.html", _ticket_context(request, ticket))
 
 

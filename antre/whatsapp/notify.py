@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from antre.whatsapp import outbox
 
@@ -22,13 +23,26 @@ def end_of_day(ticket) -> dt.datetime:
 CALL_NEWS = dt.timedelta(minutes=30)  # a call told later than this sends the citizen to a finished counter
 
 
+def visit_when(ticket) -> str:
+    """The ticket's day as a message writes it, with its session if it has one: "Senin, 7 Desember
+    2026, sesi 08.00–10.00 WITA"."""
+    day = formats.date_format(ticket.day, "l, j F Y")
+    if ticket.session is None:
+        return day
+    return _("%(day)s, sesi %(times)s %(zone)s") % {
+        "day": day,
+        "times": ticket.session.label,
+        "zone": ticket.office.tz_label,
+    }
+
+
 def ticket_booked(ticket) -> None:
     if ticket.phone:
         outbox.enqueue(
             office_id=ticket.office_id,
             to=ticket.phone,
             template="antre_tiket",
-            params=[ticket.number, ticket.service.name, formats.date_format(ticket.day, "l, j F Y")],
+            params=[ticket.number, ticket.service.name, visit_when(ticket)],
             key=f"ticket:{ticket.token}:booked",
             expires_at=end_of_day(ticket),
         )

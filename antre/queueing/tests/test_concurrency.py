@@ -198,3 +198,62 @@ def test_a_cancel_while_the_same_nik_books_again_does_not_deadlock(office, monda
     # Made's ticket was still active when the desk booked again; then the cancel went through.
     assert outcome == {"again": "duplicate_ticket", "cancel": "cancelled"}
     assert Ticket.objects.filter(nik=NIK_MADE).get().status == "cancelled"
+
+
+def _session_quota(office, starts, quota, service="CAPIL"):
+    from antre.offices.models import Session, SessionQuota
+
+    SessionQuota.objects.update_or_create(
+        session=Session.objects.get(office=office, starts=starts, weekdays__contains="0"),
+        service=Service.objects.get(office=office, code=service),
+        defaults={"quota": quota},
+    )
+
+
+def test_20_parallel_bookings_of_a_session_with_a_quota_of_5_book_exactly_5(office, monday):
+    import datetime as dt
+
+    Service.objects.filter(office=office, code="CAPIL").update(daily_quota=500)
+    _session_quota(office, dt.time(8), 5)
+    results = in_parallel(
+        lambda i: book_ticket(
+            office=office,
+            service_code="CAPIL",
+            name="Warga Tabanan",
+            nik=nik_for(i),
+            now=monday,
+            session="08:00",
+        ),
+        20,
+    )
+    codes = Tally(r.code if isinstance(r, Refusal) else "booked" for r in results)
+    assert codes == {"booked": 5, "session_full": 15}
+    tickets = Ticket.objects.filter(service__code="CAPIL")
+    assert sorted(tickets.values_list("seq", flat=True)) == [1, 2, 3, 4, 5]  # no gap, no duplicate
+    assert set(tickets.values_list("session__starts", flat=True)) == {dt.time(8)}
+    refusal = next(r for r in results if isinstance(r, Refusal))
+    assert refusal.extra == {
+        "next_available_session": "10:00",
+        "next_available_date": monday.date().isoformat(),
+    }
+
+
+def test_parallel_bookings_without_a_session_fill_each_session_to_its_quota_in_turn(office, monday):
+    import datetime as dt
+
+    Service.objects.filter(office=office, code="CAPIL").update(daily_quota=500)
+    for starts in (dt.time(8), dt.time(10), dt.time(13)):
+        _session_quota(office, starts, 4)
+    results = in_parallel(
+        lambda i: book_ticket(office=office, service_code="CAPIL", name="Warga", nik=nik_for(i), now=monday),
+        30,
+    )
+    codes = Tally(r.code if isinstance(r, Refusal) else "booked" for r in results)
+    assert codes == {"booked": 12, "session_full": 18}
+    per_session = Tally(Ticket.objects.values_list("session__starts", flat=True))
+    assert per_session == {dt.time(8): 4, dt.time(10): 4, dt.time(13): 4}
+    # Behind the number's lock, each booking took the earliest session with room: the numbers fill
+    # the sessions in order.
+    in_order = list(Ticket.objects.order_by("seq").values_list("seq", "session__starts"))
+    assert [seq for seq, _s in in_order] == list(range(1, 13))
+    assert [s for _seq, s in in_order] == [dt.time(8)] * 4 + [dt.time(10)] * 4 + [dt.time(13)] * 4

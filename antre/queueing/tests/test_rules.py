@@ -11,7 +11,6 @@ from antre.queueing.rules import (
     Status,
     day_counts,
     estimate_call_at,
-    first_day_with_room,
     format_number,
     parse_number,
     quota_full,
@@ -73,12 +72,6 @@ def test_booked_and_admitted_tickets_wait_and_priority_ones_wait_ahead():
         [("booked", True), ("waiting_inside", False), ("called", True), ("no_show", False), ("booked", False)]
     )
     assert (counts.taken, counts.waiting, counts.waiting_priority) == (5, 3, 1)
-
-
-def test_first_day_with_room():
-    d1, d2, d3 = (dt.date(2026, 12, d) for d in (1, 2, 3))
-    assert first_day_with_room(days=[d1, d2, d3], taken={d1: 50, d2: 49}, quota=50) == d2
-    assert first_day_with_room(days=[d1], taken={d1: 50}, quota=50) is None
 
 
 OPENS = wita(MONDAY, 8)  # a rule of the clock only: the test week's Monday will do

@@ -166,3 +166,71 @@ def test_a_booking_decides_as_the_rules_do(office, monday, quota, tickets, numbe
             assert booking.progress.position == ahead + 1
         assert_the_database_counts_as_the_rules_do()
         transaction.set_rollback(True)
+
+
+SESSION_STARTS = ("08:00", "10:00", "13:00")  # Tuesday's sessions at the demo office
+
+
+@ON_THE_DATABASE
+@given(
+    quotas=st.lists(st.one_of(st.none(), st.integers(0, 4)), min_size=3, max_size=3),
+    tickets=st.lists(
+        st.tuples(st.sampled_from(SESSION_STARTS), st.sampled_from(list(rules.Status))), max_size=10
+    ),
+    asked=st.one_of(st.none(), st.sampled_from(SESSION_STARTS)),
+)
+def test_a_booking_chooses_its_session_as_the_rules_do(office, monday, quotas, tickets, asked):
+    """On SQLite the Python path, on PostgreSQL antre_issue_ticket: the same session, or the same refusal."""
+    from antre.offices.models import Session, SessionQuota
+
+    with transaction.atomic():
+        service = Service.objects.get(office=office, code="CAPIL")
+        sessions = {
+            s.key: s for s in Session.objects.filter(office=office, weekdays__contains="1").order_by("starts")
+        }
+        SessionQuota.objects.filter(service=service).delete()
+        SessionQuota.objects.bulk_create(
+            SessionQuota(session=sessions[key], service=service, quota=quota)
+            for key, quota in zip(SESSION_STARTS, quotas, strict=True)
+            if quota is not None
+        )
+        Ticket.objects.bulk_create(
+            Ticket(
+                office=office,
+                service=service,
+                day=TUESDAY,
+                session=sessions[key],
+                seq=seq,
+                number=rules.format_number(prefix=service.prefix, seq=seq),
+                name=f"Warga {seq}",
+                status=status,
+            )
+            for seq, (key, status) in enumerate(tickets, start=1)
+        )
+        DailySequence.objects.filter(service=service, day=TUESDAY).update(last=len(tickets))
+        taken = {key: sum(rules.is_taken(status=s) for k, s in tickets if k == key) for key in SESSION_STARTS}
+        candidates = [asked] if asked else list(SESSION_STARTS)
+        expected = rules.first_session_with_room(
+            (key, quotas[SESSION_STARTS.index(key)], taken[key]) for key in candidates
+        )
+        try:
+            booking = book_ticket(
+                office=office,
+                service_code="CAPIL",
+                name="I Ketut Arsana",
+                nik=NIK_KETUT,
+                day=TUESDAY,
+                session=asked,
+                now=monday,
+            )
+        except Refusal as refusal:
+            event("refused")
+            assert (refusal.code, expected) == ("session_full", None)
+        else:
+            event(f"booked in {booking.ticket.session.key}")
+            assert (
+                Ticket.objects.get(pk=booking.ticket.pk).session.key == booking.ticket.session.key == expected
+            )
+            assert booking.ticket.seq == len(tickets) + 1
+        assert_the_database_counts_as_the_rules_do()
+        transaction.set_rollback(True)

@@ -85,6 +85,11 @@ def scenario(port: int, offset: int) -> list[tuple[str, tuple]]:
             "date in the past",
             post(port, BOOK, {"service": "KTP", "name": "Made", "nik": b, "date": "2020-06-01"}),
         ),
+        # The demo office open around the clock has no sessions: a session asked for is refused.
+        (
+            "session of no day",
+            post(port, BOOK, {"service": "KTP", "name": "Made", "nik": b, "session": "08:00"}),
+        ),
         (
             "priority, English",
             post(port, BOOK, {"service": "CAPIL", "name": "Wayan", "nik": c, "priority": "elderly"}, english),

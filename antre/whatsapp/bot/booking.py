@@ -18,6 +18,7 @@ from antre.queueing.models import Ticket
 from antre.queueing.services import book_ticket, find_service
 from antre.whatsapp.bot.replies import Reply
 from antre.whatsapp.models import Conversation
+from antre.whatsapp.notify import visit_when
 
 
 def ticket_link(ticket: Ticket) -> str:
@@ -128,7 +129,7 @@ def _book(conversation: Conversation, reply: Reply, state: dict[str, Any], nik: 
         % {
             "number": ticket.number,
             "service": ticket.service.name,
-            "day": formats.date_format(ticket.day, "l, j F Y"),
+            "day": visit_when(ticket),  # with the session the booking took, the first with room
             "link": ticket_link(ticket),
         }
     )

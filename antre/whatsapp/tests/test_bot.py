@@ -9,8 +9,10 @@ from pathlib import Path
 from antre.applications.models import Application
 from antre.applications.tests.factories import jpeg, pdf
 from antre.conftest import NIK_MADE
+from antre.offices.models import SessionQuota
 from antre.queueing.models import Ticket
-from antre.whatsapp.models import Conversation, OutboxMessage
+from antre.queueing.tests.factories import book
+from antre.whatsapp.models import BusinessNumber, Conversation, OutboxMessage
 from antre.whatsapp.tests.test_whatsapp import post
 
 CITIZEN = "6281234567890"
@@ -207,3 +209,28 @@ def test_the_ticket_link_sent_after_booking_by_chat_is_public(client, desk, grap
     assert f"{public}/tiket/{ticket.token}/" in texts(booked)
     listed = say(client, reply_id="menu:cek_tiket")
     assert f"{public}/tiket/{ticket.token}/" in texts(listed) and "localhost" not in texts(listed)
+
+
+def test_a_booking_by_chat_takes_the_first_session_with_room_and_says_which(client, office, monday, graph):
+    """At the demo office on office hours: its morning session is full, so the chat's booking (which
+    asks for no session) lands in the next one, and the confirmation names it."""
+    BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
+    morning = SessionQuota.objects.get(session__name="Pagi I", service__code="CAPIL")
+    morning.quota = 1
+    morning.save()
+    book(office, 1, service="CAPIL", now=monday)
+    say(client, "halo")
+    say(client, reply_id="menu:antre")
+    days = say(client, reply_id="svc:CAPIL")
+    assert row_ids(days)[0] == f"day:{monday.date().isoformat()}"
+    say(client, reply_id=row_ids(days)[0])
+    say(client, "ni made sari dewi")
+    booked = texts(say(client, NIK_MADE))
+    ticket = Ticket.objects.get(nik=NIK_MADE)
+    assert ticket.session.starts.hour == 10
+    assert f"Nomor antrean Anda *{ticket.number}* untuk " in booked
+    assert ", sesi 10.00–12.00 WITA." in booked
+    # The booking's template message carries the session with the day too.
+    (message,) = OutboxMessage.objects.filter(dedupe_key=f"ticket:{ticket.token}:booked")
+    parameters = [p["text"] for p in message.body["template"]["components"][0]["parameters"]]
+    assert parameters[2].endswith(", sesi 10.00–12.00 WITA")
