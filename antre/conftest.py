@@ -240,13 +240,15 @@ def fresh_calendar_cache():
     # Tests change hours and services with queryset updates, which send no signals; and each test's
     # office has the same id, so a kept projection or model must not outlive its test.
     from antre.offices.calendar import clear
-    from antre.queueing import forecasting
+    from antre.queueing import arrivals, forecasting
 
     clear()
     forecasting.clear()
+    arrivals.clear()
     yield
     clear()
     forecasting.clear()
+    arrivals.clear()
 
 
 @pytest.fixture

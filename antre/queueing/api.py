@@ -12,7 +12,7 @@ from django.urls import get_script_prefix, reverse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from antre import ratelimit
+from antre import clock, ratelimit
 from antre.api_errors import ErrorOut
 from antre.db import hot
 from antre.links import public_url
@@ -20,7 +20,7 @@ from antre.offices.models import Counter, Office, Service, Session
 from antre.people import rules as people
 from antre.people.apiauth import request_user, staff_auth
 from antre.people.staff_requests import StaffApiRequest
-from antre.queueing import calling, services, staffing, tickets
+from antre.queueing import arrivals, calling, services, staffing, tickets
 from antre.queueing.catalogue_api import CounterOut, counter_out
 from antre.queueing.models import Ticket
 
@@ -73,12 +73,19 @@ class TicketOut(Schema):
     status: str
     position: int | None
     estimated_call_at: dt.datetime | None
+    come_at: dt.datetime | None = Field(
+        description="When to arrive, for a ticket booked from home (web, WhatsApp): chosen so that "
+        "there is room inside and the wait is short. It moves as the day goes, earlier by at most the "
+        "office's margin from what was told at booking. Null once inside, and for walk-ins."
+    )
     counter: int | None
     url: str
 
 
 def ticket_out(request: HttpRequest, ticket: Ticket, progress: tickets.Progress | None = None) -> TicketOut:
+    booked_now = progress is not None  # the booking's own answer: the time it has just told
     progress = progress or tickets.progress(ticket)
+    come_at = ticket.come_at if booked_now else arrivals.current(ticket, clock.now())
     # Constructed, not validated: every value below already has its field's type, and each booking's
     # answer is built here, so checking them again would only slow every booking down.
     return TicketOut.model_construct(
@@ -90,6 +97,7 @@ def ticket_out(request: HttpRequest, ticket: Ticket, progress: tickets.Progress 
         status=ticket.status,
         position=progress.position,
         estimated_call_at=progress.estimated_call_at,
+        come_at=come_at.astimezone(ticket.office.tzinfo) if come_at else None,
         counter=ticket.counter.number if ticket.counter else None,  # no query when it has none
         url=public_url(ticket_path(ticket.token), request),  # a kiosk prints it as a QR code
     )

@@ -20,6 +20,10 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from antre import clock
 from antre.forecast.eventlog import Outcome, Shift, Visit
 from antre.forecast.model import Model, learn
@@ -213,3 +217,26 @@ def explain(ticket: Ticket, now: dt.datetime | None = None) -> Explained | None:
     return Explained(
         called_at=(now + dt.timedelta(minutes=p.wait_minutes)).astimezone(office.tzinfo), prediction=p
     )
+
+
+def reasons(explained: Explained, office: Office) -> str:
+    """Why the time is what it is, for the citizen to read (and to see why it moved)."""
+    p = explained.prediction
+    parts = [
+        ngettext("%(n)s orang di depan Anda", "%(n)s orang di depan Anda", round(p.ahead))
+        % {"n": round(p.ahead)}
+    ]
+    if p.counters:
+        parts.append(_("dilayani loket %(counters)s") % {"counters": ", ".join(p.counters)})
+    parts.append(_("sekitar %(m)s menit per orang") % {"m": formats.number_format(p.minutes_per_visit, 0)})
+    if p.pace >= 1.1:
+        parts.append(_("hari ini %(pct)s%% lebih lambat dari biasanya") % {"pct": round((p.pace - 1) * 100)})
+    elif p.pace <= 0.9:
+        parts.append(_("hari ini %(pct)s%% lebih cepat dari biasanya") % {"pct": round((1 - p.pace) * 100)})
+    for start, end in p.pauses:
+        parts.append(_("loket istirahat %(start)s–%(end)s") % {"start": _clock(start), "end": _clock(end)})
+    return " · ".join(parts)
+
+
+def _clock(minute: float) -> str:
+    return f"{int(minute // 60):02d}.{int(minute % 60):02d}"

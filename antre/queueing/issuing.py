@@ -71,6 +71,7 @@ def issue(
     fingerprint: str,
     now: dt.datetime,
     sessions: Sequence[Session] = (),
+    come_at: dt.datetime | None = None,
 ) -> tuple[Ticket, int]:
     """Insert the ticket, in the first of `sessions` (in order) with room for the service; none
     given: a day not divided into sessions. Returns it with how many wait ahead of it."""
@@ -87,6 +88,7 @@ def issue(
         issued_by=issued_by if issued_by and issued_by.is_authenticated else None,
         issued_at=now,
         queued_at=now,
+        come_at=come_at,
     )
     issue = _issue_in_one_statement if connection.vendor == "postgresql" else _issue_in_steps
     ticket, ahead = issue(

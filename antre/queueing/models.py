@@ -160,6 +160,9 @@ class Ticket(models.Model):
     issued_by = models.ForeignKey(
         "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When a citizen who booked from home was asked to come, as told at booking: the time shown
+    # later may move, earlier by at most the office's margin (antre.queueing.arrivals).
+    come_at = models.DateTimeField(_("diminta datang pukul"), null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
 

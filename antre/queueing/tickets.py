@@ -11,7 +11,7 @@ from django.db.models import Q
 from antre import clock
 from antre.offices.calendar import calendar_of, last_invitation_at, serving_periods
 from antre.offices.models import Office
-from antre.queueing import forecasting, rules
+from antre.queueing import arrivals, forecasting, rules
 from antre.queueing.models import WAITING_STATUSES, Status, Ticket
 
 
@@ -105,6 +105,11 @@ def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
         "stepped_out": ticket.has_stepped_out,
         "position": where.position,
         "estimated_call_at": where.estimated_call_at.isoformat() if where.estimated_call_at else None,
+        # Why the estimate is what it is (antre.queueing.forecasting), and when to come from home.
+        "why": forecasting.reasons(why, ticket.office)
+        if (why := forecasting.explain(ticket, now)) and where.position
+        else "",
+        "come_at": come.isoformat() if (come := arrivals.current(ticket, now)) else None,
         "invited_until": until.isoformat() if (until := invited_until(ticket, now=now)) else None,
         "door_hint": told.show_at_door,
         "lapsed": told.lapsed,

@@ -22,7 +22,7 @@ from antre.live.models import LiveEvent
 from antre.offices import calendar
 from antre.offices.models import Office, Session
 from antre.people.rules import mask_nik
-from antre.queueing import calling, services, tickets
+from antre.queueing import arrivals, calling, forecasting, services, tickets
 from antre.queueing.days import day_rooms
 from antre.queueing.forms import BookingForm
 from antre.queueing.models import Status, Ticket
@@ -166,7 +166,10 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict:
     qr = segno.make(url, error="m").svg_inline(omitsize=True, dark="#111", title=ticket.number)
     turned_away = ticket.status == Status.TURNED_AWAY
     where, told = tickets.outlook(ticket)
+    why = forecasting.explain(ticket) if where.position else None
     return {
+        "come_at": arrivals.current(ticket, clock.now()),
+        "why": forecasting.reasons(why, ticket.office) if why else "",
         "ticket": ticket,
         "office": ticket.office,
         "progress": where,

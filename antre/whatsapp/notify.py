@@ -85,6 +85,20 @@ def ticket_near(ticket, ahead: int) -> None:
         )
 
 
+def ticket_leave_home(ticket, come_at: dt.datetime) -> None:
+    """Time to leave home to be at the office by the come-at time (antre.queueing.arrivals)."""
+    if ticket.phone:
+        at = timezone.localtime(come_at, ticket.office.tzinfo)
+        outbox.enqueue(
+            office_id=ticket.office_id,
+            to=ticket.phone,
+            template="antre_berangkat",
+            params=[ticket.number, f"{at:%H.%M} {ticket.office.tz_label}", ticket.office.name],
+            key=f"ticket:{ticket.token}:leave",
+            expires_at=at,
+        )
+
+
 def ticket_called(ticket, counter_number: int) -> None:
     if ticket.phone:
         outbox.enqueue(

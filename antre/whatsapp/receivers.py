@@ -24,6 +24,10 @@ def _near(sender, *, ticket, ahead: int, **_kw) -> None:
     notify.ticket_near(ticket, ahead)
 
 
+def _leave_home(sender, *, ticket, come_at, **_kw) -> None:
+    notify.ticket_leave_home(ticket, come_at)
+
+
 def _closed_out(sender, *, ticket, reason: str, rebook_url: str, **_kw) -> None:
     notify.ticket_office_closed(ticket, reason, rebook_url)
 
@@ -45,6 +49,7 @@ def connect() -> None:
     queueing.booked.connect(_booked, dispatch_uid=f"{uid}.booked")
     queueing.called.connect(_called, dispatch_uid=f"{uid}.called")
     queueing.near.connect(_near, dispatch_uid=f"{uid}.near")
+    queueing.leave_home.connect(_leave_home, dispatch_uid=f"{uid}.leave_home")
     queueing.closed_out.connect(_closed_out, dispatch_uid=f"{uid}.closed_out")
     queueing.link_requested.connect(_link_requested, dispatch_uid=f"{uid}.link_requested")
     gate.invited.connect(_invited, dispatch_uid=f"{uid}.invited")

@@ -57,6 +57,10 @@
     $("ticket-status").className = "status " + t.status;
     showGuidance(t);
     showProgress(t.position, t.estimated_call_at);
+    document.querySelectorAll(".come-only").forEach(function (el) { el.hidden = !t.come_at; });
+    if (t.come_at) $("ticket-come-at").textContent = fmt.format(new Date(t.come_at)) + " " + card.dataset.tzLabel;
+    $("ticket-why").textContent = t.why || "";
+    if (!t.why) $("ticket-why").hidden = true;
     $("invited-panel").hidden = !t.invited_until;
     if (t.invited_until) {
       $("invited-until").textContent = fmt.format(new Date(t.invited_until)) + " " + card.dataset.tzLabel;

@@ -194,3 +194,23 @@ def test_the_people_ahead_are_counted_across_counters_that_share_a_service(open_
     late = book(open_all_day, 8, service="KTP", phone="081234567899")
     assert calling.call_next(counter=one, officer=staff["petugas"]).token == line[0].token
     assert OutboxMessage.objects.filter(dedupe_key=f"ticket:{late.token}:near").exists()
+
+
+def test_a_citizen_booked_from_home_is_told_when_to_leave_home_once(office, desk, clock):
+    from antre.conftest import MONDAY, wita
+    from antre.queueing import arrivals
+
+    clock.move_to(wita(MONDAY, 6, 0))
+    ticket = book(office, 1, phone="081234567801")
+    ticket.refresh_from_db()
+    come = ticket.come_at
+    assert come is not None
+    leave = OutboxMessage.objects.filter(dedupe_key=f"ticket:{ticket.token}:leave")
+    clock.move_to(come - dt.timedelta(minutes=office.leave_home_minutes + 1))
+    assert arrivals.send_leave_home(office, timezone.now()) == 0 and not leave.exists()
+    clock.move_to(come - dt.timedelta(minutes=office.leave_home_minutes - 1))
+    assert arrivals.send_leave_home(office, timezone.now()) == 1
+    body = leave.get().body["template"]
+    assert body["name"] == "antre_berangkat"
+    assert body["components"][0]["parameters"][0]["text"] == ticket.number
+    assert arrivals.send_leave_home(office, timezone.now()) == 0  # once
