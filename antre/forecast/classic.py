@@ -31,7 +31,7 @@ def queue_length(
     ahead = sum(
         1
         for v in _in_line(snap, service)
-        if (0 if v.is_priority else 1, minute_of_day(v.issued_at, snap.day)) < mine
+        if (0 if v.is_priority else 1, minute_of_day(v.queued_at, snap.day)) < mine
     )
     counters = {s.counter for s in snap.shifts if s.open_at(snap.now) and service in s.services}
     busy = {v.counter for v in snap.visits if v.called_at is not None and v.finished_at is None}
@@ -64,7 +64,7 @@ def head_of_line(
     line = _in_line(snap, service)
     if not line:
         return 0.0
-    head = min(line, key=lambda v: (0 if v.is_priority else 1, v.issued_at))
+    head = min(line, key=lambda v: (0 if v.is_priority else 1, v.queued_at))
     assert head.arrived_at is not None  # noqa: S101 (_in_line keeps only arrivals)
     return max(minute_of(snap.now) - minute_of(head.arrived_at), 0.0)
 

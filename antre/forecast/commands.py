@@ -32,8 +32,9 @@ def add_simulate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--warmup", type=int, default=5, help="days first simulated to learn from (default 5)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--scenario", choices=["busy", "outage", "phantom", "new-service"], default="busy")
-    p.add_argument("--events", type=Path, help="also write the come-at run's event log here")
+    p.add_argument("--events", type=Path, help="also write one policy's event log here (see --log-policy)")
     p.add_argument("--staffing", type=Path, help="and its staffing log here")
+    p.add_argument("--log-policy", choices=compare.POLICIES, default="come_at", help="whose logs to write")
     p.set_defaults(func=run_simulate)
 
 
@@ -82,10 +83,10 @@ def run_simulate(args: argparse.Namespace) -> int:
             policy, scenario, days=args.days, warmup=args.warmup, seed=args.seed
         )
         outcomes.append(outcome)
-        if policy == "come_at" and args.events:
+        if policy == args.log_policy and args.events:
             with args.events.open("w", newline="", encoding="utf-8") as stream:
                 write_events(stream, [v for d in days for v in d.visits])
-        if policy == "come_at" and args.staffing:
+        if policy == args.log_policy and args.staffing:
             with args.staffing.open("w", newline="", encoding="utf-8") as stream:
                 write_staffing(stream, [s for d in days for s in d.shifts])
     print(

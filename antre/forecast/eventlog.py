@@ -60,6 +60,12 @@ class Visit:
     come_at: dt.datetime | None = None
 
     @property
+    def queued_at(self) -> dt.datetime:
+        """Its place in the call order after priority: a booking from home queues from the time it
+        was asked to come (Antre's come-at time), anyone else from when the number was issued."""
+        return self.come_at or self.issued_at
+
+    @property
     def is_priority(self) -> bool:
         return self.priority not in ("", "0")
 

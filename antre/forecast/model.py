@@ -252,7 +252,7 @@ def _learn_cut_ins(model: Model, visits: Sequence[Visit]) -> None:
     for v in visits:
         by_day[day_of(v)].append(v)
     for day_visits in by_day.values():
-        ordered = sorted(day_visits, key=lambda v: (not v.is_priority, v.issued_at))
+        ordered = sorted(day_visits, key=lambda v: (not v.is_priority, v.queued_at))
         for i, x in enumerate(ordered):
             now, called = x.arrived_at, x.left_line_at
             if now is None or called is None:

@@ -19,6 +19,7 @@ The answer carries its reasons, so a person can read why a time moved.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -62,7 +63,10 @@ def predict(
     if it is there already)."""
     now = minute_of(snap.now)
     pace = _pace(model, snap)
-    target = Job(order=(0 if priority else 1, minute_of_day(issued_at, snap.day), 1 << 30), service=service,
+    # Its place among tickets queued at the same minute: its own, if it is in the snapshot; a new
+    # ticket comes after them.
+    place = next((i for i, v in enumerate(snap.visits) if ticket and v.ticket == ticket), 1 << 30)
+    target = Job(order=(0 if priority else 1, minute_of_day(issued_at, snap.day), place), service=service,
                  ready=now, minutes=1.0, target=True)  # fmt: skip
     jobs = [target, *_line(model, snap, pace, target, ticket)]
     desks = _desks(model, snap, pace)
@@ -109,7 +113,7 @@ def project_all(model: Model, snap: Snapshot, services: Sequence[str] = ()) -> O
     """The projected call of every ticket not called yet, and of a new one per service in `services`."""
     now = minute_of(snap.now)
     pace = _pace(model, snap)
-    last = Job(order=(1, now + 1, 1 << 30), service="", ready=now, minutes=0.0, target=True)
+    last = Job(order=(1, math.inf, 1 << 30), service="", ready=now, minutes=0.0, target=True)
     jobs = _line(model, snap, pace, last, "")
     # Real tickets carry their index in the snapshot; the unannounced priority visitors a negative one.
     names = {id(job): snap.visits[job.order[2]].ticket for job in jobs if job.order[2] >= 0}
@@ -169,7 +173,7 @@ def _line(model: Model, snap: Snapshot, pace: float, target: Job, ticket: str) -
     for i, v in enumerate(snap.visits):
         if v.called_at is not None or v.finished_at is not None or v.ticket == ticket:
             continue  # called already, gone, or the ticket itself
-        order = (0 if v.is_priority else 1, minute_of_day(v.issued_at, snap.day), i)
+        order = (0 if v.is_priority else 1, minute_of_day(v.queued_at, snap.day), i)
         if order >= target.order:
             continue  # behind the target: it cannot hold the target up
         minutes = model.minutes(v.service, now) * pace

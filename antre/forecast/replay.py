@@ -90,12 +90,12 @@ def _one(model: Model, day: dt.date, v: Visit, today: Sequence[Visit], shifts: S
     assert now is not None  # noqa: S101 (replay() passes only visits that arrived)
     snap = snapshot(day, now, today, shifts)
     ours = predict(
-        model, snap, service=v.service, priority=v.is_priority, issued_at=v.issued_at, ticket=v.ticket
+        model, snap, service=v.service, priority=v.is_priority, issued_at=v.queued_at, ticket=v.ticket
     )
     predicted = {OURS: ours.wait_minutes}
     for name, estimator in ESTIMATORS.items():
         predicted[name] = estimator(
-            model, snap, service=v.service, priority=v.is_priority, issued_at=v.issued_at
+            model, snap, service=v.service, priority=v.is_priority, issued_at=v.queued_at
         )
     return Replayed(visit=v, actual=v.wait_minutes or 0.0, predicted=predicted)
 

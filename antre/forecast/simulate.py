@@ -142,11 +142,17 @@ def _admit(office: _Office, minute: float) -> None:
         return
     while office.outside and len(office.inside) + office.serving < s.capacity:
         # The door invites in call order, as Antre's gate does (antre.gate.services).
-        c = min(office.outside, key=lambda c: (not c.priority, c.issued, c.number))
+        c = min(office.outside, key=_call_order)
         office.outside.remove(c)
         c.extra["arrived"] = minute
         office.inside.append(c)
         office.at(minute + c.patience, "leave", c)
+
+
+def _call_order(c: Citizen) -> tuple[bool, float, float, str]:
+    """Priority visitors first; then from when each queues: a booking from home from the time it
+    was asked to come, a walk-in from its arrival (as antre.queueing does); then booking order."""
+    return (not c.priority, c.come_at if c.come_at is not None else c.issued, c.issued, c.number)
 
 
 def _call(office: _Office, minute: float) -> None:
@@ -156,7 +162,7 @@ def _call(office: _Office, minute: float) -> None:
         eligible = [c for c in office.inside if c.service in counter.services]
         if not eligible:
             continue
-        c = min(eligible, key=lambda c: (not c.priority, c.issued, c.number))
+        c = min(eligible, key=_call_order)
         office.inside.remove(c)
         c.extra.update(called=minute, counter=counter.number)
         if c.absent_when_called:

@@ -87,7 +87,9 @@ def issue(
         channel=channel,
         issued_by=issued_by if issued_by and issued_by.is_authenticated else None,
         issued_at=now,
-        queued_at=now,
+        # Call order after priority: a booking from home queues from the time it is asked to come,
+        # so that it does not overtake those who came earlier (antre.queueing.arrivals).
+        queued_at=max(come_at, now) if come_at else now,
         come_at=come_at,
     )
     issue = _issue_in_one_statement if connection.vendor == "postgresql" else _issue_in_steps

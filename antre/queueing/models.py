@@ -87,7 +87,9 @@ class TicketQuerySet(models.QuerySet):
         return self.for_counter(counter).filter(day=day).callable(gate=gate).in_call_order()
 
     def in_call_order(self):
-        """Priority visitors first, then the longest waiting."""
+        """Priority visitors first, then the longest waiting: by queued_at, which is the booking's
+        time, or for a booking from home the time it was asked to come (come_at), so a reservation
+        keeps its hour without overtaking the citizens who came before it."""
         return self.order_by("-is_priority", "queued_at", "pk")
 
     def not_yet_in(self):
