@@ -111,9 +111,13 @@ def plan(
     return {b.key: come_at(day.calls.get(b.key, last), lead=lead, door_opens=door_opens) for b in bookings}
 
 
+AFTER_DOOR = 10.0  # minutes: people come a little early, so nobody is asked for the door's first minute
+
+
 def come_at(called: float, *, lead: float, door_opens: float) -> float:
-    """The time to ask a citizen to come for a call expected at `called`."""
-    return max(_round_down(called - lead), door_opens)
+    """The time to ask a citizen to come for a call expected at `called`: `lead` minutes before,
+    and not before the door has been open AFTER_DOOR minutes (early comers then find it open)."""
+    return max(_round_down(called - lead), door_opens + AFTER_DOOR)
 
 
 def _left_for_bookings(model: Model, counters: Sequence[Counter]) -> list[Callable[[float], float]]:

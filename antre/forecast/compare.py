@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from antre.forecast import comeat
 from antre.forecast.model import Model, learn, slot_of
+from antre.forecast.predictor import Snapshot, project_all
 from antre.forecast.replay import OURS, Accuracy, accuracy, replay
 from antre.forecast.scenario import Citizen, Desk, Scenario, ServiceMix
-from antre.forecast.simulate import DOOR_OPENS_BEFORE, Day, run_day
+from antre.forecast.simulate import DOOR_OPENS_BEFORE, Day, Told, run_day
 
 POLICIES = ("opening", "slots", "come_at")
 LABELS = {"opening": "everyone at opening", "slots": "fixed hourly slots", "come_at": "Antre come-at times"}
@@ -38,6 +39,11 @@ def office_days(count: int, start: dt.date = FIRST_DAY) -> list[dt.date]:
             days.append(day)
         day += dt.timedelta(days=1)
     return days
+
+
+def _follower(model: Model) -> Callable[[Snapshot], dict[str, float]]:
+    """The ticket page's come-at time as the day goes: the live projection (antre.queueing.arrivals)."""
+    return lambda snap: project_all(model, snap).calls
 
 
 def usual_counters(model: Model, weekday: int, s: Scenario) -> list[comeat.Counter]:
@@ -113,7 +119,8 @@ def run_policy(policy: str, s: Scenario, *, days: int, warmup: int, seed: int) -
         rng = random.Random(f"{seed}/{i}")  # the same citizens under every policy
         # Warm-up days are usual days: the outage, the wrong staffing or the new service come after.
         scenario = s if i >= warmup else Scenario()
-        history.append(run_day(scenario, day, rng, arrivals(policy, scenario, model, day)))
+        told = Told(follow=_follower(model)) if policy == "come_at" else None
+        history.append(run_day(scenario, day, rng, arrivals(policy, scenario, model, day), told))
     measured = history[warmup:]
     rows = list(replay([v for d in history for v in d.visits], [x for d in history for x in d.shifts]))
     counted = {day for day in dates[warmup:]}

@@ -2,7 +2,7 @@
 breaks, and a day's citizens (who books from home, who walks in, who is a priority visitor, who
 will not come), drawn from a seeded random generator so that a run can be repeated.
 
-The default is a regency's civil registry on a busy day: seven services, five counters, about 205
+The default is a regency's civil registry on a busy day: seven services, five counters, about 215
 tickets, three quarters booked ahead, counters about nine tenths busy.
 """
 
@@ -36,7 +36,7 @@ class Scenario:
     opens: float = 8 * 60
     closes: float = 15 * 60
     capacity: int = 25  # people inside at once
-    tickets: int = 205  # a day's tickets, on average
+    tickets: int = 215  # a day's tickets, on average
     booked_share: float = 0.75
     priority_share: float = 0.07
     stay_away: float = 0.08  # booked citizens who never come

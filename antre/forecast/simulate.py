@@ -17,7 +17,10 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from antre.forecast.comeat import come_at, moved
 from antre.forecast.eventlog import Outcome, Shift, Visit
+from antre.forecast.predictor import Snapshot
+from antre.forecast.replay import snapshot
 from antre.forecast.scenario import Citizen, Scenario, citizens
 
 WITA = dt.timezone(dt.timedelta(hours=8))
@@ -62,6 +65,10 @@ class _Office:
     peak: int = 0
     peak_outside: int = 0
     seq: int = 0
+    day: dt.date = dt.date.min
+    people: list[Citizen] = field(default_factory=list)
+    told: Told | None = None
+    projected: tuple[int, dict[str, float]] = (-1, {})
 
     def at(self, minute: float, kind: str, what: object = None) -> None:
         self.seq += 1
@@ -96,12 +103,39 @@ def _cut(periods: list[tuple[float, float]], hole: tuple[float, float]) -> list[
     return out
 
 
-def run_day(s: Scenario, day: dt.date, rng: random.Random, arrivals: Callable[[list[Citizen]], None]) -> Day:
-    """Simulate `day`: `arrivals` sets each booked citizen's `arrive_at` (and `come_at`)."""
+Follow = Callable[[Snapshot], dict[str, float]]  # the live projection: ticket -> its expected call
+
+
+@dataclass(frozen=True)
+class Told:
+    """How citizens who booked from home follow their come-at time as the day goes (Antre's
+    WhatsApp "time to leave" and ticket page): `leave` minutes before it they look again, and set
+    off for the time shown then, which moves later as needed and earlier by at most `margin`."""
+
+    follow: Follow
+    lead: float = 20.0
+    margin: float = 15.0
+    leave: float = 30.0
+
+
+def run_day(
+    s: Scenario,
+    day: dt.date,
+    rng: random.Random,
+    arrivals: Callable[[list[Citizen]], None],
+    told: Told | None = None,
+) -> Day:
+    """Simulate `day`: `arrivals` sets each booked citizen's `arrive_at` (and `come_at`); with
+    `told`, citizens given a come-at time look again before leaving home (Told)."""
     people = citizens(s, rng)
     arrivals(people)
     office = _Office(s, counters_of(s, rng))
+    office.day, office.people, office.told = day, people, told
     for c in people:
+        if told is not None and c.booked and c.come_at is not None:
+            if c.comes:
+                office.at(max(c.come_at - told.leave, s.opens - 90), "look", c)
+            continue
         when = c.walk_in_at if not c.booked else c.arrive_at
         if c.comes and when is not None:
             office.at(max(when, s.opens - 60), "door", c)
@@ -121,8 +155,39 @@ def run_day(s: Scenario, day: dt.date, rng: random.Random, arrivals: Callable[[l
     return _day_result(s, day, people, office)
 
 
+def _look_again(office: _Office, minute: float, c: Citizen) -> None:
+    """A citizen about to leave home reads the come-at time shown now, and sets off for it."""
+    told = office.told
+    assert told is not None and c.come_at is not None  # noqa: S101 (only scheduled with both)
+    bucket = int(minute // 5)
+    if office.projected[0] != bucket:  # one projection per five minutes of the day
+        office.projected = (bucket, told.follow(_snapshot(office, minute)))
+    called = office.projected[1].get(f"{office.day.isoformat()}/{c.number}")
+    shown = c.come_at
+    if called is not None:
+        door = office.scenario.opens - DOOR_OPENS_BEFORE
+        shown = moved(
+            told=c.come_at, fresh=come_at(called, lead=told.lead, door_opens=door), margin=told.margin
+        )
+    c.extra["shown"] = shown
+    office.at(max(shown + c.lateness, minute), "door", c)
+
+
+def _snapshot(office: _Office, minute: float) -> Snapshot:
+    shifts = [
+        Shift(OFFICE, counter.number, counter.services, _moment(office.day, a), _moment(office.day, b))
+        for counter in office.counters
+        for a, b in counter.periods
+    ]
+    visits = [_visit(office.day, c) for c in office.people]
+    return snapshot(office.day, _moment(office.day, minute), visits, shifts)
+
+
 def _handle(office: _Office, minute: float, kind: str, what) -> None:
     s = office.scenario
+    if kind == "look":
+        _look_again(office, minute, what)
+        return
     if kind == "door":
         what.extra["at_door"] = minute
         office.outside.append(what)
