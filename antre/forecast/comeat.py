@@ -108,16 +108,20 @@ def plan(
     """Each booking's come-at time, minutes since midnight."""
     day = project_day(model, bookings, counters, opens=opens)
     last = max(day.calls.values(), default=opens)
-    return {b.key: come_at(day.calls.get(b.key, last), lead=lead, door_opens=door_opens) for b in bookings}
+    return {
+        b.key: come_at(day.calls.get(b.key, last), lead=lead, door_opens=door_opens, opens=opens)
+        for b in bookings
+    }
 
 
 AFTER_DOOR = 10.0  # minutes: people come a little early, so nobody is asked for the door's first minute
 
 
-def come_at(called: float, *, lead: float, door_opens: float) -> float:
-    """The time to ask a citizen to come for a call expected at `called`: `lead` minutes before,
-    and not before the door has been open AFTER_DOOR minutes (early comers then find it open)."""
-    return max(_round_down(called - lead), door_opens + AFTER_DOOR)
+def come_at(called: float, *, lead: float, door_opens: float, opens: float) -> float:
+    """The time to ask a citizen to come for a call expected at `called`: `lead` minutes before;
+    where the door opens before the counters do, not in its first AFTER_DOOR minutes (early comers
+    then find it open); never before it opens."""
+    return max(_round_down(called - lead), min(door_opens + AFTER_DOOR, opens), door_opens)
 
 
 def _left_for_bookings(model: Model, counters: Sequence[Counter]) -> list[Callable[[float], float]]:

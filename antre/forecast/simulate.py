@@ -167,7 +167,9 @@ def _look_again(office: _Office, minute: float, c: Citizen) -> None:
     if called is not None:
         door = office.scenario.opens - DOOR_OPENS_BEFORE
         shown = moved(
-            told=c.come_at, fresh=come_at(called, lead=told.lead, door_opens=door), margin=told.margin
+            told=c.come_at,
+            fresh=come_at(called, lead=told.lead, door_opens=door, opens=office.scenario.opens),
+            margin=told.margin,
         )
     c.extra["shown"] = shown
     office.at(max(shown + c.lateness, minute), "door", c)
