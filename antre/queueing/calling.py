@@ -334,8 +334,26 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
         "inside": door.inside_now(office, today),
         "capacity": office.capacity,
         "waiting": waiting,
+        # A newcomer's expected wait per service, from the wait predictor's kept projection (a few
+        # seconds old at most): what the waiting room reads before taking a number.
+        "waits": _waits(office, now, today, waiting),
         "message": office.display_message,
     }
+
+
+def _waits(office: Office, now: dt.datetime, today, waiting: dict[str, int]) -> dict[str, int]:
+    """Minutes a newcomer would wait, per service: the kept projection, with those waiting now."""
+    if not calendar.serving_periods(office, today):
+        return {}
+    projected = forecasting.outlook(office, now, rush=True)
+    local = office.local_now(now)
+    minute = local.hour * 60 + local.minute + local.second / 60
+    waits = {}
+    for code in projected.next_call:
+        at = projected.newcomer(code, waiting.get(code, 0))
+        if at is not None:
+            waits[code] = max(round(at - minute), 0)
+    return waits
 
 
 def big_panel(board: dict) -> tuple[dict | None, list[dict]]:

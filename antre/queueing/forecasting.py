@@ -38,6 +38,9 @@ from antre.queueing.models import ACTIVE_STATUSES, WAITING_STATUSES, Ticket
 LEARN_DAYS = 40
 MODEL_TTL = 3600.0  # seconds: learned once a day, and again after an hour in case the log grew
 OUTLOOK_TTL = 3.0  # seconds a process reuses one projection of an office
+# A booking's answer may use one this old: it adds the bookings since (Outlook.newcomer), and at the
+# opening rush a projection of thousands of tickets every few seconds would slow every booking.
+RUSH_TTL = 15.0
 
 _models: dict[tuple[int, dt.date], tuple[float, Model]] = {}
 _outlooks: dict[int, tuple[float, dt.datetime, int, Outlook]] = {}
@@ -168,8 +171,12 @@ def outlook(
     cached = _outlooks.get(office.pk)
     young = cached is not None and cached[0] > time.monotonic()
     young = young and cached[1] <= now < cached[1] + dt.timedelta(seconds=OUTLOOK_TTL)  # type: ignore[index]
-    if rush and young and not fresh:
-        return cached[3]  # type: ignore[index]
+    if rush and not fresh and cached is not None:
+        kept_at = cached[1]
+        if cached[0] + RUSH_TTL - OUTLOOK_TTL > time.monotonic() and kept_at <= now < kept_at + dt.timedelta(
+            seconds=RUSH_TTL
+        ):
+            return cached[3]
     version = EventSequence.objects.filter(office_id=office.pk).values_list("last", flat=True).first() or 0
     if young and not fresh and cached[2] == version:  # type: ignore[index]
         return cached[3]  # type: ignore[index]

@@ -57,3 +57,15 @@ def test_the_booking_answer_steps_over_it_too(client, gate_off, clock):
     assert response.status_code == 201, response.content
     estimate = dt.datetime.fromisoformat(response.json()["estimated_call_at"])
     assert estimate.replace(second=0, microsecond=0) == wita(MONDAY, 13, 15)  # the clock ticks on
+
+
+def test_the_board_tells_the_waiting_room_a_newcomer_s_wait_per_service(client, gate_off, clock):
+    from antre.queueing.models import Channel
+
+    clock.move_to(wita(MONDAY, 9))
+    for i in range(4):
+        book(gate_off, i, service="SANTUNAN", channel=Channel.KIOSK)
+    waits = client.get("/api/v1/offices/tabanan/board").json()["waits"]
+    assert waits["SANTUNAN"] == 60  # four ahead at the one counter serving it, fifteen minutes each
+    html = client.get("/k/tabanan/layar/").content.decode()
+    assert "Santunan kematian" in html and "± 60 menit" in html

@@ -3,6 +3,7 @@
   "use strict";
   var root = document.getElementById("display");
   var board = JSON.parse(document.getElementById("board-data").textContent);
+  var names = JSON.parse(document.getElementById("service-names").textContent);
   var $ = function (id) { return document.getElementById(id); };
   var MAX_AGE_S = 120; // a call missed while offline is shown, but only announced if still fresh
 
@@ -25,6 +26,15 @@
     $("inside").textContent = b.inside;
     $("capacity").textContent = b.capacity;
     $("message").textContent = b.message;
+    var waits = $("waits");
+    waits.innerHTML = "";
+    Object.keys(b.waits || {}).forEach(function (code) {
+      var li = document.createElement("li");
+      var n = document.createElement("span"); n.className = "svc"; n.textContent = names[code] || code;
+      var m = document.createElement("span"); m.className = "mins"; m.textContent = "± " + b.waits[code] + " " + waits.dataset.minutes;
+      li.appendChild(n); li.appendChild(m); waits.appendChild(li);
+    });
+    $("waits-title").hidden = !Object.keys(b.waits || {}).length;
     var list = $("recent");
     list.innerHTML = "";
     b.calls.filter(function (c) { return c !== now; }).slice(0, 6).forEach(function (c) {
