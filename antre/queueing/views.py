@@ -20,7 +20,7 @@ from antre.links import public_url
 from antre.live import voice
 from antre.live.models import LiveEvent
 from antre.offices import calendar
-from antre.offices.models import Office, Service, Session
+from antre.offices.models import Office, Session
 from antre.people.rules import mask_nik
 from antre.queueing import arrivals, calling, forecasting, services, tickets
 from antre.queueing.days import day_rooms
@@ -224,7 +224,6 @@ def display(request: HttpRequest, office: str) -> HttpResponse:
     timezone.activate(office_obj.tzinfo)
     board = calling.board(office_obj)
     current, recent = calling.big_panel(board)
-    names = dict(Service.objects.bookable().filter(office=office_obj).values_list("code", "name"))
     return render(
         request,
         "queueing/display.html",
@@ -233,8 +232,8 @@ def display(request: HttpRequest, office: str) -> HttpResponse:
             "board": board,
             "current": current,
             "recent": recent,
-            "service_names": names,
-            "waits": [(names.get(code, code), minutes) for code, minutes in board["waits"].items()],
+            # Codes, short enough for a TV's side column: KTP, KK, CAPIL, ... as the office says them.
+            "waits": sorted(board["waits"].items()),
         },
     )
 

@@ -3,7 +3,6 @@
   "use strict";
   var root = document.getElementById("display");
   var board = JSON.parse(document.getElementById("board-data").textContent);
-  var names = JSON.parse(document.getElementById("service-names").textContent);
   var $ = function (id) { return document.getElementById(id); };
   var MAX_AGE_S = 120; // a call missed while offline is shown, but only announced if still fresh
 
@@ -28,10 +27,10 @@
     $("message").textContent = b.message;
     var waits = $("waits");
     waits.innerHTML = "";
-    Object.keys(b.waits || {}).forEach(function (code) {
+    Object.keys(b.waits || {}).sort().forEach(function (code) {
       var li = document.createElement("li");
-      var n = document.createElement("span"); n.className = "svc"; n.textContent = names[code] || code;
-      var m = document.createElement("span"); m.className = "mins"; m.textContent = "± " + b.waits[code] + " " + waits.dataset.minutes;
+      var n = document.createElement("span"); n.className = "svc"; n.textContent = code;
+      var m = document.createElement("span"); m.className = "mins"; m.textContent = (b.waits[code] < 5 ? "< 5" : "± " + b.waits[code]) + " " + waits.dataset.minutes;
       li.appendChild(n); li.appendChild(m); waits.appendChild(li);
     });
     $("waits-title").hidden = !Object.keys(b.waits || {}).length;
