@@ -90,6 +90,7 @@ def visit(ticket: Ticket, office: Office, opens: dt.datetime | None, closes: dt.
         finished_at=at(finished),
         counter=str(ticket.counter.number) if ticket.counter else "",
         outcome=outcome,
+        come_at=at(ticket.come_at),  # as told at booking; the optional column of the log
     )
 
 

@@ -58,6 +58,8 @@ def test_a_day_behind_the_gate_is_exported_with_the_times_outcomes_and_counters_
     office, staff, loket1, loket2
 ):
     petugas, satpam = staff["petugas"], staff["satpam"]
+    office.come_at_lead_minutes = 0  # no come-at times: the log keeps SPEC §7's twelve columns
+    office.save(update_fields=["come_at_lead_minutes"])
     # Bookings: Ketut on the Friday before, the others before opening; the walk-in at the door later.
     ketut = book(office, KETUT, now=wita(FRIDAY_BEFORE, 10), day=MONDAY)
     made = book(office, MADE, now=wita(MONDAY, 7, 30))
@@ -122,6 +124,8 @@ def test_a_day_behind_the_gate_is_exported_with_the_times_outcomes_and_counters_
 
 def test_without_a_gate_a_ticket_is_in_the_line_from_booking_or_from_opening(gate_off, staff, loket1):
     petugas = staff["petugas"]
+    gate_off.come_at_lead_minutes = 0  # no come-at times: the log keeps SPEC §7's twelve columns
+    gate_off.save(update_fields=["come_at_lead_minutes"])
     early = book(gate_off, 1, now=wita(FRIDAY_BEFORE, 10), day=MONDAY)
     changed_mind = book(gate_off, 2, now=wita(FRIDAY_BEFORE, 11), day=MONDAY)
     services.cancel_ticket(token=changed_mind.token, now=wita(MONDAY, 7))  # before the line began
@@ -144,3 +148,13 @@ def test_without_a_gate_a_ticket_is_in_the_line_from_booking_or_from_opening(gat
     # Their day is over (after 15.00, still booked): they waited in the line until closing.
     assert rows[n(not_reached.number)].endswith(f",{t(9, 40)},{t(9, 40)},,,{t(15, 0)},,no_show")
     assert rows[n(not_reached_too.number)].endswith(f",{t(9, 40)},{t(9, 40)},,,{t(15, 0)},,no_show")
+
+
+def test_the_come_at_time_told_at_booking_is_in_the_log(office):
+    from antre.queueing import history
+
+    ticket = book(office, KETUT, now=wita(FRIDAY_BEFORE, 10), day=MONDAY)
+    ticket.refresh_from_db()
+    row = next(history.visits(office, MONDAY, MONDAY, now=wita(MONDAY + dt.timedelta(days=1), 9)))
+    assert ticket.come_at is not None and row.come_at == ticket.come_at
+    assert row.queued_at == row.come_at  # it queued from then (antre.queueing.arrivals)
