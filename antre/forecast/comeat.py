@@ -79,8 +79,12 @@ def project_day(
         for i, b in enumerate(bookings)
     ]  # fmt: skip
     rates = _left_for_bookings(model, counters)
-    desks = [Desk(c.name, c.services, opens, rate) for c, rate in zip(counters, rates, strict=True)]
-    calls = {id(call.job): call.at for call in schedule(jobs, desks)}
+    calls: dict[int, float] = {}
+    for _ in range(2):  # again with each visit's time at the hour it is expected (afternoons differ)
+        for job in jobs:
+            job.minutes = model.minutes(job.service, calls.get(id(job), opens))
+        desks = [Desk(c.name, c.services, opens, rate) for c, rate in zip(counters, rates, strict=True)]
+        calls = {id(call.job): call.at for call in schedule(jobs, desks)}
     by_key = {b.key: calls[id(job)] for b, job in zip(bookings, jobs, strict=True) if id(job) in calls}
     line: dict[str, list[float]] = {}
     for b, job in zip(bookings, jobs, strict=True):
