@@ -94,8 +94,8 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
         {
             "office": office_obj,
             "service": service,
-            "days": _day_list(days),
-            "chosen": _chosen_slot(request, days),
+            **_day_choices(days, chosen := _chosen_slot(request, days)),
+            "chosen": chosen,
             "form": form,
             "refusal": refusal,
             "field_errors": refusal.fields if refusal else {},
@@ -147,6 +147,22 @@ def _day_list(days: dict[dt.date, DayRoom]) -> list[dict]:
         }
         for day, room in days.items()
     ]
+
+
+FIRST_DAYS = 3  # days shown open on the form; the later ones fold away
+
+
+def _day_choices(days: dict[dt.date, DayRoom], chosen: str) -> dict:
+    """The form's days: the first few open, the later ones folded (open if one of them is chosen)."""
+    listed = _day_list(days)
+    later = listed[FIRST_DAYS:]
+    values = {d["value"] for d in later} | {s["value"] for d in later for s in d["sessions"]}
+    return {
+        "days": listed,
+        "days_first": listed[:FIRST_DAYS],
+        "days_more": later,
+        "more_open": chosen in values,
+    }
 
 
 def _chosen_slot(request: HttpRequest, days: dict[dt.date, DayRoom]) -> str:

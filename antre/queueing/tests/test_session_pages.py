@@ -84,3 +84,14 @@ def test_an_office_without_sessions_shows_plain_days(client, office):
     assert "Sesi 08.00" not in page
     assert submit(client, MONDAY.isoformat()).status_code == 302
     assert Ticket.objects.get().session is None
+
+
+def test_the_later_days_fold_away_and_open_when_one_of_them_is_chosen(client, office):
+    page = client.get(FORM).content.decode()
+    first, folded = page.split('<details class="more-days">')
+    assert f'id="day-{MONDAY.isoformat()}"' in first  # the next few days are open
+    later = re.findall(r'name="date" value="([^"]+)"', folded)
+    assert later and all(value[:10] > MONDAY.isoformat() for value in later)  # every later day is still there
+    # Chosen among the folded days and refused (a wrong NIK): shown again with the fold open.
+    again = submit(client, later[-1], nik="123").content.decode()
+    assert '<details class="more-days" open>' in again and "checked" in radio(again, later[-1])
