@@ -67,6 +67,28 @@ def extend(line: Sequence[float], ahead: int, *, start: float, minutes: float,
     return finish(begin, work, lambda minute: sum(rate(minute) for rate in rates))
 
 
+def usual_counters(model: Model, weekday: int) -> list[Counter]:
+    """The counters as they usually serve on `weekday`, learned from the office's past days; none
+    before there are three days of history (the caller then takes the counters as configured)."""
+    if model.days < 3:
+        return []
+    return [
+        Counter(counter, model.counter_services.get(counter, frozenset()), _profile_rate(
+            model.open_profile(counter, weekday) or every_day))
+        for (counter, day), every_day in model.open_share.items()
+        if day == -1
+    ]  # fmt: skip
+
+
+def _profile_rate(profile: list[float]) -> Callable[[float], float]:
+    return lambda minute: profile[slot_of(minute)]
+
+
+def hours_rate(spans: Sequence[tuple[float, float]]) -> Callable[[float], float]:
+    """A counter that serves fully within `spans` (minutes of the day) and not outside them."""
+    return lambda minute: 1.0 if any(a <= minute < b for a, b in spans) else 0.0
+
+
 def project_day(
     model: Model, bookings: Sequence[Booked], counters: Sequence[Counter], *, opens: float
 ) -> DayPlan:

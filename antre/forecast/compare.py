@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from antre.forecast import comeat
-from antre.forecast.model import Model, learn, slot_of
+from antre.forecast.model import Model, learn
 from antre.forecast.predictor import Snapshot, project_all
 from antre.forecast.replay import OURS, Accuracy, accuracy, replay
 from antre.forecast.scenario import Citizen, Desk, Scenario, ServiceMix
@@ -49,21 +49,10 @@ def _follower(model: Model) -> Callable[[Snapshot], dict[str, float]]:
 def usual_counters(model: Model, weekday: int, s: Scenario) -> list[comeat.Counter]:
     """The counters as the office expects them: as they usually served that weekday, or, before
     there is any history, as configured (services and break)."""
-    learned = []
-    for (counter, day), every_day in model.open_share.items():
-        if day != -1:
-            continue
-        profile = model.open_profile(counter, weekday) or every_day
-        learned.append(
-            comeat.Counter(counter, model.counter_services.get(counter, frozenset()), _usual(profile))
-        )
-    if learned and model.days >= 3:
+    learned = comeat.usual_counters(model, weekday)
+    if learned:
         return learned
     return [comeat.Counter(d.number, d.services, _configured(s, d)) for d in s.desks]
-
-
-def _usual(profile: list[float]) -> Callable[[float], float]:
-    return lambda minute: profile[slot_of(minute)]
 
 
 def _configured(s: Scenario, desk: Desk) -> Callable[[float], float]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SLOT = 15  # minutes: the grain of a counter's availability through the day
 DAY_END = 24 * 60.0
@@ -42,7 +42,6 @@ class Desk:
     services: frozenset[str]
     free: float
     rate: Callable[[float], float]  # the share of a minute it serves, at a minute of the day
-    calls: list[str] = field(default_factory=list)  # the services it called, in the projection
 
 
 def finish(start: float, work: float, rate: Callable[[float], float], *, until: float = DAY_END) -> float:
@@ -113,7 +112,6 @@ def schedule(
         if job.target and stop_at_target:
             break
         queues.take(job)
-        desk.calls.append(job.service)
         heapq.heappush(heap, (finish(at, job.minutes * job.weight, desk.rate, until=until), i))
     return calls
 
@@ -136,7 +134,7 @@ class _Queues:
         is in the line; if none is yet, the first to come, when it comes."""
         best: Job | None = None
         first_to_come: tuple[Job, float] | None = None
-        for service in services:
+        for service in sorted(services):  # a fixed order: ties break the same in every process
             jobs = self.by_service.get(service)
             if not jobs:
                 continue

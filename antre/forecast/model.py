@@ -79,7 +79,6 @@ class Model:
     by_service_hour: Shrunk = field(default_factory=Shrunk)
     spans: dict[str, list[float]] = field(default_factory=dict)  # sorted, per service
     leave_share: float = 0.0
-    walk_in_share: float = 0.0  # of the tickets in the line, those issued on the day itself
     show_share: float = 0.9  # of the tickets booked on an earlier day, those that came
     # Tickets issued but not in the line, without a come-at time: per quarter-hour, the share that
     # came before someone behind them, in the line then, was called.
@@ -192,7 +191,6 @@ def _learn_lines(model: Model, visits: Sequence[Visit]) -> None:
     left = [v for v in arrived if v.called_at is None and v.outcome == Outcome.CANCELLED]
     model.leave_share = len(left) / len(arrived) if arrived else 0.0
     walk_ins = [v for v in arrived if day_of(v) == v.issued_at.date()]
-    model.walk_in_share = len(walk_ins) / len(arrived) if arrived else 0.0
     ahead = [v for v in visits if day_of(v) != v.issued_at.date()]
     if ahead:
         model.show_share = sum(v.arrived_at is not None for v in ahead) / len(ahead)

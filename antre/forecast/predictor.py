@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from antre.forecast.comeat import extend
+from antre.forecast.comeat import extend, hours_rate
 from antre.forecast.engine import SLOT, Desk, Job, project, schedule
 from antre.forecast.eventlog import Shift, Visit
 from antre.forecast.model import Model, minute_of, slot_of
@@ -236,7 +236,7 @@ def _desks(model: Model, snap: Snapshot, pace: float) -> list[Desk]:
             if idle and any(waiting_since.get(s, now) <= began for s in services):
                 continue  # open on paper, calling nobody while people wait for it
         if planned:
-            rate = _planned_rate([(minute_of(p.start), minute_of(p.end)) for p in periods])
+            rate = hours_rate([(minute_of(p.start), minute_of(p.end)) for p in periods])
         elif current is not None:
             rate = _open_rate(profile, now)
         else:
@@ -273,10 +273,6 @@ def _open_rate(profile: list[float] | None, now: float) -> Callable[[float], flo
         return 1.0 if slot <= first else min(profile[slot] / here, 1.0)
 
     return rate
-
-
-def _planned_rate(periods: list[tuple[float, float]]) -> Callable[[float], float]:
-    return lambda minute: 1.0 if any(a <= minute < b for a, b in periods) else 0.0
 
 
 def _closed_rate(profile: list[float] | None, now: float, *, back: float) -> Callable[[float], float]:

@@ -80,29 +80,16 @@ def _session_start(ticket: Ticket) -> float:
 def _counters(office: Office, model: Model, day: dt.date, periods) -> list[comeat.Counter]:
     """The counters as they usually serve on `day`'s weekday, or, before there is any history, the
     active counters in the serving hours."""
-    learned = []
-    for (counter, weekday), every_day in model.open_share.items():
-        if weekday == -1:
-            profile = model.open_profile(counter, day.weekday()) or every_day
-            services = model.counter_services.get(counter, frozenset())
-            learned.append(comeat.Counter(counter, services, _profile_rate(profile)))
-    if learned and model.days >= 3:
+    learned = comeat.usual_counters(model, day.weekday())
+    if learned:
         return learned
     spans = [(minute_of(a), minute_of(b)) for a, b in periods]
     return [
         comeat.Counter(
-            str(c.number), frozenset(s.code for s in c.services.all() if s.active), _hours_rate(spans)
+            str(c.number), frozenset(s.code for s in c.services.all() if s.active), comeat.hours_rate(spans)
         )
         for c in Counter.objects.filter(office=office, active=True).prefetch_related("services")
     ]
-
-
-def _profile_rate(profile: list[float]):
-    return lambda minute: profile[min(max(int(minute // 15), 0), len(profile) - 1)]
-
-
-def _hours_rate(spans: list[tuple[float, float]]):
-    return lambda minute: 1.0 if any(a <= minute < b for a, b in spans) else 0.0
 
 
 def told_at_booking(

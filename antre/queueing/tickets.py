@@ -107,7 +107,7 @@ def ticket_state(token: str, *, now: dt.datetime | None = None) -> dict:
         "estimated_call_at": where.estimated_call_at.isoformat() if where.estimated_call_at else None,
         # Why the estimate is what it is (antre.queueing.forecasting), and when to come from home.
         "why": forecasting.reasons(why, ticket.office)
-        if (why := forecasting.explain(ticket, now)) and where.position
+        if where.position and (why := forecasting.explain(ticket, now))
         else "",
         "come_at": come.isoformat() if (come := arrivals.current(ticket, now)) else None,
         "invited_until": until.isoformat() if (until := invited_until(ticket, now=now)) else None,
