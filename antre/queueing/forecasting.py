@@ -43,7 +43,7 @@ OUTLOOK_TTL = 3.0  # seconds a process reuses one projection of an office
 RUSH_TTL = 15.0
 
 _models: dict[tuple[int, dt.date], tuple[float, Model]] = {}
-_outlooks: dict[int, tuple[float, dt.datetime, int, Outlook]] = {}
+_outlooks: dict[int, _Kept] = {}
 _lock = threading.Lock()
 
 
@@ -159,30 +159,41 @@ def _shifts(office: Office, today: dt.date, periods, now: dt.datetime, *, learne
     ]
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """A projection kept by this process: when it was made (by the monotonic clock and by `now`),
+    and at which of the office's live events."""
+
+    made: float
+    now: dt.datetime
+    version: int
+    outlook: Outlook
+
+    def young(self, now: dt.datetime, seconds: float) -> bool:
+        """Made less than `seconds` ago, by both clocks (a test's clock may be moved back)."""
+        return time.monotonic() < self.made + seconds and self.now <= now < self.now + dt.timedelta(
+            seconds=seconds
+        )
+
+
 def outlook(
     office: Office, now: dt.datetime | None = None, *, fresh: bool = False, rush: bool = False
 ) -> Outlook:
     """Every waiting ticket's projected call today, and a newcomer's per service (kept a moment).
 
-    `fresh`: project again whatever is kept. `rush` (a booking's answer): take what is kept while
-    it is young, without asking whether the queue moved meanwhile (one query less per booking).
+    `fresh`: project again whatever is kept. `rush` (a booking's answer): take one up to RUSH_TTL
+    old without asking whether the queue moved meanwhile (one query less per booking).
     """
     now = now or clock.now()
-    cached = _outlooks.get(office.pk)
-    young = cached is not None and cached[0] > time.monotonic()
-    young = young and cached[1] <= now < cached[1] + dt.timedelta(seconds=OUTLOOK_TTL)  # type: ignore[index]
-    if rush and not fresh and cached is not None:
-        kept_at = cached[1]
-        if cached[0] + RUSH_TTL - OUTLOOK_TTL > time.monotonic() and kept_at <= now < kept_at + dt.timedelta(
-            seconds=RUSH_TTL
-        ):
-            return cached[3]
+    kept = None if fresh else _outlooks.get(office.pk)
+    if rush and kept is not None and kept.young(now, RUSH_TTL):
+        return kept.outlook
     version = EventSequence.objects.filter(office_id=office.pk).values_list("last", flat=True).first() or 0
-    if young and not fresh and cached[2] == version:  # type: ignore[index]
-        return cached[3]  # type: ignore[index]
+    if kept is not None and kept.version == version and kept.young(now, OUTLOOK_TTL):
+        return kept.outlook
     projected = _project(office, now)
     with _lock:
-        _outlooks[office.pk] = (time.monotonic() + OUTLOOK_TTL, now, version, projected)
+        _outlooks[office.pk] = _Kept(time.monotonic(), now, version, projected)
     return projected
 
 
