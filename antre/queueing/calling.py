@@ -39,20 +39,23 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
         office = counter.office
         today = office.local_today(now)
         staffing.refuse_if_busy(counter, today)
-        # Officers forget "Buka loket": calling is working, so the counter's shift begins now.
-        staffing.open_if_closed(counter, officer, now)
         waiting = Ticket.objects.queue_of(counter, today)
         if connection.features.has_select_for_update_skip_locked:
             # Two counters calling at once: each skips the row the other has just taken.
             waiting = waiting.select_for_update(skip_locked=True, of=("self",))
         ticket = waiting.select_related("service").first()
         if ticket is None:
+            staffing.open_if_closed(counter, officer, now)  # calling is working: the counter is open
             return None
         ticket.status = _next_status(ticket, office, Action.CALL, now)
         ticket.counter = counter
         ticket.called_at = now
         ticket.save(update_fields=["status", "counter", "called_at"])
         _announce(ticket, counter, now=now)
+        # Officers forget "Buka loket": calling is working, so the counter's shift begins now. After
+        # the call's own writes, so that every call takes the day's number row before the office's
+        # event row (two counters opening at once deadlocked when the opening came first).
+        staffing.open_if_closed(counter, officer, now)
         _tell_the_one_coming_up(counter, office, today)
     return ticket
 

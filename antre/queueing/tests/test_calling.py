@@ -216,13 +216,14 @@ def test_events_are_public_numbered_and_never_carry_a_nik(office, loket1, staff)
     call(loket1, staff)
     calling.start_service(token=ticket.token, officer=staff["petugas"], now=at(31))
     events = list(LiveEvent.objects.order_by("seq"))
-    # The first call opened the counter (antre.queueing.staffing): that is news too.
-    assert [(e.seq, e.kind) for e in events] == [(1, "counter"), (2, "call"), (3, "update")]
-    assert events[0].data["state"] == "open" and events[0].data["counter"] == 1
-    called = events[1].data
+    # The first call opened the counter (antre.queueing.staffing): that is news too, recorded after
+    # the call (the one lock order of every call: the day's number row, then the office's events).
+    assert [(e.seq, e.kind) for e in events] == [(1, "call"), (2, "counter"), (3, "update")]
+    assert events[1].data["state"] == "open" and events[1].data["counter"] == 1
+    called = events[0].data
     assert called["number"] == ticket.number and called["counter"] == 1 and called["name"] == "Ni Made S."
     assert called["say"] == "Nomor antrean A satu, atas nama Ni Made S., silakan menuju loket satu."
-    assert events[1].ticket_token == ticket.token
+    assert events[0].ticket_token == ticket.token
     public = str([e.data for e in events])
     assert nik_for(1) not in public and ticket.token not in public and "Sari Dewi" not in public
 
