@@ -165,7 +165,9 @@ def test_the_openapi_document_describes_the_counter_endpoints(client):
     assert counter["state"]["enum"] == ["open", "paused", "closed"]
 
 
-def test_the_admin_lists_the_counters_open_periods_read_only(admin_client, loket1, wall):
+def test_the_admin_lists_the_counters_open_periods_read_only(wall, admin_client, loket1):
+    # The clock first, then the login: logged in on the real day, a session would have expired by a
+    # test Monday more than two weeks ahead (after Christmas and New Year).
     CounterShift.objects.create(counter=loket1, office=loket1.office, started_at=at(0), services="AMBIL|KTP")
     page = admin_client.get("/admin/offices/countershift/")
     assert page.status_code == 200 and "Loket 1" in page.content.decode()

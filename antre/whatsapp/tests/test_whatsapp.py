@@ -151,7 +151,8 @@ def test_the_same_event_is_queued_once(open_all_day, desk):
     assert OutboxMessage.objects.filter(dedupe_key=f"ticket:{ticket.token}:booked").count() == 1
 
 
-def test_the_citizen_with_three_ahead_is_told_to_get_ready_once(open_all_day, desk, staff):
+def test_the_citizen_with_three_ahead_is_told_to_get_ready_once(clock, open_all_day, desk, staff):
+    # The clock at 09.00: late in the real evening, calls projected past the day's end would not count.
     from antre.offices.models import Counter, Service
     from antre.queueing import calling
 
@@ -175,10 +176,11 @@ def test_the_citizen_with_three_ahead_is_told_to_get_ready_once(open_all_day, de
     assert not near.filter(dedupe_key=f"ticket:{tickets[6].token}:near").exists()
 
 
-def test_the_people_ahead_are_counted_across_counters_that_share_a_service(open_all_day, desk, staff):
+def test_the_people_ahead_are_counted_across_counters_that_share_a_service(clock, open_all_day, desk, staff):
     """Counter 1 serves KK and KTP, counter 2 only KK. A KTP citizen behind seven KK bookings waits
     for counter 1 alone, but counter 2 takes half of the KK line: about three are called at counter
     1 before them. Counting counter 1's own queue (six ahead after the call) would not tell them."""
+    # The clock at 09.00: late in the real evening, calls projected past the day's end would not count.
     from antre.offices.models import Counter, Service
     from antre.queueing import calling
 
