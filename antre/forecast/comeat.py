@@ -129,25 +129,20 @@ def plan(
     *,
     opens: float,
     lead: float,
-    door_opens: float,
 ) -> dict[Hashable, float]:
     """Each booking's come-at time, minutes since midnight."""
     day = project_day(model, bookings, counters, opens=opens)
     last = max(day.calls.values(), default=opens)
-    return {
-        b.key: come_at(day.calls.get(b.key, last), lead=lead, door_opens=door_opens, opens=opens)
-        for b in bookings
-    }
+    return {b.key: come_at(day.calls.get(b.key, last), lead=lead, earliest=opens) for b in bookings}
 
 
-AFTER_DOOR = 10.0  # minutes: people come a little early, so nobody is asked for the door's first minute
-
-
-def come_at(called: float, *, lead: float, door_opens: float, opens: float) -> float:
-    """The time to ask a citizen to come for a call expected at `called`: `lead` minutes before;
-    where the door opens before the counters do, not in its first AFTER_DOOR minutes (early comers
-    then find it open); never before it opens."""
-    return max(_round_down(called - lead), min(door_opens + AFTER_DOOR, opens), door_opens)
+def come_at(called: float, *, lead: float, earliest: float) -> float:
+    """The time to ask a citizen to come for a call expected at `called`: `lead` minutes before, and
+    never before `earliest` (the counters' opening, or a session's door). Nobody is asked for the
+    minutes before the counters open: those who come early anyway then find the door open, and the
+    first calls are made from them and the walk-ins who came first (measured in `antre simulate`:
+    asking the first bookings for the door's opening made the crowd outside larger)."""
+    return max(_round_down(called - lead), earliest)
 
 
 def _left_for_bookings(model: Model, counters: Sequence[Counter]) -> list[Callable[[float], float]]:

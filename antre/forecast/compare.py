@@ -22,11 +22,11 @@ from antre.forecast.model import Model, learn
 from antre.forecast.predictor import Snapshot, project_all
 from antre.forecast.replay import OURS, Accuracy, accuracy, replay
 from antre.forecast.scenario import Citizen, Desk, Scenario, ServiceMix
-from antre.forecast.simulate import DOOR_OPENS_BEFORE, Day, Told, run_day
+from antre.forecast.simulate import Day, Told, run_day
 
 POLICIES = ("opening", "slots", "come_at")
 LABELS = {"opening": "everyone at opening", "slots": "fixed hourly slots", "come_at": "Antre come-at times"}
-LEAD = 20.0  # minutes before the expected call that citizens are asked to come
+LEAD = 15.0  # minutes before the expected call that citizens are asked to come
 FIRST_DAY = dt.date(2031, 3, 3)  # a Monday far from any real day: the simulation needs no clock
 
 
@@ -78,8 +78,7 @@ def arrivals(policy: str, s: Scenario, model: Model, day: dt.date) -> Callable[[
         else:
             wanted = [comeat.Booked(id(c), c.service, c.priority, c.issued) for c in booked]
             counters = usual_counters(model, day.weekday(), s)
-            door = s.opens - DOOR_OPENS_BEFORE
-            times = comeat.plan(model, wanted, counters, opens=s.opens, lead=LEAD, door_opens=door)
+            times = comeat.plan(model, wanted, counters, opens=s.opens, lead=LEAD)
             for c in booked:
                 c.come_at = times[id(c)]
                 c.arrive_at = c.come_at + c.lateness

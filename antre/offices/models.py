@@ -104,7 +104,7 @@ class Office(models.Model):
     )
     come_at_lead_minutes = models.PositiveSmallIntegerField(
         _("warga diminta datang (menit sebelum perkiraan dipanggil)"),
-        default=20,
+        default=15,
         help_text=_("Waktu datang untuk warga yang mendaftar dari rumah. 0 = tidak memberi waktu datang."),
     )
     come_at_margin_minutes = models.PositiveSmallIntegerField(

@@ -111,14 +111,11 @@ def _time(
 ) -> dt.datetime | None:
     if called is None:
         return None
-    doors = door_periods(office, day)
-    door = minute_of(doors[0][0].astimezone(office.tzinfo)) if doors else 0.0
     serving = serving_periods(office, day)
-    opens = minute_of(serving[0][0].astimezone(office.tzinfo)) if serving else door
+    earliest = minute_of(serving[0][0].astimezone(office.tzinfo)) if serving else 0.0
     if session is not None:
-        door = max(door, session.starts.hour * 60 + session.starts.minute - SESSION_DOOR)
-        opens = max(opens, door)
-    minute = comeat.come_at(called, lead=office.come_at_lead_minutes, door_opens=door, opens=opens)
+        earliest = max(earliest, session.starts.hour * 60 + session.starts.minute - SESSION_DOOR)
+    minute = comeat.come_at(called, lead=office.come_at_lead_minutes, earliest=earliest)
     moment = dt.datetime.combine(day, dt.time(0), tzinfo=office.tzinfo) + dt.timedelta(minutes=minute)
     return (
         max(moment, now.astimezone(office.tzinfo).replace(second=0, microsecond=0))
