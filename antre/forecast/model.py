@@ -225,8 +225,11 @@ def _learn_counters(model: Model, visits: Sequence[Visit], shifts: Sequence[Shif
         for key in ((s.counter, s.start.weekday()), (s.counter, -1)):
             row = open_slots.setdefault(key, [0.0] * SLOTS)
             days_seen[key].add(s.start.date())
-            for slot in range(slot_of(minute_of(s.start)), slot_of(minute_of(s.end) - 1e-6) + 1):
-                row[slot] += 1
+            start, end = minute_of(s.start), minute_of(s.end)
+            for slot in range(slot_of(start), slot_of(end - 1e-6) + 1):
+                # the part of the quarter-hour it was open: a counter opened at 08.04 serves 11 of
+                # the first 15 minutes
+                row[slot] += (min(end, (slot + 1) * SLOT) - max(start, slot * SLOT)) / SLOT
     all_days = len({d for ds in office_days.values() for d in ds})
     for (counter, weekday), row in open_slots.items():
         n = all_days if weekday == -1 else len(office_days.get(weekday, ()))

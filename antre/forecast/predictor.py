@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from antre.forecast.comeat import extend, hours_rate
-from antre.forecast.engine import SLOT, Desk, Job, project, schedule
+from antre.forecast.engine import DAY_END, SLOT, Desk, Job, project, schedule
 from antre.forecast.eventlog import Shift, Visit
 from antre.forecast.model import Model, minute_of, slot_of
 
@@ -72,8 +72,10 @@ def predict(
     desks = _desks(model, snap, pace)
     serving = tuple(sorted(d.name for d in desks if service in d.services and d.rate(now) > 0))
     called = project(jobs, desks)
-    if called is None or not any(service in d.services for d in desks):
+    if not any(service in d.services for d in desks):
         called = _fallback(model, snap, service, jobs, pace)
+    elif called is None:  # not reached before the counters stop for the day: the line ends there
+        called = max(_last_serving(desks, service, now), now)
     ahead = sum(job.weight for job in jobs if not job.target and job.order < target.order)
     return Prediction(
         wait_minutes=max(called - now, 0.0),
@@ -313,6 +315,14 @@ def _fallback(model: Model, snap: Snapshot, service: str, jobs: list[Job], pace:
     now = minute_of(snap.now)
     ahead = sum(job.weight for job in jobs if job.service == service and not job.target)
     return now + ahead * model.minutes(service, now) * pace
+
+
+def _last_serving(desks: Sequence[Desk], service: str, now: float) -> float:
+    """The end of the last stretch of the day in which a counter serving the service serves."""
+    minute = DAY_END - SLOT
+    while minute >= now and not any(service in d.services and d.rate(minute) > 0 for d in desks):
+        minute -= SLOT
+    return minute + SLOT
 
 
 def _pauses(desks: Sequence[Desk], service: str, now: float, until: float) -> tuple[tuple[float, float], ...]:

@@ -104,6 +104,30 @@ def test_a_break_of_every_counter_is_added_and_shown():
     assert p.pauses and p.pauses[0][0] == 9 * 60
 
 
+def test_a_line_longer_than_the_day_is_told_the_day_s_end_not_a_time_after_it():
+    """At 14.30 with ten ahead at ten minutes each, one counter that usually stops at 15.00: the
+    line ends for them when the counter stops (their wait, as the log counts it, ends then too),
+    not at 16.10 as if the counter went on, nor at a guess made without any counter."""
+    past = history()
+    model = learn(past, [s for d in {v.issued_at.date() for v in past} for s in shifts(day=d)])
+    line = [visit(i, issued=f"07:{i:02d}", arrived="14:00") for i in range(1, 11)]
+    snap = Snapshot(DAY, at("14:30"), line, [dataclasses.replace(s, end=NOT_YET) for s in shifts()])
+    p = predict(model, snap, service="A", priority=False, issued_at=at("14:30"))
+    assert p.wait_minutes == pytest.approx(30, abs=0.5)
+
+
+def test_a_counter_that_usually_opens_late_is_expected_late():
+    """Counter 1 has opened at 08.06 on every past day. Before opening, three ahead at ten minutes
+    each: the fourth is called about 08.36, not at 08.30 as if it opened on the hour."""
+    past = [dataclasses.replace(v, called_at=v.called_at + dt.timedelta(minutes=6),
+                                finished_at=v.finished_at + dt.timedelta(minutes=6)) for v in history()]  # fmt: skip
+    model = learn(past, [s for d in {v.issued_at.date() for v in past} for s in shifts(day=d, start="08:06")])
+    line = [visit(i, issued=f"07:0{i}", arrived="07:45") for i in range(1, 4)]
+    snap = Snapshot(DAY, at("07:50"), line, [])
+    p = predict(model, snap, service="A", priority=False, issued_at=at("07:30"))
+    assert p.wait_minutes == pytest.approx(46, abs=1)
+
+
 def test_a_counter_listed_open_that_calls_nobody_while_people_wait_is_not_counted():
     model = learn(history(), [])
     line = [visit(i, issued=f"07:0{i}", arrived="08:00") for i in range(1, 5)]
