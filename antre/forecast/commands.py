@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import sys
 import time
 from pathlib import Path
 
 from antre.forecast import compare
 from antre.forecast.eventlog import LogError, read_events, read_staffing, write_events, write_staffing
+from antre.forecast.model import day_of
 from antre.forecast.replay import OURS, format_table, replay, table
 
 
@@ -21,7 +23,22 @@ def add_forecast_actions(actions: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_replay)
     p = actions.add_parser("evaluate", help="accuracy of Antre's predictor against QL, LES and HOL")
     _logs(p)
+    p.add_argument(
+        "--from",
+        dest="first",
+        type=_day,
+        help="score only the days from this date (YYYY-MM-DD); earlier days are still learned from",
+    )
     p.set_defaults(func=run_evaluate)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"harus tanggal TTTT-BB-HH (mis. 2026-12-07), bukan {text!r}"
+        ) from None
 
 
 def add_simulate(sub: argparse._SubParsersAction) -> None:
@@ -68,7 +85,9 @@ def run_replay(args: argparse.Namespace) -> int:
 def run_evaluate(args: argparse.Namespace) -> int:
     started = time.monotonic()
     visits, shifts = _read(args)
-    rows = list(replay(visits, shifts))
+    rows = [r for r in replay(visits, shifts) if args.first is None or day_of(r.visit) >= args.first]
+    if not rows:
+        raise SystemExit("Tidak ada tiket yang menunggu pada hari-hari itu: tidak ada yang dinilai.")
     print(format_table(table(rows)))
     print(f"\n{len(visits)} tickets, {len({r.visit.ticket[:10] for r in rows})} days, "
           f"{time.monotonic() - started:.0f} s")  # fmt: skip

@@ -63,3 +63,23 @@ def test_a_log_that_is_not_one_is_refused_in_plain_words(tmp_path):
     bad.write_text("nama,umur\nKetut,40\n")
     with pytest.raises(SystemExit, match="kolom tidak ada"):
         main(["forecast", "evaluate", "--events", str(bad), "--staffing", str(bad)])
+
+
+def test_evaluate_from_a_day_scores_only_the_days_from_it(simulated, capsys):
+    """The simulated log holds four days (two warm-up, two measured, from 2031-03-03): from the
+    third, only the last two days' tickets are scored."""
+    events, staffing, _ = simulated
+    logs = ["--events", str(events), "--staffing", str(staffing)]
+    assert main(["forecast", "evaluate", *logs]) == 0
+    every = capsys.readouterr().out
+    assert main(["forecast", "evaluate", *logs, "--from", "2031-03-05"]) == 0
+    later = capsys.readouterr().out
+
+    def scored(out: str) -> int:
+        return int(next(line for line in out.splitlines() if line.startswith("| Antre |")).split("|")[2])
+
+    assert 0 < scored(later) < scored(every)
+    assert "2 days" in later and "4 days" in every
+    with pytest.raises(SystemExit):
+        main(["forecast", "evaluate", *logs, "--from", "besok"])
+    assert "harus tanggal TTTT-BB-HH" in capsys.readouterr().err
