@@ -84,7 +84,7 @@ class Citizen:
     extra: dict = field(default_factory=dict)
 
 
-def _lognormal(rng: random.Random, mean: float, cv: float) -> float:
+def lognormal(rng: random.Random, mean: float, cv: float) -> float:
     sigma = math.sqrt(math.log(1 + cv * cv))
     return rng.lognormvariate(math.log(mean) - sigma * sigma / 2, sigma)
 
@@ -108,7 +108,7 @@ def citizens(s: Scenario, rng: random.Random) -> list[Citizen]:
         service = rng.choices(mix, weights)[0]
         booked = rng.random() < s.booked_share
         walk_in = None if booked else _walk_in_minute(rng, s)
-        minutes = _lognormal(rng, service.minutes, s.spread)
+        minutes = lognormal(rng, service.minutes, s.spread)
         late = rng.gauss(-4, 8) + (rng.uniform(10, 40) if rng.random() < 0.08 else 0.0)
         people.append(
             Citizen(
@@ -121,7 +121,7 @@ def citizens(s: Scenario, rng: random.Random) -> list[Citizen]:
                 walk_in_at=walk_in,
                 minutes=minutes,
                 absent_when_called=rng.random() < s.absent_when_called,
-                patience=_lognormal(rng, s.patience, 0.4),
+                patience=lognormal(rng, s.patience, 0.4),
                 lateness=late,
             )
         )

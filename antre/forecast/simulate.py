@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from antre.forecast.comeat import come_at, moved
@@ -113,7 +113,7 @@ class Told:
     off for the time shown then, which moves later as needed and earlier by at most `margin`."""
 
     follow: Follow
-    lead: float = 20.0
+    lead: float = 15.0
     margin: float = 15.0
     leave: float = 30.0
 
@@ -129,7 +129,14 @@ def run_day(
     `told`, citizens given a come-at time look again before leaving home (Told)."""
     people = citizens(s, rng)
     arrivals(people)
-    office = _Office(s, counters_of(s, rng))
+    return play(s, day, people, counters_of(s, rng), told)
+
+
+def play(
+    s: Scenario, day: dt.date, people: list[Citizen], counters: Sequence[_Counter], told: Told | None = None
+) -> Day:
+    """The day of `people` (their arrivals set) at `counters` (copied: they can be played again)."""
+    office = _Office(s, [_Counter(c.number, c.services, list(c.periods)) for c in counters])
     office.day, office.people, office.told = day, people, told
     for c in people:
         if told is not None and c.booked and c.come_at is not None:
@@ -165,10 +172,9 @@ def _look_again(office: _Office, minute: float, c: Citizen) -> None:
     called = office.projected[1].get(f"{office.day.isoformat()}/{c.number}")
     shown = c.come_at
     if called is not None:
-        door = office.scenario.opens - DOOR_OPENS_BEFORE
         shown = moved(
             told=c.come_at,
-            fresh=come_at(called, lead=told.lead, door_opens=door, opens=office.scenario.opens),
+            fresh=come_at(called, lead=told.lead, earliest=office.scenario.opens),
             margin=told.margin,
         )
     c.extra["shown"] = shown

@@ -1,0 +1,128 @@
+"""How close can any predictor come? The simulator's days replayed by a predictor that cannot exist:
+one that knows every citizen who will still come and when, every counter's hours and breaks, the
+time of every visit begun so far, and the true distribution of the visits still to come. For each
+ticket, at the moment it joins the line, the rest of the day is played again `--runs` times with the
+unknown visit times drawn afresh; the prediction is the mean wait over those runs. A second line
+plays it once with every unknown visit at its mean time (a clairvoyant that plays the queue forward
+on expected values, as Antre's engine does).
+
+    .venv/bin/python bench/forecast_ceiling.py --days 10 --seed 2
+
+Against the same tickets, Antre's predictor (which knows only the past days and the day so far, as
+`antre forecast replay` does). The gap between the two is what better forecasting could still win;
+what is left for the clairvoyant is the luck of the visits to come, which nobody can predict.
+Pure simulation: no database, nothing leaves this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from antre.forecast import compare, scenario, simulate  # noqa: E402 (after the path is set)
+from antre.forecast.replay import OURS, Replayed, accuracy, format_table, replay  # noqa: E402
+
+CLAIRVOYANT = "clairvoyant"
+ON_MEANS = "clairvoyant, mean times"
+POLICY = "opening"  # the log the README's accuracy table is measured on
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=20, help="replays of the rest of the day per ticket")
+    args = parser.parse_args()
+    started = time.monotonic()
+    s = scenario.Scenario()
+    _, history = compare.run_policy(POLICY, s, days=args.days, warmup=args.warmup, seed=args.seed)
+    ours = {
+        r.visit.ticket: r
+        for r in replay([v for d in history for v in d.visits], [x for d in history for x in d.shifts])
+    }
+    rows: list[Replayed] = []
+    dates = compare.office_days(args.warmup + args.days)
+    for i in range(args.warmup, args.warmup + args.days):
+        for ticket, wait, predicted in clairvoyant_day(s, dates[i], f"{args.seed}/{i}", args.runs):
+            mine = ours[ticket]
+            assert abs(mine.actual - wait) < 0.02  # noqa: S101 (the same day, played the same way)
+            rows.append(Replayed(mine.visit, mine.actual, {OURS: mine.predicted[OURS], **predicted}))
+        print(f"day {i - args.warmup + 1}/{args.days}: {len(rows)} tickets", file=sys.stderr, flush=True)
+    print(format_table([accuracy(rows, m) for m in (OURS, CLAIRVOYANT, ON_MEANS)]))
+    print(
+        f"\n{args.days} days, seed {args.seed}, {args.runs} runs per ticket, {time.monotonic() - started:.0f} s"
+    )
+    return 0
+
+
+def clairvoyant_day(s: scenario.Scenario, day, seed: str, runs: int):
+    """(ticket, its real wait, {method: predicted wait}) for every ticket of the day that waited."""
+    rng = random.Random(seed)  # as compare.run_policy draws the day
+    people = scenario.citizens(s, rng)
+    compare.arrivals(POLICY, s, None, day)(people)  # type: ignore[arg-type] (this policy needs no model)
+    counters = simulate.counters_of(s, rng)
+    played = [dataclasses.replace(c, extra={}) for c in people]
+    real = simulate.play(s, day, played, counters)
+    waited = {v.ticket: v for v in real.visits if v.waited and v.wait_minutes is not None}
+    extra = {c.number: c.extra for c in played}
+    means = {m.code: m.minutes for m in s.services}
+    by_moment: dict[float, list[str]] = {}
+    for c in people:
+        if f"{day.isoformat()}/{c.number}" in waited:
+            by_moment.setdefault(extra[c.number]["arrived"], []).append(c.number)
+    for moment, numbers in by_moment.items():
+        drawn = [
+            _again(s, day, people, counters, extra, moment, random.Random(f"{seed}/{moment}/{k}"), means)
+            for k in range(runs)
+        ]
+        once = _again(s, day, people, counters, extra, moment, None, means)
+        for number in numbers:
+            ticket = f"{day.isoformat()}/{number}"
+            got = [run[number] for run in drawn if number in run]
+            yield (
+                ticket,
+                waited[ticket].wait_minutes,
+                {
+                    CLAIRVOYANT: statistics.fmean(got) if got else 0.0,
+                    ON_MEANS: once.get(number, 0.0),
+                },
+            )
+
+
+def _again(s, day, people, counters, extra, moment, rng, means) -> dict[str, float]:
+    """The day played again from the start, the visits not begun by `moment` at fresh times (drawn
+    with `rng`, or their means without it): each citizen's wait in that run."""
+    copies = []
+    for c in people:
+        begun = extra[c.number].get("called")
+        if begun is not None and begun <= moment:
+            copies.append(dataclasses.replace(c, extra={}))
+        elif rng is None:
+            copies.append(
+                dataclasses.replace(c, extra={}, minutes=means[c.service], absent_when_called=False)
+            )
+        else:
+            minutes = scenario.lognormal(rng, means[c.service], s.spread)
+            absent = rng.random() < s.absent_when_called
+            copies.append(dataclasses.replace(c, extra={}, minutes=minutes, absent_when_called=absent))
+    simulate.play(s, day, copies, counters)
+    waits = {}
+    for c in copies:
+        x = c.extra
+        end = x.get("called", x.get("left", x.get("left_at_close")))
+        if "arrived" in x and end is not None:
+            waits[c.number] = end - x["arrived"]
+    return waits
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
