@@ -84,6 +84,7 @@ class Model:
     # came before someone behind them, in the line then, was called.
     come_share: list[float] = field(default_factory=lambda: [0.5] * SLOTS)
     walk_in_priority: dict[tuple[str, int], float] = field(default_factory=dict)  # per day
+    walk_ins: dict[tuple[str, int], float] = field(default_factory=dict)  # the others, per day
     walk_in_minutes: list[float] = field(default_factory=lambda: [0.0] * SLOTS)  # counter time per day
     open_share: dict[tuple[str, int], list[float]] = field(default_factory=dict)  # (counter, weekday)
     counter_services: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -196,10 +197,12 @@ def _learn_lines(model: Model, visits: Sequence[Visit]) -> None:
         model.show_share = sum(v.arrived_at is not None for v in ahead) / len(ahead)
     days = max(model.days, 1)
     counts: dict[tuple[str, int], float] = defaultdict(float)
+    others: dict[tuple[str, int], float] = defaultdict(float)
     for v in visits:
-        if v.is_priority and v.arrived_at is not None and day_of(v) == v.issued_at.date():
-            counts[(v.service, slot_of(minute_of(v.issued_at)))] += 1 / days
+        if v.arrived_at is not None and day_of(v) == v.issued_at.date():
+            (counts if v.is_priority else others)[(v.service, slot_of(minute_of(v.issued_at)))] += 1 / days
     model.walk_in_priority = dict(counts)
+    model.walk_ins = dict(others)
     load = [0.0] * SLOTS
     for v in walk_ins:
         load[slot_of(minute_of(v.arrived_at))] += model.minutes(v.service, minute_of(v.arrived_at)) / days  # type: ignore[arg-type]

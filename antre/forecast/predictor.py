@@ -194,6 +194,24 @@ def _line(model: Model, snap: Snapshot, pace: float, target: Job, ticket: str) -
             jobs.append(Job(order, v.service, ready=now, minutes=minutes, weight=comes))
     if target.order[0] == 1:
         jobs += _unannounced_priority(model, now, pace)
+        jobs += [job for job in _walk_ins_to_come(model, now, pace) if job.order < target.order]
+    return jobs
+
+
+def _walk_ins_to_come(model: Model, now: float, pace: float) -> list[Job]:
+    """The walk-ins who usually come from the next quarter-hour on: each queues from when they come,
+    so they are ahead of a booking asked to come later (and behind everyone in the line now)."""
+    jobs = []
+    first = slot_of(now) + 1
+    for (service, slot), per_day in model.walk_ins.items():
+        if not (first <= slot and slot * SLOT < now + HORIZON):
+            continue
+        count = math.ceil(per_day)  # one job per person, spread over the quarter-hour
+        for k in range(count):
+            ready = slot * SLOT + SLOT * (k + 0.5) / count
+            minutes = model.minutes(service, ready) * pace
+            weight = min(per_day - k, 1.0)
+            jobs.append(Job((1, ready, -1000 - slot), service, ready=ready, minutes=minutes, weight=weight))
     return jobs
 
 

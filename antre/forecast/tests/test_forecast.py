@@ -12,7 +12,7 @@ from antre.forecast import compare
 from antre.forecast.comeat import moved
 from antre.forecast.eventlog import LogError, Outcome, Shift, Visit, parse_events, write_events
 from antre.forecast.model import learn
-from antre.forecast.predictor import NOT_YET, Snapshot, predict
+from antre.forecast.predictor import NOT_YET, Snapshot, predict, project_all
 from antre.forecast.replay import OURS, accuracy, replay
 
 WITA = dt.timezone(dt.timedelta(hours=8))
@@ -126,6 +126,28 @@ def test_a_counter_that_usually_opens_late_is_expected_late():
     snap = Snapshot(DAY, at("07:50"), line, [])
     p = predict(model, snap, service="A", priority=False, issued_at=at("07:30"))
     assert p.wait_minutes == pytest.approx(46, abs=1)
+
+
+def test_a_booking_asked_to_come_later_is_expected_after_the_walk_ins_who_usually_come_first():
+    """On past days six walk-ins came between 09.15 and 09.30, ten minutes each at the one counter.
+    A booking asked to come at 09.30 queues from 09.30, behind them: at 08.00 it is expected about
+    10.15, not at 09.30 as if nobody else would come."""
+    past_days = [DAY - dt.timedelta(days=7 * d) for d in (1, 2, 3)]
+    def hhmm(minute: int) -> str:
+        return f"{minute // 60:02d}:{minute % 60:02d}"
+
+    past = [
+        visit(i, issued=hhmm(555 + 2 * i), arrived=hhmm(555 + 2 * i), called=hhmm(555 + 10 * i),
+              finished=hhmm(565 + 10 * i), counter="1", day=d)
+        for d in past_days for i in range(6)
+    ]  # fmt: skip
+    model = learn(past, [s for d in past_days for s in shifts(day=d)])
+    booked = dataclasses.replace(
+        visit(1, arrived=None), issued_at=at("20:00", DAY - dt.timedelta(days=1)), come_at=at("09:30")
+    )
+    snap = Snapshot(DAY, at("08:00"), [booked], [dataclasses.replace(s, end=NOT_YET) for s in shifts()])
+    called = project_all(model, snap).calls[booked.ticket]
+    assert 10 * 60 <= called <= 10 * 60 + 30
 
 
 def test_a_counter_listed_open_that_calls_nobody_while_people_wait_is_not_counted():
