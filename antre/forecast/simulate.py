@@ -40,6 +40,8 @@ class Day:
     peak_outside: int
     waits: list[float]
     busy_share: float  # of the counters' open minutes spent on citizens
+    people: list[Citizen] = field(default_factory=list)  # as the day left them (times in `extra`)
+    counters: list[_Counter] = field(default_factory=list)
 
 
 @dataclass
@@ -313,4 +315,6 @@ def _day_result(s: Scenario, day: dt.date, people: list[Citizen], office: _Offic
         peak_outside=office.peak_outside,
         waits=[w for v in visits if v.waited and (w := v.wait_minutes) is not None],
         busy_share=busy / open_minutes if open_minutes else 0.0,
+        people=people,
+        counters=office.counters,
     )

@@ -133,6 +133,7 @@ def test_a_booking_asked_to_come_later_is_expected_after_the_walk_ins_who_usuall
     A booking asked to come at 09.30 queues from 09.30, behind them: at 08.00 it is expected about
     10.15, not at 09.30 as if nobody else would come."""
     past_days = [DAY - dt.timedelta(days=7 * d) for d in (1, 2, 3)]
+
     def hhmm(minute: int) -> str:
         return f"{minute // 60:02d}:{minute % 60:02d}"
 
