@@ -16,6 +16,7 @@ from antre.gate.api import router as gate_router
 from antre.queueing.api import router as queueing_router
 from antre.queueing.catalogue_api import router as offices_router
 from antre.queueing.live_api import router as live_router
+from antre.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Antre API",
@@ -103,3 +104,4 @@ api.add_router("", live_router)
 api.add_router("", queueing_router)
 api.add_router("", gate_router)
 api.add_router("", applications_router)
+api.add_router("", reports_router)

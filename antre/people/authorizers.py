@@ -150,6 +150,9 @@ _REFUSALS: dict[Predicate, _Refused] = {
     ),
     may_list_counters: _Refused(gettext_lazy("Anda tidak berhak melihat data ini.")),
     may_review_applications: _Refused(gettext_lazy("Hanya verifikator kantor ini yang dapat melakukan ini.")),
+    may_see_reports: _Refused(
+        gettext_lazy("Angka kinerja kantor hanya untuk kepala dinas dan administrator kantor ini.")
+    ),
 }
 
 

@@ -6,4 +6,5 @@ app_name = "reports"
 urlpatterns = [
     path("kepala/", views.today_home, name="today_home"),
     path("kepala/<slug:office>/", views.today, name="today"),
+    path("kepala/<slug:office>/rekap/", views.summary, name="summary"),
 ]

@@ -6,12 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from antre import clock
 from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.staff_requests import StaffRequest
+from antre.queueing.models import Channel
 from antre.reports.figures import queue_today
+from antre.reports.stats import span_of, stats
 
 
 @login_required
@@ -34,3 +37,30 @@ def today(request: StaffRequest, office: str) -> HttpResponse:
         "reports/today.html",
         {"office": office_obj, "q": queue_today(office_obj, now=now), "now": office_obj.local_now(now)},
     )
+
+
+@login_required
+def summary(request: StaffRequest, office: str) -> HttpResponse:
+    """The office's figures over the days asked for (default: this month so far), per service,
+    counter, channel and kecamatan: what `GET /api/v1/offices/{office}/stats` answers."""
+    office_obj = get_object_or_404(Office, slug=office)
+    if not authorizers.may_see_reports(request.user, office_obj):
+        return render(request, "reports/forbidden.html", status=403)
+    timezone.activate(office_obj.tzinfo)
+    now = clock.now()
+    first, last, problem = span_of(
+        request.GET.get("from"), request.GET.get("to"), today=office_obj.local_today(now)
+    )
+    found = None if problem else stats(office_obj, first, last, now=now)
+    context = {"office": office_obj, "first": first, "last": last, "problem": problem, "s": found}
+    if found is not None:
+        services = dict(office_obj.services.values_list("code", "name"))
+        channels = dict(Channel.choices)
+        context["breakdowns"] = [
+            ("by-service", _("Layanan"), [(c, services.get(c, ""), f) for c, f in found.by_service.items()]),
+            ("by-counter", _("Loket"), [(c, "", f) for c, f in found.by_counter.items()]),
+            ("by-channel", _("Kanal"), [(c, channels.get(c, ""), f) for c, f in found.by_channel.items()]),
+            ("by-kecamatan", _("Kecamatan (dari NIK)"),
+             [(c, found.kecamatan_names.get(c, ""), f) for c, f in found.by_kecamatan.items()]),
+        ]  # fmt: skip
+    return render(request, "reports/summary.html", context, status=422 if problem else 200)

@@ -1,0 +1,200 @@
+"""The office's figures over a span of days (SPEC §6 `stats`), for the head of office: counts by how
+tickets ended, waits and service times, overall and broken down by service, counter, channel and the
+citizen's kecamatan (the NIK's first six digits). Codes and numbers only: no name, NIK or phone.
+
+What each figure means, decided once here (docs/operations.md says it to people):
+
+- `booked`: every ticket of those days, however it was taken (web, WhatsApp, kiosk, counter).
+- `served`, `no_show`, `cancelled`, `turned_away`: how tickets ended, as `antre forecast export`
+  reads them (antre.queueing.history): a ticket whose day ended before it was served is a no-show;
+  one whose service had begun is served. Today's tickets still in the queue are counted in `booked`
+  only, until they end.
+- A wait runs from joining the line (the gate's first admission; without a gate, booking time or
+  the day's opening) to the call; the average and the 90th percentile (nearest rank: the smallest
+  wait that nine in ten waits do not exceed) are over the tickets called. A service time runs from
+  the start of the service to its finish, for tickets served and finished.
+- A ticket without a NIK (a walk-in may give none) counts under the kecamatan `""`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from antre.forecast.eventlog import Outcome
+from antre.offices import calendar
+from antre.offices.models import Office
+from antre.offices.regions import Region
+from antre.queueing import history
+from antre.queueing.models import ACTIVE_STATUSES, Ticket
+
+LONGEST_SPAN = 366  # days in one request: a year, leap or not
+
+
+@dataclass(frozen=True)
+class Row:
+    """One ticket as the figures read it."""
+
+    service: str
+    counter: str  # its number, "" if never called
+    channel: str
+    kecamatan: str  # "51.02.01", "" without a NIK
+    outcome: str  # served, no_show, cancelled, turned_away; "" while still in the queue
+    wait: float | None  # minutes from joining the line to the call; None if not called
+    service_minutes: float | None  # from start to finish; None unless served and finished
+
+
+@dataclass(frozen=True)
+class Figures:
+    booked: int
+    served: int
+    no_show: int
+    cancelled: int
+    turned_away: int
+    wait_avg_minutes: float | None
+    wait_p90_minutes: float | None
+    service_avg_minutes: float | None
+
+
+def figures(rows: Iterable[Row]) -> Figures:
+    rows = list(rows)
+    ended: dict[str, int] = defaultdict(int)
+    for row in rows:
+        ended[row.outcome] += 1
+    waits = [row.wait for row in rows if row.wait is not None]
+    services = [row.service_minutes for row in rows if row.service_minutes is not None]
+    return Figures(
+        booked=len(rows),
+        served=ended[Outcome.SERVED.value],
+        no_show=ended[Outcome.NO_SHOW.value],
+        cancelled=ended[Outcome.CANCELLED.value],
+        turned_away=ended[Outcome.TURNED_AWAY.value],
+        wait_avg_minutes=_mean(waits),
+        wait_p90_minutes=percentile(waits, 90),
+        service_avg_minutes=_mean(services),
+    )
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest rank: the smallest value that `p` percent of the values do not exceed."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[max(math.ceil(p / 100 * len(ordered)), 1) - 1], 1)
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def grouped(rows: Iterable[Row], key: Callable[[Row], str]) -> dict[str, Figures]:
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return {code: figures(members) for code, members in sorted(groups.items())}
+
+
+@dataclass(frozen=True)
+class Stats:
+    first: dt.date
+    last: dt.date
+    total: Figures
+    by_service: dict[str, Figures]
+    by_counter: dict[str, Figures]
+    by_channel: dict[str, Figures]
+    by_kecamatan: dict[str, Figures]
+    kecamatan_names: dict[str, str]
+
+
+def stats(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) -> Stats:
+    """`office`'s figures for the days first..last (office-local, both included) as of `now`."""
+    rows = list(rows_of(office, first, last, now=now))
+    codes = {row.kecamatan for row in rows if row.kecamatan}
+    return Stats(
+        first=first,
+        last=last,
+        total=figures(rows),
+        by_service=grouped(rows, lambda r: r.service),
+        by_counter=grouped((r for r in rows if r.counter), lambda r: r.counter),
+        by_channel=grouped(rows, lambda r: r.channel),
+        by_kecamatan=grouped(rows, lambda r: r.kecamatan),
+        kecamatan_names=dict(Region.objects.filter(code__in=codes).values_list("code", "name")),
+    )
+
+
+def span_of(
+    first_text: str | None, last_text: str | None, *, today: dt.date
+) -> tuple[dt.date, dt.date, dict[str, str]]:
+    """The days asked for (`YYYY-MM-DD`; by default the month so far), and what is wrong with them
+    per field, in words for people (empty when nothing is)."""
+    problem: dict[str, str] = {}
+    last = _date(last_text, today, "to", problem)
+    first = _date(first_text, last.replace(day=1), "from", problem)
+    if not problem and first > last:
+        problem["from"] = _("Tanggal awal harus sama dengan atau sebelum tanggal akhir.")
+    if not problem and (last - first).days >= LONGEST_SPAN:
+        problem["to"] = _("Paling lama %(n)s hari sekaligus.") % {"n": LONGEST_SPAN}
+    return first, last, problem
+
+
+def _date(text: str | None, default: dt.date, name: str, problem: dict[str, str]) -> dt.date:
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        problem[name] = _("Bukan tanggal: tulis TTTT-BB-HH, misalnya 2026-12-07.")
+        return default
+
+
+def rows_of(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) -> Iterator[Row]:
+    today = office.local_today(now)
+    tickets = (
+        Ticket.objects.filter(office=office, day__gte=first, day__lte=min(last, today), issued_at__lte=now)
+        .select_related("service", "counter")
+        .order_by("day", "pk")
+    )
+    hours: dict[dt.date, tuple[dt.datetime | None, dt.datetime | None]] = {}
+    for ticket in tickets.iterator(chunk_size=2000):
+        if ticket.day not in hours:
+            periods = calendar.serving_periods(office, ticket.day)
+            hours[ticket.day] = (periods[0][0], periods[-1][1]) if periods else (None, None)
+        opens, closes = hours[ticket.day]
+        yield _row(
+            ticket, office, opens, closes, still=ticket.day == today and ticket.status in ACTIVE_STATUSES
+        )
+
+
+def _row(ticket: Ticket, office: Office, opens, closes, *, still: bool) -> Row:
+    if still:  # in the queue now: no outcome yet, a wait once called
+        arrived = history.arrival(ticket, gate=office.gate_enabled, opens=opens)
+        called, outcome = ticket.called_at, ""
+        started = finished = None
+    else:
+        visit = history.visit(ticket, office, opens, closes)
+        arrived, called, outcome = visit.arrived_at, visit.called_at, visit.outcome.value
+        started, finished = visit.started_at, visit.finished_at
+    return Row(
+        service=ticket.service.code,
+        counter=str(ticket.counter.number) if ticket.counter and called else "",
+        channel=ticket.channel,
+        kecamatan=_kecamatan(ticket.nik),
+        outcome=outcome,
+        wait=_minutes(arrived, called),
+        service_minutes=_minutes(started, finished) if outcome == Outcome.SERVED.value else None,
+    )
+
+
+def _kecamatan(nik: str) -> str:
+    return f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}" if len(nik) == 16 and nik.isdigit() else ""
+
+
+def _minutes(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return max((end - start).total_seconds() / 60, 0.0)

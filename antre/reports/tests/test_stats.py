@@ -1,0 +1,178 @@
+"""`GET /api/v1/offices/{office}/stats`: every figure on a seeded Monday worked out by hand below,
+and who may read it."""
+
+from __future__ import annotations
+
+import pytest
+
+from antre.conftest import MONDAY, TUESDAY, wita
+from antre.offices.models import Counter
+from antre.offices.regions import Region
+from antre.people.models import ApiToken
+from antre.queueing.models import Channel, Status, Ticket
+from antre.queueing.tests.factories import book
+
+# Seven tickets on Monday (the office has a gate: a wait runs from the admission to the call).
+#   no  service channel   NIK kecamatan  arrived called started finished counter  ends       wait service
+#   1   KTP     web       51.02.01       08:00   08:10  08:11   08:21    1        served     10   10
+#   2   KTP     whatsapp  51.02.01       08:05   08:25  08:25   08:40    1        served     20   15
+#   3   CAPIL   web       51.02.02       08:10   08:40  -       -        2        no-show    30   -
+#   4   CAPIL   walk_in   (none)         08:20   09:00  09:00   09:20    2        served     40   20
+#   5   KTP     web       51.02.01       -       -      -       -        -        cancelled  -    -
+#   6   KTP     web       51.02.01       -       -      -       -        -        turned away
+#   7   KTP     web       51.02.01       -       -      -       -        -        expired: a no-show
+# Waits 10, 20, 30, 40: average 25; the 90th percentile by nearest rank is the ceil(0.9 × 4) = 4th,
+# 40. Service times 10, 15, 20: average 15.
+SEEDED = [
+    # (service, channel, nik, arrived, called, started, finished, counter, status)
+    ("KTP", Channel.WEB, "5102011203850001", "08:00", "08:10", "08:11", "08:21", 1, Status.DONE),
+    ("KTP", Channel.WHATSAPP, "5102014507900002", "08:05", "08:25", "08:25", "08:40", 1, Status.DONE),
+    ("CAPIL", Channel.WEB, "5102020101600003", "08:10", "08:40", None, None, 2, Status.NO_SHOW),
+    ("CAPIL", Channel.WALK_IN, "", "08:20", "09:00", "09:00", "09:20", 2, Status.DONE),
+    ("KTP", Channel.WEB, "5102011203850005", None, None, None, None, None, Status.CANCELLED),
+    ("KTP", Channel.WEB, "5102011203850006", None, None, None, None, None, Status.TURNED_AWAY),
+    ("KTP", Channel.WEB, "5102011203850007", None, None, None, None, None, Status.EXPIRED),
+]
+
+
+def seed(office, officer) -> None:
+    for i, (service, channel, nik, arrived, called, started, finished, counter, status) in enumerate(SEEDED):
+        walk_in = channel == Channel.WALK_IN  # issued at the counter when the citizen came
+        ticket = book(office, i, service=service, channel=channel, nik=nik, day=MONDAY,
+                      now=wita(MONDAY, 8, 20) if walk_in else wita(MONDAY, 7, 0), issued_by=officer if walk_in else None)  # fmt: skip
+
+        def at(hhmm: str | None):
+            return wita(MONDAY, *map(int, hhmm.split(":"))) if hhmm else None
+
+        Ticket.objects.filter(pk=ticket.pk).update(
+            status=status,
+            arrived_at=at(arrived),
+            called_at=at(called),
+            started_at=at(started),
+            finished_at=at(finished) or (wita(MONDAY, 7, 30) if status == Status.CANCELLED else None),
+            counter=Counter.objects.get(office=office, number=counter) if counter else None,
+        )
+
+
+@pytest.fixture
+def tokens(staff):
+    return {name: {"Authorization": f"Token {ApiToken.for_user(user).key}"} for name, user in staff.items()}
+
+
+def figures(booked, served, no_show, cancelled, turned_away, wait_avg, wait_p90, service_avg) -> dict:
+    return {
+        "booked": booked,
+        "served": served,
+        "no_show": no_show,
+        "cancelled": cancelled,
+        "turned_away": turned_away,
+        "wait_avg_minutes": wait_avg,
+        "wait_p90_minutes": wait_p90,
+        "service_avg_minutes": service_avg,
+    }
+
+
+def test_every_figure_of_a_seeded_day(client, office, clock, tokens, staff):
+    seed(office, staff["petugas"])
+    clock.move_to(wita(TUESDAY, 10))
+    answer = client.get(
+        f"/api/v1/offices/{office.slug}/stats?from={MONDAY}&to={MONDAY}", headers=tokens["kepala"]
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["office"], body["from"], body["to"]) == (office.slug, str(MONDAY), str(MONDAY))
+    assert {k: body[k] for k in figures(*[0] * 8)} == figures(7, 3, 2, 1, 1, 25.0, 40.0, 15.0)
+    assert body["by_service"] == {
+        "CAPIL": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0),  # waits 30, 40
+        "KTP": figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5),  # waits 10, 20: the 2nd of two
+    }
+    assert body["by_counter"] == {
+        "1": figures(2, 2, 0, 0, 0, 15.0, 20.0, 12.5),
+        "2": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0),
+    }
+    assert body["by_channel"] == {
+        "walk_in": figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0),
+        "web": figures(5, 1, 2, 1, 1, 20.0, 30.0, 10.0),  # waits 10, 30
+        "whatsapp": figures(1, 1, 0, 0, 0, 20.0, 20.0, 15.0),
+    }
+    names = dict(Region.objects.values_list("code", "name"))
+    assert body["by_kecamatan"] == {
+        "": {**figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0), "name": ""},
+        "51.02.01": {**figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5), "name": names.get("51.02.01", "")},
+        "51.02.02": {**figures(1, 0, 1, 0, 0, 30.0, 30.0, None), "name": names.get("51.02.02", "")},
+    }
+    # Days without tickets: zeros, and no average of nothing.
+    empty = client.get(
+        f"/api/v1/offices/{office.slug}/stats?from={TUESDAY}&to={TUESDAY}", headers=tokens["admin"]
+    )
+    assert {k: empty.json()[k] for k in figures(*[0] * 8)} == figures(0, 0, 0, 0, 0, None, None, None)
+
+
+def test_today_s_tickets_still_in_the_queue_count_as_booked_only(client, office, clock, tokens):
+    clock.move_to(wita(MONDAY, 9))
+    ticket = book(office, 1, day=MONDAY)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        status=Status.CALLED, arrived_at=wita(MONDAY, 8, 30), called_at=wita(MONDAY, 8, 50),
+        counter=Counter.objects.get(office=office, number=1),
+    )  # fmt: skip
+    body = client.get(
+        f"/api/v1/offices/{office.slug}/stats?from={MONDAY}&to={MONDAY}", headers=tokens["kepala"]
+    ).json()
+    assert {k: body[k] for k in figures(*[0] * 8)} == figures(1, 0, 0, 0, 0, 20.0, 20.0, None)
+
+
+@pytest.mark.parametrize("role", ["petugas", "satpam", "verifikator"])
+def test_other_staff_are_refused_in_plain_words(client, office, tokens, role):
+    answer = client.get(f"/api/v1/offices/{office.slug}/stats", headers=tokens[role])
+    assert answer.status_code == 403
+    assert answer.json()["error"]["message"] == (
+        "Angka kinerja kantor hanya untuk kepala dinas dan administrator kantor ini."
+    )
+
+
+def test_without_signing_in_it_is_401_and_nothing_is_told(client, office):
+    answer = client.get(f"/api/v1/offices/{office.slug}/stats")
+    assert answer.status_code == 401
+    assert "booked" not in answer.content.decode()
+
+
+def test_kepala_reads_but_cannot_write(client, office, tokens):
+    assert client.post(f"/api/v1/offices/{office.slug}/stats", headers=tokens["kepala"]).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=2026-12-10&to=2026-12-01", "from"),
+        ("from=2025-01-01&to=2026-12-31", "to"),
+        ("from=besok", "from"),
+    ],
+)
+def test_a_bad_span_is_refused_with_the_field_named(client, office, tokens, query, field):
+    answer = client.get(f"/api/v1/offices/{office.slug}/stats?{query}", headers=tokens["kepala"])
+    assert answer.status_code == 422
+    error = answer.json()["error"]
+    assert error["code"] == "invalid_fields" and field in error["fields"]
+
+
+def test_the_head_of_office_reads_the_same_figures_on_the_summary_page(client, office, clock, staff):
+    seed(office, staff["petugas"])
+    clock.move_to(wita(TUESDAY, 10))
+    client.force_login(staff["kepala"])
+    assert "/rekap/" in client.get(f"/kepala/{office.slug}/").content.decode()
+    page = client.get(f"/kepala/{office.slug}/rekap/?from={MONDAY}&to={MONDAY}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="sum-booked"><strong>7<' in html and 'id="sum-served"><strong>3<' in html
+    assert 'id="sum-wait"><strong>25,0<' in html and 'id="sum-wait-p90"><strong>40,0<' in html
+    assert 'data-code="CAPIL"' in html and 'data-code="51.02.02"' in html
+    assert "5102011203850001" not in html  # codes and counts, never a NIK
+
+
+def test_the_summary_page_explains_a_bad_date_and_refuses_other_staff(client, office, staff):
+    client.force_login(staff["kepala"])
+    page = client.get(f"/kepala/{office.slug}/rekap/?from=kemarin")
+    assert page.status_code == 422
+    assert "Bukan tanggal: tulis TTTT-BB-HH" in page.content.decode()
+    client.force_login(staff["petugas"])
+    assert client.get(f"/kepala/{office.slug}/rekap/").status_code == 403
