@@ -57,10 +57,10 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
         services = dict(office_obj.services.values_list("code", "name"))
         channels = dict(Channel.choices)
         context["breakdowns"] = [
-            ("by-service", _("Layanan"), [(c, services.get(c, ""), f) for c, f in found.by_service.items()]),
-            ("by-counter", _("Loket"), [(c, "", f) for c, f in found.by_counter.items()]),
-            ("by-channel", _("Kanal"), [(c, channels.get(c, ""), f) for c, f in found.by_channel.items()]),
+            ("by-service", _("Layanan"), [(c, "", services.get(c, ""), f) for c, f in found.by_service.items()]),
+            ("by-counter", _("Loket"), [(c, "", "", f) for c, f in found.by_counter.items()]),
+            ("by-channel", _("Kanal"), [(c, channels.get(c, ""), "", f) for c, f in found.by_channel.items()]),
             ("by-kecamatan", _("Kecamatan (dari NIK)"),
-             [(c, found.kecamatan_names.get(c, ""), f) for c, f in found.by_kecamatan.items()]),
+             [(c, found.kecamatan_names.get(c, ""), "", f) for c, f in found.by_kecamatan.items()]),
         ]  # fmt: skip
     return render(request, "reports/summary.html", context, status=422 if problem else 200)

@@ -48,3 +48,30 @@ def test_the_administrator_lands_on_the_staff_home(browser, live_server, staff):
     pc.go_back()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pc.screenshot(path=SCREENSHOTS / "23-staff-home-desktop.png", full_page=True)
+
+
+def test_kepala_reads_the_summary_of_a_day_on_a_pc_and_a_phone(browser, live_server, office, staff, clock):
+    from antre.conftest import MONDAY, TUESDAY, wita
+    from antre.reports.tests.test_stats import seed
+
+    seed(office, staff["petugas"])
+    clock.move_to(wita(TUESDAY, 10))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, viewport in (
+        ("desktop", {"width": 1280, "height": 800}),
+        ("phone", {"width": 360, "height": 740}),
+    ):
+        page = browser.new_context(viewport=viewport).new_page()
+        sign_in(page, live_server.url, "kepala")
+        page.wait_for_url("**/kepala/tabanan/")
+        page.get_by_role("link", name="Rekap kinerja per hari, minggu, bulan →").click()
+        page.fill("input[name=from]", MONDAY.isoformat())
+        page.fill("input[name=to]", MONDAY.isoformat())
+        page.get_by_role("button", name="Tampilkan").click()
+        page.wait_for_url(f"**/rekap/?from={MONDAY}&to={MONDAY}")
+        assert page.locator("#sum-booked strong").inner_text() == "7"
+        assert page.locator("#sum-wait-p90 strong").inner_text() == "40,0"
+        assert page.locator("#by-kecamatan tr[data-code='51.02.02'] td").nth(1).inner_text() == "1"
+        if name == "phone":  # the page itself never scrolls sideways; a wide table scrolls in its card
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=SCREENSHOTS / f"24-kepala-summary-{name}.png", full_page=True)
