@@ -1,4 +1,4 @@
-"""The head of office's home: today's queue, read-only."""
+"""The head of office's pages: today's queue, and the figures over days (with their downloads); read-only."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.staff_requests import StaffRequest
 from antre.queueing.models import Channel
+from antre.reports import exports
 from antre.reports.figures import queue_today
-from antre.reports.stats import span_of, stats
+from antre.reports.stats import Stats, span_of, stats
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -55,7 +58,10 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
     context = {"office": office_obj, "first": first, "last": last, "problem": problem, "s": found}
     if found is not None:
         services = dict(office_obj.services.values_list("code", "name"))
-        channels = dict(Channel.choices)
+        channels = {code: str(label) for code, label in Channel.choices}
+        wanted = request.GET.get("format")
+        if wanted in ("csv", "xlsx"):
+            return _download(found, {"service": services, "channel": channels}, office_obj.slug, wanted)
         context["breakdowns"] = [
             ("by-service", _("Layanan"), [(c, "", services.get(c, ""), f) for c, f in found.by_service.items()]),
             ("by-counter", _("Loket"), [(c, "", "", f) for c, f in found.by_counter.items()]),
@@ -64,3 +70,13 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
              [(c, found.kecamatan_names.get(c, ""), "", f) for c, f in found.by_kecamatan.items()]),
         ]  # fmt: skip
     return render(request, "reports/summary.html", context, status=422 if problem else 200)
+
+
+def _download(found: Stats, labels: dict[str, dict[str, str]], office: str, wanted: str) -> HttpResponse:
+    name = f"rekap-{office}-{found.first.isoformat()}-{found.last.isoformat()}.{wanted}"
+    if wanted == "csv":
+        response = HttpResponse(exports.as_csv(found, labels), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.as_xlsx(found, labels, office=office), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -176,3 +176,34 @@ def test_the_summary_page_explains_a_bad_date_and_refuses_other_staff(client, of
     assert "Bukan tanggal: tulis TTTT-BB-HH" in page.content.decode()
     client.force_login(staff["petugas"])
     assert client.get(f"/kepala/{office.slug}/rekap/").status_code == 403
+
+
+def test_the_summary_downloads_as_csv_and_xlsx_with_the_same_figures(client, office, clock, staff):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    seed(office, staff["petugas"])
+    clock.move_to(wita(TUESDAY, 10))
+    client.force_login(staff["kepala"])
+    page = f"/kepala/{office.slug}/rekap/?from={MONDAY}&to={MONDAY}"
+    answer = client.get(page + "&format=csv")
+    assert (
+        answer["Content-Disposition"] == f'attachment; filename="rekap-{office.slug}-{MONDAY}-{MONDAY}.csv"'
+    )
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode())))
+    total = next(r for r in rows if r["table"] == "total")
+    assert (total["booked"], total["wait_avg_minutes"], total["wait_p90_minutes"]) == ("7", "25.0", "40.0")
+    capil = next(r for r in rows if r["table"] == "service" and r["code"] == "CAPIL")
+    assert capil["name"].startswith("Pencatatan sipil") and capil["no_show"] == "1"
+    walk_in = next(r for r in rows if r["table"] == "channel" and r["code"] == "walk_in")
+    assert walk_in["name"] == "Loket manual" and walk_in["served"] == "1"
+    assert "5102011203850001" not in answer.content.decode()
+
+    book = load_workbook(io.BytesIO(client.get(page + "&format=xlsx").content))
+    assert book.sheetnames == ["Jumlah", "Layanan", "Loket", "Kanal", "Kecamatan"]
+    sheet = book["Kecamatan"]
+    assert [c.value for c in sheet[2]][:3] == ["kode", "nama", "booked"]
+    by_code = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert by_code["51.02.01"][2:5] == (5, 2, 1) and by_code["51.02.02"][9] is None  # nobody served there
