@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Protocol
 
 from antre.forecast.eventlog import Outcome, Shift, Visit
 from antre.offices import calendar
@@ -59,17 +60,8 @@ def visits(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) -
 
 def visit(ticket: Ticket, office: Office, opens: dt.datetime | None, closes: dt.datetime | None) -> Visit:
     """One ticket's row. `opens` and `closes`: when the counters serve on its day (None if closed)."""
-    arrived = arrival(ticket, gate=office.gate_enabled, opens=opens)
-    called, started, finished = ticket.called_at, ticket.started_at, ticket.finished_at
-    outcome = OUTCOMES.get(Status(ticket.status))
-    if outcome == Outcome.TURNED_AWAY:
-        arrived = None  # screened out at the door: never in the line
-    if outcome is None:  # expired, or a day that ended with the ticket still active
-        if started is not None:
-            outcome, finished = Outcome.SERVED, None  # served, but nobody pressed "Selesai"
-        else:
-            outcome = Outcome.NO_SHOW
-            finished = left_line(ticket, arrived, closes) if arrived else None
+    arrived, outcome, finished = story(ticket, gate=office.gate_enabled, opens=opens, closes=closes)
+    called, started = ticket.called_at, ticket.started_at
     local = office.tzinfo
 
     def at(moment: dt.datetime | None) -> dt.datetime | None:
@@ -94,7 +86,38 @@ def visit(ticket: Ticket, office: Office, opens: dt.datetime | None, closes: dt.
     )
 
 
-def arrival(ticket: Ticket, *, gate: bool, opens: dt.datetime | None) -> dt.datetime | None:
+class Times(Protocol):
+    """What a ticket's story is read from: a Ticket, or a row of just these."""
+
+    status: str
+    issued_at: dt.datetime
+    arrived_at: dt.datetime | None
+    called_at: dt.datetime | None
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    left_at: dt.datetime | None
+
+
+def story(
+    ticket: Times, *, gate: bool, opens: dt.datetime | None, closes: dt.datetime | None
+) -> tuple[dt.datetime | None, Outcome, dt.datetime | None]:
+    """How an ended ticket went: when it joined the line, how it ended, and when it left (its
+    `finished_at` in the log)."""
+    arrived = arrival(ticket, gate=gate, opens=opens)
+    finished = ticket.finished_at
+    outcome = OUTCOMES.get(Status(ticket.status))
+    if outcome == Outcome.TURNED_AWAY:
+        arrived = None  # screened out at the door: never in the line
+    if outcome is None:  # expired, or a day that ended with the ticket still active
+        if ticket.started_at is not None:
+            outcome, finished = Outcome.SERVED, None  # served, but nobody pressed "Selesai"
+        else:
+            outcome = Outcome.NO_SHOW
+            finished = left_line(ticket, arrived, closes) if arrived else None
+    return arrived, outcome, finished
+
+
+def arrival(ticket: Times, *, gate: bool, opens: dt.datetime | None) -> dt.datetime | None:
     """When the citizen joined the line: the gate's first admission; without a gate (or for a ticket
     called with none recorded), booking time or the day's opening, whichever is later."""
     if ticket.arrived_at is not None:
@@ -109,7 +132,7 @@ def arrival(ticket: Ticket, *, gate: bool, opens: dt.datetime | None) -> dt.date
     return joined
 
 
-def left_line(ticket: Ticket, arrived: dt.datetime, closes: dt.datetime | None) -> dt.datetime:
+def left_line(ticket: Times, arrived: dt.datetime, closes: dt.datetime | None) -> dt.datetime:
     """When a citizen the day ended on stopped waiting: out of the door for good, or at closing."""
     ends = [moment for moment in (ticket.left_at, closes, ticket.finished_at) if moment is not None]
     return max(arrived, min(ends)) if ends else arrived

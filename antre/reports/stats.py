@@ -152,42 +152,56 @@ def _date(text: str | None, default: dt.date, name: str, problem: dict[str, str]
         return default
 
 
+@dataclass(slots=True)
+class _Times:
+    """A ticket's status and times, all that its story needs (antre.queueing.history.story)."""
+
+    status: str
+    issued_at: dt.datetime
+    arrived_at: dt.datetime | None
+    called_at: dt.datetime | None
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    left_at: dt.datetime | None
+
+
+_FIELDS = ("day", "service__code", "counter__number", "channel", "nik", *_Times.__slots__)
+
+
 def rows_of(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) -> Iterator[Row]:
     today = office.local_today(now)
     tickets = (
         Ticket.objects.filter(office=office, day__gte=first, day__lte=min(last, today), issued_at__lte=now)
-        .select_related("service", "counter")
         .order_by("day", "pk")
+        .values_list(*_FIELDS)
     )
     hours: dict[dt.date, tuple[dt.datetime | None, dt.datetime | None]] = {}
-    for ticket in tickets.iterator(chunk_size=2000):
-        if ticket.day not in hours:
-            periods = calendar.serving_periods(office, ticket.day)
-            hours[ticket.day] = (periods[0][0], periods[-1][1]) if periods else (None, None)
-        opens, closes = hours[ticket.day]
-        yield _row(
-            ticket, office, opens, closes, still=ticket.day == today and ticket.status in ACTIVE_STATUSES
+    for day, service, counter, channel, nik, *times in tickets.iterator(chunk_size=5000):
+        if day not in hours:
+            periods = calendar.serving_periods(office, day)
+            hours[day] = (periods[0][0], periods[-1][1]) if periods else (None, None)
+        ticket = _Times(*times)
+        opens, closes = hours[day]
+        if day == today and ticket.status in ACTIVE_STATUSES:  # in the queue now: no outcome yet
+            arrived = history.arrival(ticket, gate=office.gate_enabled, opens=opens)
+            outcome, finished = "", None
+        else:
+            arrived, ended, finished = history.story(
+                ticket, gate=office.gate_enabled, opens=opens, closes=closes
+            )
+            outcome = ended.value
+        called = ticket.called_at
+        yield Row(
+            service=service,
+            counter=str(counter) if counter is not None and called else "",
+            channel=channel,
+            kecamatan=_kecamatan(nik),
+            outcome=outcome,
+            wait=_minutes(arrived, called),
+            service_minutes=_minutes(ticket.started_at, finished)
+            if outcome == Outcome.SERVED.value
+            else None,
         )
-
-
-def _row(ticket: Ticket, office: Office, opens, closes, *, still: bool) -> Row:
-    if still:  # in the queue now: no outcome yet, a wait once called
-        arrived = history.arrival(ticket, gate=office.gate_enabled, opens=opens)
-        called, outcome = ticket.called_at, ""
-        started = finished = None
-    else:
-        visit = history.visit(ticket, office, opens, closes)
-        arrived, called, outcome = visit.arrived_at, visit.called_at, visit.outcome.value
-        started, finished = visit.started_at, visit.finished_at
-    return Row(
-        service=ticket.service.code,
-        counter=str(ticket.counter.number) if ticket.counter and called else "",
-        channel=ticket.channel,
-        kecamatan=_kecamatan(ticket.nik),
-        outcome=outcome,
-        wait=_minutes(arrived, called),
-        service_minutes=_minutes(started, finished) if outcome == Outcome.SERVED.value else None,
-    )
 
 
 def _kecamatan(nik: str) -> str:
