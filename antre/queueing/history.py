@@ -6,9 +6,10 @@ Choices the tickets leave open, made here once (docs/operations.md says them to 
 - `ticket` is the day and the number (`2026-12-07/A-012`), never the token, the ticket's secret.
   No name, NIK or phone leaves the database.
 - `arrived_at` is the gate's first admission (one who stepped out and came back keeps it). At an
-  office without a gate nobody is admitted: a ticket is in the line from when it was booked, or from
-  the day's opening if booked earlier (it is callable from then); one cancelled before that never
-  joined it. A ticket turned away at the gate never joined the line: no `arrived_at`.
+  office without a gate nobody is admitted: a ticket is in the line from when it queues (when it was
+  booked, or for a booking from home the time it was asked to come), or from the day's opening if
+  that is later (it is callable from then); one cancelled before that never joined it. A ticket
+  turned away at the gate never joined the line: no `arrived_at`.
 - A ticket whose day ended before it was served (expired) is a `no_show`: without `finished_at`
   if it never arrived; if it did, it left the line when it stepped out for good or at closing
   time, and that is its `finished_at`. One whose service had begun is `served`, without an end.
@@ -91,6 +92,7 @@ class Times(Protocol):
 
     status: str
     issued_at: dt.datetime
+    queued_at: dt.datetime
     arrived_at: dt.datetime | None
     called_at: dt.datetime | None
     started_at: dt.datetime | None
@@ -119,12 +121,13 @@ def story(
 
 def arrival(ticket: Times, *, gate: bool, opens: dt.datetime | None) -> dt.datetime | None:
     """When the citizen joined the line: the gate's first admission; without a gate (or for a ticket
-    called with none recorded), booking time or the day's opening, whichever is later."""
+    called with none recorded), when it queues from (booking time, or for a booking from home the
+    time it was asked to come) or the day's opening, whichever is later."""
     if ticket.arrived_at is not None:
         return ticket.arrived_at
     if gate and ticket.called_at is None:
         return None  # behind a gate, never admitted
-    joined = max(ticket.issued_at, opens) if opens else ticket.issued_at
+    joined = max(ticket.queued_at, opens) if opens else ticket.queued_at
     if ticket.called_at is not None:
         return min(joined, ticket.called_at)  # called: in the line by then at the latest
     if ticket.finished_at is not None and ticket.finished_at < joined:

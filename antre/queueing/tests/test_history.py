@@ -150,6 +150,21 @@ def test_without_a_gate_a_ticket_is_in_the_line_from_booking_or_from_opening(gat
     assert rows[n(not_reached_too.number)].endswith(f",{t(9, 40)},{t(9, 40)},,,{t(15, 0)},,no_show")
 
 
+def test_without_a_gate_a_booking_from_home_is_in_the_line_from_its_come_at_time(gate_off, staff, loket1):
+    """Asked to come at 10.00 and called at 10.20: it waited 20 minutes, not since the 08.00 opening,
+    in the log and in the head of office's figures alike."""
+    from antre.queueing.models import Ticket
+    from antre.reports.stats import stats
+
+    ticket = book(gate_off, 1, now=wita(FRIDAY_BEFORE, 10), day=MONDAY)
+    Ticket.objects.filter(pk=ticket.pk).update(come_at=at(120), queued_at=at(120))  # as told at booking
+    serve(ticket, loket1, staff["petugas"], called=140, started=141, finished=150)
+    events, _staffing = exported(gate_off, now=at(500))
+    row = next(line for line in events.splitlines() if n(ticket.number) in line)
+    assert f",{t(10, 0, FRIDAY_BEFORE)},{t(10, 0)},{t(10, 20)},{t(10, 21)},{t(10, 30)},1,served" in row
+    assert stats(gate_off, MONDAY, MONDAY, now=at(500)).total.wait_avg_minutes == 20.0
+
+
 def test_the_come_at_time_told_at_booking_is_in_the_log(office):
     from antre.queueing import history
 
