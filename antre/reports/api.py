@@ -44,7 +44,7 @@ class GroupOut(FiguresOut):
 class StatsOut(FiguresOut):
     office: str
     date_from: dt.date = Field(alias="from")
-    date_to: dt.date = Field(alias="to")
+    date_to: dt.date = Field(alias="to", description="The last day counted: today at the latest.")
     by_service: dict[str, FiguresOut] = Field(description="Keyed by service code.")
     by_counter: dict[str, FiguresOut] = Field(description="Keyed by counter number; tickets called there.")
     by_channel: dict[str, FiguresOut] = Field(description="Keyed by channel: web, whatsapp, kiosk, walk_in.")
@@ -85,8 +85,8 @@ def office_stats(request: StaffApiRequest, office: str, span: Query[Span]):
     names = found.kecamatan_names
     return {
         "office": office_obj.slug,
-        "from": first,
-        "to": last,
+        "from": found.first,
+        "to": found.last,
         **asdict(found.total),
         "by_service": {code: asdict(f) for code, f in found.by_service.items()},
         "by_counter": {code: asdict(f) for code, f in found.by_counter.items()},

@@ -31,13 +31,24 @@ def sections(found: Stats, labels: dict[str, dict[str, str]]) -> Iterator[tuple[
         yield key, title, [[code, names.get(key, {}).get(code, ""), *astuple(f)] for code, f in table.items()]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value):
+    """A cell a spreadsheet shows as typed: text that a spreadsheet would read as a formula (a
+    service named "=HYPERLINK(…)" in the admin) gets a leading apostrophe. Numbers pass as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def as_csv(found: Stats, labels: dict[str, dict[str, str]]) -> str:
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(["table", "code", "name", *FIGURES])
     for key, _title, rows in sections(found, labels):
         for row in rows:
-            writer.writerow([key, *("" if value is None else value for value in row)])
+            writer.writerow([key, *("" if value is None else safe(value) for value in row)])
     return stream.getvalue()
 
 
@@ -49,7 +60,10 @@ def as_xlsx(found: Stats, labels: dict[str, dict[str, str]], *, office: str) -> 
         sheet.append([f"{office} · {found.first.isoformat()} – {found.last.isoformat()}"])
         sheet.append([_("kode"), _("nama"), *FIGURES])
         for row in rows:
-            sheet.append(row)
+            sheet.append([safe(value) for value in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula
         sheet.freeze_panes = "A3"
     out = io.BytesIO()
     book.save(out)

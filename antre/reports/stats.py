@@ -93,10 +93,15 @@ def _mean(values: list[float]) -> float | None:
 
 
 def grouped(rows: Iterable[Row], key: Callable[[Row], str]) -> dict[str, Figures]:
+    """Figures per key, in the key's order (numbers as numbers: counter 2 before counter 10)."""
     groups: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         groups[key(row)].append(row)
-    return {code: figures(members) for code, members in sorted(groups.items())}
+    ordered = sorted(
+        groups.items(),
+        key=lambda item: (item[0].isdigit(), int(item[0]) if item[0].isdigit() else 0, item[0]),
+    )
+    return {code: figures(members) for code, members in ordered}
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,9 @@ class Stats:
 
 
 def stats(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) -> Stats:
-    """`office`'s figures for the days first..last (office-local, both included) as of `now`."""
+    """`office`'s figures for the days first..last (office-local, both included) as of `now`. Days
+    after today hold no story yet: the span ends today (`Stats.last` says where it ended)."""
+    last = max(first, min(last, office.local_today(now)))
     rows = list(rows_of(office, first, last, now=now))
     codes = {row.kecamatan for row in rows if row.kecamatan}
     return Stats(
@@ -158,6 +165,7 @@ class _Times:
 
     status: str
     issued_at: dt.datetime
+    queued_at: dt.datetime
     arrived_at: dt.datetime | None
     called_at: dt.datetime | None
     started_at: dt.datetime | None

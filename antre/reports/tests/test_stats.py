@@ -7,7 +7,6 @@ import pytest
 
 from antre.conftest import MONDAY, TUESDAY, wita
 from antre.offices.models import Counter
-from antre.offices.regions import Region
 from antre.people.models import ApiToken
 from antre.queueing.models import Channel, Status, Ticket
 from antre.queueing.tests.factories import book
@@ -95,11 +94,10 @@ def test_every_figure_of_a_seeded_day(client, office, clock, tokens, staff):
         "web": figures(5, 1, 2, 1, 1, 20.0, 30.0, 10.0),  # waits 10, 30
         "whatsapp": figures(1, 1, 0, 0, 0, 20.0, 20.0, 15.0),
     }
-    names = dict(Region.objects.values_list("code", "name"))
     assert body["by_kecamatan"] == {
         "": {**figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0), "name": ""},
-        "51.02.01": {**figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5), "name": names.get("51.02.01", "")},
-        "51.02.02": {**figures(1, 0, 1, 0, 0, 30.0, 30.0, None), "name": names.get("51.02.02", "")},
+        "51.02.01": {**figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5), "name": "Selemadeg"},
+        "51.02.02": {**figures(1, 0, 1, 0, 0, 30.0, 30.0, None), "name": "Selemadeg Timur"},
     }
     # Days without tickets: zeros, and no average of nothing.
     empty = client.get(
@@ -207,3 +205,66 @@ def test_the_summary_downloads_as_csv_and_xlsx_with_the_same_figures(client, off
     assert [c.value for c in sheet[2]][:3] == ["kode", "nama", "booked"]
     by_code = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert by_code["51.02.01"][2:5] == (5, 2, 1) and by_code["51.02.02"][9] is None  # nobody served there
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_downloads(client, office, clock, staff):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from antre.offices.models import Service
+
+    Service.objects.filter(office=office, code="CAPIL").update(
+        name='=HYPERLINK("http://evil.example","klik")'
+    )
+    seed(office, staff["petugas"])
+    clock.move_to(wita(TUESDAY, 10))
+    client.force_login(staff["admin"])
+    page = f"/kepala/{office.slug}/rekap/?from={MONDAY}&to={MONDAY}"
+    rows = csv.DictReader(io.StringIO(client.get(page + "&format=csv").content.decode()))
+    assert next(r for r in rows if r["code"] == "CAPIL")["name"].startswith("'=HYPERLINK(")
+    sheet = load_workbook(io.BytesIO(client.get(page + "&format=xlsx").content))["Layanan"]
+    cell = next(row[1] for row in sheet.iter_rows(min_row=3) if row[0].value == "CAPIL")
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK(")
+
+
+def test_the_90th_percentile_is_the_nearest_rank_not_the_longest():
+    from antre.reports.stats import percentile
+
+    waits = [float(m) for m in range(1, 21)]  # 1..20 minutes: nine in ten waited 18 or less
+    assert percentile(waits, 90) == 18.0
+    assert percentile([7.0, 3.0, 5.0], 90) == 7.0  # ceil(2.7) = the 3rd of three
+    assert percentile([], 90) is None
+
+
+def test_counters_are_listed_in_their_numbers_order():
+    from antre.reports.stats import Row, grouped
+
+    def row(counter: str) -> Row:
+        return Row("KTP", counter, "web", "", "served", 5.0, 5.0)
+
+    assert list(grouped([row("10"), row("2"), row("1")], lambda r: r.counter)) == ["1", "2", "10"]
+
+
+def test_a_span_into_the_future_ends_today_and_says_so(client, office, clock, tokens):
+    clock.move_to(wita(MONDAY, 9))
+    body = client.get(
+        f"/api/v1/offices/{office.slug}/stats?from={MONDAY}&to={TUESDAY}", headers=tokens["kepala"]
+    ).json()
+    assert (body["from"], body["to"]) == (str(MONDAY), str(MONDAY))
+
+
+def test_the_head_of_another_office_is_refused(client, office):
+    from antre.offices.models import Office
+    from antre.people.models import Role
+    from antre.people.tests.factories import officer
+
+    other = Office.objects.create(
+        slug="badung", name="Disdukcapil Badung", region_code="51.03", timezone="Asia/Makassar"
+    )
+    for role in (Role.KEPALA, Role.ADMIN):
+        head = officer(role, other, username=f"{role}-badung")
+        token = {"Authorization": f"Token {ApiToken.for_user(head).key}"}
+        assert client.get(f"/api/v1/offices/{office.slug}/stats", headers=token).status_code == 403
+        assert client.get(f"/api/v1/offices/{other.slug}/stats", headers=token).status_code == 200
