@@ -89,8 +89,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if not rows:
         raise SystemExit("Tidak ada tiket yang menunggu pada hari-hari itu: tidak ada yang dinilai.")
     print(format_table(table(rows)))
-    print(f"\n{len(visits)} tickets, {len({r.visit.ticket[:10] for r in rows})} days, "
-          f"{time.monotonic() - started:.0f} s")  # fmt: skip
+    days = len({r.visit.ticket[:10] for r in rows})
+    print(
+        f"\n{len(rows)} tickets scored on {days} days, of {len(visits)} in the log; {time.monotonic() - started:.0f} s"
+    )
     return 0
 
 

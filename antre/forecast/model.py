@@ -200,7 +200,10 @@ def _learn_lines(model: Model, visits: Sequence[Visit]) -> None:
     others: dict[tuple[str, int], float] = defaultdict(float)
     for v in visits:
         if v.arrived_at is not None and day_of(v) == v.issued_at.date():
-            (counts if v.is_priority else others)[(v.service, slot_of(minute_of(v.issued_at)))] += 1 / days
+            if v.is_priority:
+                counts[(v.service, slot_of(minute_of(v.issued_at)))] += 1 / days
+            elif v.come_at is None:  # a same-day booking told a time queues from it, not as a walk-in
+                others[(v.service, slot_of(minute_of(v.issued_at)))] += 1 / days
     model.walk_in_priority = dict(counts)
     model.walk_ins = dict(others)
     load = [0.0] * SLOTS

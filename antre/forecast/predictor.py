@@ -336,9 +336,10 @@ def _fallback(model: Model, snap: Snapshot, service: str, jobs: list[Job], pace:
 
 
 def _last_serving(desks: Sequence[Desk], service: str, now: float) -> float:
-    """The end of the last stretch of the day in which a counter serving the service serves."""
+    """The end of the last stretch of the day in which a counter serving the service usually serves
+    (on at least half of the days: one late evening in twenty does not move the day's end)."""
     minute = DAY_END - SLOT
-    while minute >= now and not any(service in d.services and d.rate(minute) > 0 for d in desks):
+    while minute >= now and not any(service in d.services and d.rate(minute) >= 0.5 for d in desks):
         minute -= SLOT
     return minute + SLOT
 

@@ -79,7 +79,7 @@ def test_evaluate_from_a_day_scores_only_the_days_from_it(simulated, capsys):
         return int(next(line for line in out.splitlines() if line.startswith("| Antre |")).split("|")[2])
 
     assert 0 < scored(later) < scored(every)
-    assert "2 days" in later and "4 days" in every
+    assert "on 2 days" in later and "on 4 days" in every
     with pytest.raises(SystemExit):
         main(["forecast", "evaluate", *logs, "--from", "besok"])
     assert "harus tanggal TTTT-BB-HH" in capsys.readouterr().err
