@@ -95,7 +95,7 @@ def snapshot(office: Office, now: dt.datetime, *, learned: bool = False) -> Snap
 
 
 def _visit(ticket: Ticket, office: Office, opens: dt.datetime | None, now: dt.datetime) -> Visit:
-    arrived = history.arrival(ticket, gate=office.gate_enabled, opens=opens)
+    arrived = history.arrival(ticket, gate=office.gate_enabled, opens=opens, told=False)
     if arrived is not None and (arrived > now or ticket.has_stepped_out):
         arrived = None  # not in the line (yet, or for the moment)
     finished = ticket.finished_at

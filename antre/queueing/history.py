@@ -119,15 +119,20 @@ def story(
     return arrived, outcome, finished
 
 
-def arrival(ticket: Times, *, gate: bool, opens: dt.datetime | None) -> dt.datetime | None:
+def arrival(ticket: Times, *, gate: bool, opens: dt.datetime | None, told: bool = True) -> dt.datetime | None:
     """When the citizen joined the line: the gate's first admission; without a gate (or for a ticket
     called with none recorded), when it queues from (booking time, or for a booking from home the
-    time it was asked to come) or the day's opening, whichever is later."""
+    time it was asked to come) or the day's opening, whichever is later.
+
+    `told=False` reads booking time even for a booking from home: the live projection's view, in
+    which such a ticket can be called from its booking on (the log and the figures count the wait
+    from the time the citizen was asked to come)."""
     if ticket.arrived_at is not None:
         return ticket.arrived_at
     if gate and ticket.called_at is None:
         return None  # behind a gate, never admitted
-    joined = max(ticket.queued_at, opens) if opens else ticket.queued_at
+    queues = ticket.queued_at if told else ticket.issued_at
+    joined = max(queues, opens) if opens else queues
     if ticket.called_at is not None:
         return min(joined, ticket.called_at)  # called: in the line by then at the latest
     if ticket.finished_at is not None and ticket.finished_at < joined:
