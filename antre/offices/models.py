@@ -122,6 +122,11 @@ class Office(models.Model):
         default=3,
         help_text=_("0 = tidak memberi tahu."),
     )
+    wait_target_minutes = models.PositiveSmallIntegerField(
+        _("target waktu tunggu (menit)"),
+        default=30,
+        help_text=_("Janji layanan kantor: rekap kinerja menghitung warga yang menunggu lebih lama."),
+    )
     exit_on_finish = models.BooleanField(
         _("catat keluar otomatis saat selesai dilayani"),
         default=True,

@@ -35,6 +35,7 @@ class FiguresOut(Schema):
         description="Nine in ten waits were this long or shorter (nearest rank)."
     )
     service_avg_minutes: float | None = Field(description="From the start of the service to its finish.")
+    over_wait_target: int = Field(description="Called after waiting longer than the office's wait target.")
 
 
 class GroupOut(FiguresOut):
@@ -43,6 +44,7 @@ class GroupOut(FiguresOut):
 
 class StatsOut(FiguresOut):
     office: str
+    wait_target_minutes: int = Field(description="The office's wait target (an office setting).")
     date_from: dt.date = Field(alias="from")
     date_to: dt.date = Field(alias="to", description="The last day counted: today at the latest.")
     by_service: dict[str, FiguresOut] = Field(description="Keyed by service code.")
@@ -85,6 +87,7 @@ def office_stats(request: StaffApiRequest, office: str, span: Query[Span]):
     names = found.kecamatan_names
     return {
         "office": office_obj.slug,
+        "wait_target_minutes": found.wait_target_minutes,
         "from": found.first,
         "to": found.last,
         **asdict(found.total),

@@ -12,7 +12,8 @@ What each figure means, decided once here (docs/operations.md says it to people)
 - A wait runs from joining the line (the gate's first admission; without a gate, booking time or
   the day's opening) to the call; the average and the 90th percentile (nearest rank: the smallest
   wait that nine in ten waits do not exceed) are over the tickets called. A service time runs from
-  the start of the service to its finish, for tickets served and finished.
+  the start of the service to its finish, for tickets served and finished. `over_wait_target`
+  counts the tickets called after waiting longer than the office's target (an office setting).
 - A ticket without a NIK (a walk-in may give none) counts under the kecamatan `""`.
 """
 
@@ -59,9 +60,10 @@ class Figures:
     wait_avg_minutes: float | None
     wait_p90_minutes: float | None
     service_avg_minutes: float | None
+    over_wait_target: int  # called after waiting longer than the office's target
 
 
-def figures(rows: Iterable[Row]) -> Figures:
+def figures(rows: Iterable[Row], target: float) -> Figures:
     rows = list(rows)
     ended: dict[str, int] = defaultdict(int)
     for row in rows:
@@ -77,6 +79,7 @@ def figures(rows: Iterable[Row]) -> Figures:
         wait_avg_minutes=_mean(waits),
         wait_p90_minutes=percentile(waits, 90),
         service_avg_minutes=_mean(services),
+        over_wait_target=sum(1 for wait in waits if wait > target),
     )
 
 
@@ -92,7 +95,7 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
-def grouped(rows: Iterable[Row], key: Callable[[Row], str]) -> dict[str, Figures]:
+def grouped(rows: Iterable[Row], key: Callable[[Row], str], target: float) -> dict[str, Figures]:
     """Figures per key, in the key's order (numbers as numbers: counter 2 before counter 10)."""
     groups: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
@@ -101,13 +104,14 @@ def grouped(rows: Iterable[Row], key: Callable[[Row], str]) -> dict[str, Figures
         groups.items(),
         key=lambda item: (item[0].isdigit(), int(item[0]) if item[0].isdigit() else 0, item[0]),
     )
-    return {code: figures(members) for code, members in ordered}
+    return {code: figures(members, target) for code, members in ordered}
 
 
 @dataclass(frozen=True)
 class Stats:
     first: dt.date
     last: dt.date
+    wait_target_minutes: int
     total: Figures
     by_service: dict[str, Figures]
     by_counter: dict[str, Figures]
@@ -122,14 +126,16 @@ def stats(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) ->
     last = max(first, min(last, office.local_today(now)))
     rows = list(rows_of(office, first, last, now=now))
     codes = {row.kecamatan for row in rows if row.kecamatan}
+    target = office.wait_target_minutes
     return Stats(
         first=first,
         last=last,
-        total=figures(rows),
-        by_service=grouped(rows, lambda r: r.service),
-        by_counter=grouped((r for r in rows if r.counter), lambda r: r.counter),
-        by_channel=grouped(rows, lambda r: r.channel),
-        by_kecamatan=grouped(rows, lambda r: r.kecamatan),
+        wait_target_minutes=target,
+        total=figures(rows, target),
+        by_service=grouped(rows, lambda r: r.service, target),
+        by_counter=grouped((r for r in rows if r.counter), lambda r: r.counter, target),
+        by_channel=grouped(rows, lambda r: r.channel, target),
+        by_kecamatan=grouped(rows, lambda r: r.kecamatan, target),
         kecamatan_names=dict(Region.objects.filter(code__in=codes).values_list("code", "name")),
     )
 

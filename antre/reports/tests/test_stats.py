@@ -21,7 +21,7 @@ from antre.queueing.tests.factories import book
 #   6   KTP     web       51.02.01       -       -      -       -        -        turned away
 #   7   KTP     web       51.02.01       -       -      -       -        -        expired: a no-show
 # Waits 10, 20, 30, 40: average 25; the 90th percentile by nearest rank is the ceil(0.9 × 4) = 4th,
-# 40. Service times 10, 15, 20: average 15.
+# 40. Service times 10, 15, 20: average 15. Over the office's 25-minute target: the waits of 30 and 40.
 SEEDED = [
     # (service, channel, nik, arrived, called, started, finished, counter, status)
     ("KTP", Channel.WEB, "5102011203850001", "08:00", "08:10", "08:11", "08:21", 1, Status.DONE),
@@ -35,6 +35,8 @@ SEEDED = [
 
 
 def seed(office, officer) -> None:
+    office.wait_target_minutes = 25  # the office promises at most 25 minutes: 30 and 40 are over it
+    office.save(update_fields=["wait_target_minutes"])
     for i, (service, channel, nik, arrived, called, started, finished, counter, status) in enumerate(SEEDED):
         walk_in = channel == Channel.WALK_IN  # issued at the counter when the citizen came
         ticket = book(office, i, service=service, channel=channel, nik=nik, day=MONDAY,
@@ -58,7 +60,7 @@ def tokens(staff):
     return {name: {"Authorization": f"Token {ApiToken.for_user(user).key}"} for name, user in staff.items()}
 
 
-def figures(booked, served, no_show, cancelled, turned_away, wait_avg, wait_p90, service_avg) -> dict:
+def figures(booked, served, no_show, cancelled, turned_away, wait_avg, wait_p90, service_avg, over) -> dict:
     return {
         "booked": booked,
         "served": served,
@@ -68,6 +70,7 @@ def figures(booked, served, no_show, cancelled, turned_away, wait_avg, wait_p90,
         "wait_avg_minutes": wait_avg,
         "wait_p90_minutes": wait_p90,
         "service_avg_minutes": service_avg,
+        "over_wait_target": over,
     }
 
 
@@ -80,30 +83,31 @@ def test_every_figure_of_a_seeded_day(client, office, clock, tokens, staff):
     assert answer.status_code == 200
     body = answer.json()
     assert (body["office"], body["from"], body["to"]) == (office.slug, str(MONDAY), str(MONDAY))
-    assert {k: body[k] for k in figures(*[0] * 8)} == figures(7, 3, 2, 1, 1, 25.0, 40.0, 15.0)
+    assert body["wait_target_minutes"] == 25
+    assert {k: body[k] for k in figures(*[0] * 9)} == figures(7, 3, 2, 1, 1, 25.0, 40.0, 15.0, 2)
     assert body["by_service"] == {
-        "CAPIL": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0),  # waits 30, 40
-        "KTP": figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5),  # waits 10, 20: the 2nd of two
+        "CAPIL": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0, 2),  # waits 30, 40
+        "KTP": figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5, 0),  # waits 10, 20: the 2nd of two
     }
     assert body["by_counter"] == {
-        "1": figures(2, 2, 0, 0, 0, 15.0, 20.0, 12.5),
-        "2": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0),
+        "1": figures(2, 2, 0, 0, 0, 15.0, 20.0, 12.5, 0),
+        "2": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0, 2),
     }
     assert body["by_channel"] == {
-        "walk_in": figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0),
-        "web": figures(5, 1, 2, 1, 1, 20.0, 30.0, 10.0),  # waits 10, 30
-        "whatsapp": figures(1, 1, 0, 0, 0, 20.0, 20.0, 15.0),
+        "walk_in": figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0, 1),
+        "web": figures(5, 1, 2, 1, 1, 20.0, 30.0, 10.0, 1),  # waits 10, 30
+        "whatsapp": figures(1, 1, 0, 0, 0, 20.0, 20.0, 15.0, 0),
     }
     assert body["by_kecamatan"] == {
-        "": {**figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0), "name": ""},
-        "51.02.01": {**figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5), "name": "Selemadeg"},
-        "51.02.02": {**figures(1, 0, 1, 0, 0, 30.0, 30.0, None), "name": "Selemadeg Timur"},
+        "": {**figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0, 1), "name": ""},
+        "51.02.01": {**figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5, 0), "name": "Selemadeg"},
+        "51.02.02": {**figures(1, 0, 1, 0, 0, 30.0, 30.0, None, 1), "name": "Selemadeg Timur"},
     }
     # Days without tickets: zeros, and no average of nothing.
     empty = client.get(
         f"/api/v1/offices/{office.slug}/stats?from={TUESDAY}&to={TUESDAY}", headers=tokens["admin"]
     )
-    assert {k: empty.json()[k] for k in figures(*[0] * 8)} == figures(0, 0, 0, 0, 0, None, None, None)
+    assert {k: empty.json()[k] for k in figures(*[0] * 9)} == figures(0, 0, 0, 0, 0, None, None, None, 0)
 
 
 def test_today_s_tickets_still_in_the_queue_count_as_booked_only(client, office, clock, tokens):
@@ -116,7 +120,7 @@ def test_today_s_tickets_still_in_the_queue_count_as_booked_only(client, office,
     body = client.get(
         f"/api/v1/offices/{office.slug}/stats?from={MONDAY}&to={MONDAY}", headers=tokens["kepala"]
     ).json()
-    assert {k: body[k] for k in figures(*[0] * 8)} == figures(1, 0, 0, 0, 0, 20.0, 20.0, None)
+    assert {k: body[k] for k in figures(*[0] * 9)} == figures(1, 0, 0, 0, 0, 20.0, 20.0, None, 0)
 
 
 @pytest.mark.parametrize("role", ["petugas", "satpam", "verifikator"])
@@ -163,6 +167,7 @@ def test_the_head_of_office_reads_the_same_figures_on_the_summary_page(client, o
     html = page.content.decode()
     assert 'id="sum-booked"><strong>7<' in html and 'id="sum-served"><strong>3<' in html
     assert 'id="sum-wait"><strong>25,0<' in html and 'id="sum-wait-p90"><strong>40,0<' in html
+    assert 'id="sum-over-target"><strong>2<' in html and "lebih dari 25 menit" in html
     assert 'data-code="CAPIL"' in html and 'data-code="51.02.02"' in html
     assert "5102011203850001" not in html  # codes and counts, never a NIK
 
@@ -244,7 +249,7 @@ def test_counters_are_listed_in_their_numbers_order():
     def row(counter: str) -> Row:
         return Row("KTP", counter, "web", "", "served", 5.0, 5.0)
 
-    assert list(grouped([row("10"), row("2"), row("1")], lambda r: r.counter)) == ["1", "2", "10"]
+    assert list(grouped([row("10"), row("2"), row("1")], lambda r: r.counter, 30)) == ["1", "2", "10"]
 
 
 def test_a_span_into_the_future_ends_today_and_says_so(client, office, clock, tokens):
