@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -47,6 +48,10 @@ class StatsOut(FiguresOut):
     wait_target_minutes: int = Field(description="The office's wait target (an office setting).")
     date_from: dt.date = Field(alias="from")
     date_to: dt.date = Field(alias="to", description="The last day counted: today at the latest.")
+    per: str = Field(description="The grain of `by_period`: day, week or month.")
+    by_period: dict[str, FiguresOut] = Field(
+        description="Keyed by day (`2026-12-07`), ISO week (`2026-W50`) or month (`2026-12`), in time order."
+    )
     by_service: dict[str, FiguresOut] = Field(description="Keyed by service code.")
     by_counter: dict[str, FiguresOut] = Field(description="Keyed by counter number; tickets called there.")
     by_channel: dict[str, FiguresOut] = Field(description="Keyed by channel: web, whatsapp, kiosk, walk_in.")
@@ -60,6 +65,7 @@ class Span(Schema):
         None, alias="from", description="First day, office-local (default: the month's first)."
     )
     date_to: dt.date | None = Field(None, alias="to", description="Last day, included (default: today).")
+    per: Literal["day", "week", "month"] = Field("day", description="The grain of `by_period`.")
 
 
 @router.get(
@@ -83,7 +89,7 @@ def office_stats(request: StaffApiRequest, office: str, span: Query[Span]):
     first, last, problem = span_of(*asked, today=office_obj.local_today(now))
     if problem:
         raise Refusal("invalid_fields", _("Periksa kembali rentang tanggal."), status=422, fields=problem)
-    found = stats(office_obj, first, last, now=now)
+    found = stats(office_obj, first, last, now=now, per=span.per)
     names = found.kecamatan_names
     return {
         "office": office_obj.slug,
@@ -91,6 +97,8 @@ def office_stats(request: StaffApiRequest, office: str, span: Query[Span]):
         "from": found.first,
         "to": found.last,
         **asdict(found.total),
+        "per": found.per,
+        "by_period": {key: asdict(f) for key, f in found.by_period.items()},
         "by_service": {code: asdict(f) for code, f in found.by_service.items()},
         "by_counter": {code: asdict(f) for code, f in found.by_counter.items()},
         "by_channel": {code: asdict(f) for code, f in found.by_channel.items()},

@@ -23,6 +23,7 @@ def sections(found: Stats, labels: dict[str, dict[str, str]]) -> Iterator[tuple[
     yield "total", _("Jumlah"), [["", "", *astuple(found.total)]]
     names = {**labels, "kecamatan": found.kecamatan_names}
     for key, title, table in (
+        ("period", _("Per periode"), found.by_period),
         ("service", _("Layanan"), found.by_service),
         ("counter", _("Loket"), found.by_counter),
         ("channel", _("Kanal"), found.by_channel),

@@ -48,6 +48,15 @@ class Row:
     outcome: str  # served, no_show, cancelled, turned_away; "" while still in the queue
     wait: float | None  # minutes from joining the line to the call; None if not called
     service_minutes: float | None  # from start to finish; None unless served and finished
+    day: dt.date = dt.date.min  # the ticket's day
+
+
+# The history's grain: each key sorts in time order as text.
+PERIODS: dict[str, Callable[[dt.date], str]] = {
+    "day": lambda d: d.isoformat(),
+    "week": lambda d: "{}-W{:02d}".format(*d.isocalendar()[:2]),
+    "month": lambda d: f"{d:%Y-%m}",
+}
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,8 @@ class Stats:
     last: dt.date
     wait_target_minutes: int
     total: Figures
+    per: str  # the grain of by_period: day, week or month
+    by_period: dict[str, Figures]
     by_service: dict[str, Figures]
     by_counter: dict[str, Figures]
     by_channel: dict[str, Figures]
@@ -120,7 +131,7 @@ class Stats:
     kecamatan_names: dict[str, str]
 
 
-def stats(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) -> Stats:
+def stats(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime, per: str = "day") -> Stats:
     """`office`'s figures for the days first..last (office-local, both included) as of `now`. Days
     after today hold no story yet: the span ends today (`Stats.last` says where it ended)."""
     last = max(first, min(last, office.local_today(now)))
@@ -132,6 +143,8 @@ def stats(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) ->
         last=last,
         wait_target_minutes=target,
         total=figures(rows, target),
+        per=per,
+        by_period=grouped(rows, lambda r: PERIODS[per](r.day), target),
         by_service=grouped(rows, lambda r: r.service, target),
         by_counter=grouped((r for r in rows if r.counter), lambda r: r.counter, target),
         by_channel=grouped(rows, lambda r: r.channel, target),
@@ -207,6 +220,7 @@ def rows_of(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) 
         called = ticket.called_at
         yield Row(
             service=service,
+            day=day,
             counter=str(counter) if counter is not None and called else "",
             channel=channel,
             kecamatan=_kecamatan(nik),

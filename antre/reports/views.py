@@ -15,7 +15,7 @@ from antre.people.staff_requests import StaffRequest
 from antre.queueing.models import Channel
 from antre.reports import exports
 from antre.reports.figures import queue_today
-from antre.reports.stats import Stats, span_of, stats
+from antre.reports.stats import PERIODS, Stats, span_of, stats
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,15 +54,20 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
     first, last, problem = span_of(
         request.GET.get("from"), request.GET.get("to"), today=office_obj.local_today(now)
     )
-    found = None if problem else stats(office_obj, first, last, now=now)
-    context = {"office": office_obj, "first": first, "last": last, "problem": problem, "s": found}
+    per = request.GET.get("per") or "day"
+    if per not in PERIODS:
+        problem = {**problem, "per": _("Pilih per hari, per minggu atau per bulan.")}
+    found = None if problem else stats(office_obj, first, last, now=now, per=per)
+    context = {"office": office_obj, "first": first, "last": last, "problem": problem, "s": found, "per": per}
     if found is not None:
         services = dict(office_obj.services.values_list("code", "name"))
         channels = {code: str(label) for code, label in Channel.choices}
         wanted = request.GET.get("format")
         if wanted in ("csv", "xlsx"):
             return _download(found, {"service": services, "channel": channels}, office_obj.slug, wanted)
+        grain = {"day": _("Per hari"), "week": _("Per minggu"), "month": _("Per bulan")}[per]
         context["breakdowns"] = [
+            ("by-period", grain, [(key, "", "", f) for key, f in found.by_period.items()]),
             ("by-service", _("Layanan"), [(c, "", services.get(c, ""), f) for c, f in found.by_service.items()]),
             ("by-counter", _("Loket"), [(c, "", "", f) for c, f in found.by_counter.items()]),
             ("by-channel", _("Kanal"), [(c, channels.get(c, ""), "", f) for c, f in found.by_channel.items()]),

@@ -68,7 +68,7 @@ def test_kepala_reads_the_summary_of_a_day_on_a_pc_and_a_phone(browser, live_ser
         page.fill("input[name=from]", MONDAY.isoformat())
         page.fill("input[name=to]", MONDAY.isoformat())
         page.get_by_role("button", name="Tampilkan").click()
-        page.wait_for_url(f"**/rekap/?from={MONDAY}&to={MONDAY}")
+        page.wait_for_url(f"**/rekap/?from={MONDAY}&to={MONDAY}&per=day")
         assert page.locator("#sum-booked strong").inner_text() == "7"
         assert page.locator("#sum-wait-p90 strong").inner_text() == "40,0"
         assert page.locator("#by-kecamatan tr[data-code='51.02.02'] td").nth(1).inner_text() == "1"

@@ -3,6 +3,8 @@ and who may read it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from antre.conftest import MONDAY, TUESDAY, wita
@@ -205,7 +207,7 @@ def test_the_summary_downloads_as_csv_and_xlsx_with_the_same_figures(client, off
     assert "5102011203850001" not in answer.content.decode()
 
     book = load_workbook(io.BytesIO(client.get(page + "&format=xlsx").content))
-    assert book.sheetnames == ["Jumlah", "Layanan", "Loket", "Kanal", "Kecamatan"]
+    assert book.sheetnames == ["Jumlah", "Per periode", "Layanan", "Loket", "Kanal", "Kecamatan"]
     sheet = book["Kecamatan"]
     assert [c.value for c in sheet[2]][:3] == ["kode", "nama", "booked"]
     by_code = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
@@ -273,3 +275,23 @@ def test_the_head_of_another_office_is_refused(client, office):
         token = {"Authorization": f"Token {ApiToken.for_user(head).key}"}
         assert client.get(f"/api/v1/offices/{office.slug}/stats", headers=token).status_code == 403
         assert client.get(f"/api/v1/offices/{other.slug}/stats", headers=token).status_code == 200
+
+
+def test_the_history_comes_per_day_week_or_month(client, office, clock, tokens, staff):
+    from antre.reports.stats import PERIODS
+
+    seed(office, staff["petugas"])
+    clock.move_to(wita(TUESDAY, 10))
+    url = f"/api/v1/offices/{office.slug}/stats?from={MONDAY}&to={TUESDAY}"
+    total = figures(7, 3, 2, 1, 1, 25.0, 40.0, 15.0, 2)  # Tuesday has no ticket: no row for it
+    week = "{}-W{:02d}".format(*MONDAY.isocalendar()[:2])
+    for per, key in (("day", str(MONDAY)), ("week", week), ("month", f"{MONDAY:%Y-%m}")):
+        body = client.get(f"{url}&per={per}", headers=tokens["kepala"]).json()
+        assert (body["per"], body["by_period"]) == (per, {key: total})
+    assert client.get(f"{url}&per=year", headers=tokens["kepala"]).status_code == 422
+    # Keys sort in time order, and a week runs Monday to Sunday.
+    friday, next_monday = MONDAY + dt.timedelta(days=4), MONDAY + dt.timedelta(days=7)
+    assert PERIODS["week"](friday) == week < PERIODS["week"](next_monday)
+    client.force_login(staff["kepala"])
+    page = client.get(f"/kepala/{office.slug}/rekap/?from={MONDAY}&to={TUESDAY}&per=week").content.decode()
+    assert f'data-code="{week}"' in page and "Per minggu" in page
