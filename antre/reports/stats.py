@@ -178,21 +178,7 @@ def _date(text: str | None, default: dt.date, name: str, problem: dict[str, str]
         return default
 
 
-@dataclass(slots=True)
-class _Times:
-    """A ticket's status and times, all that its story needs (antre.queueing.history.story)."""
-
-    status: str
-    issued_at: dt.datetime
-    queued_at: dt.datetime
-    arrived_at: dt.datetime | None
-    called_at: dt.datetime | None
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
-    left_at: dt.datetime | None
-
-
-_FIELDS = ("day", "service__code", "counter__number", "channel", "nik", *_Times.__slots__)
+_FIELDS = ("day", "service__code", "counter__number", "channel", "nik", *history.TIMES_FIELDS)
 
 
 def rows_of(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) -> Iterator[Row]:
@@ -207,7 +193,7 @@ def rows_of(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) 
         if day not in hours:
             periods = calendar.serving_periods(office, day)
             hours[day] = (periods[0][0], periods[-1][1]) if periods else (None, None)
-        ticket = _Times(*times)
+        ticket = history.TicketTimes(*times)
         opens, closes = hours[day]
         if day == today and ticket.status in ACTIVE_STATUSES:  # in the queue now: no outcome yet
             arrived = history.arrival(ticket, gate=office.gate_enabled, opens=opens)
