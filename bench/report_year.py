@@ -8,7 +8,8 @@ It seeds the demo office with a year of tickets (150,000 by default, over the wo
 counters, four channels, NIKs from ten kecamatan), then times, through the HTTP layer as a browser
 or a script would meet them: the head of office's page for today, `GET …/stats` for a month and for
 the year, and the summary page for the month. Each is asked five times; the median and the slowest
-are printed. On PostgreSQL a throwaway database is created next to the one named and dropped after.
+are printed. The year is also timed the old way, as the baseline in the same run: with no closed day
+kept (antre.reports.rollup), every ticket read again; and the worker's keeping of the year, once. On PostgreSQL a throwaway database is created next to the one named and dropped after.
 Nothing leaves this machine.
 """
 
@@ -135,16 +136,43 @@ def _run(args, data: Path, url: str | None) -> int:
     browser.force_login(kepala)
     api = Client()
     month, year = today - dt.timedelta(days=30), today - dt.timedelta(days=365)
+    year_url = f"/api/v1/offices/tabanan/stats?from={year}&to={today}"
     rows = [
+        (
+            "stats, a year, every day counted from its tickets (nothing kept yet)",
+            _unkept(api, year_url, token),
+        ),
+        ("the worker keeping the year's closed days (once, the first night)", _keeping()),
         ("today's page (/kepala/tabanan/)", timed(browser, "/kepala/tabanan/")),
         ("stats, a month", timed(api, f"/api/v1/offices/tabanan/stats?from={month}&to={today}", token)),
-        ("stats, a year", timed(api, f"/api/v1/offices/tabanan/stats?from={year}&to={today}", token)),
+        ("stats, a year (closed days kept, today from its tickets)", timed(api, year_url, token)),
         ("summary page, a month", timed(browser, f"/kepala/tabanan/rekap/?from={month}&to={today}")),
     ]
     print("| what | median (ms) | slowest (ms) |\n|---|---:|---:|")
     for what, (median, slowest) in rows:
         print(f"| {what} | {median:.0f} | {slowest:.0f} |")
     return 0
+
+
+def _unkept(client, url: str, headers: dict, runs: int = 3) -> tuple[float, float]:
+    """The baseline: each run first forgets what was kept, so every day is read from its tickets."""
+    from antre.reports.models import DayFigures  # lazy: after setup()
+
+    spent = []
+    for _ in range(runs):
+        DayFigures.objects.all().delete()
+        spent.append(timed(client, url, headers, runs=1)[0])
+    DayFigures.objects.all().delete()
+    return statistics.median(spent), max(spent)
+
+
+def _keeping() -> tuple[float, float]:
+    from antre import worker  # lazy: after setup()
+
+    started = time.perf_counter()
+    worker.keep_report_days()
+    spent = (time.perf_counter() - started) * 1000
+    return spent, spent
 
 
 def _throwaway(base: str) -> str:

@@ -12,7 +12,8 @@ from dataclasses import astuple, fields
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from antre.reports.stats import Figures, Stats
+from antre.reports.stats import Stats
+from antre.reports.tally import Figures
 
 FIGURES = [f.name for f in fields(Figures)]
 

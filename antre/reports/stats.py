@@ -14,42 +14,25 @@ What each figure means, decided once here (docs/operations.md says it to people)
   wait that nine in ten waits do not exceed) are over the tickets called. A service time runs from
   the start of the service to its finish, for tickets served and finished. `over_wait_target`
   counts the tickets called after waiting longer than the office's target (an office setting).
+  Waits are read to the tenth of a minute (antre.reports.tally), so that days add up exactly.
 - A ticket without a NIK (a walk-in may give none) counts under the kecamatan `""`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from antre.forecast.eventlog import Outcome
-from antre.offices import calendar
 from antre.offices.models import Office
 from antre.offices.regions import Region
-from antre.queueing import history
-from antre.queueing.models import ACTIVE_STATUSES, Ticket
+from antre.reports import rollup
+from antre.reports.readings import rows_of
+from antre.reports.tally import Figures, Tally, in_order
 
 LONGEST_SPAN = 366  # days in one request: a year, leap or not
-
-
-@dataclass(frozen=True)
-class Row:
-    """One ticket as the figures read it."""
-
-    service: str
-    counter: str  # its number, "" if never called
-    channel: str
-    kecamatan: str  # "51.02.01", "" without a NIK
-    outcome: str  # served, no_show, cancelled, turned_away; "" while still in the queue
-    wait: float | None  # minutes from joining the line to the call; None if not called
-    service_minutes: float | None  # from start to finish; None unless served and finished
-    day: dt.date = dt.date.min  # the ticket's day
-
 
 # The history's grain: each key sorts in time order as text.
 PERIODS: dict[str, Callable[[dt.date], str]] = {
@@ -57,63 +40,7 @@ PERIODS: dict[str, Callable[[dt.date], str]] = {
     "week": lambda d: "{}-W{:02d}".format(*d.isocalendar()[:2]),
     "month": lambda d: f"{d:%Y-%m}",
 }
-
-
-@dataclass(frozen=True)
-class Figures:
-    booked: int
-    served: int
-    no_show: int
-    cancelled: int
-    turned_away: int
-    wait_avg_minutes: float | None
-    wait_p90_minutes: float | None
-    service_avg_minutes: float | None
-    over_wait_target: int  # called after waiting longer than the office's target
-
-
-def figures(rows: Iterable[Row], target: float) -> Figures:
-    rows = list(rows)
-    ended: dict[str, int] = defaultdict(int)
-    for row in rows:
-        ended[row.outcome] += 1
-    waits = [row.wait for row in rows if row.wait is not None]
-    services = [row.service_minutes for row in rows if row.service_minutes is not None]
-    return Figures(
-        booked=len(rows),
-        served=ended[Outcome.SERVED.value],
-        no_show=ended[Outcome.NO_SHOW.value],
-        cancelled=ended[Outcome.CANCELLED.value],
-        turned_away=ended[Outcome.TURNED_AWAY.value],
-        wait_avg_minutes=_mean(waits),
-        wait_p90_minutes=percentile(waits, 90),
-        service_avg_minutes=_mean(services),
-        over_wait_target=sum(1 for wait in waits if wait > target),
-    )
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    """Nearest rank: the smallest value that `p` percent of the values do not exceed."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[max(math.ceil(p / 100 * len(ordered)), 1) - 1], 1)
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
-
-
-def grouped(rows: Iterable[Row], key: Callable[[Row], str], target: float) -> dict[str, Figures]:
-    """Figures per key, in the key's order (numbers as numbers: counter 2 before counter 10)."""
-    groups: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        groups[key(row)].append(row)
-    ordered = sorted(
-        groups.items(),
-        key=lambda item: (item[0].isdigit(), int(item[0]) if item[0].isdigit() else 0, item[0]),
-    )
-    return {code: figures(members, target) for code, members in ordered}
+BREAKDOWNS = ("service", "counter", "channel", "kecamatan")
 
 
 @dataclass(frozen=True)
@@ -133,22 +60,37 @@ class Stats:
 
 def stats(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime, per: str = "day") -> Stats:
     """`office`'s figures for the days first..last (office-local, both included) as of `now`. Days
-    after today hold no story yet: the span ends today (`Stats.last` says where it ended)."""
-    last = max(first, min(last, office.local_today(now)))
-    rows = list(rows_of(office, first, last, now=now))
-    codes = {row.kecamatan for row in rows if row.kecamatan}
+    after today hold no story yet: the span ends today (`Stats.last` says where it ended). Days
+    before today are read from their kept tallies (antre.reports.rollup), today from its tickets."""
+    today = office.local_today(now)
+    last = max(first, min(last, today))
+    closed = min(last, today - dt.timedelta(days=1))
+    days = rollup.kept(office, first, closed, now=now) if first <= closed else {}
+    if last == today:
+        days.update(rollup.groups_of(rows_of(office, today, today, now=now)))
+    total, periods = Tally(), dict[str, Tally]()
+    breakdowns: dict[str, dict[str, Tally]] = {name: {} for name in BREAKDOWNS}
+    for day in sorted(days):
+        for (dimension, key), tally in days[day].items():
+            if dimension == rollup.TOTAL[0]:
+                total.merge(tally)
+                if tally.booked:
+                    periods.setdefault(PERIODS[per](day), Tally()).merge(tally)
+            else:
+                breakdowns[dimension].setdefault(key, Tally()).merge(tally)
     target = office.wait_target_minutes
+    codes = [code for code in breakdowns["kecamatan"] if code]
     return Stats(
         first=first,
         last=last,
         wait_target_minutes=target,
-        total=figures(rows, target),
+        total=total.figures(target),
         per=per,
-        by_period=grouped(rows, lambda r: PERIODS[per](r.day), target),
-        by_service=grouped(rows, lambda r: r.service, target),
-        by_counter=grouped((r for r in rows if r.counter), lambda r: r.counter, target),
-        by_channel=grouped(rows, lambda r: r.channel, target),
-        by_kecamatan=grouped(rows, lambda r: r.kecamatan, target),
+        by_period=in_order(periods, target),
+        by_service=in_order(breakdowns["service"], target),
+        by_counter=in_order(breakdowns["counter"], target),
+        by_channel=in_order(breakdowns["channel"], target),
+        by_kecamatan=in_order(breakdowns["kecamatan"], target),
         kecamatan_names=dict(Region.objects.filter(code__in=codes).values_list("code", "name")),
     )
 
@@ -176,53 +118,3 @@ def _date(text: str | None, default: dt.date, name: str, problem: dict[str, str]
     except ValueError:
         problem[name] = _("Bukan tanggal: tulis TTTT-BB-HH, misalnya 2026-12-07.")
         return default
-
-
-_FIELDS = ("day", "service__code", "counter__number", "channel", "nik", *history.TIMES_FIELDS)
-
-
-def rows_of(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) -> Iterator[Row]:
-    today = office.local_today(now)
-    tickets = (
-        Ticket.objects.filter(office=office, day__gte=first, day__lte=min(last, today), issued_at__lte=now)
-        .order_by("day", "pk")
-        .values_list(*_FIELDS)
-    )
-    hours: dict[dt.date, tuple[dt.datetime | None, dt.datetime | None]] = {}
-    for day, service, counter, channel, nik, *times in tickets.iterator(chunk_size=5000):
-        if day not in hours:
-            periods = calendar.serving_periods(office, day)
-            hours[day] = (periods[0][0], periods[-1][1]) if periods else (None, None)
-        ticket = history.TicketTimes(*times)
-        opens, closes = hours[day]
-        if day == today and ticket.status in ACTIVE_STATUSES:  # in the queue now: no outcome yet
-            arrived = history.arrival(ticket, gate=office.gate_enabled, opens=opens)
-            outcome, finished = "", None
-        else:
-            arrived, ended, finished = history.story(
-                ticket, gate=office.gate_enabled, opens=opens, closes=closes
-            )
-            outcome = ended.value
-        called = ticket.called_at
-        yield Row(
-            service=service,
-            day=day,
-            counter=str(counter) if counter is not None and called else "",
-            channel=channel,
-            kecamatan=_kecamatan(nik),
-            outcome=outcome,
-            wait=_minutes(arrived, called),
-            service_minutes=_minutes(ticket.started_at, finished)
-            if outcome == Outcome.SERVED.value
-            else None,
-        )
-
-
-def _kecamatan(nik: str) -> str:
-    return f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}" if len(nik) == 16 and nik.isdigit() else ""
-
-
-def _minutes(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
-    if start is None or end is None:
-        return None
-    return max((end - start).total_seconds() / 60, 0.0)

@@ -237,7 +237,7 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_downloads(client, of
 
 
 def test_the_90th_percentile_is_the_nearest_rank_not_the_longest():
-    from antre.reports.stats import percentile
+    from antre.reports.tally import percentile
 
     waits = [float(m) for m in range(1, 21)]  # 1..20 minutes: nine in ten waited 18 or less
     assert percentile(waits, 90) == 18.0
@@ -246,7 +246,7 @@ def test_the_90th_percentile_is_the_nearest_rank_not_the_longest():
 
 
 def test_counters_are_listed_in_their_numbers_order():
-    from antre.reports.stats import Row, grouped
+    from antre.reports.tally import Row, grouped
 
     def row(counter: str) -> Row:
         return Row("KTP", counter, "web", "", "served", 5.0, 5.0)
