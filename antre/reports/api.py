@@ -37,6 +37,7 @@ class FiguresOut(Schema):
     )
     service_avg_minutes: float | None = Field(description="From the start of the service to its finish.")
     over_wait_target: int = Field(description="Called after waiting longer than the office's wait target.")
+    called: int = Field(description="Called to a counter: what the waits and over_wait_target count over.")
 
 
 class GroupOut(FiguresOut):

@@ -10,6 +10,8 @@ from django.db.models import Count
 
 from antre import clock
 from antre.offices.models import Counter, Office
+from antre.offices.shifts import CounterShift
+from antre.people.models import User
 from antre.queueing.door import inside_now
 from antre.queueing.models import Status, Ticket, TicketQuerySet
 
@@ -30,6 +32,7 @@ class CounterLine:
     name: str
     ticket: str  # the number at the counter now, or ""
     status: str  # its status label, or ""
+    officer: str = ""  # who opened the counter's running shift (name, else username); "" if closed
 
 
 @dataclass(frozen=True)
@@ -115,15 +118,26 @@ def _at_counters(office: Office, todays: TicketQuerySet) -> list[CounterLine]:
         t.counter_id: t
         for t in todays.filter(status__in=(Status.CALLED, Status.SERVING), counter__isnull=False)
     }
+    at_work = {
+        shift.counter_id: shift.opened_by
+        for shift in CounterShift.objects.filter(office=office).running().select_related("opened_by")
+    }
     return [
         CounterLine(
             c.number,
             c.name,
             there[c.pk].number if c.pk in there else "",
             _label(there[c.pk].status) if c.pk in there else "",
+            _officer(at_work[c.pk]) if c.pk in at_work else "",
         )
         for c in Counter.objects.filter(office=office, active=True)
     ]
+
+
+def _officer(user: User | None) -> str:
+    if user is None:
+        return "?"
+    return user.get_full_name() or user.username
 
 
 def _last_calls(todays: TicketQuerySet) -> list[Call]:

@@ -42,6 +42,12 @@ class Figures:
     wait_p90_minutes: float | None
     service_avg_minutes: float | None
     over_wait_target: int  # called after waiting longer than the office's target
+    called: int = 0  # tickets called to a counter: what the waits are counted over
+
+    @property
+    def over_target_percent(self) -> int | None:
+        """The share of the called who waited longer than the target, in whole percent."""
+        return round(100 * self.over_wait_target / self.called) if self.called else None
 
 
 def tenths(minutes: float) -> int:
@@ -94,6 +100,7 @@ class Tally:
             if self.service_count
             else None,
             over_wait_target=sum(n for t, n in self.waits.items() if t > target * 10),
+            called=called,
         )
 
     @classmethod

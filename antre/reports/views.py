@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from antre import clock
@@ -13,7 +14,8 @@ from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.staff_requests import StaffRequest
 from antre.queueing.models import Channel
-from antre.reports import exports
+from antre.reports import charts, exports
+from antre.reports.backlog import backlog
 from antre.reports.figures import queue_today
 from antre.reports.stats import PERIODS, Stats, span_of, stats
 
@@ -35,10 +37,21 @@ def today(request: StaffRequest, office: str) -> HttpResponse:
         return render(request, "reports/forbidden.html", status=403)
     timezone.activate(office_obj.tzinfo)
     now = clock.now()
+    day = office_obj.local_today(now)
+    figures, q = stats(office_obj, day, day, now=now), queue_today(office_obj, now=now)
+    names = dict(office_obj.services.values_list("code", "name"))
     return render(
         request,
         "reports/today.html",
-        {"office": office_obj, "q": queue_today(office_obj, now=now), "now": office_obj.local_now(now)},
+        {
+            "office": office_obj,
+            "q": q,
+            "now": office_obj.local_now(now),
+            "t": figures,
+            "times_by_service": [(code, names.get(code, ""), f) for code, f in figures.by_service.items()],
+            "counters": [(c, figures.by_counter.get(str(c.number))) for c in q.counters],
+            "applications": backlog(office_obj, now=now),
+        },
     )
 
 
@@ -66,6 +79,7 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
         if wanted in ("csv", "xlsx"):
             return _download(found, {"service": services, "channel": channels}, office_obj.slug, wanted)
         grain = {"day": _("Per hari"), "week": _("Per minggu"), "month": _("Per bulan")}[per]
+        context["charts"] = history_charts(found)
         context["breakdowns"] = [
             ("by-period", grain, [(key, "", "", f) for key, f in found.by_period.items()]),
             ("by-service", _("Layanan"), [(c, "", services.get(c, ""), f) for c, f in found.by_service.items()]),
@@ -75,6 +89,37 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
              [(c, found.kecamatan_names.get(c, ""), "", f) for c, f in found.by_kecamatan.items()]),
         ]  # fmt: skip
     return render(request, "reports/summary.html", context, status=422 if problem else 200)
+
+
+def history_charts(found: Stats) -> list[str]:
+    """The numbers taken and the waits over the periods, as two SVG charts (escaped inside)."""
+    labels = [_short(key, found.per) for key in found.by_period]
+    periods = list(found.by_period.values())
+    taken = charts.columns(
+        _("Nomor per periode"),
+        labels,
+        [charts.Part(_("Selesai dilayani"), "served"), charts.Part(_("Tidak hadir"), "no-show"),
+         charts.Part(_("Lainnya (batal, ditolak, masih antre)"), "other")],
+        [[f.served, f.no_show, f.booked - f.served - f.no_show] for f in periods],
+    )  # fmt: skip
+    waits = charts.columns(
+        _("Waktu menunggu per periode (menit)"),
+        labels,
+        [charts.Part(_("Rata-rata menunggu"), "wait")],
+        [[f.wait_avg_minutes or 0] for f in periods],
+        marks=[f.wait_p90_minutes for f in periods],
+        mark_name=_("9 dari 10 menunggu paling lama"),
+        line=found.wait_target_minutes,
+        line_name=_("Target kantor"),
+    )
+    return [mark_safe(taken), mark_safe(waits)]  # noqa: S308 (built from escaped text)
+
+
+def _short(key: str, per: str) -> str:
+    """A period's label under its column: 23/11 for a day, M48 for a week, 2026-11 for a month."""
+    if per == "day":
+        return f"{key[8:10]}/{key[5:7]}"
+    return f"M{key[-2:]}" if per == "week" else key
 
 
 def _download(found: Stats, labels: dict[str, dict[str, str]], office: str, wanted: str) -> HttpResponse:

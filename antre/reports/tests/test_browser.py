@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+
 import pytest
 
 from antre.browser import SCREENSHOTS
@@ -75,3 +78,55 @@ def test_kepala_reads_the_summary_of_a_day_on_a_pc_and_a_phone(browser, live_ser
         if name == "phone":  # the page itself never scrolls sideways; a wide table scrolls in its card
             assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.screenshot(path=SCREENSHOTS / f"24-kepala-summary-{name}.png", full_page=True)
+
+
+def a_few_weeks(office, until: dt.date) -> int:
+    """Three weeks of open days before `until`, four to nine tickets a day (one no-show each), waits
+    of 3 to 50 minutes: the history the charts draw. How many days had tickets."""
+    from antre.conftest import wita
+    from antre.errors import Refusal
+    from antre.offices.models import Counter
+    from antre.queueing.models import Status, Ticket
+    from antre.queueing.tests.factories import book
+
+    rng, counter, days, who = random.Random(3), Counter.objects.get(office=office, number=1), 0, 100
+    for back in range(21, 0, -1):
+        day = until - dt.timedelta(days=back)
+        try:
+            tickets = [book(office, who + k, day=day, now=wita(day, 7)) for k in range(rng.randint(4, 9))]
+        except Refusal:  # a closed day
+            continue
+        who, days = who + len(tickets), days + 1
+        for k, ticket in enumerate(tickets):
+            arrived = wita(day, 8, rng.randint(0, 50))
+            called = arrived + dt.timedelta(minutes=rng.randint(3, 50))
+            done = k > 0
+            Ticket.objects.filter(pk=ticket.pk).update(
+                status=Status.DONE if done else Status.NO_SHOW, arrived_at=arrived, called_at=called,
+                started_at=called if done else None, finished_at=called + dt.timedelta(minutes=8) if done else None,
+                counter=counter,
+            )  # fmt: skip
+    return days
+
+
+def test_kepala_reads_three_weeks_at_a_glance_in_charts(browser, live_server, office, staff, clock):
+    from antre.conftest import MONDAY, wita
+
+    days = a_few_weeks(office, MONDAY)
+    clock.move_to(wita(MONDAY, 10))
+    first = MONDAY - dt.timedelta(days=21)
+    for name, viewport in (
+        ("desktop", {"width": 1280, "height": 800}),
+        ("phone", {"width": 360, "height": 740}),
+    ):
+        page = browser.new_context(viewport=viewport).new_page()
+        sign_in(page, live_server.url, "kepala")
+        page.wait_for_url("**/kepala/tabanan/")
+        page.goto(f"{live_server.url}/kepala/tabanan/rekap/?from={first}&to={MONDAY}&per=day")
+        charts = page.locator("#charts svg.chart")
+        assert charts.count() == 2
+        assert charts.nth(0).locator("rect.served").count() == days  # a column for every day with tickets
+        assert charts.nth(1).locator("line.target").count() == 1  # the office's 30 minutes across
+        if name == "phone":
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.locator("#charts").screenshot(path=SCREENSHOTS / f"25-kepala-charts-{name}.png")

@@ -62,7 +62,9 @@ def tokens(staff):
     return {name: {"Authorization": f"Token {ApiToken.for_user(user).key}"} for name, user in staff.items()}
 
 
-def figures(booked, served, no_show, cancelled, turned_away, wait_avg, wait_p90, service_avg, over) -> dict:
+def figures(
+    booked, served, no_show, cancelled, turned_away, wait_avg, wait_p90, service_avg, over, called
+) -> dict:
     return {
         "booked": booked,
         "served": served,
@@ -73,6 +75,7 @@ def figures(booked, served, no_show, cancelled, turned_away, wait_avg, wait_p90,
         "wait_p90_minutes": wait_p90,
         "service_avg_minutes": service_avg,
         "over_wait_target": over,
+        "called": called,
     }
 
 
@@ -86,30 +89,30 @@ def test_every_figure_of_a_seeded_day(client, office, clock, tokens, staff):
     body = answer.json()
     assert (body["office"], body["from"], body["to"]) == (office.slug, str(MONDAY), str(MONDAY))
     assert body["wait_target_minutes"] == 25
-    assert {k: body[k] for k in figures(*[0] * 9)} == figures(7, 3, 2, 1, 1, 25.0, 40.0, 15.0, 2)
+    assert {k: body[k] for k in figures(*[0] * 10)} == figures(7, 3, 2, 1, 1, 25.0, 40.0, 15.0, 2, 4)
     assert body["by_service"] == {
-        "CAPIL": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0, 2),  # waits 30, 40
-        "KTP": figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5, 0),  # waits 10, 20: the 2nd of two
+        "CAPIL": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0, 2, 2),  # waits 30, 40
+        "KTP": figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5, 0, 2),  # waits 10, 20: the 2nd of two
     }
     assert body["by_counter"] == {
-        "1": figures(2, 2, 0, 0, 0, 15.0, 20.0, 12.5, 0),
-        "2": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0, 2),
+        "1": figures(2, 2, 0, 0, 0, 15.0, 20.0, 12.5, 0, 2),
+        "2": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0, 2, 2),
     }
     assert body["by_channel"] == {
-        "walk_in": figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0, 1),
-        "web": figures(5, 1, 2, 1, 1, 20.0, 30.0, 10.0, 1),  # waits 10, 30
-        "whatsapp": figures(1, 1, 0, 0, 0, 20.0, 20.0, 15.0, 0),
+        "walk_in": figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0, 1, 1),
+        "web": figures(5, 1, 2, 1, 1, 20.0, 30.0, 10.0, 1, 2),  # waits 10, 30
+        "whatsapp": figures(1, 1, 0, 0, 0, 20.0, 20.0, 15.0, 0, 1),
     }
     assert body["by_kecamatan"] == {
-        "": {**figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0, 1), "name": ""},
-        "51.02.01": {**figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5, 0), "name": "Selemadeg"},
-        "51.02.02": {**figures(1, 0, 1, 0, 0, 30.0, 30.0, None, 1), "name": "Selemadeg Timur"},
+        "": {**figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0, 1, 1), "name": ""},
+        "51.02.01": {**figures(5, 2, 1, 1, 1, 15.0, 20.0, 12.5, 0, 2), "name": "Selemadeg"},
+        "51.02.02": {**figures(1, 0, 1, 0, 0, 30.0, 30.0, None, 1, 1), "name": "Selemadeg Timur"},
     }
     # Days without tickets: zeros, and no average of nothing.
     empty = client.get(
         f"/api/v1/offices/{office.slug}/stats?from={TUESDAY}&to={TUESDAY}", headers=tokens["admin"]
     )
-    assert {k: empty.json()[k] for k in figures(*[0] * 9)} == figures(0, 0, 0, 0, 0, None, None, None, 0)
+    assert {k: empty.json()[k] for k in figures(*[0] * 10)} == figures(0, 0, 0, 0, 0, None, None, None, 0, 0)
 
 
 def test_today_s_tickets_still_in_the_queue_count_as_booked_only(client, office, clock, tokens):
@@ -122,7 +125,7 @@ def test_today_s_tickets_still_in_the_queue_count_as_booked_only(client, office,
     body = client.get(
         f"/api/v1/offices/{office.slug}/stats?from={MONDAY}&to={MONDAY}", headers=tokens["kepala"]
     ).json()
-    assert {k: body[k] for k in figures(*[0] * 9)} == figures(1, 0, 0, 0, 0, 20.0, 20.0, None, 0)
+    assert {k: body[k] for k in figures(*[0] * 10)} == figures(1, 0, 0, 0, 0, 20.0, 20.0, None, 0, 1)
 
 
 @pytest.mark.parametrize("role", ["petugas", "satpam", "verifikator"])
@@ -169,7 +172,7 @@ def test_the_head_of_office_reads_the_same_figures_on_the_summary_page(client, o
     html = page.content.decode()
     assert 'id="sum-booked"><strong>7<' in html and 'id="sum-served"><strong>3<' in html
     assert 'id="sum-wait"><strong>25,0<' in html and 'id="sum-wait-p90"><strong>40,0<' in html
-    assert 'id="sum-over-target"><strong>2<' in html and "lebih dari 25 menit" in html
+    assert 'id="sum-over-target"><strong>2 <small>(50%)</small><' in html and "lebih dari 25 menit" in html
     assert 'data-code="CAPIL"' in html and 'data-code="51.02.02"' in html
     assert "5102011203850001" not in html  # codes and counts, never a NIK
 
@@ -283,7 +286,7 @@ def test_the_history_comes_per_day_week_or_month(client, office, clock, tokens, 
     seed(office, staff["petugas"])
     clock.move_to(wita(TUESDAY, 10))
     url = f"/api/v1/offices/{office.slug}/stats?from={MONDAY}&to={TUESDAY}"
-    total = figures(7, 3, 2, 1, 1, 25.0, 40.0, 15.0, 2)  # Tuesday has no ticket: no row for it
+    total = figures(7, 3, 2, 1, 1, 25.0, 40.0, 15.0, 2, 4)  # Tuesday has no ticket: no row for it
     week = "{}-W{:02d}".format(*MONDAY.isocalendar()[:2])
     for per, key in (("day", str(MONDAY)), ("week", week), ("month", f"{MONDAY:%Y-%m}")):
         body = client.get(f"{url}&per={per}", headers=tokens["kepala"]).json()

@@ -1,5 +1,6 @@
 """The head of office watches today's queue, read-only: the day's figures, and no button that changes it."""
 
+import datetime as dt
 import re
 
 from antre.applications.models import Application, AppStatus
@@ -108,3 +109,48 @@ def test_kepala_cannot_call_screen_or_approve(client, staff, office, clock, sett
     assert approved.status_code == 403
     assert Ticket.objects.get(pk=waiting.pk).status == Status.BOOKED
     assert Application.objects.get().status == AppStatus.SUBMITTED
+
+
+def test_kepala_sees_todays_waits_who_is_at_each_counter_and_the_applications(
+    client, staff, office, a_busy_morning, clock, settings, tmp_path
+):
+    """The busy morning's four calls (antre/reports/tests/conftest.py), waits from the admission
+    to the call: A-001 09.08→09.15 = 7, A-002 09.09→09.18 = 9, A-003 09.10→09.20 = 10, D-001
+    09.11→09.21 = 10. Average 36 / 4 = 9.0; the 90th percentile by nearest rank is the
+    ceil(3.6) = 4th, 10.0; nobody waited over the 30-minute target. A-001 was served in a minute."""
+    settings.DATA_DIR = tmp_path
+    from antre.applications.tests.factories import apply, step
+
+    clock.move_to(wita(MONDAY - dt.timedelta(days=14), 9))  # ten working days ago: 3 promised
+    late = apply(client)
+    clock.move_to(wita(MONDAY, 9, 30))
+    refused = apply(client, nik="5102014507900002")
+    step(refused, staff["verifikator"], "claim", "reject", note="Berkas bukan milik pemohon")
+    clock.move_to(wita(MONDAY, 10))
+
+    client.force_login(staff["kepala"])
+    page = client.get("/kepala/tabanan/").content.decode()
+    assert (figure(page, "wait"), figure(page, "wait-p90"), figure(page, "over-target")) == (
+        "9,0",
+        "10,0",
+        "0%",
+    )
+    assert "0 orang menunggu lebih dari 30 menit" in page
+    times = dict(
+        re.findall(r'<tr data-code="(\w+)"><td[^>]*>\w+</td>((?:<td class="num">[^<]*</td>){3})', page)
+    )
+    assert (
+        times["KTP"] == '<td class="num">8,7</td><td class="num">10,0</td><td class="num">1,0</td>'
+    )  # 7, 9, 10
+    officers = dict(re.findall(r'<tr data-counter="(\d)">.*?<td class="officer">([^<]*)</td>', page, re.S))
+    petugas = staff["petugas"]
+    assert officers["1"] == officers["2"] == (petugas.get_full_name() or petugas.username)
+    assert "tutup" in re.search(r'<tr data-counter="3">.*?</tr>', page, re.S).group(0)
+    applications = dict(
+        re.findall(r'<tr data-status="([\w-]+)"[^>]*><td>[^<]*</td><td class="num">(?:<strong>)?(\d+)', page)
+    )
+    assert applications == {
+        "submitted": "1", "in_review": "0", "needs_fix": "0", "approved": "0",
+        "late": "1", "done-today": "0", "rejected-today": "1",
+    }  # fmt: skip
+    assert late.code not in page and NIK_MADE not in page
