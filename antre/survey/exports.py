@@ -32,7 +32,7 @@ def tables(found: SurveyFigures) -> Iterator[tuple[str, list[str], list[list]]]:
     """(title, header, rows) of every table of the report, in the report's order."""
     yield (
         _("Nilai per unsur"),
-        [_("No"), _("Unsur pelayanan"), _("NRR"), _("NRR tertimbang"), _("Mutu")],
+        [_("No."), _("Unsur pelayanan"), _("NRR"), _("NRR tertimbang"), _("Mutu")],
         [[i, e.title, e.mean, e.weighted, e.grade] for i, e in enumerate(found.elements, 1)],
     )
     yield (
@@ -116,7 +116,7 @@ def as_pdf(found: SurveyFigures, *, office: str) -> bytes:
     for title, header, rows in tables(found):
         if title == _("IKM"):
             continue
-        _table(pdf, title, header, rows)
+        _table(pdf, title, header, rows, WIDTHS.get(len(header)))
     pdf.set_font("Helvetica", "I", 8)
     pdf.multi_cell(
         0, 4, _latin(_("Nama orang dalam saran tidak dapat dikenali dengan pasti dan tidak disamarkan.")),
@@ -141,11 +141,17 @@ def _headline(pdf: FPDF, found: SurveyFigures) -> None:
     pdf.ln(2)
 
 
-def _table(pdf: FPDF, title: str, header: list[str], rows: list[list]) -> None:
+# Relative column widths by the number of columns: the element and service tables give the name room.
+WIDTHS = {5: (12, 70, 25, 30, 15), 3: (22, 20, 100), 2: (70, 30)}
+
+
+def _table(
+    pdf: FPDF, title: str, header: list[str], rows: list[list], widths: tuple[int, ...] | None = None
+) -> None:
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(0, 7, _latin(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
-    with pdf.table(text_align="LEFT", line_height=5, first_row_as_headings=True) as table:
+    with pdf.table(text_align="LEFT", line_height=5, first_row_as_headings=True, col_widths=widths) as table:
         table.row([_latin(h) for h in header])
         for row in rows or [["-"] * len(header)]:
             table.row([_cell(value) for value in row])

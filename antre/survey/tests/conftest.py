@@ -19,12 +19,19 @@ from antre.whatsapp.models import BusinessNumber
 def nothing_leaves(settings):
     # Messages stay in the outbox: the worker that would send them is not run, and the API base
     # points nowhere reachable.
-    settings.WHATSAPP = {"api_base": "http://127.0.0.1:9/none", "token": "tok", "app_secret": "s", "verify_token": "v"}
+    settings.WHATSAPP = {
+        "api_base": "http://127.0.0.1:9/none",
+        "token": "tok",
+        "app_secret": "s",
+        "verify_token": "v",
+    }
 
 
 @pytest.fixture
 def desk(office):
-    return BusinessNumber.objects.create(office=office, phone_number_id="1100", display_number="0811-3900-100")
+    return BusinessNumber.objects.create(
+        office=office, phone_number_id="1100", display_number="0811-3900-100"
+    )
 
 
 def serve(office, ticket, officer):
@@ -56,7 +63,9 @@ def waiting(office, gate_off, monday):
 
 
 def form_url(ticket) -> str:
-    return reverse("survey:answer", args=[ticket.office.slug, services.token_for("visit", ticket.pk, ticket.office_id)])
+    return reverse(
+        "survey:answer", args=[ticket.office.slug, services.token_for("visit", ticket.pk, ticket.office_id)]
+    )
 
 
 def answers(*scores: int, **profile: str) -> dict[str, str]:

@@ -24,10 +24,11 @@ def test_the_ticket_page_of_a_served_visit_offers_the_survey(client, served):
     assert "Seberapa mudah prosedur pelayanan di kantor ini?" in form.content.decode()
 
 
-
 def test_an_unserved_ticket_gets_no_offer_and_cannot_answer(client, no_show, waiting):
     for ticket in (no_show, waiting):
-        assert "Bagaimana pelayanan kami hari ini?" not in client.get(f"/tiket/{ticket.token}/").content.decode()
+        assert (
+            "Bagaimana pelayanan kami hari ini?" not in client.get(f"/tiket/{ticket.token}/").content.decode()
+        )
         # Even with a correctly signed link (made here by hand), the form refuses.
         response = client.post(form_url(ticket), answers())
         assert response.status_code == 403

@@ -8,6 +8,7 @@ import io
 import pypdfium2
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from antre.conftest import MONDAY
@@ -42,16 +43,16 @@ def test_the_page_shows_the_hand_worked_figures(client, office, staff, served):
     client.force_login(staff["kepala"])
     page = client.get(URL + PERIOD).content.decode()
     # NRR per element: 3.25, 3.25, 2.625, 4, 3.25, 3.375, 3.75, 2.625, 3.25; IKM 81.60, B.
-    assert '<strong>81,60</strong>' in page
-    assert '<strong>B</strong><span>Mutu pelayanan · Baik' in page
+    assert "<strong>81,60</strong>" in page
+    assert "<strong>B</strong><span>Mutu pelayanan · Baik" in page
     for nrr in ("3,2500", "2,6250", "4,0000", "3,3750", "3,7500"):
         assert f'<td class="num">{nrr}</td>' in page
     assert '<td class="num">0,4444</td>' in page  # biaya: 4 × 1/9
     # 8 respondents of the 1 visit served that day: the minimum sample is 1.
     assert "<strong>8</strong><span>Responden (sampel minimum 1)" in page
     assert "<strong>1</strong><span>Dilayani (populasi)" in page
-    assert "<tr><td>Laki-laki</td><td class=\"num\">4</td></tr>" in page
-    assert "<tr><td>Tidak ingin menyebutkan</td><td class=\"num\">4</td></tr>" in page  # education
+    assert '<tr><td>Laki-laki</td><td class="num">4</td></tr>' in page
+    assert '<tr><td>Tidak ingin menyebutkan</td><td class="num">4</td></tr>' in page  # education
     assert 'data-code="KTP"' in page and 'data-code="CAPIL"' in page
 
 
@@ -113,11 +114,13 @@ def test_anonymous_visitors_are_sent_to_the_login(client, office):
     for suffix in ("", "?format=xlsx", "?format=pdf"):
         response = client.get(URL + suffix)
         assert response.status_code == 302
-        assert response.headers["Location"].startswith(settings.LOGIN_URL)
+        assert response.headers["Location"].startswith(reverse(settings.LOGIN_URL))
 
 
 def test_the_head_of_another_office_is_refused(client, office, staff):
-    other = Office.objects.create(slug="badung", name="Disdukcapil Badung", region_code="51.03", timezone="Asia/Makassar")
+    other = Office.objects.create(
+        slug="badung", name="Disdukcapil Badung", region_code="51.03", timezone="Asia/Makassar"
+    )
     client.force_login(officer(Role.KEPALA, other, username="kepala-badung"))
     assert client.get(URL).status_code == 403
     assert client.get(URL + "?format=pdf").status_code == 403

@@ -20,7 +20,9 @@ EIGHT = [
 ]
 # Column sums: U1 26, U2 26, U3 21, U4 32, U5 26, U6 27, U7 30, U8 21, U9 26 (= 235, as the rows).
 # NRR = sum / 8: 3.25, 3.25, 2.625, 4.0, 3.25, 3.375, 3.75, 2.625, 3.25.
-EIGHT_NRR = dict(zip(ELEMENTS, ("3.25", "3.25", "2.625", "4", "3.25", "3.375", "3.75", "2.625", "3.25"), strict=True))
+EIGHT_NRR = dict(
+    zip(ELEMENTS, ("3.25", "3.25", "2.625", "4", "3.25", "3.375", "3.75", "2.625", "3.25"), strict=True)
+)
 # Weighted sum = Σ NRR / 9 = 235 / 72 = 3.26388…; IKM = 235 / 72 × 25 = 81.597… → 81.60: B, Baik
 # (76.61–88.30). Per element × 25: U3 and U8 65.625 (C), U4 100 (A), U7 93.75 (A), U6 84.375 (B).
 EIGHT_IKM, EIGHT_GRADE = 81.60, "B"
@@ -54,7 +56,12 @@ def test_the_ikm_and_its_band_of_eight_respondents():
     assert rules.band(value=rules.ikm(means=means)) == EIGHT_GRADE
     assert rules.LABELS_ID[EIGHT_GRADE] == "Baik"
     grades = {e: rules.element_band(mean=m) for e, m in means.items()}
-    assert (grades["waktu"], grades["biaya"], grades["perilaku"], grades["kompetensi"]) == ("C", "A", "A", "B")
+    assert (grades["waktu"], grades["biaya"], grades["perilaku"], grades["kompetensi"]) == (
+        "C",
+        "A",
+        "A",
+        "B",
+    )
 
 
 def test_a_set_exactly_on_a_band_edge_is_in_the_band_above():
