@@ -7,8 +7,8 @@ import pytest
 
 from antre.applications import review
 from antre.applications.tests.factories import apply, step
-from antre.survey.models import SurveyAnswer
 from antre.queueing.tests.factories import book
+from antre.survey.models import SurveyAnswer
 from antre.survey.tests.conftest import answers, serve
 from antre.whatsapp import notify
 from antre.whatsapp.models import OutboxMessage
