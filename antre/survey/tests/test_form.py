@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core import signing
 
+from antre.offices.models import Office
 from antre.survey import services
 from antre.survey.models import AnsweredOccasion, SurveyAnswer
 from antre.survey.tests.conftest import answers, form_url
@@ -95,9 +96,13 @@ def test_a_forged_link_is_refused(client, served):
     assert SurveyAnswer.objects.count() == 0
 
 
-def test_a_link_of_another_office_is_refused(client, served):
-    response = client.get(f"/k/lain/skm/{services.visit_token(served)}/")
-    assert response.status_code == 404  # no such office
+def test_a_link_opened_at_another_office_is_refused(client, served):
+    Office.objects.create(
+        slug="badung", name="Disdukcapil Badung", region_code="51.03", timezone="Asia/Makassar"
+    )
+    response = client.post(f"/k/badung/skm/{services.visit_token(served)}/", answers())
+    assert response.status_code == 403
+    assert SurveyAnswer.objects.count() == 0
 
 
 def test_the_link_expires_thirty_days_after_the_visit(client, served, clock):
