@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "antre.gate",
     "antre.applications",
     "antre.whatsapp",
+    "antre.survey",
     "antre.reports",
 ]
 

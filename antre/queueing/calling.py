@@ -135,6 +135,8 @@ def _end(token: str, officer: User | None, action: Action, now: dt.datetime) -> 
         if "left_at" in fields:
             signals.room_changed.send(Office, office=office, now=now)
         _record(office, ticket, action.value, now)
+        if action == Action.FINISH:
+            signals.served.send(Ticket, ticket=ticket)
     return ticket
 
 

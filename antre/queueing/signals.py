@@ -10,6 +10,7 @@ booked = Signal()  # ticket
 called = Signal()  # ticket, counter_number: a call or a recall
 # office, now: someone was counted out of the room, or back in, by a counter (the gate invites)
 room_changed = Signal()
+served = Signal()  # ticket: the visit ended served (the survey is offered)
 near = Signal()  # ticket, ahead: their turn is close
 leave_home = Signal()  # ticket, come_at: time to leave home to arrive at their come-at time
 closed_out = Signal()  # ticket, reason, rebook_url: the office closed on the ticket's day

@@ -97,7 +97,7 @@ def _figure(svg: list[str], legend: list[tuple[str, str]]) -> str:
 def _level(at: float, value: float) -> str:
     return (
         f'<line class="grid" x1="{LEFT}" y1="{at:.1f}" x2="{WIDTH - RIGHT}" y2="{at:.1f}"/>'
-        f'<text class="scale" x="{LEFT - 6}" y="{at + 4:.1f}" text-anchor="end">{_number(value)}</text>'
+        f'<text class="axis" x="{LEFT - 6}" y="{at + 4:.1f}" text-anchor="end">{_number(value)}</text>'
     )
 
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from antre import clock
+from antre.links import public_url
+from antre.survey import services as survey
 from antre.whatsapp import outbox
 
 
@@ -135,4 +139,36 @@ def application_changed(application, step: int) -> None:
             template="antre_permohonan",
             params=[application.code, str(application.get_status_display())],
             key=f"application:{application.code}:{step}",
+        )
+
+
+def _survey_link(office, token: str) -> str:
+    return public_url(reverse("survey:answer", args=[office.slug, token]))
+
+
+def visit_survey(ticket) -> None:
+    """The visit ended served: once, the survey's link (antre.survey), if the citizen gave a phone."""
+    token = survey.visit_token(ticket)
+    if ticket.phone and token:
+        outbox.enqueue(
+            office_id=ticket.office_id,
+            to=ticket.phone,
+            template="antre_survei",
+            params=[ticket.office.name, _survey_link(ticket.office, token)],
+            key=f"ticket:{ticket.pk}:survey",
+            expires_at=(ticket.finished_at or clock.now()) + survey.LIFETIME,
+        )
+
+
+def application_survey(application) -> None:
+    """The application is done: once, the survey's link, if the applicant gave a phone."""
+    token = survey.application_token(application)
+    if application.phone and token:
+        outbox.enqueue(
+            office_id=application.office_id,
+            to=application.phone,
+            template="antre_survei",
+            params=[application.office.name, _survey_link(application.office, token)],
+            key=f"application:{application.code}:survey",
+            expires_at=clock.now() + survey.LIFETIME,
         )

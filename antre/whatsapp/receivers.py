@@ -40,8 +40,13 @@ def _invited(sender, *, ticket, until, **_kw) -> None:
     notify.ticket_invited(ticket, until)
 
 
+def _served(sender, *, ticket, **_kw) -> None:
+    notify.visit_survey(ticket)
+
+
 def _application_changed(sender, *, application, step: int, **_kw) -> None:
     notify.application_changed(application, step)
+    notify.application_survey(application)
 
 
 def connect() -> None:
@@ -49,6 +54,7 @@ def connect() -> None:
     queueing.booked.connect(_booked, dispatch_uid=f"{uid}.booked")
     queueing.called.connect(_called, dispatch_uid=f"{uid}.called")
     queueing.near.connect(_near, dispatch_uid=f"{uid}.near")
+    queueing.served.connect(_served, dispatch_uid=f"{uid}.served")
     queueing.leave_home.connect(_leave_home, dispatch_uid=f"{uid}.leave_home")
     queueing.closed_out.connect(_closed_out, dispatch_uid=f"{uid}.closed_out")
     queueing.link_requested.connect(_link_requested, dispatch_uid=f"{uid}.link_requested")
