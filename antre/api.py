@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from antre.applications.api import router as applications_router
+from antre.audit.api import router as audit_router
 from antre.errors import Refusal, too_long
 from antre.gate.api import router as gate_router
 from antre.queueing.api import router as queueing_router
@@ -105,3 +106,4 @@ api.add_router("", queueing_router)
 api.add_router("", gate_router)
 api.add_router("", applications_router)
 api.add_router("", reports_router)
+api.add_router("", audit_router)

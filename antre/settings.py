@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "antre.offices",
     "antre.queueing",
     "antre.live",
+    "antre.audit",
     "antre.gate",
     "antre.applications",
     "antre.whatsapp",

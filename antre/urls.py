@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("antre.whatsapp.urls")),
     path("", include("antre.reports.urls")),
     path("", include("antre.survey.urls")),
+    path("", include("antre.audit.urls")),
     path("", include("antre.queueing.urls")),
 ]

@@ -32,6 +32,8 @@ from antre.applications.services import (
     too_long_fields,
 )
 from antre.applications.uploads import UploadRefused, check_upload
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.errors import Refusal
 from antre.people import authorizers
 
@@ -49,12 +51,27 @@ def _open(code: str, officer, note: str) -> tuple[Application, str]:
     return application, note
 
 
+def _audit(
+    application: Application, officer, action: Audited, now: dt.datetime | None = None, **detail
+) -> None:
+    """The verifier's step, in the audit log (antre.audit), by the application's code."""
+    audit.record(
+        office=application.office,
+        actor=officer,
+        action=action,
+        subject=application.code,
+        detail=detail,
+        at=now or clock.now(),
+    )
+
+
 def claim_application(*, code: str, officer, note: str = "") -> Application:
     """The verifier takes the application on: it is theirs to review."""
     with transaction.atomic():
         application, note = _open(code, officer, note)
         application.assigned_to = officer
         change_status(application, "claim", by=officer, note=note)
+        _audit(application, officer, Audited.CLAIM)
     return application
 
 
@@ -75,6 +92,7 @@ def request_fix(*, code: str, officer, note: str, fix_codes: list[str] | None = 
             )
         application.fix_codes = chosen
         change_status(application, "needs_fix", by=officer, note=note)
+        _audit(application, officer, Audited.REQUEST_FIX)
     return application
 
 
@@ -83,6 +101,7 @@ def approve_application(*, code: str, officer, note: str = "") -> Application:
     with transaction.atomic():
         application, note = _open(code, officer, note)
         change_status(application, "approve", by=officer, note=note)
+        _audit(application, officer, Audited.APPROVE)
     return application
 
 
@@ -95,6 +114,7 @@ def reject_application(*, code: str, officer, note: str) -> Application:
                 "invalid_fields", _("Tulis alasan penolakan."), status=422, fields={"note": _("Wajib diisi.")}
             )
         change_status(application, "reject", by=officer, note=note)
+        _audit(application, officer, Audited.REJECT)
     return application
 
 
@@ -164,6 +184,7 @@ def publish(
             )
             application.result = result
             change_status(application, "publish", by=officer, system_note=note)
+            _audit(application, officer, Audited.PUBLISH, now, result=result)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 import time
 
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +19,12 @@ from antre.applications import holding, pickup, services
 from antre.applications.holding import Holding
 from antre.applications.models import Application, ApplicationKind, Document
 from antre.applications.receipt import receipt_pdf
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.errors import Refusal
 from antre.offices.models import Office, Region
 from antre.people import authorizers
+from antre.people.models import User
 from antre.people.rules import mask_nik, short_name
 
 SESSION_KEY = "applications"  # codes this browser may see: submitted here, or opened with code + NIK
@@ -250,7 +254,19 @@ def document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
     else:
         assert doc.requirement is not None  # only a result (is_result) answers no requirement
         stem = doc.requirement.code
-    response = FileResponse(services.document_path(doc).open("rb"), content_type=doc.content_type)
+    with transaction.atomic():
+        if authorizers.may_review_applications(request.user, application.office):
+            # Staff opening a citizen's document: the head of office sees who did (antre.audit).
+            audit.record(
+                office=application.office,
+                actor=request.user if isinstance(request.user, User) else None,
+                action=Audited.VIEW_DOCUMENTS,
+                subject=application.code,
+                detail={"document": stem},
+                at=clock.now(),
+            )
+        handle = services.document_path(doc).open("rb")  # a missing file leaves no entry
+    response = FileResponse(handle, content_type=doc.content_type)
     response["Content-Disposition"] = f'inline; filename="{stem}.{doc.path.rsplit(".", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

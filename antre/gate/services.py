@@ -15,6 +15,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from antre import clock
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.errors import Refusal
 from antre.gate import rules, signals
 from antre.gate.lookup import find_ticket, parse_temperature
@@ -78,6 +80,7 @@ def screen(
             ticket.status, ticket.finished_at, ticket.invited_at = target, now, None
             ticket.save(update_fields=["status", "finished_at", "invited_at"])
             invite_next(office, now=now)
+            audit.record_ticket(ticket, office, officer, Audited.TURN_AWAY, now, reason="fever")
             _record(office, ticket, "turned_away", now)
             return Entry(ticket, False, "fever", inside_now(office, today), office.capacity)
         if not (mask and hands_washed):
@@ -97,9 +100,12 @@ def screen(
             outcome=Outcome.ADMITTED,
             screened_by=officer,
         )
-        action = "returned" if ticket.arrived_at else "admitted"
+        returned = ticket.arrived_at is not None
         _come_in(ticket, target, now)
-        _record(office, ticket, action, now)
+        audit.record_ticket(
+            ticket, office, officer, Audited.ADMIT, now, **({"returned": True} if returned else {})
+        )
+        _record(office, ticket, "returned" if returned else "admitted", now)
         return Entry(ticket, True, None, inside + 1, office.capacity)
 
 
@@ -180,6 +186,7 @@ def readmit(
             )
         inside = _check_room(office, ticket, today, now)
         _come_in(ticket, target, now)
+        audit.record_ticket(ticket, office, officer, Audited.ADMIT, now, returned=True)
         _record(office, ticket, "returned", now)
         return Entry(ticket, True, None, inside + 1, office.capacity)
 
@@ -249,8 +256,8 @@ def record_exit(
 def _step_out(ticket: Ticket, status: Status) -> str:
     """Out for a moment: back to booked, with the number and its place in the line. A counter that
     had called them is free to call the next citizen."""
-    ticket.status, ticket.counter, ticket.called_at = status, None, None
-    ticket.save(update_fields=["status", "left_at", "counter", "called_at"])
+    ticket.status, ticket.counter, ticket.called_at, ticket.called_by = status, None, None, None
+    ticket.save(update_fields=["status", "left_at", "counter", "called_at", "called_by"])
     return "stepped_out"
 
 

@@ -111,6 +111,11 @@ def may_see_reports(user, office) -> bool:
     return _acts_as(user, REPORT_ROLES, office)
 
 
+def may_see_audit(user, office) -> bool:
+    """`office`'s log of staff actions (who called, admitted, approved, opened documents), read-only."""
+    return _acts_as(user, REPORT_ROLES, office)
+
+
 def may_open_reports(user) -> bool:
     """The head of office's first page, which goes on to the user's own office."""
     return _acts_as(user, REPORT_ROLES)
@@ -152,6 +157,9 @@ _REFUSALS: dict[Predicate, _Refused] = {
     may_review_applications: _Refused(gettext_lazy("Hanya verifikator kantor ini yang dapat melakukan ini.")),
     may_see_reports: _Refused(
         gettext_lazy("Angka kinerja kantor hanya untuk kepala dinas dan administrator kantor ini.")
+    ),
+    may_see_audit: _Refused(
+        gettext_lazy("Catatan aksi petugas hanya untuk kepala dinas dan administrator kantor ini.")
     ),
 }
 

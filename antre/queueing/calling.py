@@ -15,6 +15,8 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from antre import clock
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.errors import Refusal
 from antre.live import events
 from antre.offices import calendar
@@ -26,6 +28,8 @@ from antre.queueing import door, forecasting, rules, signals, staffing
 from antre.queueing.issuing import is_second_active_ticket, next_seq
 from antre.queueing.life import Action
 from antre.queueing.models import Status, Ticket
+
+_NOT_CALLED = ["counter", "called_at", "called_by"]  # a ticket back in a line: no counter calls it
 
 
 def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None = None) -> Ticket | None:
@@ -48,9 +52,10 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
             staffing.open_if_closed(counter, officer, now)  # calling is working: the counter is open
             return None
         ticket.status = _next_status(ticket, office, Action.CALL, now)
-        ticket.counter = counter
-        ticket.called_at = now
-        ticket.save(update_fields=["status", "counter", "called_at"])
+        ticket.counter, ticket.called_at, ticket.called_by = counter, now, officer
+        ticket.save(update_fields=["status", "counter", "called_at", "called_by"])
+        detail = {"counter": counter.number, "service": ticket.service.code}
+        audit.record_ticket(ticket, office, officer, Audited.CALL, now, **detail)
         _announce(ticket, counter, now=now)
         # Officers forget "Buka loket": calling is working, so the counter's shift begins now. After
         # the call's own writes, so that every call takes the day's number row before the office's
@@ -87,11 +92,15 @@ def recall_ticket(*, token: str, officer: User | None, now: dt.datetime | None =
         if ticket.status == Status.CALLED:
             assert ticket.counter is not None  # a called ticket is at the counter that called it
             ticket.recalls += 1
-            _save(ticket, target, ["recalls"])
+            ticket.called_by = officer
+            _save(ticket, target, ["recalls", "called_by"])
+            audit.record_ticket(ticket, office, officer, Audited.RECALL, now, counter=ticket.counter.number)
             _announce(ticket, ticket.counter, now=now)
             return ticket
+        # Back in the line: nobody is calling them now.
         ticket.rejoined, ticket.queued_at, ticket.counter, ticket.called_at = True, now, None, None
-        fields = ["rejoined", "queued_at", "counter", "called_at"]
+        ticket.called_by = None
+        fields = ["rejoined", "queued_at", *_NOT_CALLED]
         counted_in = office.gate_enabled and ticket.arrived_at and ticket.left_at
         if counted_in:
             # Counted out at the no-show; the officer sees them back inside: counted in again.
@@ -100,6 +109,7 @@ def recall_ticket(*, token: str, officer: User | None, now: dt.datetime | None =
         _save(ticket, target, fields)
         if counted_in:
             signals.room_changed.send(Office, office=office, now=now)
+        audit.record_ticket(ticket, office, officer, Audited.RECALL, now, rejoin=True)
         _record(office, ticket, "recall", now)
     return ticket
 
@@ -111,6 +121,7 @@ def start_service(*, token: str, officer: User | None, now: dt.datetime | None =
         office, ticket, target = _take(token, officer, Action.START, now)
         ticket.started_at = now
         _save(ticket, target, ["started_at"])
+        audit.record_ticket(ticket, office, officer, Audited.START, now)
         _record(office, ticket, "start", now)
     return ticket
 
@@ -134,6 +145,7 @@ def _end(token: str, officer: User | None, action: Action, now: dt.datetime) -> 
         _save(ticket, target, fields)
         if "left_at" in fields:
             signals.room_changed.send(Office, office=office, now=now)
+        audit.record_ticket(ticket, office, officer, Audited(action.value), now)
         _record(office, ticket, action.value, now)
         if action == Action.FINISH:
             signals.served.send(Ticket, ticket=ticket)
@@ -148,16 +160,15 @@ def transfer_ticket(
     with transaction.atomic():
         office, ticket, target = _take(token, officer, Action.TRANSFER, now)
         service = _transfer_target(office, ticket, service_code)
+        was = ticket.number
         # A number of the new service's own: numbers are unique per service and day.
         seq = next_seq(service, ticket.day)
         ticket.transferred_from_id, ticket.service = ticket.service_id, service
         ticket.seq, ticket.number = seq, rules.format_number(prefix=service.prefix, seq=seq)
-        ticket.counter, ticket.called_at, ticket.started_at = None, None, None
-        _save(
-            ticket,
-            target,
-            ["transferred_from", "service", "seq", "number", "counter", "called_at", "started_at"],
-        )
+        ticket.counter, ticket.called_at, ticket.called_by, ticket.started_at = None, None, None, None
+        _save(ticket, target, ["transferred_from", "service", "seq", "number", *_NOT_CALLED, "started_at"])
+        moved = {"subject": was, "to": ticket.number, "service": service.code}
+        audit.record_ticket(ticket, office, officer, Audited.TRANSFER, now, **moved)
         _record(office, ticket, "transfer", now)
     return ticket
 

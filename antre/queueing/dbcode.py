@@ -49,6 +49,8 @@ TICKET_COLUMNS = (
     "invited_at", "invitations", "recalls", "rejoined", "transferred_from_id", "arrived_at",
     "left_at", "called_at", "started_at", "finished_at", "issued_by_id", "come_at",
 )  # fmt: skip
+# The ticket's columns a booking never writes (they get NULL): set later, by the counter's verbs.
+NOT_BOOKED = ("called_by_id",)
 
 _WAITING_SQL = ", ".join(f"'{s}'" for s in WAITING)
 

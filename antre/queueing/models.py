@@ -157,6 +157,17 @@ class Ticket(models.Model):
     arrived_at = models.DateTimeField(_("waktu masuk"), null=True, blank=True)
     left_at = models.DateTimeField(_("waktu keluar"), null=True, blank=True)
     called_at = models.DateTimeField(_("waktu dipanggil"), null=True, blank=True)
+    # The officer of the current call (call_next, recall), set in the call's own UPDATE; cleared
+    # with called_at. Bookings never set it: no index, which every booking would have to write.
+    called_by = models.ForeignKey(
+        "people.User",
+        verbose_name=_("dipanggil oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     started_at = models.DateTimeField(_("mulai dilayani"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     issued_by = models.ForeignKey(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from antre import clock
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.staff_requests import StaffRequest
@@ -77,7 +80,17 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
         channels = {code: str(label) for code, label in Channel.choices}
         wanted = request.GET.get("format")
         if wanted in ("csv", "xlsx"):
-            return _download(found, {"service": services, "channel": channels}, office_obj.slug, wanted)
+            labels = {"service": services, "channel": channels}
+            with transaction.atomic():
+                audit.record(
+                    office=office_obj,
+                    actor=request.user,
+                    action=Audited.EXPORT,
+                    subject="rekap",
+                    detail={"report": "rekap", "from": str(first), "to": str(last), "format": wanted},
+                    at=now,
+                )
+                return _download(found, labels, office_obj.slug, wanted)
         grain = {"day": _("Per hari"), "week": _("Per minggu"), "month": _("Per bulan")}[per]
         context["charts"] = history_charts(found)
         context["breakdowns"] = [

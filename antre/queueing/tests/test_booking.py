@@ -151,7 +151,7 @@ def test_the_database_code_knows_every_ticket_column_and_the_statuses(db):
     from antre.queueing import dbcode, rules
     from antre.queueing.models import WAITING_STATUSES
 
-    assert set(dbcode.TICKET_COLUMNS) == {
+    assert set(dbcode.TICKET_COLUMNS) | set(dbcode.NOT_BOOKED) == {
         f.column for f in Ticket._meta.local_concrete_fields if not f.primary_key
     }
     assert [(s.name, s.value) for s in Status] == [(s.name, s.value) for s in rules.Status]

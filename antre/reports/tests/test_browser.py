@@ -67,7 +67,7 @@ def test_kepala_reads_the_summary_of_a_day_on_a_pc_and_a_phone(browser, live_ser
         page = browser.new_context(viewport=viewport).new_page()
         sign_in(page, live_server.url, "kepala")
         page.wait_for_url("**/kepala/tabanan/")
-        page.get_by_role("link", name="Rekap kinerja per hari, minggu, bulan →").click()
+        page.get_by_role("link", name="Rekap kinerja").click()
         page.fill("input[name=from]", MONDAY.isoformat())
         page.fill("input[name=to]", MONDAY.isoformat())
         page.get_by_role("button", name="Tampilkan").click()

@@ -43,7 +43,7 @@ def test_the_head_of_office_reads_the_results_on_a_pc_and_in_the_pdf(
     context.add_cookies([session_cookie(staff["kepala"], live_server.url)])
     page = context.new_page()
     page.goto(f"{live_server.url}/kepala/tabanan/")
-    page.get_by_role("link", name="Survei kepuasan masyarakat (SKM) →").click()
+    page.get_by_role("link", name="Survei kepuasan (SKM)").click()
     page.wait_for_url("**/kepala/tabanan/skm/")
     assert page.locator("#skm-ikm strong").inner_text() == "81,60"
     assert "081234567890" not in page.locator("#skm-suggestions").inner_text()
