@@ -19,6 +19,7 @@ from antre.applications.holding import Holding
 from antre.applications.models import Application, ApplicationKind, Document
 from antre.applications.receipt import receipt_pdf
 from antre.errors import Refusal
+from antre.offices import sources
 from antre.offices.models import Office, Region
 from antre.people import authorizers
 from antre.people.rules import mask_nik, short_name
@@ -53,6 +54,7 @@ def _visible(request: HttpRequest, code: str) -> Application:
     return application
 
 
+@sources.remembers_query  # a poster's link: the application that follows carries its tag
 def kinds(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
     items = office_obj.kinds.filter(active=True).prefetch_related("requirements")
@@ -75,6 +77,7 @@ def _form(request: HttpRequest, kind: str) -> Holding | None:
 
 
 @require_http_methods(["GET", "POST"])
+@sources.remembers_query
 def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
     try:
@@ -100,6 +103,7 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
                     request.FILES, kind_obj.requirements.values_list("code", flat=True)
                 ),
                 form=form,
+                source=sources.from_request(request),
             )
         except Refusal as exc:
             refusal = exc
