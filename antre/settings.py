@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "antre.gate",
     "antre.applications",
     "antre.whatsapp",
+    "antre.outreach",
     "antre.reports",
 ]
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("antre.applications.backoffice_urls")),
     path("", include("antre.whatsapp.urls")),
     path("", include("antre.reports.urls")),
+    path("", include("antre.outreach.urls")),
     path("", include("antre.queueing.urls")),
 ]
