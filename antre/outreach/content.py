@@ -61,11 +61,16 @@ def whatsapp_numbers(office: Office, tag: str) -> list[WhatsApp]:
 
 
 def online_services(office: Office) -> list[str]:
-    """What a citizen can do without coming: the online kinds of application and online-only services."""
-    kinds = ApplicationKind.objects.filter(office=office, active=True, purpose=KindPurpose.ONLINE)
-    names = list(kinds.order_by("order", "code").values_list("name", flat=True))
+    """What a citizen can do without coming: the online-only services, then the online kinds of
+    application that are not part of one of them (a KTP-el kind of a service also served in person)."""
     services = office.services.filter(active=True, mode=ServiceMode.ONLINE).order_by("order")
-    return names + [name for name in services.values_list("name", flat=True) if name not in names]
+    names = list(services.values_list("name", flat=True))
+    kinds = (
+        ApplicationKind.objects.filter(office=office, active=True, purpose=KindPurpose.ONLINE)
+        .exclude(service__in=services)
+        .order_by("order", "code")
+    )
+    return [*names, *(name for name in kinds.values_list("name", flat=True) if name not in names)]
 
 
 def _clock(time: dt.time) -> str:

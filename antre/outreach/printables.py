@@ -191,7 +191,7 @@ def _signature(pdf: FPDF, item: Printable, size: float) -> None:
     width = TEXT_WIDTH / 2 - 10
     pdf.ln(6)
     pdf.set_x(x)
-    text(pdf, size, _("Kepala %(office)s,") % {"office": head.office.title()}, height=5.5, width=width)
+    text(pdf, size, _("KEPALA %(office)s,") % {"office": head.office.upper()}, height=5.5, width=width)
     pdf.ln(18)
     pdf.set_x(x)
     text(pdf, size, head.head_name or "....................................", style="BU", height=5.5, width=width)
