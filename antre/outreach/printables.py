@@ -14,7 +14,7 @@ from antre.outreach import drawing
 from antre.outreach.content import Printable
 from antre.outreach.drawing import MARGIN, TEXT_WIDTH, bullets, rows, text
 
-POSTER_QR_MM = 85  # a code this size scans from a metre away on a notice board
+POSTER_QR_MM = 100  # a code this size scans from a metre away on a notice board
 LETTER_QR_MM = 45
 COLUMN = TEXT_WIDTH / 2 - 4
 
@@ -38,8 +38,10 @@ def posters(items: list[Printable]) -> bytes:
 
 
 def _poster(pdf: FPDF, item: Printable) -> None:
-    text(pdf, 11, item.letterhead.office + " - " + item.office.name, align="C")
-    pdf.ln(4)
+    if item.letterhead.agency:
+        text(pdf, 10, item.letterhead.agency, align="C")
+    text(pdf, 11, item.letterhead.office, style="B", align="C")
+    pdf.ln(3)
     text(pdf, 30, _("Ambil nomor antrean dari rumah"), style="B", align="C", height=13)
     pdf.ln(1)
     text(pdf, 15, _("Untuk warga %(region)s") % {"region": region_line(item)}, align="C", height=7)
