@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from antre import clock
 from antre.offices import rules
+from antre.offices.letterhead import Letterhead, LetterheadFields
 from antre.offices.regions import Region, RegionLevel
 from antre.offices.sessions import Session, SessionQuota
 from antre.offices.shifts import ClosedReason, CounterShift  # registered with this app
@@ -41,18 +41,7 @@ _INDONESIAN_TIMEZONES = [
 ]
 
 
-@dataclass(frozen=True)
-class Letterhead:
-    agency: str
-    office: str
-    address: str
-    contact: str
-    head_name: str
-    head_nip: str
-    city: str
-
-
-class Office(models.Model):
+class Office(LetterheadFields):
     slug = models.SlugField(_("kode singkat (di alamat web)"), unique=True)
     name = models.CharField(_("nama"), max_length=200)
     region_code = models.CharField(
@@ -158,25 +147,6 @@ class Office(models.Model):
         default=True,
         help_text=_("Jika aktif, hanya warga yang sudah masuk lewat pintu yang dapat dipanggil."),
     )
-    # The letterhead of what the office prints (circular letters, reports): plain text, set in the admin.
-    agency_line = models.CharField(
-        _("kop: instansi induk"), max_length=200, blank=True, help_text=_("Mis. PEMERINTAH KABUPATEN TABANAN")
-    )
-    full_name = models.CharField(
-        _("kop: nama lengkap kantor"),
-        max_length=200,
-        blank=True,
-        help_text=_("Mis. DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"),
-    )
-    letter_address = models.CharField(_("kop: alamat"), max_length=300, blank=True)
-    contact_line = models.CharField(
-        _("kop: kontak"), max_length=300, blank=True, help_text=_("Telepon, surel, situs web")
-    )
-    head_name = models.CharField(_("nama kepala dinas"), max_length=200, blank=True)
-    head_nip = models.CharField(_("NIP kepala dinas"), max_length=30, blank=True)
-    letter_city = models.CharField(
-        _("kota pada tanggal surat"), max_length=100, blank=True, help_text=_("Mis. Tabanan")
-    )
 
     class Meta:
         verbose_name = _("kantor")
@@ -217,19 +187,6 @@ class Office(models.Model):
             for h in self.hours.all()
             if h.break_starts and h.break_ends
         }
-
-    def letterhead(self) -> Letterhead:
-        """What the office's letters and reports print at the top and under the signature; an empty
-        field falls back to what the office already says (its name, its address)."""
-        return Letterhead(
-            agency=self.agency_line,
-            office=self.full_name or self.name,
-            address=self.letter_address or self.address,
-            contact=self.contact_line,
-            head_name=self.head_name,
-            head_nip=self.head_nip,
-            city=self.letter_city,
-        )
 
     def notice_today(self, today: dt.date) -> str:
         """The admin's announcement while it stands."""

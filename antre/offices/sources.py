@@ -105,7 +105,9 @@ def from_request(request: HttpRequest) -> str:
 def validate_tag(value: str) -> None:
     """The model fields' check (the admin): empty, or a tag of a known shape."""
     if value and clean_tag(value) != value:
-        raise ValidationError(_("Sumber tidak dikenal: desa-<kode desa>, kec-<kode kecamatan> atau s-<tautan>."))
+        raise ValidationError(
+            _("Sumber tidak dikenal: desa-<kode desa>, kec-<kode kecamatan> atau s-<tautan>.")
+        )
 
 
 def source_field() -> models.CharField:

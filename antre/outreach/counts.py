@@ -88,9 +88,13 @@ def _by_tag(office: Office, first: dt.date, last: dt.date) -> dict[str, Tally]:
     )
     for tag, channel, n in tickets:
         tallies[tag].tickets[channel] = tallies[tag].tickets.get(channel, 0) + n
-    for tag, n in _applications(office, first, last).exclude(source="").values_list("source").annotate(
-        n=Count("pk")
-    ).order_by():
+    for tag, n in (
+        _applications(office, first, last)
+        .exclude(source="")
+        .values_list("source")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
         tallies[tag].applications += n
     return tallies
 
@@ -135,7 +139,9 @@ def reach(office: Office, first: dt.date, last: dt.date) -> Reach:
             districts[region.code].tally.add(own)
         elif (district := districts.get(region.parent_id or "")) is not None:
             tag = sources.village_tag(region.code)
-            village = Place(region.code, region.name, tag, tallies.get(tag, Tally()), on_form.get(region.code, 0))
+            village = Place(
+                region.code, region.name, tag, tallies.get(tag, Tally()), on_form.get(region.code, 0)
+            )
             district.villages.append(village)
             district.tally.add(village.tally)
             district.applications_from_form += village.applications_from_form

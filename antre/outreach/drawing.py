@@ -29,7 +29,16 @@ def new_page(pdf: FPDF | None = None) -> FPDF:
     return pdf
 
 
-def text(pdf: FPDF, size: float, line: str, *, style: str = "", align: str = "L", height: float = 0, width: float = 0):
+def text(
+    pdf: FPDF,
+    size: float,
+    line: str,
+    *,
+    style: str = "",
+    align: str = "L",
+    height: float = 0,
+    width: float = 0,
+):
     """One paragraph that wraps within `width` (the rest of the line by default)."""
     pdf.set_font("Helvetica", style, size)
     pdf.multi_cell(width, height or size * 0.5, latin(line), align=align, new_x="LMARGIN", new_y="NEXT")
@@ -42,7 +51,9 @@ def bullets(pdf: FPDF, items: list[str], *, x: float, width: float, size: float 
         pdf.multi_cell(width, size * 0.5, latin(f"- {item}"), new_x="LEFT", new_y="NEXT")
 
 
-def rows(pdf: FPDF, pairs: list[tuple[str, str]], *, x: float, label_width: float, width: float, size: float = 11):
+def rows(
+    pdf: FPDF, pairs: list[tuple[str, str]], *, x: float, label_width: float, width: float, size: float = 11
+):
     """A two-column list (weekday and hours; number and desk), each row on its own line."""
     for label, value in pairs:
         pdf.set_x(x)

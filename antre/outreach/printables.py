@@ -22,7 +22,10 @@ COLUMN = TEXT_WIDTH / 2 - 4
 def region_line(item: Printable) -> str:
     if item.is_village:
         assert item.district is not None  # a desa always sits in its kecamatan
-        return _("Desa/Kelurahan %(desa)s, Kecamatan %(kec)s") % {"desa": item.region.name, "kec": item.district.name}
+        return _("Desa/Kelurahan %(desa)s, Kecamatan %(kec)s") % {
+            "desa": item.region.name,
+            "kec": item.district.name,
+        }
     return _("Kecamatan %(kec)s") % {"kec": item.region.name}
 
 
@@ -196,6 +199,19 @@ def _signature(pdf: FPDF, item: Printable, size: float) -> None:
     text(pdf, size, _("KEPALA %(office)s,") % {"office": head.office.upper()}, height=5.5, width=width)
     pdf.ln(18)
     pdf.set_x(x)
-    text(pdf, size, head.head_name or "....................................", style="BU", height=5.5, width=width)
+    text(
+        pdf,
+        size,
+        head.head_name or "....................................",
+        style="BU",
+        height=5.5,
+        width=width,
+    )
     pdf.set_x(x)
-    text(pdf, size, _("NIP. %(nip)s") % {"nip": head.head_nip or "...................."}, height=5.5, width=width)
+    text(
+        pdf,
+        size,
+        _("NIP. %(nip)s") % {"nip": head.head_nip or "...................."},
+        height=5.5,
+        width=width,
+    )

@@ -19,7 +19,9 @@ NOTE_MAX = 200
 
 
 def _invalid(field: str, message: str) -> Refusal:
-    return Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields={field: message})
+    return Refusal(
+        "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields={field: message}
+    )
 
 
 def create_short_link(
@@ -32,7 +34,9 @@ def create_short_link(
     if len(slug) > sources.SLUG_MAX or not sources.SLUG.match(slug):
         raise _invalid(
             "slug",
-            _("Kode tautan: 1–%(n)s huruf kecil, angka atau tanda hubung, tanpa tanda hubung di awal atau akhir.")
+            _(
+                "Kode tautan: 1–%(n)s huruf kecil, angka atau tanda hubung, tanpa tanda hubung di awal atau akhir."
+            )
             % {"n": sources.SLUG_MAX},
         )
     if len(note or "") > NOTE_MAX:
@@ -40,7 +44,13 @@ def create_short_link(
     try:
         with transaction.atomic():
             return ShortLink.objects.create(
-                office=office, slug=slug, note=(note or "").strip(), created_by=by, created_at=now or clock.now()
+                office=office,
+                slug=slug,
+                note=(note or "").strip(),
+                created_by=by,
+                created_at=now or clock.now(),
             )
     except IntegrityError:
-        raise _invalid("slug", _("Kode tautan “%(slug)s” sudah dipakai. Pilih kode lain.") % {"slug": slug}) from None
+        raise _invalid(
+            "slug", _("Kode tautan “%(slug)s” sudah dipakai. Pilih kode lain.") % {"slug": slug}
+        ) from None

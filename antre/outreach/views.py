@@ -141,7 +141,10 @@ def short_links(request: StaffRequest, office: Office) -> HttpResponse:
     if request.method == "POST":
         try:
             services.create_short_link(
-                office=office, slug=request.POST.get("slug", ""), note=request.POST.get("note", ""), by=request.user
+                office=office,
+                slug=request.POST.get("slug", ""),
+                note=request.POST.get("note", ""),
+                by=request.user,
             )
         except Refusal as exc:
             refusal = exc

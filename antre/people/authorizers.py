@@ -155,7 +155,9 @@ _REFUSALS: dict[Predicate, _Refused] = {
     ),
     may_list_counters: _Refused(gettext_lazy("Anda tidak berhak melihat data ini.")),
     may_review_applications: _Refused(gettext_lazy("Hanya verifikator kantor ini yang dapat melakukan ini.")),
-    may_manage_outreach: _Refused(gettext_lazy("Hanya administrator kantor ini yang dapat membuat tautan pendek.")),
+    may_manage_outreach: _Refused(
+        gettext_lazy("Hanya administrator kantor ini yang dapat membuat tautan pendek.")
+    ),
     may_see_reports: _Refused(
         gettext_lazy("Angka kinerja kantor hanya untuk kepala dinas dan administrator kantor ini.")
     ),

@@ -62,7 +62,9 @@ def test_a_booking_from_a_desa_poster_is_counted_for_that_desa_and_not_for_its_n
     assert cells(page, "51.02.01")[-1] == "1"
 
 
-def test_an_application_from_a_desa_link_is_counted_with_the_desa_its_form_names(client, office, staff, settings, tmp_path):
+def test_an_application_from_a_desa_link_is_counted_with_the_desa_its_form_names(
+    client, office, staff, settings, tmp_path
+):
     settings.DATA_DIR = tmp_path
     client.get("/k/tabanan/permohonan/?src=desa-5102052002")  # Gubug's poster
     assert client.post(APPLICATION_FORM, application_form()).status_code == 302
@@ -91,7 +93,13 @@ def test_a_cookie_written_by_hand_is_not_believed(client, office):
 
 def test_the_api_takes_a_source_and_ignores_a_strange_one(client, office):
     for nik, source, kept in ((nik_for(1), "desa-5102052001", "desa-5102052001"), (nik_for(2), "=1+1", "")):
-        body = {"service": "CAPIL", "name": "Ni Luh Ayu", "nik": nik, "date": MONDAY.isoformat(), "source": source}
+        body = {
+            "service": "CAPIL",
+            "name": "Ni Luh Ayu",
+            "nik": nik,
+            "date": MONDAY.isoformat(),
+            "source": source,
+        }
         response = client.post("/api/v1/offices/tabanan/tickets", body, content_type="application/json")
         assert response.status_code == 201, response.content
         assert Ticket.objects.get(nik=nik).source == kept
@@ -104,7 +112,9 @@ def test_the_table_downloads_as_csv_and_xlsx_without_formulas(client, office, st
 
     from antre.outreach.models import ShortLink
 
-    ShortLink.objects.create(office=office, slug="ig-des26", note="=HYPERLINK(1)", created_at=office.local_now())
+    ShortLink.objects.create(
+        office=office, slug="ig-des26", note="=HYPERLINK(1)", created_at=office.local_now()
+    )
     book(office, KETUT, service="CAPIL", source=SUDIMARA_TAG)
     head = kepala(staff)
     text = head.get(PAGE + "?format=csv").content.decode()

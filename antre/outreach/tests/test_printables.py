@@ -1,8 +1,6 @@
 """The poster and the circular letter as they come off the printer: a phone scans the QR and lands
 on the booking page with the village's tag; the text says where, when and how to reach the office."""
 
-import io
-
 import pypdfium2
 import pytest
 from django.test import Client
@@ -72,7 +70,9 @@ def test_the_qr_is_big_enough_to_scan_from_a_poor_print(head, printing_office):
     image = page.render(scale=1).to_pil()
     import zxingcpp
 
-    assert [c.text for c in zxingcpp.read_barcodes(image)] == ["http://testserver/k/tabanan/?src=desa-5102052001"]
+    assert [c.text for c in zxingcpp.read_barcodes(image)] == [
+        "http://testserver/k/tabanan/?src=desa-5102052001"
+    ]
 
 
 def test_the_circular_letter_is_addressed_to_the_village_head_and_signed_by_the_head_of_office(
