@@ -28,6 +28,9 @@ COOKIE = "antre_src"
 _SALT = "antre.offices.sources"
 COOKIE_DAYS = 30
 QUERY = "src"
+# The first word of the message a poster's WhatsApp link prefills, before the tag ("ANTRE desa-…"):
+# the bot reads the tag back from it.
+WHATSAPP_WORD = "ANTRE"
 
 
 def clean_tag(text: object) -> str:

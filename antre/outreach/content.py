@@ -17,8 +17,6 @@ from antre.offices.models import Letterhead, Office, Region, RegionLevel, Servic
 from antre.people.rules import normalize_phone
 from antre.whatsapp.models import BusinessNumber
 
-WHATSAPP_WORD = "ANTRE"  # the first word of the prefilled WhatsApp text, before the tag
-
 
 @dataclass(frozen=True)
 class WhatsApp:
@@ -54,7 +52,7 @@ def whatsapp_numbers(office: Office, tag: str) -> list[WhatsApp]:
     found = []
     for number in BusinessNumber.objects.filter(office=office).order_by("desk", "display_number"):
         digits = (normalize_phone(number.display_number) or "").lstrip("+")
-        text = urllib.parse.quote(f"{WHATSAPP_WORD} {tag}")
+        text = urllib.parse.quote(f"{sources.WHATSAPP_WORD} {tag}")
         link = f"https://wa.me/{digits}?text={text}" if digits else ""
         found.append(WhatsApp(number.display_number, str(number.get_desk_display()), link))
     return found
