@@ -22,6 +22,7 @@ from antre.outreach import content, counts, exports, printables, services
 from antre.outreach.models import ShortLink
 from antre.people import authorizers
 from antre.people.staff_requests import StaffRequest
+from antre.queueing.models import Channel
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LONGEST_SPAN = 366
@@ -77,7 +78,7 @@ def villages(request: StaffRequest, office: Office) -> HttpResponse:
         "problem": problem,
         "r": found,
         "channels": counts.CHANNELS,
-        "channel_names": dict(counts.Channel.choices),
+        "channel_names": dict(Channel.choices),
         "villages_without": sum(d.villages_without for d in found.districts) if found else 0,
         "village_count": sum(len(d.villages) for d in found.districts) if found else 0,
     }
@@ -150,7 +151,8 @@ def short_links(request: StaffRequest, office: Office) -> HttpResponse:
             refusal = exc
         else:
             return redirect("outreach:links", office=office.slug)
-    first, last = office.local_today(clock.now()).replace(day=1), office.local_today(clock.now())
+    last = office.local_today(clock.now())
+    first = last.replace(day=1)  # the links' figures of this month so far; the per-desa page takes any span
     context = {
         "office": office,
         "links": [

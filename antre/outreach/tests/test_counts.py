@@ -123,3 +123,21 @@ def test_the_table_downloads_as_csv_and_xlsx_without_formulas(client, office, st
     book_ = load_workbook(io.BytesIO(head.get(PAGE + "?format=xlsx").content))
     values = [cell.value for row_ in book_.active.iter_rows() for cell in row_]
     assert "'=HYPERLINK(1)" in values and "Sudimara" in values
+
+
+def test_only_the_days_asked_for_are_counted(office, staff):
+    from antre.conftest import TUESDAY
+
+    book(office, KETUT, service="CAPIL", source=SUDIMARA_TAG)  # today, Monday
+    book(office, WAYAN, service="CAPIL", source=SUDIMARA_TAG, day=TUESDAY)
+    head = kepala(staff)
+    monday = MONDAY.isoformat()
+    assert cells(head.get(f"{PAGE}?from={monday}&to={monday}").content.decode(), SUDIMARA)[4] == "1"
+    both = f"{PAGE}?from={monday}&to={TUESDAY.isoformat()}"
+    assert cells(head.get(both).content.decode(), SUDIMARA)[4] == "2"
+
+
+def test_a_wrong_period_is_explained_in_indonesian(office, staff):
+    response = kepala(staff).get(f"{PAGE}?from=kemarin&to={MONDAY.isoformat()}")
+    assert response.status_code == 422
+    assert "Bukan tanggal: tulis TTTT-BB-HH" in response.content.decode()
