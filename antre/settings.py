@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "antre.applications",
     "antre.whatsapp",
     "antre.survey",
+    "antre.outreach",
     "antre.reports",
 ]
 

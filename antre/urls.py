@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("antre.reports.urls")),
     path("", include("antre.survey.urls")),
     path("", include("antre.audit.urls")),
+    path("", include("antre.outreach.urls")),
     path("", include("antre.queueing.urls")),
 ]

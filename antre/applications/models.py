@@ -8,6 +8,8 @@ from django.utils import formats, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from antre.offices.sources import source_field
+
 
 class KindPurpose(models.TextChoices):
     ONLINE = "online", _("Diurus sepenuhnya daring")
@@ -133,6 +135,7 @@ class Application(models.Model):
         related_name="+",
     )
     delivery_address = models.CharField(_("alamat pengantaran"), max_length=300, blank=True)
+    source = source_field()  # where the citizen came from: antre.offices.sources
 
     class Meta:
         verbose_name = _("permohonan")

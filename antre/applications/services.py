@@ -25,6 +25,7 @@ from antre.applications.models import (
 from antre.applications.uploads import MAX_BYTES, UploadRefused, check_upload
 from antre.errors import Refusal
 from antre.offices import rules as office_rules
+from antre.offices import sources
 from antre.offices.models import Office, Region
 from antre.people import rules as people
 from antre.people.rules import mask_nik
@@ -128,6 +129,7 @@ def submit(
     channel: str = "web",
     form: Holding | None = None,
     now: dt.datetime | None = None,
+    source: str = "",
 ) -> Application:
     """Check everything first; then store the application, its history and its files together.
 
@@ -167,6 +169,7 @@ def submit(
     if errors:
         holding.keep(form, new, now=now)  # nothing that passed has to be chosen again
         raise Refusal("invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=errors)
+    applicant["source"] = sources.clean_tag(source)  # where the citizen came from; anything else is dropped
     application = _store_application(office, kind, applicant, checked, channel=channel, now=now)
     holding.release(form)
     log.info("application %s (%s) submitted for %s", application.code, kind.code, mask_nik(application.nik))

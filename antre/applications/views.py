@@ -22,6 +22,7 @@ from antre.applications.receipt import receipt_pdf
 from antre.audit import services as audit
 from antre.audit.models import Action as Audited
 from antre.errors import Refusal
+from antre.offices import sources
 from antre.offices.models import Office, Region
 from antre.people import authorizers
 from antre.people.models import User
@@ -57,6 +58,7 @@ def _visible(request: HttpRequest, code: str) -> Application:
     return application
 
 
+@sources.remembers_query  # a poster's link: the application that follows carries its tag
 def kinds(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
     items = office_obj.kinds.filter(active=True).prefetch_related("requirements")
@@ -79,6 +81,7 @@ def _form(request: HttpRequest, kind: str) -> Holding | None:
 
 
 @require_http_methods(["GET", "POST"])
+@sources.remembers_query
 def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
     try:
@@ -104,6 +107,7 @@ def apply(request: HttpRequest, office: str, kind: str) -> HttpResponse:
                     request.FILES, kind_obj.requirements.values_list("code", flat=True)
                 ),
                 form=form,
+                source=sources.from_request(request),
             )
         except Refusal as exc:
             refusal = exc

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from antre import clock
 from antre.offices import rules
+from antre.offices.letterhead import Letterhead, LetterheadFields
 from antre.offices.regions import Region, RegionLevel
 from antre.offices.sessions import Session, SessionQuota
 from antre.offices.shifts import ClosedReason, CounterShift  # registered with this app
@@ -18,6 +19,7 @@ from antre.offices.week import Weekday
 __all__ = [
     "ClosedDay",
     "ClosedReason",
+    "Letterhead",
     "Counter",
     "CounterShift",
     "Office",
@@ -39,7 +41,7 @@ _INDONESIAN_TIMEZONES = [
 ]
 
 
-class Office(models.Model):
+class Office(LetterheadFields):
     slug = models.SlugField(_("kode singkat (di alamat web)"), unique=True)
     name = models.CharField(_("nama"), max_length=200)
     region_code = models.CharField(

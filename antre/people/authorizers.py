@@ -121,6 +121,11 @@ def may_open_reports(user) -> bool:
     return _acts_as(user, REPORT_ROLES)
 
 
+def may_manage_outreach(user, office) -> bool:
+    """Create `office`'s short links for social media (the head of office only reads them)."""
+    return _acts_as(user, (Role.ADMIN,), office)
+
+
 def may_open_staff_home(user) -> bool:
     """The administrator's page that links every tool."""
     return _acts_as(user, (Role.ADMIN,))
@@ -155,6 +160,9 @@ _REFUSALS: dict[Predicate, _Refused] = {
     ),
     may_list_counters: _Refused(gettext_lazy("Anda tidak berhak melihat data ini.")),
     may_review_applications: _Refused(gettext_lazy("Hanya verifikator kantor ini yang dapat melakukan ini.")),
+    may_manage_outreach: _Refused(
+        gettext_lazy("Hanya administrator kantor ini yang dapat membuat tautan pendek.")
+    ),
     may_see_reports: _Refused(
         gettext_lazy("Angka kinerja kantor hanya untuk kepala dinas dan administrator kantor ini.")
     ),

@@ -48,6 +48,13 @@ class TicketIn(Schema):
     )
     channel: str = Field("web", max_length=_max_length(Ticket, "channel"))
     priority: str | None = Field(None, max_length=_max_length(Ticket, "priority"))
+    source: str = Field(
+        "",
+        max_length=200,
+        description="Where the citizen came from, as printed on the office's posters and letters: "
+        "`desa-<village code>`, `kec-<kecamatan code>` or `s-<short link>`. Optional; a tag of any "
+        "other shape is ignored, never refused.",
+    )
 
 
 class SessionOut(Schema):
@@ -151,6 +158,7 @@ def book(request: HttpRequest, office: Office, payload: TicketIn, *, staff) -> s
         session=payload.session,
         channel=payload.channel,
         priority=payload.priority or "",
+        source=payload.source,
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip() or None,
         issued_by=staff,
     )

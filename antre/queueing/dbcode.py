@@ -47,7 +47,7 @@ TICKET_COLUMNS = (
     "token", "office_id", "service_id", "day", "session_id", "seq", "number", "name", "nik", "phone",
     "priority", "is_priority", "channel", "status", "issued_at", "queued_at", "counter_id",
     "invited_at", "invitations", "recalls", "rejoined", "transferred_from_id", "arrived_at",
-    "left_at", "called_at", "started_at", "finished_at", "issued_by_id", "come_at",
+    "left_at", "called_at", "started_at", "finished_at", "issued_by_id", "come_at", "source",
 )  # fmt: skip
 # The ticket's columns a booking never writes (they get NULL): set later, by the counter's verbs.
 NOT_BOOKED = ("called_by_id",)

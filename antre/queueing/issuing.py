@@ -72,6 +72,7 @@ def issue(
     now: dt.datetime,
     sessions: Sequence[Session] = (),
     come_at: dt.datetime | None = None,
+    source: str = "",
 ) -> tuple[Ticket, int]:
     """Insert the ticket, in the first of `sessions` (in order) with room for the service; none
     given: a day not divided into sessions. Returns it with how many wait ahead of it."""
@@ -91,6 +92,7 @@ def issue(
         # so that it does not overtake those who came earlier (antre.queueing.arrivals).
         queued_at=max(come_at, now) if come_at else now,
         come_at=come_at,
+        source=source,
     )
     issue = _issue_in_one_statement if connection.vendor == "postgresql" else _issue_in_steps
     ticket, ahead = issue(

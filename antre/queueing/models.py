@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from antre.offices.calendar import invitation_deadline
+from antre.offices.sources import source_field
 from antre.people.rules import short_name
 from antre.queueing import life, rules
 
@@ -176,6 +177,8 @@ class Ticket(models.Model):
     # When a citizen who booked from home was asked to come, as told at booking: the time shown
     # later may move, earlier by at most the office's margin (antre.queueing.arrivals).
     come_at = models.DateTimeField(_("diminta datang pukul"), null=True, blank=True)
+    # Where the citizen came from (a village's printed link, a short link): antre.offices.sources.
+    source = source_field()
 
     objects = TicketQuerySet.as_manager()
 

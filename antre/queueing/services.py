@@ -18,6 +18,7 @@ from antre import clock
 from antre.errors import Refusal, too_long
 from antre.live import events
 from antre.offices import rules as calendar
+from antre.offices import sources
 from antre.offices.calendar import bookable_service
 from antre.offices.models import Office, Service, ServiceMode, Session
 from antre.offices.rules import normal_code
@@ -143,10 +144,12 @@ def book_ticket(
     issued_by: User | None = None,
     now: dt.datetime | None = None,
     session: str | None = None,
+    source: str = "",
 ) -> Booking:
     """Issue the next number of a service for a day, within its daily quota and its quota in the
     session (`session`, named by its start "HH:MM"; without one, the first of the day with room),
-    one active ticket per NIK."""
+    one active ticket per NIK. `source`: where the citizen came from (antre.offices.sources); a tag
+    of no known shape is dropped, never refused."""
     now = now or clock.now()
     priority = priority or ""
     idempotency_key = _stored_key(idempotency_key)
@@ -171,6 +174,7 @@ def book_ticket(
             fingerprint=fingerprint,
             issued_by=issued_by,
             now=now,
+            source=sources.clean_tag(source),
         )
     except (Refusal, IntegrityError) as exc:
         # An Idempotency-Key seen before: answer with the first attempt's ticket, whatever this
@@ -204,6 +208,7 @@ def _book(
     fingerprint: str,
     issued_by: User | None,
     now: dt.datetime,
+    source: str = "",
 ) -> Booking:
     service = find_service(office, service_code)
     if service.mode == ServiceMode.ONLINE:
@@ -226,6 +231,7 @@ def _book(
         idempotency_key=idempotency_key,
         fingerprint=fingerprint,
         now=now,
+        source=source,
     )
     if day == office.local_today(now):
         # A projection made moments ago, with the bookings since added: the rush books hundreds a second.

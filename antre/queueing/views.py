@@ -19,7 +19,7 @@ from antre.errors import Refusal
 from antre.links import public_url
 from antre.live import voice
 from antre.live.models import LiveEvent
-from antre.offices import calendar
+from antre.offices import calendar, sources
 from antre.offices.models import Office, Session
 from antre.people.rules import mask_nik
 from antre.queueing import arrivals, calling, forecasting, services, tickets
@@ -36,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "queueing/home.html", {"offices": offices})
 
 
+@sources.remembers_query  # a poster's link: the booking that follows carries its tag
 def choose_service(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
     timezone.activate(office_obj.tzinfo)
@@ -48,6 +49,7 @@ def choose_service(request: HttpRequest, office: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@sources.remembers_query
 def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
     office_obj = get_object_or_404(Office, slug=office)
     timezone.activate(office_obj.tzinfo)
@@ -74,6 +76,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
                 day=day,
                 session=session,
                 priority=request.POST.get("priority", ""),
+                source=sources.from_request(request),
             )
             try:
                 booking = book_this(idempotency_key=request.POST.get("form_id") or None)

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from antre.offices.sources import source_field
+
 
 class Desk(models.TextChoices):
     GENERAL = "general", _("Umum")
@@ -145,6 +147,9 @@ class Conversation(models.Model):
     ticket = models.ForeignKey(
         "queueing.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Where the citizen found the number: a poster's prefilled text ("ANTRE desa-…") sets it, and the
+    # tickets and applications made in this conversation carry it (antre.offices.sources).
+    source = source_field()
 
     class Meta:
         verbose_name = _("percakapan")

@@ -155,6 +155,7 @@ def _finish(conversation: Conversation, reply: Reply, state: dict[str, Any], *, 
                 consent=True,
                 phone=conversation.phone,
                 channel="whatsapp",
+                source=conversation.source,
             )
         except Refusal as refusal:
             fields = "; ".join(refusal.fields.values())

@@ -111,6 +111,7 @@ def _book(conversation: Conversation, reply: Reply, state: dict[str, Any], nik: 
             day=dt.date.fromisoformat(state["day"]),
             channel="whatsapp",
             idempotency_key=f"wa:{reply.inbound.message_id}",
+            source=conversation.source,
         )
     except Refusal as refusal:
         fields = "; ".join(refusal.fields.values()) if refusal.fields else ""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from antre import clock
+from antre.offices import sources
 from antre.offices.models import Office, Weekday
 from antre.whatsapp.bot import applying, booking
 from antre.whatsapp.bot.replies import Reply
@@ -47,6 +48,8 @@ def handle(inbound: InboundMessage) -> None:
         inbound.save(update_fields=["conversation"])
         reply = Reply(conversation, inbound)
         text = inbound.text.strip()
+        if tag := poster_tag(text):
+            conversation.source = tag
         state = conversation.state or {}
         if text.lower() in GREETINGS:
             conversation.needs_officer = False  # "menu" always brings the bot back
@@ -62,6 +65,12 @@ def handle(inbound: InboundMessage) -> None:
         else:
             _go_on(conversation, reply, inbound, text)
         conversation.save()
+
+
+def poster_tag(text: str) -> str:
+    """The source tag of a poster's prefilled message ("ANTRE desa-5102052001"), else ""."""
+    word, _sep, rest = text.partition(" ")
+    return sources.clean_tag(rest) if word.upper() == sources.WHATSAPP_WORD else ""
 
 
 def _menu(office: Office, reply: Reply) -> None:

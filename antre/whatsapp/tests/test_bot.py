@@ -234,3 +234,19 @@ def test_a_booking_by_chat_takes_the_first_session_with_room_and_says_which(clie
     (message,) = OutboxMessage.objects.filter(dedupe_key=f"ticket:{ticket.token}:booked")
     parameters = [p["text"] for p in message.body["template"]["components"][0]["parameters"]]
     assert parameters[2].endswith(", sesi 10.00–12.00 WITA")
+
+
+def test_a_posters_prefilled_message_tags_the_ticket_booked_in_that_conversation(client, desk, graph):
+    menu = say(client, "ANTRE desa-5102052001")  # from the wa.me link on Sudimara's poster
+    assert "menu:antre" in row_ids(menu)
+    say(client, reply_id="menu:antre")
+    days = say(client, reply_id="svc:CAPIL")
+    say(client, reply_id=row_ids(days)[0])
+    say(client, "ni made sari dewi")
+    say(client, NIK_MADE)
+    assert Ticket.objects.get().source == "desa-5102052001"
+
+
+def test_a_strange_tag_in_the_first_message_is_ignored(client, desk, graph):
+    say(client, "ANTRE <b>x</b>")
+    assert Conversation.objects.get().source == ""
