@@ -27,7 +27,7 @@ from antre.queueing.closures import sweep
 from antre.queueing.life import Action
 from antre.queueing.models import Ticket
 from antre.reports import rollup
-from antre.reports.stats import LONGEST_SPAN
+from antre.spans import LONGEST_SPAN
 from antre.whatsapp.outbox import deliver_due
 
 log = logging.getLogger(__name__)

@@ -10,15 +10,8 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from antre.applications.models import Application
+from antre.paper import latin
 from antre.people.rules import mask_nik
-
-# The built-in PDF fonts are Latin-1: dashes and quotes are replaced, letters are kept. (Typed as
-# str.maketrans takes it: a plain dict[str, str] does not fit its invariant parameter.)
-_LATIN_STANDINS: dict[str, str | int | None] = {"—": "-", "–": "-", "“": '"', "”": '"', "’": "'"}
-
-
-def _latin(text: str) -> str:
-    return text.translate(str.maketrans(_LATIN_STANDINS)).encode("latin-1", "replace").decode("latin-1")
 
 
 def receipt_pdf(application: Application, track_url: str) -> bytes:
@@ -28,11 +21,9 @@ def receipt_pdf(application: Application, track_url: str) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 12)
-    pdf.multi_cell(0, 6, _latin(office.name), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, latin(office.name), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(
-        0, 5, _latin(_("Tanda terima permohonan daring")), align="C", new_x="LMARGIN", new_y="NEXT"
-    )
+    pdf.multi_cell(0, 5, latin(_("Tanda terima permohonan daring")), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 24)
     pdf.cell(0, 12, application.code, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -40,7 +31,7 @@ def receipt_pdf(application: Application, track_url: str) -> bytes:
     pdf.multi_cell(
         0,
         5,
-        _latin(_("Kode lacak: simpan kode ini. Untuk melihat status, masukkan kode dan NIK Anda.")),
+        latin(_("Kode lacak: simpan kode ini. Untuk melihat status, masukkan kode dan NIK Anda.")),
         align="C",
     )
     pdf.ln(4)
@@ -55,22 +46,22 @@ def receipt_pdf(application: Application, track_url: str) -> bytes:
     ]
     for label, value in rows:
         pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(28, 6, _latin(label))
+        pdf.cell(28, 6, latin(label))
         pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(0, 6, _latin(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, latin(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 6, _latin(_("Berkas yang diterima")), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, latin(_("Berkas yang diterima")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     for document in application.documents.filter(current=True, is_result=False).select_related("requirement"):
         assert document.requirement is not None  # only a result (is_result) answers no requirement
-        pdf.multi_cell(0, 5, _latin(f"- {document.requirement.name}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, latin(f"- {document.requirement.name}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(
-        0, 5, _latin(_("Lacak permohonan: %(url)s") % {"url": track_url}), new_x="LMARGIN", new_y="NEXT"
+        0, 5, latin(_("Lacak permohonan: %(url)s") % {"url": track_url}), new_x="LMARGIN", new_y="NEXT"
     )
     pdf.multi_cell(
-        0, 5, _latin(_("Semua layanan administrasi kependudukan gratis.")), new_x="LMARGIN", new_y="NEXT"
+        0, 5, latin(_("Semua layanan administrasi kependudukan gratis.")), new_x="LMARGIN", new_y="NEXT"
     )
     return bytes(pdf.output())

@@ -13,15 +13,9 @@ from openpyxl import Workbook
 from antre.audit.listing import Filters, describe, role_label
 from antre.audit.models import AuditEntry
 from antre.offices.models import Office
+from antre.paper import safe
 
 COLUMNS = ("at", "actor", "role", "action", "action_label", "subject", "subject_day", "detail")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value: str) -> str:
-    """Text a spreadsheet would read as a formula (a username or detail starting with "=") is kept
-    as text with a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def rows(office: Office, entries: Iterable[AuditEntry]) -> Iterator[list[str]]:

@@ -7,16 +7,11 @@ import io
 import segno
 from fpdf import FPDF
 
+from antre.paper import latin
+
 A4_WIDTH = 210
 MARGIN = 15
 TEXT_WIDTH = A4_WIDTH - 2 * MARGIN
-
-# The built-in PDF fonts are Latin-1: dashes and quotes get stand-ins, letters are kept.
-_STANDINS: dict[str, str | int | None] = {"—": "-", "–": "-", "“": '"', "”": '"', "’": "'", "…": "..."}
-
-
-def latin(text: str) -> str:
-    return text.translate(str.maketrans(_STANDINS)).encode("latin-1", "replace").decode("latin-1")
 
 
 def new_page(pdf: FPDF | None = None) -> FPDF:

@@ -11,14 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from antre.outreach.counts import CHANNELS, Place, Reach
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from antre.paper import safe
 
 
 def header() -> list[str]:

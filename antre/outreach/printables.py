@@ -13,6 +13,7 @@ from antre.offices.models import RegionLevel
 from antre.outreach import drawing
 from antre.outreach.content import Printable
 from antre.outreach.drawing import MARGIN, TEXT_WIDTH, bullets, rows, text
+from antre.paper import latin
 
 POSTER_QR_MM = 100  # a code this size scans from a metre away on a notice board
 LETTER_QR_MM = 45
@@ -66,14 +67,14 @@ def _columns(pdf: FPDF, item: Printable, *, size: float) -> None:
     """Left: what is done fully online; right: the opening hours. Below the longer of the two."""
     top = pdf.get_y()
     pdf.set_font("Helvetica", "B", size + 1)
-    pdf.cell(COLUMN, 7, drawing.latin(_("Bisa diurus daring, tanpa datang:")))
+    pdf.cell(COLUMN, 7, latin(_("Bisa diurus daring, tanpa datang:")))
     pdf.set_xy(MARGIN, top + 7)
     bullets(pdf, item.online or [_("(belum ada)")], x=MARGIN, width=COLUMN, size=size)
     left_end = pdf.get_y()
     right = MARGIN + COLUMN + 8
     pdf.set_xy(right, top)
     pdf.set_font("Helvetica", "B", size + 1)
-    pdf.cell(COLUMN, 7, drawing.latin(_("Jam buka kantor:")))
+    pdf.cell(COLUMN, 7, latin(_("Jam buka kantor:")))
     pdf.set_xy(right, top + 7)
     rows(pdf, item.hours, x=right, label_width=22, width=COLUMN, size=size)
     pdf.set_xy(MARGIN, max(left_end, pdf.get_y()) + 3)

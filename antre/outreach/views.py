@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antre import clock
@@ -23,9 +22,9 @@ from antre.outreach.models import ShortLink
 from antre.people import authorizers
 from antre.people.staff_requests import StaffRequest
 from antre.queueing.models import Channel
+from antre.spans import span_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LONGEST_SPAN = 366
 
 
 def for_reports(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -45,22 +44,7 @@ def for_reports(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def _span(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date, dict[str, str]]:
     """The days asked for (default: this month so far), and what is wrong with them per field."""
-    problem: dict[str, str] = {}
-    found = {}
-    for name, default in (("to", today), ("from", None)):
-        raw = request.GET.get(name)
-        try:
-            found[name] = dt.date.fromisoformat(raw) if raw else default
-        except ValueError:
-            problem[name] = _("Bukan tanggal: tulis TTTT-BB-HH, misalnya 2026-12-07.")
-            found[name] = default
-    last = found["to"] or today
-    first = found["from"] or last.replace(day=1)
-    if not problem and first > last:
-        problem["from"] = _("Tanggal awal harus sama dengan atau sebelum tanggal akhir.")
-    if not problem and (last - first).days >= LONGEST_SPAN:
-        problem["to"] = _("Paling lama %(n)s hari sekaligus.") % {"n": LONGEST_SPAN}
-    return first, last, problem
+    return span_of(request.GET.get("from"), request.GET.get("to"), today=today)
 
 
 @for_reports

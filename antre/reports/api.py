@@ -18,7 +18,8 @@ from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.apiauth import staff_auth
 from antre.people.staff_requests import StaffApiRequest
-from antre.reports.stats import span_of, stats
+from antre.reports.stats import stats
+from antre.spans import span_of
 
 router = Router(tags=["laporan"])
 

@@ -12,6 +12,7 @@ from dataclasses import astuple, fields
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from antre.paper import safe
 from antre.reports.stats import Stats
 from antre.reports.tally import Figures
 
@@ -31,17 +32,6 @@ def sections(found: Stats, labels: dict[str, dict[str, str]]) -> Iterator[tuple[
         ("kecamatan", _("Kecamatan"), found.by_kecamatan),
     ):
         yield key, title, [[code, names.get(key, {}).get(code, ""), *astuple(f)] for code, f in table.items()]
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """A cell a spreadsheet shows as typed: text that a spreadsheet would read as a formula (a
-    service named "=HYPERLINK(…)" in the admin) gets a leading apostrophe. Numbers pass as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def as_csv(found: Stats, labels: dict[str, dict[str, str]]) -> str:

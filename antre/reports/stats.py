@@ -24,15 +24,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from antre.offices.models import Office
 from antre.offices.regions import Region
 from antre.reports import rollup
 from antre.reports.readings import rows_of
 from antre.reports.tally import Figures, Tally, in_order
-
-LONGEST_SPAN = 366  # days in one request: a year, leap or not
 
 # The history's grain: each key sorts in time order as text.
 PERIODS: dict[str, Callable[[dt.date], str]] = {
@@ -93,28 +89,3 @@ def stats(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime, pe
         by_kecamatan=in_order(breakdowns["kecamatan"], target),
         kecamatan_names=dict(Region.objects.filter(code__in=codes).values_list("code", "name")),
     )
-
-
-def span_of(
-    first_text: str | None, last_text: str | None, *, today: dt.date
-) -> tuple[dt.date, dt.date, dict[str, str]]:
-    """The days asked for (`YYYY-MM-DD`; by default the month so far), and what is wrong with them
-    per field, in words for people (empty when nothing is)."""
-    problem: dict[str, str] = {}
-    last = _date(last_text, today, "to", problem)
-    first = _date(first_text, last.replace(day=1), "from", problem)
-    if not problem and first > last:
-        problem["from"] = _("Tanggal awal harus sama dengan atau sebelum tanggal akhir.")
-    if not problem and (last - first).days >= LONGEST_SPAN:
-        problem["to"] = _("Paling lama %(n)s hari sekaligus.") % {"n": LONGEST_SPAN}
-    return first, last, problem
-
-
-def _date(text: str | None, default: dt.date, name: str, problem: dict[str, str]) -> dt.date:
-    if not text:
-        return default
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        problem[name] = _("Bukan tanggal: tulis TTTT-BB-HH, misalnya 2026-12-07.")
-        return default

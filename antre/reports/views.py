@@ -20,7 +20,8 @@ from antre.queueing.models import Channel
 from antre.reports import charts, exports
 from antre.reports.backlog import backlog
 from antre.reports.figures import queue_today
-from antre.reports.stats import PERIODS, Stats, span_of, stats
+from antre.reports.stats import PERIODS, Stats, stats
+from antre.spans import span_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -12,16 +12,8 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from openpyxl import Workbook
 
+from antre.paper import latin, safe
 from antre.survey.figures import SurveyFigures
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """A cell a spreadsheet shows as typed: text read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _number(value: float | None) -> str:
@@ -80,15 +72,9 @@ def as_xlsx(found: SurveyFigures, *, office: str) -> bytes:
     return out.getvalue()
 
 
-# The built-in PDF fonts are Latin-1: dashes, quotes and bullets are replaced, letters are kept.
-_LATIN_STANDINS: dict[str, str | int | None] = {
-    "—": "-", "–": "-", "“": '"', "”": '"', "’": "'", "•": "*", "×": "x",
-}  # fmt: skip
-
-
 def _latin(value) -> str:
     text = "" if value is None else str(value)
-    return text.translate(str.maketrans(_LATIN_STANDINS)).encode("latin-1", "replace").decode("latin-1")
+    return latin(text)
 
 
 def _cell(value) -> str:

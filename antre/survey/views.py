@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antre import clock
@@ -17,6 +16,7 @@ from antre.errors import Refusal
 from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.staff_requests import StaffRequest
+from antre.spans import span_of
 from antre.survey import exports, services
 from antre.survey.figures import survey_figures
 from antre.survey.questions import PROFILE, QUESTIONS, SUGGESTION_MAX
@@ -66,24 +66,9 @@ def thanks(request: HttpRequest, office: str) -> HttpResponse:
 
 def period_of(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date, dict[str, str]]:
     """The days asked for (`YYYY-MM-DD`; by default this year so far), and what is wrong with them."""
-    problem: dict[str, str] = {}
-    last = _date(request.GET.get("to"), today, "to", problem)
-    first = _date(request.GET.get("from"), last.replace(month=1, day=1), "from", problem)
-    if not problem and first > last:
-        problem["from"] = _("Tanggal awal harus sama dengan atau sebelum tanggal akhir.")
-    if not problem and (last - first).days >= LONGEST_SPAN:
-        problem["to"] = _("Paling lama %(n)s hari sekaligus.") % {"n": LONGEST_SPAN}
-    return first, last, problem
-
-
-def _date(text: str | None, default: dt.date, name: str, problem: dict[str, str]) -> dt.date:
-    if not text:
-        return default
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        problem[name] = _("Bukan tanggal: tulis TTTT-BB-HH, misalnya 2026-12-07.")
-        return default
+    return span_of(
+        request.GET.get("from"), request.GET.get("to"), today=today, start="year", longest=LONGEST_SPAN
+    )
 
 
 @login_required
