@@ -20,6 +20,7 @@ from antre.queueing.models import Channel
 from antre.reports import charts, exports
 from antre.reports.backlog import backlog
 from antre.reports.figures import queue_today
+from antre.reports.history import history
 from antre.reports.stats import PERIODS, Stats, stats
 from antre.spans import span_of
 
@@ -93,7 +94,7 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
                 )
                 return _download(found, labels, office_obj.slug, wanted)
         grain = {"day": _("Per hari"), "week": _("Per minggu"), "month": _("Per bulan")}[per]
-        context["charts"] = history_charts(found)
+        context["charts"] = [mark_safe(charts.svg(chart)) for chart in history(found)]  # noqa: S308 (escaped inside)
         context["breakdowns"] = [
             ("by-period", grain, [(key, "", "", f) for key, f in found.by_period.items()]),
             ("by-service", _("Layanan"), [(c, "", services.get(c, ""), f) for c, f in found.by_service.items()]),
@@ -103,37 +104,6 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
              [(c, found.kecamatan_names.get(c, ""), "", f) for c, f in found.by_kecamatan.items()]),
         ]  # fmt: skip
     return render(request, "reports/summary.html", context, status=422 if problem else 200)
-
-
-def history_charts(found: Stats) -> list[str]:
-    """The numbers taken and the waits over the periods, as two SVG charts (escaped inside)."""
-    labels = [_short(key, found.per) for key in found.by_period]
-    periods = list(found.by_period.values())
-    taken = charts.columns(
-        _("Nomor per periode"),
-        labels,
-        [charts.Part(_("Selesai dilayani"), "served"), charts.Part(_("Tidak hadir"), "no-show"),
-         charts.Part(_("Lainnya (batal, ditolak, masih antre)"), "other")],
-        [[f.served, f.no_show, f.booked - f.served - f.no_show] for f in periods],
-    )  # fmt: skip
-    waits = charts.columns(
-        _("Waktu menunggu per periode (menit)"),
-        labels,
-        [charts.Part(_("Rata-rata menunggu"), "wait")],
-        [[f.wait_avg_minutes or 0] for f in periods],
-        marks=[f.wait_p90_minutes for f in periods],
-        mark_name=_("9 dari 10 menunggu paling lama"),
-        line=found.wait_target_minutes,
-        line_name=_("Target kantor"),
-    )
-    return [mark_safe(taken), mark_safe(waits)]  # noqa: S308 (built from escaped text)
-
-
-def _short(key: str, per: str) -> str:
-    """A period's label under its column: 23/11 for a day, M48 for a week, 2026-11 for a month."""
-    if per == "day":
-        return f"{key[8:10]}/{key[5:7]}"
-    return f"M{key[-2:]}" if per == "week" else key
 
 
 def _download(found: Stats, labels: dict[str, dict[str, str]], office: str, wanted: str) -> HttpResponse:
