@@ -39,12 +39,23 @@ def latin(text: str) -> str:
 class Head(Protocol):
     """What a letterhead and a signature block print (antre.offices.letterhead.Letterhead)."""
 
-    agency: str
-    office: str
-    address: str
-    contact: str
-    head_name: str
-    head_nip: str
+    @property
+    def agency(self) -> str: ...
+
+    @property
+    def office(self) -> str: ...
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def contact(self) -> str: ...
+
+    @property
+    def head_name(self) -> str: ...
+
+    @property
+    def head_nip(self) -> str: ...
 
 
 def new_page(pdf: FPDF | None = None) -> FPDF:
@@ -102,7 +113,9 @@ def table(
     numbers_from: int | None = None,
 ) -> None:
     """A titled table with its header row repeated on each page; `body` is text already formatted.
-    Columns from `numbers_from` on are right-aligned (figures line up)."""
+    Columns from `numbers_from` on are right-aligned (figures line up). A title never ends a page."""
+    if pdf.get_y() + 25 > pdf.h - pdf.b_margin:
+        pdf.add_page()
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(0, 7, latin(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)

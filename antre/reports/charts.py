@@ -190,7 +190,8 @@ def _legend(pdf: FPDF, chart: Chart, *, x: float, y: float, latin: Callable[[str
         pdf.set_text_color(0, 0, 0)
         pdf.text(x + 4, y, latin(name))
         x += 8 + pdf.get_string_width(latin(name))
-    pdf.set_draw_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)  # leave the pen and the paint as the page's text and tables expect
+    pdf.set_fill_color(255, 255, 255)
     pdf.set_line_width(0.2)
 
 

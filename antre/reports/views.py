@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
@@ -17,10 +19,11 @@ from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.staff_requests import StaffRequest
 from antre.queueing.models import Channel
-from antre.reports import charts, exports
+from antre.reports import charts, exports, monthly_pdf
 from antre.reports.backlog import backlog
 from antre.reports.figures import queue_today
 from antre.reports.history import history
+from antre.reports.monthly import month_of, month_report
 from antre.reports.stats import PERIODS, Stats, stats
 from antre.spans import span_of
 
@@ -114,3 +117,33 @@ def _download(found: Stats, labels: dict[str, dict[str, str]], office: str, want
         response = HttpResponse(exports.as_xlsx(found, labels, office=office), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def monthly(request: StaffRequest, office: str) -> HttpResponse:
+    """The monthly report: `?month=YYYY-MM` gives its PDF; without it, a page to choose the month
+    (the last twelve, the one under way first)."""
+    office_obj = get_object_or_404(Office, slug=office)
+    if not authorizers.may_see_reports(request.user, office_obj):
+        return render(request, "reports/forbidden.html", status=403)
+    timezone.activate(office_obj.tzinfo)
+    now = clock.now()
+    today = office_obj.local_today(now)
+    asked = request.GET.get("month")
+    first, last, problem = month_of(asked, today=today)
+    if asked is not None and not problem:
+        with transaction.atomic():
+            audit.record(
+                office=office_obj, actor=request.user, action=Audited.EXPORT, subject="laporan-bulanan",
+                detail={"report": "laporan-bulanan", "month": f"{first:%Y-%m}", "format": "pdf"}, at=now,
+            )  # fmt: skip
+            made = monthly_pdf.as_pdf(month_report(office_obj, first, last, now=now))
+        response = HttpResponse(made, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="laporan-{office_obj.slug}-{first:%Y-%m}.pdf"'
+        return response
+    months, month = [], today.replace(day=1)
+    for _i in range(12):
+        months.append(month)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    context = {"office": office_obj, "months": months, "problem": problem, "asked": asked or ""}
+    return render(request, "reports/monthly.html", context, status=422 if problem else 200)
