@@ -3,14 +3,25 @@
     .venv/bin/python bench/report_year.py                       # SQLite, in a throwaway data dir
     .venv/bin/python bench/report_year.py --database-url postgres://postgres@127.0.0.1:5432/postgres
 
-It seeds the demo office with a year of tickets (150,000 by default, over the working days of the
-365 days before today: served, no-shows, cancelled, turned away, expired; seven services, four
-counters, four channels, NIKs from ten kecamatan), then times, through the HTTP layer as a browser
-or a script would meet them: the head of office's page for today, `GET …/stats` for a month and for
-the year, and the summary page for the month. Each is asked five times; the median and the slowest
-are printed. The year is also timed the old way, as the baseline in the same run: with no closed day
-kept (antre.reports.rollup), every ticket read again; and the worker's keeping of the year, once. On PostgreSQL a throwaway database is created next to the one named and dropped after.
-Nothing leaves this machine.
+It seeds the demo office with a year before today (antre.clock's, in the office's timezone):
+150,000 tickets by default (bench/_year_seed.py), over the working days of the 365 days before
+today: served, no-shows, cancelled, turned away, expired; seven services, four counters, four
+channels, NIKs from ten kecamatan, a fifth of the web and WhatsApp bookings carrying a village's,
+a kecamatan's or a short link's source tag. 20,000 online applications sent at any hour of the
+year, each with its status history as the workflow writes it, cut at now: most done, some
+rejected, the last days' still open in every status, a few stalled past their service-level date;
+the desa from the form, a quarter with a source tag. 10,000 survey answers (bench/_year_survey.py),
+each for a visit served or an application done, on the day it ended, a few with a suggestion.
+
+Then it times, through the HTTP layer as a browser or a script would meet them: the head of office's
+page for today (with the applications' backlog), `GET …/stats` for a month and for the year, the
+summary page for the month, the SKM report for the year with its XLSX and PDF, the villages page
+for the year, and the monthly PDF report for last month once `reports:monthly` exists. Each is
+asked five times; the median and the slowest are printed, with the SQL statements one asking
+makes. The year is also timed the old way, as the baseline in the same run: with no closed day
+kept (antre.reports.rollup), every ticket read again; and the worker's keeping of the year, once.
+On PostgreSQL a throwaway database is created next to the one named and dropped after. Nothing
+leaves this machine.
 """
 
 from __future__ import annotations
@@ -27,9 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-CHANNELS = (("web", 0.55), ("whatsapp", 0.2), ("kiosk", 0.15), ("walk_in", 0.1))
-ENDS = (("done", 0.85), ("no_show", 0.05), ("cancelled", 0.04), ("turned_away", 0.02), ("expired", 0.04))
+Row = tuple[float, float, int | None]  # median and slowest (ms), SQL statements of one asking
 
 
 def setup(data: Path, database_url: str | None) -> None:
@@ -45,66 +54,30 @@ def setup(data: Path, database_url: str | None) -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def seed(tickets: int, today: dt.date, rng: random.Random, data: Path):
-    from antre.offices.models import Counter  # lazy: after setup()
-    from antre.queueing.models import Ticket  # lazy: after setup()
-    from antre.seed import create_demo_users, seed_demo_office  # lazy: after setup()
+def timed(client, url: str, headers: dict | None = None, runs: int = 5, count: bool = True) -> Row:
+    """Median and slowest of `runs` askings, and (`count`) the SQL statements of one more, counted
+    apart: the counting itself costs time."""
+    from django.db import connection  # lazy: after setup()
+    from django.test.utils import CaptureQueriesContext  # lazy: after setup()
 
-    office = seed_demo_office(today)
-    create_demo_users(office, data / "demo-credentials.txt")
-    services = [s for s in office.services.all() if s.mode != "online"]
-    counters = {s.pk: [c for c in Counter.objects.filter(office=office, services=s)] for s in services}
-    days = [today - dt.timedelta(days=d) for d in range(365, -1, -1)]
-    days = [d for d in days if d.weekday() < 5]
-    per_day = tickets // len(days)
-    batch = []
-    for day in days:
-        opens = dt.datetime.combine(day, dt.time(8), tzinfo=office.tzinfo)
-        for seq in range(1, per_day + 1):
-            batch.append(_ticket(Ticket, office, rng.choice(services), counters, day, seq, opens, rng, today))
-        if len(batch) >= 20000:
-            Ticket.objects.bulk_create(batch, batch_size=5000)
-            batch = []
-    Ticket.objects.bulk_create(batch, batch_size=5000)
-    return office, per_day * len(days)
-
-
-def _ticket(Ticket, office, service, counters, day, seq, opens, rng, today):  # noqa: N803 (the model)
-    channel = rng.choices([c for c, _ in CHANNELS], [w for _, w in CHANNELS])[0]
-    status = rng.choices([s for s, _ in ENDS], [w for _, w in ENDS])[0] if day < today else "done"
-    arrived = opens + dt.timedelta(minutes=rng.uniform(-20, 360))
-    called = arrived + dt.timedelta(minutes=rng.expovariate(1 / 25))
-    started = called + dt.timedelta(seconds=20)
-    finished = started + dt.timedelta(minutes=rng.lognormvariate(2.1, 0.5))
-    kecamatan = rng.randint(1, 10)
-    ticket = Ticket(
-        office=office, service=service, day=day, seq=seq, number=f"{service.prefix}-{seq:03d}", name="Warga Uji",
-        nik=f"5102{kecamatan:02d}0101900{seq % 1000:03d}"[:16], channel=channel, status=status,
-        issued_at=opens - dt.timedelta(days=1), queued_at=opens - dt.timedelta(days=1),
-    )  # fmt: skip
-    if status in ("done", "no_show"):
-        ticket.arrived_at, ticket.called_at = arrived, called
-        ticket.counter = rng.choice(counters[service.pk]) if counters[service.pk] else None
-    if status == "done":
-        ticket.started_at, ticket.finished_at = started, finished
-    if status == "cancelled":
-        ticket.finished_at = opens - dt.timedelta(hours=2)
-    return ticket
-
-
-def timed(client, url: str, headers: dict | None = None, runs: int = 5) -> tuple[float, float]:
     spent = []
     for _ in range(runs):
         started = time.perf_counter()
         answer = client.get(url, headers=headers or {})
         spent.append((time.perf_counter() - started) * 1000)
         assert answer.status_code == 200, (url, answer.status_code)  # noqa: S101 (a bench that measured an error is wrong)
-    return statistics.median(spent), max(spent)
+    if not count:
+        return statistics.median(spent), max(spent), None
+    with CaptureQueriesContext(connection) as statements:
+        client.get(url, headers=headers or {})
+    return statistics.median(spent), max(spent), len(statements)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=150_000)
+    parser.add_argument("--applications", type=int, default=20_000)
+    parser.add_argument("--answers", type=int, default=10_000, help="survey answers")
     parser.add_argument(
         "--database-url", help="a PostgreSQL server's URL; a throwaway database is made on it"
     )
@@ -120,24 +93,62 @@ def main() -> int:
 
 def _run(args, data: Path, url: str | None) -> int:
     setup(data, url)
+    import _year_seed as seeding  # lazy: it imports the models, after setup()
+    import _year_survey as survey  # lazy: it imports the models, after setup()
+    from django.utils import timezone  # lazy: after setup()
+
+    from antre import clock  # lazy: after setup()
+
+    now, rng, started = clock.now(), random.Random(1), time.monotonic()
+    office, reach = seeding.seed_office(timezone.localdate(now), data, rng)
+    today = office.local_today(now)
+    tickets = seeding.seed_tickets(office, args.tickets, today, rng, reach)
+    done = seeding.seed_applications(office, args.applications, now, rng, reach)
+    answers = survey.seed_answers(office, args.answers, done, rng)
+    print(
+        f"{tickets} tickets, {args.applications} applications ({len(done)} done), {answers} survey"
+        f" answers seeded in {time.monotonic() - started:.0f} s ({'PostgreSQL' if url else 'SQLite'})"
+    )
+    _seeded(office, today)
+    print("| what | median (ms) | slowest (ms) | SQL statements |\n|---|---:|---:|---:|")
+    for what, row in _measure(today):
+        if row is None:
+            print(f"| {what} | not built yet | | |")
+        else:
+            median, slowest, statements = row
+            print(f"| {what} | {median:.0f} | {slowest:.0f} | {'' if statements is None else statements} |")
+    return 0
+
+
+def _seeded(office, today: dt.date) -> None:
+    """What the pages will find: the applications' backlog, and the villages the tags came from."""
+    from antre import clock  # lazy: after setup()
+    from antre.outreach.counts import reach  # lazy: after setup()
+    from antre.reports.backlog import backlog  # lazy: after setup()
+
+    found = backlog(office, now=clock.now())
+    open_now = ", ".join(f"{status} {n}" for status, _label, n in found.open_by_status)
+    print(f"applications open: {open_now}; past their service-level date: {found.late}")
+    districts = reach(office, today - dt.timedelta(days=365), today).districts
+    villages = [village for district in districts for village in district.villages]
+    print(
+        f"desa whose tags brought something this year: {sum(not v.tally.none for v in villages)} of {len(villages)}"
+    )
+
+
+def _measure(today: dt.date) -> list[tuple[str, Row | None]]:
     from django.test import Client  # lazy: after setup()
 
     from antre.people.models import ApiToken, User  # lazy: after setup()
 
-    today = dt.date.today()
-    started = time.monotonic()
-    office, stored = seed(args.tickets, today, random.Random(1), data)
-    print(
-        f"{stored} tickets seeded in {time.monotonic() - started:.0f} s ({'PostgreSQL' if url else 'SQLite'})"
-    )
     kepala = User.objects.get(username="kepala")
     token = {"Authorization": f"Token {ApiToken.for_user(kepala).key}"}
-    browser = Client()
+    browser, api = Client(), Client()
     browser.force_login(kepala)
-    api = Client()
     month, year = today - dt.timedelta(days=30), today - dt.timedelta(days=365)
     year_url = f"/api/v1/offices/tabanan/stats?from={year}&to={today}"
-    rows = [
+    skm = f"/kepala/tabanan/skm/?from={year}&to={today}"
+    return [
         (
             "stats, a year, every day counted from its tickets (nothing kept yet)",
             _unkept(api, year_url, token),
@@ -147,32 +158,45 @@ def _run(args, data: Path, url: str | None) -> int:
         ("stats, a month", timed(api, f"/api/v1/offices/tabanan/stats?from={month}&to={today}", token)),
         ("stats, a year (closed days kept, today from its tickets)", timed(api, year_url, token)),
         ("summary page, a month", timed(browser, f"/kepala/tabanan/rekap/?from={month}&to={today}")),
+        ("SKM report page, a year", timed(browser, skm)),
+        ("SKM report XLSX, a year", timed(browser, skm + "&format=xlsx")),
+        ("SKM report PDF, a year", timed(browser, skm + "&format=pdf")),
+        ("villages page, a year", timed(browser, f"/kepala/tabanan/desa/?from={year}&to={today}")),
+        ("monthly PDF report, last month", _monthly(browser, today)),
     ]
-    print("| what | median (ms) | slowest (ms) |\n|---|---:|---:|")
-    for what, (median, slowest) in rows:
-        print(f"| {what} | {median:.0f} | {slowest:.0f} |")
-    return 0
 
 
-def _unkept(client, url: str, headers: dict, runs: int = 3) -> tuple[float, float]:
+def _monthly(browser, today: dt.date) -> Row | None:
+    """The monthly PDF for last month, or None while `reports:monthly` is not built."""
+    from django.urls import NoReverseMatch, reverse  # lazy: after setup()
+
+    try:
+        path = reverse("reports:monthly", kwargs={"office": "tabanan"})
+    except NoReverseMatch:
+        return None
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    return timed(browser, f"{path}?month={last_month:%Y-%m}")
+
+
+def _unkept(client, url: str, headers: dict, runs: int = 3) -> Row:
     """The baseline: each run first forgets what was kept, so every day is read from its tickets."""
     from antre.reports.models import DayFigures  # lazy: after setup()
 
     spent = []
     for _ in range(runs):
         DayFigures.objects.all().delete()
-        spent.append(timed(client, url, headers, runs=1)[0])
+        spent.append(timed(client, url, headers, runs=1, count=False)[0])
     DayFigures.objects.all().delete()
-    return statistics.median(spent), max(spent)
+    return statistics.median(spent), max(spent), None
 
 
-def _keeping() -> tuple[float, float]:
+def _keeping() -> Row:
     from antre import worker  # lazy: after setup()
 
     started = time.perf_counter()
     worker.keep_report_days()
     spent = (time.perf_counter() - started) * 1000
-    return spent, spent
+    return spent, spent, None
 
 
 def _throwaway(base: str) -> str:
