@@ -1,6 +1,6 @@
 """The summary's tables as files the office passes on: CSV (one table, a column saying which
-breakdown each row belongs to) and XLSX (one sheet per table). Codes, names of services, channels
-and kecamatan, and counts: no personal data."""
+breakdown each row belongs to) and XLSX (one sheet per table). Codes, names of services, channels,
+kecamatan and officers, and counts: no citizen's personal data."""
 
 from __future__ import annotations
 
@@ -23,11 +23,12 @@ def sections(found: Stats, labels: dict[str, dict[str, str]]) -> Iterator[tuple[
     """(sheet, title, rows) of every table: the totals, then each breakdown; a row is its code, its
     name and its figures. `labels`: names per breakdown (service, channel), where there are."""
     yield "total", _("Jumlah"), [["", "", *astuple(found.total)]]
-    names = {**labels, "kecamatan": found.kecamatan_names}
+    names = {**labels, "kecamatan": found.kecamatan_names, "officer": found.officer_names}
     for key, title, table in (
         ("period", _("Per periode"), found.by_period),
         ("service", _("Layanan"), found.by_service),
         ("counter", _("Loket"), found.by_counter),
+        ("officer", _("Petugas"), found.by_officer),
         ("channel", _("Kanal"), found.by_channel),
         ("kecamatan", _("Kecamatan"), found.by_kecamatan),
     ):

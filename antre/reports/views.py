@@ -62,7 +62,7 @@ def today(request: StaffRequest, office: str) -> HttpResponse:
 @login_required
 def summary(request: StaffRequest, office: str) -> HttpResponse:
     """The office's figures over the days asked for (default: this month so far), per service,
-    counter, channel and kecamatan: what `GET /api/v1/offices/{office}/stats` answers."""
+    counter, officer, channel and kecamatan: what `GET /api/v1/offices/{office}/stats` answers."""
     office_obj = get_object_or_404(Office, slug=office)
     if not authorizers.may_see_reports(request.user, office_obj):
         return render(request, "reports/forbidden.html", status=403)
@@ -98,6 +98,8 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
             ("by-period", grain, [(key, "", "", f) for key, f in found.by_period.items()]),
             ("by-service", _("Layanan"), [(c, "", services.get(c, ""), f) for c, f in found.by_service.items()]),
             ("by-counter", _("Loket"), [(c, "", "", f) for c, f in found.by_counter.items()]),
+            ("by-officer", _("Petugas"), [(u, _other(found.officer_names.get(u, u), u), "", f)
+                                          for u, f in found.by_officer.items()]),
             ("by-channel", _("Kanal"), [(c, channels.get(c, ""), "", f) for c, f in found.by_channel.items()]),
             ("by-kecamatan", _("Kecamatan (dari NIK)"),
              [(c, found.kecamatan_names.get(c, ""), "", f) for c, f in found.by_kecamatan.items()]),
@@ -127,6 +129,11 @@ def history_charts(found: Stats) -> list[str]:
         line_name=_("Target kantor"),
     )
     return [mark_safe(taken), mark_safe(waits)]  # noqa: S308 (built from escaped text)
+
+
+def _other(name: str, code: str) -> str:
+    """A name to show beside its code, "" when it would only repeat it."""
+    return "" if name == code else name
 
 
 def _short(key: str, per: str) -> str:
