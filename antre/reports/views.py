@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
@@ -44,6 +46,24 @@ def today(request: StaffRequest, office: str) -> HttpResponse:
     day = office_obj.local_today(now)
     figures, q = stats(office_obj, day, day, now=now), queue_today(office_obj, now=now)
     names = dict(office_obj.services.values_list("code", "name"))
+    applications = backlog(office_obj, now=now)
+    wanted = request.GET.get("format")
+    if wanted in ("csv", "xlsx"):
+        local = office_obj.local_now(now)
+        tables = exports.today_tables(q, figures, applications, names, tz=office_obj.tzinfo)
+        name = f"hari-ini-{office_obj.slug}-{day.isoformat()}-{local:%H%M}"
+        heading = f"{office_obj.slug} · {day.isoformat()} {local:%H:%M}"
+        return _download(
+            request,
+            office_obj,
+            tables,
+            wanted,
+            report="hari-ini",
+            days=(day, day),
+            name=name,
+            heading=heading,
+            now=now,
+        )
     return render(
         request,
         "reports/today.html",
@@ -54,7 +74,7 @@ def today(request: StaffRequest, office: str) -> HttpResponse:
             "t": figures,
             "times_by_service": [(code, names.get(code, ""), f) for code, f in figures.by_service.items()],
             "counters": [(c, figures.by_counter.get(str(c.number))) for c in q.counters],
-            "applications": backlog(office_obj, now=now),
+            "applications": applications,
         },
     )
 
@@ -81,17 +101,20 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
         channels = {code: str(label) for code, label in Channel.choices}
         wanted = request.GET.get("format")
         if wanted in ("csv", "xlsx"):
-            labels = {"service": services, "channel": channels}
-            with transaction.atomic():
-                audit.record(
-                    office=office_obj,
-                    actor=request.user,
-                    action=Audited.EXPORT,
-                    subject="rekap",
-                    detail={"report": "rekap", "from": str(first), "to": str(last), "format": wanted},
-                    at=now,
-                )
-                return _download(found, labels, office_obj.slug, wanted)
+            tables = exports.summary_tables(found, {"service": services, "channel": channels})
+            name = f"rekap-{office_obj.slug}-{found.first.isoformat()}-{found.last.isoformat()}"
+            heading = f"{office_obj.slug} · {found.first.isoformat()} – {found.last.isoformat()}"
+            return _download(
+                request,
+                office_obj,
+                tables,
+                wanted,
+                report="rekap",
+                days=(first, last),
+                name=name,
+                heading=heading,
+                now=now,
+            )
         grain = {"day": _("Per hari"), "week": _("Per minggu"), "month": _("Per bulan")}[per]
         context["charts"] = history_charts(found)
         context["breakdowns"] = [
@@ -143,11 +166,31 @@ def _short(key: str, per: str) -> str:
     return f"M{key[-2:]}" if per == "week" else key
 
 
-def _download(found: Stats, labels: dict[str, dict[str, str]], office: str, wanted: str) -> HttpResponse:
-    name = f"rekap-{office}-{found.first.isoformat()}-{found.last.isoformat()}.{wanted}"
-    if wanted == "csv":
-        response = HttpResponse(exports.as_csv(found, labels), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.as_xlsx(found, labels, office=office), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def _download(
+    request: StaffRequest,
+    office: Office,
+    tables: list[exports.Table],
+    wanted: str,
+    *,
+    report: str,
+    days: tuple[dt.date, dt.date],
+    name: str,
+    heading: str,
+    now: dt.datetime,
+) -> HttpResponse:
+    """`tables` as the file asked for (csv or xlsx); the download itself goes into the audit log."""
+    with transaction.atomic():
+        audit.record(
+            office=office,
+            actor=request.user,
+            action=Audited.EXPORT,
+            subject=report,
+            detail={"report": report, "from": str(days[0]), "to": str(days[1]), "format": wanted},
+            at=now,
+        )
+        if wanted == "csv":
+            response = HttpResponse(exports.csv_of(tables), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(exports.xlsx_of(tables, heading=heading), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{wanted}"'
     return response
