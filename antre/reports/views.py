@@ -49,20 +49,10 @@ def today(request: StaffRequest, office: str) -> HttpResponse:
     applications = backlog(office_obj, now=now)
     wanted = request.GET.get("format")
     if wanted in ("csv", "xlsx"):
-        local = office_obj.local_now(now)
         tables = exports.today_tables(q, figures, applications, names, tz=office_obj.tzinfo)
-        name = f"hari-ini-{office_obj.slug}-{day.isoformat()}-{local:%H%M}"
-        heading = f"{office_obj.slug} · {day.isoformat()} {local:%H:%M}"
+        at = office_obj.local_now(now)
         return _download(
-            request,
-            office_obj,
-            tables,
-            wanted,
-            report="hari-ini",
-            days=(day, day),
-            name=name,
-            heading=heading,
-            now=now,
+            request, office_obj, tables, wanted, report="hari-ini", days=(day, day), now=now, at=at
         )
     return render(
         request,
@@ -102,18 +92,8 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
         wanted = request.GET.get("format")
         if wanted in ("csv", "xlsx"):
             tables = exports.summary_tables(found, {"service": services, "channel": channels})
-            name = f"rekap-{office_obj.slug}-{found.first.isoformat()}-{found.last.isoformat()}"
-            heading = f"{office_obj.slug} · {found.first.isoformat()} – {found.last.isoformat()}"
             return _download(
-                request,
-                office_obj,
-                tables,
-                wanted,
-                report="rekap",
-                days=(first, last),
-                name=name,
-                heading=heading,
-                now=now,
+                request, office_obj, tables, wanted, report="rekap", days=(found.first, found.last), now=now
             )
         grain = {"day": _("Per hari"), "week": _("Per minggu"), "month": _("Per bulan")}[per]
         context["charts"] = history_charts(found)
@@ -174,18 +154,23 @@ def _download(
     *,
     report: str,
     days: tuple[dt.date, dt.date],
-    name: str,
-    heading: str,
     now: dt.datetime,
+    at: dt.datetime | None = None,
 ) -> HttpResponse:
-    """`tables` as the file asked for (csv or xlsx); the download itself goes into the audit log."""
+    """`tables` as the file asked for (csv or xlsx), named by the report, the office and the days
+    (or the day and the local time `at` it was read); the download itself goes into the audit log."""
+    first, last = (day.isoformat() for day in days)
+    when, shown = (
+        (f"{first}-{at:%H%M}", f"{first} {at:%H:%M}") if at else (f"{first}-{last}", f"{first} – {last}")
+    )
+    name, heading = f"{report}-{office.slug}-{when}", f"{office.slug} · {shown}"
     with transaction.atomic():
         audit.record(
             office=office,
             actor=request.user,
             action=Audited.EXPORT,
             subject=report,
-            detail={"report": report, "from": str(days[0]), "to": str(days[1]), "format": wanted},
+            detail={"report": report, "from": first, "to": last, "format": wanted},
             at=now,
         )
         if wanted == "csv":
