@@ -9,11 +9,10 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from antre import paper
 from antre.offices.models import RegionLevel
-from antre.outreach import drawing
 from antre.outreach.content import Printable
-from antre.outreach.drawing import MARGIN, TEXT_WIDTH, bullets, rows, text
-from antre.paper import latin
+from antre.paper import MARGIN, TEXT_WIDTH, bullets, latin, rows, text
 
 POSTER_QR_MM = 100  # a code this size scans from a metre away on a notice board
 LETTER_QR_MM = 45
@@ -35,7 +34,7 @@ def posters(items: list[Printable]) -> bytes:
     pdf = None
     with translation.override("id"):
         for item in items:
-            pdf = drawing.new_page(pdf)
+            pdf = paper.new_page(pdf)
             _poster(pdf, item)
     assert pdf is not None, "at least one region"
     return bytes(pdf.output())
@@ -51,7 +50,7 @@ def _poster(pdf: FPDF, item: Printable) -> None:
     text(pdf, 15, _("Untuk warga %(region)s") % {"region": region_line(item)}, align="C", height=7)
     pdf.ln(3)
     top = pdf.get_y()
-    drawing.qr(pdf, item.url, x=(drawing.A4_WIDTH - POSTER_QR_MM) / 2, y=top, size=POSTER_QR_MM)
+    paper.qr(pdf, item.url, x=(paper.A4_WIDTH - POSTER_QR_MM) / 2, y=top, size=POSTER_QR_MM)
     pdf.set_y(top + POSTER_QR_MM + 1)
     text(pdf, 12, _("Pindai dengan kamera HP, atau buka:"), align="C", height=6)
     text(pdf, 13, item.url, style="B", align="C", height=6)
@@ -93,26 +92,10 @@ def letters(items: list[Printable], *, today: dt.date) -> bytes:
     pdf = None
     with translation.override("id"):
         for item in items:
-            pdf = drawing.new_page(pdf)
+            pdf = paper.new_page(pdf)
             _letter(pdf, item, today)
     assert pdf is not None, "at least one region"
     return bytes(pdf.output())
-
-
-def _letterhead(pdf: FPDF, item: Printable) -> None:
-    head = item.letterhead
-    if head.agency:
-        text(pdf, 13, head.agency, style="B", align="C", height=6)
-    text(pdf, 15, head.office, style="B", align="C", height=7)
-    for line in (head.address, head.contact):
-        if line:
-            text(pdf, 9, line, align="C", height=4.5)
-    y = pdf.get_y() + 2
-    pdf.set_line_width(0.8)
-    pdf.line(MARGIN, y, MARGIN + TEXT_WIDTH, y)
-    pdf.set_line_width(0.2)
-    pdf.line(MARGIN, y + 1.2, MARGIN + TEXT_WIDTH, y + 1.2)
-    pdf.set_y(y + 5)
 
 
 def addressee(item: Printable) -> str:
@@ -146,7 +129,7 @@ def _heading(pdf: FPDF, item: Printable, today: dt.date) -> None:
 
 
 def _letter(pdf: FPDF, item: Printable, today: dt.date) -> None:
-    _letterhead(pdf, item)
+    paper.letterhead(pdf, item.letterhead)
     _heading(pdf, item, today)
     size = 10.5
     text(pdf, size, _("Dengan hormat,"), height=5.5)
@@ -163,7 +146,7 @@ def _letter(pdf: FPDF, item: Printable, today: dt.date) -> None:
     )
     pdf.ln(2)
     top = pdf.get_y()
-    drawing.qr(pdf, item.url, x=MARGIN + TEXT_WIDTH - LETTER_QR_MM, y=top, size=LETTER_QR_MM)
+    paper.qr(pdf, item.url, x=MARGIN + TEXT_WIDTH - LETTER_QR_MM, y=top, size=LETTER_QR_MM)
     wide = TEXT_WIDTH - LETTER_QR_MM - 5
     text(pdf, size, _("Tautan pendaftaran (atau pindai kode QR):"), style="B", height=5.5, width=wide)
     text(pdf, size, item.url, height=5.5, width=wide)
@@ -188,31 +171,4 @@ def _letter(pdf: FPDF, item: Printable, today: dt.date) -> None:
         ),
         height=5.5,
     )
-    _signature(pdf, item, size)
-
-
-def _signature(pdf: FPDF, item: Printable, size: float) -> None:
-    head = item.letterhead
-    x = MARGIN + TEXT_WIDTH / 2 + 10
-    width = TEXT_WIDTH / 2 - 10
-    pdf.ln(6)
-    pdf.set_x(x)
-    text(pdf, size, _("KEPALA %(office)s,") % {"office": head.office.upper()}, height=5.5, width=width)
-    pdf.ln(18)
-    pdf.set_x(x)
-    text(
-        pdf,
-        size,
-        head.head_name or "....................................",
-        style="BU",
-        height=5.5,
-        width=width,
-    )
-    pdf.set_x(x)
-    text(
-        pdf,
-        size,
-        _("NIP. %(nip)s") % {"nip": head.head_nip or "...................."},
-        height=5.5,
-        width=width,
-    )
+    paper.signature(pdf, item.letterhead, size=size)

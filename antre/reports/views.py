@@ -19,10 +19,12 @@ from antre.offices.models import Office
 from antre.people import authorizers
 from antre.people.staff_requests import StaffRequest
 from antre.queueing.models import Channel
-from antre.reports import charts, exports
+from antre.reports import charts, exports, monthly_pdf
 from antre.reports.backlog import backlog
 from antre.reports.figures import queue_today
-from antre.reports.stats import PERIODS, Stats, stats
+from antre.reports.history import history
+from antre.reports.monthly import month_of, month_report
+from antre.reports.stats import PERIODS, stats
 from antre.spans import span_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,7 +98,7 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
                 request, office_obj, tables, wanted, report="rekap", days=(found.first, found.last), now=now
             )
         grain = {"day": _("Per hari"), "week": _("Per minggu"), "month": _("Per bulan")}[per]
-        context["charts"] = history_charts(found)
+        context["charts"] = [mark_safe(charts.svg(chart)) for chart in history(found)]  # noqa: S308 (escaped inside)
         context["breakdowns"] = [
             ("by-period", grain, [(key, "", "", f) for key, f in found.by_period.items()]),
             ("by-service", _("Layanan"), [(c, "", services.get(c, ""), f) for c, f in found.by_service.items()]),
@@ -110,40 +112,9 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
     return render(request, "reports/summary.html", context, status=422 if problem else 200)
 
 
-def history_charts(found: Stats) -> list[str]:
-    """The numbers taken and the waits over the periods, as two SVG charts (escaped inside)."""
-    labels = [_short(key, found.per) for key in found.by_period]
-    periods = list(found.by_period.values())
-    taken = charts.columns(
-        _("Nomor per periode"),
-        labels,
-        [charts.Part(_("Selesai dilayani"), "served"), charts.Part(_("Tidak hadir"), "no-show"),
-         charts.Part(_("Lainnya (batal, ditolak, masih antre)"), "other")],
-        [[f.served, f.no_show, f.booked - f.served - f.no_show] for f in periods],
-    )  # fmt: skip
-    waits = charts.columns(
-        _("Waktu menunggu per periode (menit)"),
-        labels,
-        [charts.Part(_("Rata-rata menunggu"), "wait")],
-        [[f.wait_avg_minutes or 0] for f in periods],
-        marks=[f.wait_p90_minutes for f in periods],
-        mark_name=_("9 dari 10 menunggu paling lama"),
-        line=found.wait_target_minutes,
-        line_name=_("Target kantor"),
-    )
-    return [mark_safe(taken), mark_safe(waits)]  # noqa: S308 (built from escaped text)
-
-
 def _other(name: str, code: str) -> str:
     """A name to show beside its code, "" when it would only repeat it."""
     return "" if name == code else name
-
-
-def _short(key: str, per: str) -> str:
-    """A period's label under its column: 23/11 for a day, M48 for a week, 2026-11 for a month."""
-    if per == "day":
-        return f"{key[8:10]}/{key[5:7]}"
-    return f"M{key[-2:]}" if per == "week" else key
 
 
 def _download(
@@ -179,3 +150,33 @@ def _download(
             response = HttpResponse(exports.xlsx_of(tables, heading=heading), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.{wanted}"'
     return response
+
+
+@login_required
+def monthly(request: StaffRequest, office: str) -> HttpResponse:
+    """The monthly report: `?month=YYYY-MM` gives its PDF; without it, a page to choose the month
+    (the last twelve, the one under way first)."""
+    office_obj = get_object_or_404(Office, slug=office)
+    if not authorizers.may_see_reports(request.user, office_obj):
+        return render(request, "reports/forbidden.html", status=403)
+    timezone.activate(office_obj.tzinfo)
+    now = clock.now()
+    today = office_obj.local_today(now)
+    asked = request.GET.get("month")
+    first, last, problem = month_of(asked, today=today)
+    if asked is not None and not problem:
+        with transaction.atomic():
+            audit.record(
+                office=office_obj, actor=request.user, action=Audited.EXPORT, subject="laporan-bulanan",
+                detail={"report": "laporan-bulanan", "month": f"{first:%Y-%m}", "format": "pdf"}, at=now,
+            )  # fmt: skip
+            made = monthly_pdf.as_pdf(month_report(office_obj, first, last, now=now))
+        response = HttpResponse(made, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="laporan-{office_obj.slug}-{first:%Y-%m}.pdf"'
+        return response
+    months, month = [], today.replace(day=1)
+    for _i in range(12):
+        months.append(month)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    context = {"office": office_obj, "months": months, "problem": problem, "asked": asked or ""}
+    return render(request, "reports/monthly.html", context, status=422 if problem else 200)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from openpyxl import Workbook
 
+from antre import paper
 from antre.paper import latin, safe
 from antre.survey.figures import SurveyFigures
 
@@ -102,7 +103,8 @@ def as_pdf(found: SurveyFigures, *, office: str) -> bytes:
     for title, header, rows in tables(found):
         if title == _("IKM"):
             continue
-        _table(pdf, title, header, rows, WIDTHS.get(len(header)))
+        body = [[_cell(value) for value in row] for row in rows]
+        paper.table(pdf, title, header, body, widths=WIDTHS.get(len(header)))
     pdf.set_font("Helvetica", "I", 8)
     pdf.multi_cell(
         0, 4, _latin(_("Nama orang dalam saran tidak dapat dikenali dengan pasti dan tidak disamarkan.")),
@@ -129,16 +131,3 @@ def _headline(pdf: FPDF, found: SurveyFigures) -> None:
 
 # Relative column widths by the number of columns: the element and service tables give the name room.
 WIDTHS = {5: (12, 70, 25, 30, 15), 3: (22, 20, 100), 2: (70, 30)}
-
-
-def _table(
-    pdf: FPDF, title: str, header: list[str], rows: list[list], widths: tuple[int, ...] | None = None
-) -> None:
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(0, 7, _latin(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
-    with pdf.table(text_align="LEFT", line_height=5, first_row_as_headings=True, col_widths=widths) as table:
-        table.row([_latin(h) for h in header])
-        for row in rows or [["-"] * len(header)]:
-            table.row([_cell(value) for value in row])
-    pdf.ln(3)

@@ -130,3 +130,38 @@ def test_kepala_reads_three_weeks_at_a_glance_in_charts(browser, live_server, of
         if name == "phone":
             assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.locator("#charts").screenshot(path=SCREENSHOTS / f"25-kepala-charts-{name}.png")
+
+
+def test_kepala_takes_last_months_report_as_a_pdf(browser, live_server, office, staff, clock):
+    import pypdfium2
+
+    from antre.conftest import MONDAY, wita
+    from antre.survey.tests.test_report import store
+    from antre.survey.tests.test_rules import EIGHT
+
+    a_few_weeks(office, MONDAY)
+    store(office, EIGHT)
+    office.agency_line, office.letter_city = "PEMERINTAH KABUPATEN TABANAN", "Tabanan"
+    office.save()
+    month = MONDAY.replace(day=1)
+    clock.move_to(wita((month + dt.timedelta(days=32)).replace(day=3), 9))  # early the month after
+    for name, viewport in (
+        ("phone", {"width": 360, "height": 740}),
+        ("desktop", {"width": 1280, "height": 800}),
+    ):
+        page = browser.new_context(viewport=viewport).new_page()
+        sign_in(page, live_server.url, "kepala")
+        page.wait_for_url("**/kepala/tabanan/")
+        page.get_by_role("link", name="Laporan bulanan").click()
+        page.wait_for_url("**/kepala/tabanan/laporan/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=SCREENSHOTS / f"26-monthly-report-page-{name}.png", full_page=True)
+    link = page.locator(f'a[href="?month={month:%Y-%m}"]')  # opens in the browser's PDF viewer
+    assert link.count() == 1
+    answer = page.request.get(page.url + link.get_attribute("href"))
+    assert answer.headers["content-type"] == "application/pdf"
+    document = pypdfium2.PdfDocument(answer.body())
+    first_page = document[0].get_textpage().get_text_range()
+    assert "LAPORAN BULANAN" in first_page and "Nomor antrean per hari" in first_page
+    for i in range(min(len(document), 3)):
+        document[i].render(scale=2).to_pil().save(SCREENSHOTS / f"27-monthly-report-pdf-{i + 1}.png")
