@@ -28,19 +28,22 @@ from antre.live import voice
 from antre.offices.models import Office
 from antre.people.models import ApiToken, User
 from antre.queueing import dbcode, history
-from antre.seed import create_demo_users, seed_demo_office
+from antre.seed import create_demo_users, seed_demo_history, seed_demo_office
 from antre.transport import listening
 
 
 def prepare() -> list[tuple[str, str, str]]:
-    """Migrate, and seed the demo office when the database has no office yet. Returns new demo users."""
+    """Migrate, and seed the demo office (with a past) when the database has no office yet. Returns
+    new demo users."""
     call_command("migrate", interactive=False, verbosity=0)
     dbcode.ensure(connection)  # a rebuilt ticket table (SQLite) loses its triggers
     with transaction.atomic():
         if Office.objects.exists():
             return []
         office = seed_demo_office()
-        return create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
+        created = create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
+        seed_demo_history(office)  # after the users: the demo's `petugas` called some of it
+        return created
 
 
 def address_lines(base: str, slug: str) -> list[str]:

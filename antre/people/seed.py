@@ -42,3 +42,29 @@ def create_demo_users(office: Office, credentials_file: Path) -> list[tuple[str,
         with credentials_file.open("a") as fh:
             fh.write("\n".join(lines) + "\n")
     return created
+
+
+# Counter officers of the demo office's past days (antre.queueing.seed), beside the demo's own
+# `petugas`: accounts with no password, so nobody signs in as them until the admin sets one.
+PAST_OFFICERS = [
+    ("wayan", "I Wayan", "Sudarsana"),
+    ("luhputu", "Ni Luh Putu", "Ariani"),
+    ("komang", "Komang Ayu", "Widiastuti"),
+]
+
+
+def past_officers(office: Office) -> list[User]:
+    """The office's counter officers for the demo's past days: the demo's `petugas` (if there is
+    one) and PAST_OFFICERS, made where missing."""
+    officers = list(User.objects.filter(office=office, username="petugas"))
+    for username, first, last in PAST_OFFICERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username, role=Role.PETUGAS_LOKET, office=office, first_name=first, last_name=last,
+                is_staff=True,
+            )  # fmt: skip
+            user.set_unusable_password()
+            user.save()
+        officers.append(user)
+    return officers

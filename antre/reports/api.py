@@ -45,6 +45,10 @@ class GroupOut(FiguresOut):
     name: str = Field(description="The kecamatan's name, where known; empty otherwise.")
 
 
+class OfficerOut(FiguresOut):
+    name: str = Field(description="The officer's full name; the username when none is set.")
+
+
 class StatsOut(FiguresOut):
     office: str
     wait_target_minutes: int = Field(description="The office's wait target (an office setting).")
@@ -56,6 +60,10 @@ class StatsOut(FiguresOut):
     )
     by_service: dict[str, FiguresOut] = Field(description="Keyed by service code.")
     by_counter: dict[str, FiguresOut] = Field(description="Keyed by counter number; tickets called there.")
+    by_officer: dict[str, OfficerOut] = Field(
+        description="Keyed by the username of the officer who called the tickets (the last call, if "
+        "recalled by another); tickets never called are in no officer's figures."
+    )
     by_channel: dict[str, FiguresOut] = Field(description="Keyed by channel: web, whatsapp, kiosk, walk_in.")
     by_kecamatan: dict[str, GroupOut] = Field(
         description='Keyed by the kecamatan code of the citizen\'s NIK (`51.02.01`); `""` without a NIK.'
@@ -77,7 +85,7 @@ class Span(Schema):
     by_alias=True,
     summary="Angka kinerja kantor (kepala, admin)",
     description="Counts by how tickets ended, waits and service times over the days `from`..`to`, overall "
-    "and per service, counter, channel and kecamatan. Today's tickets still in the queue count in "
+    "and per service, counter, officer, channel and kecamatan. Today's tickets still in the queue count in "
     "`booked` only. At most 366 days per request.",
 )
 def office_stats(request: StaffApiRequest, office: str, span: Query[Span]):
@@ -103,6 +111,10 @@ def office_stats(request: StaffApiRequest, office: str, span: Query[Span]):
         "by_period": {key: asdict(f) for key, f in found.by_period.items()},
         "by_service": {code: asdict(f) for code, f in found.by_service.items()},
         "by_counter": {code: asdict(f) for code, f in found.by_counter.items()},
+        "by_officer": {
+            username: {**asdict(f), "name": found.officer_names.get(username, username)}
+            for username, f in found.by_officer.items()
+        },
         "by_channel": {code: asdict(f) for code, f in found.by_channel.items()},
         "by_kecamatan": {
             code: {**asdict(f), "name": names.get(code, "")} for code, f in found.by_kecamatan.items()

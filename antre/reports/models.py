@@ -7,7 +7,7 @@ from django.db import models
 
 class DayFigures(models.Model):
     """One closed day's tally of one group of tickets: the whole office (dimension "total", key ""),
-    a service, a counter, a channel or a kecamatan, by its code. Kept the first time a span holding
+    a service, a counter, an officer (username), a channel or a kecamatan, by its code. Kept the first time a span holding
     the day is asked for, so that a year's figures add up 250 days instead of reading 150,000
     tickets; kept again when the day's tickets are no longer those it counted, or when the way of
     counting changes (`version`). Numbers and codes only."""
@@ -15,7 +15,7 @@ class DayFigures(models.Model):
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField()
     dimension = models.CharField(max_length=10)
-    key = models.CharField(max_length=20, blank=True)
+    key = models.CharField(max_length=150, blank=True)  # as long as a username
     version = models.PositiveSmallIntegerField()
     last_ticket = models.BigIntegerField(default=0)  # total row: the day's highest ticket id when kept
     booked = models.PositiveIntegerField(default=0)

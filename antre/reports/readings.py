@@ -13,7 +13,9 @@ from antre.queueing import history
 from antre.queueing.models import ACTIVE_STATUSES, Ticket
 from antre.reports.tally import Row
 
-_FIELDS = ("day", "service__code", "counter__number", "channel", "nik", *history.TIMES_FIELDS)
+_FIELDS = (
+    "day", "service__code", "counter__number", "called_by__username", "channel", "nik", *history.TIMES_FIELDS,
+)  # fmt: skip
 
 
 def rows_of(
@@ -32,7 +34,7 @@ def rows_of(
     if days is not None:
         tickets = tickets.filter(day__in=days)
     hours: dict[dt.date, tuple[dt.datetime | None, dt.datetime | None]] = {}
-    for day, service, counter, channel, nik, *times in (
+    for day, service, counter, officer, channel, nik, *times in (
         tickets.order_by("day", "pk").values_list(*_FIELDS).iterator(chunk_size=5000)
     ):
         if day not in hours:
@@ -53,6 +55,7 @@ def rows_of(
             service=service,
             day=day,
             counter=str(counter) if counter is not None and called else "",
+            officer=(officer or "") if called else "",
             channel=channel,
             kecamatan=kecamatan(nik),
             outcome=outcome,

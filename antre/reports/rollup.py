@@ -22,20 +22,22 @@ from antre.reports.models import DayFigures
 from antre.reports.readings import rows_of
 from antre.reports.tally import Row, Tally
 
-VERSION = 1
+VERSION = 2
 TOTAL = ("total", "")
 Groups = dict[tuple[str, str], Tally]  # (dimension, key) -> tally
 
 
 def groups_of(rows: Iterable[Row]) -> dict[dt.date, Groups]:
-    """Each day's tally for the office and per service, counter (tickets called there), channel and
-    kecamatan."""
+    """Each day's tally for the office and per service, counter (tickets called there), officer (by
+    username: tickets they called), channel and kecamatan."""
     days: dict[dt.date, Groups] = defaultdict(dict)
     for row in rows:
         groups = days[row.day]
         keys = [TOTAL, ("service", row.service), ("channel", row.channel), ("kecamatan", row.kecamatan)]
         if row.counter:
             keys.append(("counter", row.counter))
+        if row.officer:
+            keys.append(("officer", row.officer))
         for key in keys:
             groups.setdefault(key, Tally()).add(row)
     return days

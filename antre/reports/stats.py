@@ -1,6 +1,7 @@
 """The office's figures over a span of days (SPEC §6 `stats`), for the head of office: counts by how
-tickets ended, waits and service times, overall and broken down by service, counter, channel and the
-citizen's kecamatan (the NIK's first six digits). Codes and numbers only: no name, NIK or phone.
+tickets ended, waits and service times, overall and broken down by service, counter, officer, channel
+and the citizen's kecamatan (the NIK's first six digits). Codes and numbers only: no citizen's name,
+NIK or phone; officers by their username and name.
 
 What each figure means, decided once here (docs/operations.md says it to people):
 
@@ -16,16 +17,20 @@ What each figure means, decided once here (docs/operations.md says it to people)
   counts the tickets called after waiting longer than the office's target (an office setting).
   Waits are read to the tenth of a minute (antre.reports.tally), so that days add up exactly.
 - A ticket without a NIK (a walk-in may give none) counts under the kecamatan `""`.
+- An officer's figures are those of the tickets they called (the last call: a recall by another
+  officer moves the ticket to them), under their username; a ticket whose officer's account was
+  deleted is counted in no officer's row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from antre.offices.models import Office
 from antre.offices.regions import Region
+from antre.people.models import User
 from antre.reports import rollup
 from antre.reports.readings import rows_of
 from antre.reports.tally import Figures, Tally, in_order
@@ -36,7 +41,7 @@ PERIODS: dict[str, Callable[[dt.date], str]] = {
     "week": lambda d: "{}-W{:02d}".format(*d.isocalendar()[:2]),
     "month": lambda d: f"{d:%Y-%m}",
 }
-BREAKDOWNS = ("service", "counter", "channel", "kecamatan")
+BREAKDOWNS = ("service", "counter", "officer", "channel", "kecamatan")
 
 
 @dataclass(frozen=True)
@@ -49,9 +54,11 @@ class Stats:
     by_period: dict[str, Figures]
     by_service: dict[str, Figures]
     by_counter: dict[str, Figures]
+    by_officer: dict[str, Figures]  # by username
     by_channel: dict[str, Figures]
     by_kecamatan: dict[str, Figures]
     kecamatan_names: dict[str, str]
+    officer_names: dict[str, str]  # username -> full name, or the username when none is set
 
 
 def stats(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime, per: str = "day") -> Stats:
@@ -85,7 +92,17 @@ def stats(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime, pe
         by_period=in_order(periods, target),
         by_service=in_order(breakdowns["service"], target),
         by_counter=in_order(breakdowns["counter"], target),
+        by_officer=in_order(breakdowns["officer"], target),
         by_channel=in_order(breakdowns["channel"], target),
         by_kecamatan=in_order(breakdowns["kecamatan"], target),
         kecamatan_names=dict(Region.objects.filter(code__in=codes).values_list("code", "name")),
+        officer_names=officer_names(breakdowns["officer"]),
     )
+
+
+def officer_names(usernames: Iterable[str]) -> dict[str, str]:
+    """Each username's full name, or the username itself (no name set, or no such account now)."""
+    usernames = list(usernames)
+    users = User.objects.filter(username__in=usernames).only("username", "first_name", "last_name")
+    found = {user.username: user.get_full_name() for user in users}
+    return {username: found.get(username) or username for username in usernames}

@@ -29,6 +29,7 @@ class Row:
     wait: float | None  # minutes from joining the line to the call; None if not called
     service_minutes: float | None  # from start to finish; None unless served and finished
     day: dt.date = dt.date.min  # the ticket's day
+    officer: str = ""  # the username of who called it, "" if never called
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from antre.reports.backlog import backlog
 from antre.reports.figures import queue_today
 from antre.reports.history import history
 from antre.reports.monthly import month_of, month_report
-from antre.reports.stats import PERIODS, Stats, stats
+from antre.reports.stats import PERIODS, stats
 from antre.spans import span_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,6 +48,14 @@ def today(request: StaffRequest, office: str) -> HttpResponse:
     day = office_obj.local_today(now)
     figures, q = stats(office_obj, day, day, now=now), queue_today(office_obj, now=now)
     names = dict(office_obj.services.values_list("code", "name"))
+    applications = backlog(office_obj, now=now)
+    wanted = request.GET.get("format")
+    if wanted in ("csv", "xlsx"):
+        tables = exports.today_tables(q, figures, applications, names, tz=office_obj.tzinfo)
+        at = office_obj.local_now(now)
+        return _download(
+            request, office_obj, tables, wanted, report="hari-ini", days=(day, day), now=now, at=at
+        )
     return render(
         request,
         "reports/today.html",
@@ -58,7 +66,7 @@ def today(request: StaffRequest, office: str) -> HttpResponse:
             "t": figures,
             "times_by_service": [(code, names.get(code, ""), f) for code, f in figures.by_service.items()],
             "counters": [(c, figures.by_counter.get(str(c.number))) for c in q.counters],
-            "applications": backlog(office_obj, now=now),
+            "applications": applications,
         },
     )
 
@@ -66,7 +74,7 @@ def today(request: StaffRequest, office: str) -> HttpResponse:
 @login_required
 def summary(request: StaffRequest, office: str) -> HttpResponse:
     """The office's figures over the days asked for (default: this month so far), per service,
-    counter, channel and kecamatan: what `GET /api/v1/offices/{office}/stats` answers."""
+    counter, officer, channel and kecamatan: what `GET /api/v1/offices/{office}/stats` answers."""
     office_obj = get_object_or_404(Office, slug=office)
     if not authorizers.may_see_reports(request.user, office_obj):
         return render(request, "reports/forbidden.html", status=403)
@@ -85,23 +93,18 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
         channels = {code: str(label) for code, label in Channel.choices}
         wanted = request.GET.get("format")
         if wanted in ("csv", "xlsx"):
-            labels = {"service": services, "channel": channels}
-            with transaction.atomic():
-                audit.record(
-                    office=office_obj,
-                    actor=request.user,
-                    action=Audited.EXPORT,
-                    subject="rekap",
-                    detail={"report": "rekap", "from": str(first), "to": str(last), "format": wanted},
-                    at=now,
-                )
-                return _download(found, labels, office_obj.slug, wanted)
+            tables = exports.summary_tables(found, {"service": services, "channel": channels})
+            return _download(
+                request, office_obj, tables, wanted, report="rekap", days=(found.first, found.last), now=now
+            )
         grain = {"day": _("Per hari"), "week": _("Per minggu"), "month": _("Per bulan")}[per]
         context["charts"] = [mark_safe(charts.svg(chart)) for chart in history(found)]  # noqa: S308 (escaped inside)
         context["breakdowns"] = [
             ("by-period", grain, [(key, "", "", f) for key, f in found.by_period.items()]),
             ("by-service", _("Layanan"), [(c, "", services.get(c, ""), f) for c, f in found.by_service.items()]),
             ("by-counter", _("Loket"), [(c, "", "", f) for c, f in found.by_counter.items()]),
+            ("by-officer", _("Petugas"), [(u, _other(found.officer_names.get(u, u), u), "", f)
+                                          for u, f in found.by_officer.items()]),
             ("by-channel", _("Kanal"), [(c, channels.get(c, ""), "", f) for c, f in found.by_channel.items()]),
             ("by-kecamatan", _("Kecamatan (dari NIK)"),
              [(c, found.kecamatan_names.get(c, ""), "", f) for c, f in found.by_kecamatan.items()]),
@@ -109,13 +112,43 @@ def summary(request: StaffRequest, office: str) -> HttpResponse:
     return render(request, "reports/summary.html", context, status=422 if problem else 200)
 
 
-def _download(found: Stats, labels: dict[str, dict[str, str]], office: str, wanted: str) -> HttpResponse:
-    name = f"rekap-{office}-{found.first.isoformat()}-{found.last.isoformat()}.{wanted}"
-    if wanted == "csv":
-        response = HttpResponse(exports.as_csv(found, labels), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.as_xlsx(found, labels, office=office), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def _other(name: str, code: str) -> str:
+    """A name to show beside its code, "" when it would only repeat it."""
+    return "" if name == code else name
+
+
+def _download(
+    request: StaffRequest,
+    office: Office,
+    tables: list[exports.Table],
+    wanted: str,
+    *,
+    report: str,
+    days: tuple[dt.date, dt.date],
+    now: dt.datetime,
+    at: dt.datetime | None = None,
+) -> HttpResponse:
+    """`tables` as the file asked for (csv or xlsx), named by the report, the office and the days
+    (or the day and the local time `at` it was read); the download itself goes into the audit log."""
+    first, last = (day.isoformat() for day in days)
+    when, shown = (
+        (f"{first}-{at:%H%M}", f"{first} {at:%H:%M}") if at else (f"{first}-{last}", f"{first} – {last}")
+    )
+    name, heading = f"{report}-{office.slug}-{when}", f"{office.slug} · {shown}"
+    with transaction.atomic():
+        audit.record(
+            office=office,
+            actor=request.user,
+            action=Audited.EXPORT,
+            subject=report,
+            detail={"report": report, "from": first, "to": last, "format": wanted},
+            at=now,
+        )
+        if wanted == "csv":
+            response = HttpResponse(exports.csv_of(tables), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(exports.xlsx_of(tables, heading=heading), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{wanted}"'
     return response
 
 

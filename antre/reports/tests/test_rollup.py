@@ -20,7 +20,7 @@ WEDNESDAY = TUESDAY + dt.timedelta(days=1)
 
 
 def everything(found) -> dict:
-    parts = ("total", "by_period", "by_service", "by_counter", "by_channel", "by_kecamatan")
+    parts = ("total", "by_period", "by_service", "by_counter", "by_officer", "by_channel", "by_kecamatan")
     return {name: asdict(found)[name] for name in parts}
 
 
@@ -34,6 +34,7 @@ def test_a_kept_day_gives_the_figures_its_tickets_give(office, staff, clock):
     assert DayFigures.objects.filter(day=MONDAY, dimension="total").count() == 1
     assert everything(kept) == everything(live)
     assert kept.total.booked == 7 and kept.total.wait_p90_minutes == 40.0  # the hand-worked day
+    assert kept.by_officer["petugas"].wait_avg_minutes == 26.7 and kept.by_officer["wayan"].booked == 1
     Ticket.objects.filter(day=MONDAY).delete()  # what is kept is what is read
     assert stats(office, MONDAY, MONDAY, now=wita(TUESDAY, 11)).total.booked == 0  # count changed: again
 

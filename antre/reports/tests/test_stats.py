@@ -4,42 +4,53 @@ and who may read it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from antre.conftest import MONDAY, TUESDAY, wita
 from antre.offices.models import Counter
-from antre.people.models import ApiToken
+from antre.people.models import ApiToken, Role, User
+from antre.people.tests.factories import officer as make_officer
 from antre.queueing.models import Channel, Status, Ticket
 from antre.queueing.tests.factories import book
 
-# Seven tickets on Monday (the office has a gate: a wait runs from the admission to the call).
-#   no  service channel   NIK kecamatan  arrived called started finished counter  ends       wait service
-#   1   KTP     web       51.02.01       08:00   08:10  08:11   08:21    1        served     10   10
-#   2   KTP     whatsapp  51.02.01       08:05   08:25  08:25   08:40    1        served     20   15
-#   3   CAPIL   web       51.02.02       08:10   08:40  -       -        2        no-show    30   -
-#   4   CAPIL   walk_in   (none)         08:20   09:00  09:00   09:20    2        served     40   20
-#   5   KTP     web       51.02.01       -       -      -       -        -        cancelled  -    -
-#   6   KTP     web       51.02.01       -       -      -       -        -        turned away
-#   7   KTP     web       51.02.01       -       -      -       -        -        expired: a no-show
+# Seven tickets on Monday (the office has a gate: a wait runs from the admission to the call), called
+# by two officers: A (the `officer` given, "petugas", no full name) and B ("wayan", I Wayan Sudarma).
+#   no  service channel   NIK kecamatan  arrived called started finished counter by  ends       wait service
+#   1   KTP     web       51.02.01       08:00   08:10  08:11   08:21    1       A   served     10   10
+#   2   KTP     whatsapp  51.02.01       08:05   08:25  08:25   08:40    1       B   served     20   15
+#   3   CAPIL   web       51.02.02       08:10   08:40  -       -        2       A   no-show    30   -
+#   4   CAPIL   walk_in   (none)         08:20   09:00  09:00   09:20    2       A   served     40   20
+#   5   KTP     web       51.02.01       -       -      -       -        -       -   cancelled  -    -
+#   6   KTP     web       51.02.01       -       -      -       -        -       -   turned away
+#   7   KTP     web       51.02.01       -       -      -       -        -       -   expired: a no-show
 # Waits 10, 20, 30, 40: average 25; the 90th percentile by nearest rank is the ceil(0.9 × 4) = 4th,
 # 40. Service times 10, 15, 20: average 15. Over the office's 25-minute target: the waits of 30 and 40.
+# Per officer: A called 1, 3, 4 (waits 10, 30, 40: average 80 / 3 = 26.7, p90 the ceil(2.7) = 3rd,
+# 40; served 1 and 4 in 10 and 20: 15; over the target 30 and 40) and B called 2 (20; 15).
 SEEDED = [
-    # (service, channel, nik, arrived, called, started, finished, counter, status)
-    ("KTP", Channel.WEB, "5102011203850001", "08:00", "08:10", "08:11", "08:21", 1, Status.DONE),
-    ("KTP", Channel.WHATSAPP, "5102014507900002", "08:05", "08:25", "08:25", "08:40", 1, Status.DONE),
-    ("CAPIL", Channel.WEB, "5102020101600003", "08:10", "08:40", None, None, 2, Status.NO_SHOW),
-    ("CAPIL", Channel.WALK_IN, "", "08:20", "09:00", "09:00", "09:20", 2, Status.DONE),
-    ("KTP", Channel.WEB, "5102011203850005", None, None, None, None, None, Status.CANCELLED),
-    ("KTP", Channel.WEB, "5102011203850006", None, None, None, None, None, Status.TURNED_AWAY),
-    ("KTP", Channel.WEB, "5102011203850007", None, None, None, None, None, Status.EXPIRED),
+    # (service, channel, nik, arrived, called, started, finished, counter, officer, status)
+    ("KTP", Channel.WEB, "5102011203850001", "08:00", "08:10", "08:11", "08:21", 1, "A", Status.DONE),
+    ("KTP", Channel.WHATSAPP, "5102014507900002", "08:05", "08:25", "08:25", "08:40", 1, "B", Status.DONE),
+    ("CAPIL", Channel.WEB, "5102020101600003", "08:10", "08:40", None, None, 2, "A", Status.NO_SHOW),
+    ("CAPIL", Channel.WALK_IN, "", "08:20", "09:00", "09:00", "09:20", 2, "A", Status.DONE),
+    ("KTP", Channel.WEB, "5102011203850005", None, None, None, None, None, "", Status.CANCELLED),
+    ("KTP", Channel.WEB, "5102011203850006", None, None, None, None, None, "", Status.TURNED_AWAY),
+    ("KTP", Channel.WEB, "5102011203850007", None, None, None, None, None, "", Status.EXPIRED),
 ]
 
 
 def seed(office, officer) -> None:
     office.wait_target_minutes = 25  # the office promises at most 25 minutes: 30 and 40 are over it
     office.save(update_fields=["wait_target_minutes"])
-    for i, (service, channel, nik, arrived, called, started, finished, counter, status) in enumerate(SEEDED):
+    wayan = User.objects.filter(username="wayan").first() or make_officer(
+        Role.PETUGAS_LOKET, office, username="wayan", first_name="I Wayan", last_name="Sudarma"
+    )
+    by = {"A": officer, "B": wayan, "": None}
+    for i, (service, channel, nik, arrived, called, started, finished, counter, who, status) in enumerate(
+        SEEDED
+    ):
         walk_in = channel == Channel.WALK_IN  # issued at the counter when the citizen came
         ticket = book(office, i, service=service, channel=channel, nik=nik, day=MONDAY,
                       now=wita(MONDAY, 8, 20) if walk_in else wita(MONDAY, 7, 0), issued_by=officer if walk_in else None)  # fmt: skip
@@ -51,6 +62,7 @@ def seed(office, officer) -> None:
             status=status,
             arrived_at=at(arrived),
             called_at=at(called),
+            called_by=by[who],
             started_at=at(started),
             finished_at=at(finished) or (wita(MONDAY, 7, 30) if status == Status.CANCELLED else None),
             counter=Counter.objects.get(office=office, number=counter) if counter else None,
@@ -97,6 +109,10 @@ def test_every_figure_of_a_seeded_day(client, office, clock, tokens, staff):
     assert body["by_counter"] == {
         "1": figures(2, 2, 0, 0, 0, 15.0, 20.0, 12.5, 0, 2),
         "2": figures(2, 1, 1, 0, 0, 35.0, 40.0, 20.0, 2, 2),
+    }
+    assert body["by_officer"] == {
+        "petugas": {**figures(3, 2, 1, 0, 0, 26.7, 40.0, 15.0, 2, 3), "name": "petugas"},  # no name set
+        "wayan": {**figures(1, 1, 0, 0, 0, 20.0, 20.0, 15.0, 0, 1), "name": "I Wayan Sudarma"},
     }
     assert body["by_channel"] == {
         "walk_in": figures(1, 1, 0, 0, 0, 40.0, 40.0, 20.0, 1, 1),
@@ -174,6 +190,11 @@ def test_the_head_of_office_reads_the_same_figures_on_the_summary_page(client, o
     assert 'id="sum-wait"><strong>25,0<' in html and 'id="sum-wait-p90"><strong>40,0<' in html
     assert 'id="sum-over-target"><strong>2 <small>(50%)</small><' in html and "lebih dari 25 menit" in html
     assert 'data-code="CAPIL"' in html and 'data-code="51.02.02"' in html
+    officers = html.split('id="by-officer"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'<tr data-code="(\w+)"><td>(.*?)</td>\s*<td class="num">(\d+)</td>', officers) == [
+        ("petugas", '<span title="petugas">petugas</span>', "3"),
+        ("wayan", 'I Wayan Sudarma <span class="muted">wayan</span>', "1"),
+    ]
     assert "5102011203850001" not in html  # codes and counts, never a NIK
 
 
@@ -207,10 +228,18 @@ def test_the_summary_downloads_as_csv_and_xlsx_with_the_same_figures(client, off
     assert capil["name"].startswith("Pencatatan sipil") and capil["no_show"] == "1"
     walk_in = next(r for r in rows if r["table"] == "channel" and r["code"] == "walk_in")
     assert walk_in["name"] == "Loket manual" and walk_in["served"] == "1"
+    officers = {r["code"]: r for r in rows if r["table"] == "officer"}
+    assert {code: (r["name"], r["booked"], r["wait_avg_minutes"]) for code, r in officers.items()} == {
+        "petugas": ("petugas", "3", "26.7"),
+        "wayan": ("I Wayan Sudarma", "1", "20.0"),
+    }
     assert "5102011203850001" not in answer.content.decode()
 
     book = load_workbook(io.BytesIO(client.get(page + "&format=xlsx").content))
-    assert book.sheetnames == ["Jumlah", "Per periode", "Layanan", "Loket", "Kanal", "Kecamatan"]
+    assert book.sheetnames == ["Jumlah", "Per periode", "Layanan", "Loket", "Petugas", "Kanal", "Kecamatan"]
+    by_officer = {row[0]: row for row in book["Petugas"].iter_rows(min_row=3, values_only=True)}
+    assert by_officer["wayan"][1:4] == ("I Wayan Sudarma", 1, 1)
+    assert by_officer["petugas"][8] == 40.0  # the p90 of 10, 30, 40
     sheet = book["Kecamatan"]
     assert [c.value for c in sheet[2]][:3] == ["kode", "nama", "booked"]
     by_code = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
@@ -298,3 +327,11 @@ def test_the_history_comes_per_day_week_or_month(client, office, clock, tokens, 
     client.force_login(staff["kepala"])
     page = client.get(f"/kepala/{office.slug}/rekap/?from={MONDAY}&to={TUESDAY}&per=week").content.decode()
     assert f'data-code="{week}"' in page and "Per minggu" in page
+
+
+def test_the_openapi_documents_the_figures_per_officer(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    by_officer = schemas["StatsOut"]["properties"]["by_officer"]
+    assert "username" in by_officer["description"]
+    assert by_officer["additionalProperties"]["$ref"].endswith("/OfficerOut")
+    assert {"name", "booked", "wait_p90_minutes"} <= set(schemas["OfficerOut"]["properties"])

@@ -154,3 +154,75 @@ def test_kepala_sees_todays_waits_who_is_at_each_counter_and_the_applications(
         "late": "1", "done-today": "0", "rejected-today": "1",
     }  # fmt: skip
     assert late.code not in page and NIK_MADE not in page
+
+
+def test_the_page_downloads_as_csv_and_xlsx_with_the_numbers_it_shows(client, staff, a_busy_morning):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from antre.audit.models import Action, AuditEntry
+
+    client.force_login(staff["kepala"])
+    page = client.get("/kepala/tabanan/").content.decode()
+    assert 'href="?format=csv"' in page and 'href="?format=xlsx"' in page
+    answer = client.get("/kepala/tabanan/?format=csv")
+    assert answer["Content-Disposition"] == f'attachment; filename="hari-ini-tabanan-{MONDAY}-1000.csv"'
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode())))
+    today = {r["code"]: r["value"] for r in rows if r["table"] == "today"}
+    shown = {name: figure(page, name.replace("_", "-")) for name in (
+        "booked", "outside", "waiting_inside", "called", "serving", "served", "no_show", "turned_away",
+        "cancelled", "wait", "wait_p90",
+    )}  # fmt: skip
+    assert shown == {
+        "booked": today["booked"], "outside": today["outside"], "waiting_inside": today["waiting_inside"],
+        "called": today["called"], "serving": today["serving"], "served": today["served"],
+        "no_show": today["no_show"], "turned_away": today["turned_away"], "cancelled": today["cancelled"],
+        "wait": today["wait_avg_minutes"].replace(".", ","), "wait_p90": today["wait_p90_minutes"].replace(".", ","),
+    }  # fmt: skip
+    assert (today["booked"], today["wait_avg_minutes"], today["wait_p90_minutes"]) == ("8", "9.0", "10.0")
+    assert figure(page, "inside") == f"{today['inside']}/{today['capacity']}" == "3/13"
+    assert figure(page, "over-target") == f"{today['over_target_percent']}%" == "0%"
+    waiting = {r["code"]: (r["outside"], r["inside"]) for r in rows if r["table"] == "waiting"}
+    assert waiting["CAPIL"] == ("1", "0") and waiting["LEGAL"] == ("0", "1")  # as the page's by-service
+    times = {r["code"]: r["wait_avg_minutes"] for r in rows if r["table"] == "times"}
+    assert times["KTP"] == "8.7"  # the page's 8,7 (7, 9, 10)
+    counters = {r["code"]: (r["officer"], r["ticket"]) for r in rows if r["table"] == "counters"}
+    assert counters["1"] == ("petugas", "A-003") and counters["2"] == ("petugas", "D-001")
+    assert counters["3"] == ("", "")  # closed, nobody there
+    calls = [(r["ticket"], r["counter"], r["at"]) for r in rows if r["table"] == "calls"]
+    assert calls[0] == ("D-001", "2", "09:21") and len(calls) == 4
+    assert "Ni Made" not in answer.content.decode() and NIK_MADE not in answer.content.decode()
+
+    book = load_workbook(io.BytesIO(client.get("/kepala/tabanan/?format=xlsx").content))
+    assert book.sheetnames == [
+        "Angka hari ini", "Menunggu per layanan", "Waktu hari ini per layanan", "Loket",
+        "Panggilan terakhir", "Permohonan daring",
+    ]  # fmt: skip
+    values = {row[0]: row[2] for row in book["Angka hari ini"].iter_rows(min_row=3, values_only=True)}
+    assert (values["served"], values["no_show"], values["wait_p90_minutes"]) == (1, 1, 10.0)
+    applications = {
+        row[0]: row[2] for row in book["Permohonan daring"].iter_rows(min_row=3, values_only=True)
+    }
+    on_page = re.findall(
+        r'<tr data-status="([\w-]+)"[^>]*><td>[^<]*</td><td class="num">(?:<strong>)?(\d+)', page
+    )
+    assert {code.replace("-", "_"): int(n) for code, n in on_page} == applications
+    entries = AuditEntry.objects.filter(action=Action.EXPORT).order_by("pk")
+    assert [(e.actor_username, e.subject, e.detail["format"]) for e in entries] == [
+        ("kepala", "hari-ini", "csv"),
+        ("kepala", "hari-ini", "xlsx"),
+    ]
+
+
+def test_other_staff_cannot_download_todays_tables(client, staff, a_busy_morning):
+    from antre.audit.models import Action, AuditEntry
+
+    for role in ("petugas", "satpam", "verifikator"):
+        client.force_login(staff[role])
+        answer = client.get("/kepala/tabanan/?format=csv")
+        assert answer.status_code == 403 and b"A-001" not in answer.content
+    client.logout()
+    assert client.get("/kepala/tabanan/?format=xlsx").status_code == 302  # to the sign-in
+    assert not AuditEntry.objects.filter(action=Action.EXPORT).exists()
