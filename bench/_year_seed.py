@@ -28,6 +28,7 @@ from antre.offices import sources
 from antre.offices.models import Counter, Office, Region, RegionLevel
 from antre.outreach.models import ShortLink
 from antre.people.models import User
+from antre.people.seed import past_officers
 from antre.queueing.models import Ticket
 from antre.seed import create_demo_users, seed_demo_office
 
@@ -83,6 +84,7 @@ def seed_tickets(office: Office, tickets: int, today: dt.date, rng: random.Rando
     """`tickets` over the working days of the 365 days before today, and today's."""
     services = [s for s in office.services.all() if s.mode != "online"]
     counters = {s.pk: list(Counter.objects.filter(office=office, services=s)) for s in services}
+    officers = past_officers(office)  # who calls: one per counter, turning with the day
     days = [today - dt.timedelta(days=d) for d in range(365, -1, -1)]
     days = [d for d in days if d.weekday() < 5]
     per_day = tickets // len(days)
@@ -91,7 +93,10 @@ def seed_tickets(office: Office, tickets: int, today: dt.date, rng: random.Rando
         opens = dt.datetime.combine(day, dt.time(8), tzinfo=office.tzinfo)
         for seq in range(1, per_day + 1):
             service = rng.choice(services)
-            batch.append(_ticket(office, service, counters[service.pk], (day, seq, opens), rng, today, reach))
+            ticket = _ticket(office, service, counters[service.pk], (day, seq, opens), rng, today, reach)
+            if ticket.counter is not None:
+                ticket.called_by = officers[(ticket.counter.number + day.toordinal()) % len(officers)]
+            batch.append(ticket)
         if len(batch) >= 20000:
             Ticket.objects.bulk_create(batch, batch_size=5000)
             batch = []

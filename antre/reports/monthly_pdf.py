@@ -147,14 +147,23 @@ def _breakdowns(pdf: FPDF, report: MonthReport) -> None:
     )  # fmt: skip
     paper.table(
         pdf,
-        _("4. Per kanal pendaftaran"),
+        _("4. Per petugas (yang memanggil)"),
+        [_("Petugas"), _("Dipanggil"), _("Dilayani"), _("Tidak hadir"), _("Tunggu"), _("p90"), _("Layanan")],
+        [[found.officer_names.get(user, user), _number(f.called), *_cells(f)[1:]]
+         for user, f in found.by_officer.items()],
+        widths=(50, 22, 22, 22, 20, 20, 24),
+        numbers_from=1,
+    )  # fmt: skip
+    paper.table(
+        pdf,
+        _("5. Per kanal pendaftaran"),
         [_("Kanal"), _("Nomor"), _("Dilayani"), _("Tidak hadir"), _("Tunggu"), _("p90"), _("Layanan")],
         [[channels.get(code, code), *_cells(f)] for code, f in found.by_channel.items()],
         numbers_from=1,
     )  # fmt: skip
     paper.table(
         pdf,
-        _("5. Per kecamatan (dari NIK)"),
+        _("6. Per kecamatan (dari NIK)"),
         [_("Kode"), _("Kecamatan"), _("Nomor"), _("Dilayani"), _("Tidak hadir")],
         _kecamatan_rows(found.by_kecamatan, found.kecamatan_names),
         widths=(25, 75, 25, 25, 25),
@@ -208,7 +217,7 @@ def _applications(pdf: FPDF, report: MonthReport) -> None:
         )
     paper.table(
         pdf,
-        _("6. Permohonan daring"),
+        _("7. Permohonan daring"),
         [_("Jenis permohonan"), _("Masuk"), _("Selesai"), _("Tepat waktu"), _("Ditolak")],
         rows,
         widths=(70, 22, 22, 38, 22),
@@ -229,7 +238,7 @@ def _applications(pdf: FPDF, report: MonthReport) -> None:
 
 def _survey(pdf: FPDF, report: MonthReport) -> None:
     found = report.survey
-    text(pdf, 11, _("7. Survei Kepuasan Masyarakat (SKM)"), style="B", height=7)
+    text(pdf, 11, _("8. Survei Kepuasan Masyarakat (SKM)"), style="B", height=7)
     if not found.respondents:
         text(pdf, 9, _("Belum ada jawaban survei pada bulan ini."), height=5)
         pdf.ln(3)
@@ -268,7 +277,7 @@ def _villages(pdf: FPDF, report: MonthReport) -> None:
         )  # fmt: skip
     paper.table(
         pdf,
-        _("8. Sosialisasi ke desa (tautan bertanda desa)"),
+        _("9. Sosialisasi ke desa (tautan bertanda desa)"),
         [_("Kecamatan"), _("Desa"), _("Membawa pendaftar"), _("Belum ada"), _("Nomor"), _("Permohonan")],
         rows,
         widths=(50, 20, 35, 25, 25, 25),

@@ -90,6 +90,9 @@ def test_the_report_carries_the_months_figures_worked_out_by_hand(client, staff,
     flat = " ".join(text.split())  # a cell that wraps is one run of words
     assert re.search(r"CAPIL [^0-9]+ 2 1 1 35,0 40,0 20,0 KTP [^0-9]+ 5 2 1 15,0 20,0 12,5 ", flat)
     assert "51.02.01 Selemadeg 5 2 1 - (tanpa NIK) 1 1 0 51.02.02 Selemadeg Timur 1 0 1" in flat
+    # Per officer (test_stats): petugas called 1, 3, 4 (waits 10, 30, 40; served 10 and 20 minutes),
+    # I Wayan Sudarma called 2 (20; 15).
+    assert "petugas 3 2 1 26,7 40,0 15,0 I Wayan Sudarma 1 1 0 20,0 20,0 15,0" in flat
     # Applications: received A, C, D (B too when its day falls in the month); done A and B, one on time.
     received = 3 + ((MONDAY - dt.timedelta(days=14)).month == MONDAY.month)
     assert f"{a_month.name} {received} 2 1 (50,0 %) 1 Jumlah {received} 2 1 (50,0 %) 1" in flat
