@@ -100,7 +100,7 @@ def describe(detail: dict) -> str:
     parts = []
     if "counter" in detail:
         parts.append(_("loket %(n)s") % {"n": detail["counter"]})
-    if "to" in detail:
+    if "to" in detail and "report" not in detail:  # a transfer's new number, not a download's last day
         parts.append(
             _("menjadi %(number)s (%(service)s)")
             % {"number": detail["to"], "service": detail.get("service", "")}
@@ -118,8 +118,7 @@ def describe(detail: dict) -> str:
     if "result" in detail:
         ways = {"document": _("diunduh"), "pickup": _("diambil di kantor"), "delivery": _("diantar")}
         parts.append(_("hasil %(how)s") % {"how": ways.get(detail["result"], detail["result"])})
-    if "report" in detail:
-        parts.append(
-            f"{detail['report']} {detail.get('from', '')}–{detail.get('to', '')} ({detail.get('format', '')})"
-        )
+    if "report" in detail:  # a download: the month of a monthly report, otherwise its days
+        span = detail.get("month") or f"{detail.get('from', '')}–{detail.get('to', '')}"
+        parts.append(f"{detail['report']} {span} ({detail.get('format', '')})")
     return " · ".join(parts)

@@ -177,3 +177,13 @@ def test_the_admin_shows_the_log_read_only_even_to_a_superuser(client, office, t
     assert client.get(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
     entry.refresh_from_db()
     assert entry.subject != "X"
+
+
+def test_a_download_is_told_by_its_days_or_its_month(client, staff, two_days):
+    client.force_login(staff["kepala"])
+    client.get("/kepala/tabanan/rekap/", {"from": MONDAY, "to": TUESDAY, "format": "csv"})
+    client.get("/kepala/tabanan/laporan/", {"month": MONDAY.strftime("%Y-%m")})
+    page = client.get(URL, {"action": "export"}).content.decode()
+    assert f"rekap {MONDAY}–{TUESDAY} (csv)" in page
+    assert f"laporan-bulanan {MONDAY:%Y-%m} (pdf)" in page
+    assert "menjadi" not in page  # a transfer's wording, not a download's
