@@ -25,6 +25,8 @@ def span_of(
     last = _date(last_text, today, "to", problem)
     default_first = last.replace(day=1) if start == "month" else last.replace(month=1, day=1)
     first = _date(first_text, default_first, "from", problem)
+    if not problem and first > today:
+        problem["from"] = _("Hari itu belum tiba: pilih tanggal sampai hari ini.")
     if not problem and first > last:
         problem["from"] = _("Tanggal awal harus sama dengan atau sebelum tanggal akhir.")
     if not problem and (last - first).days >= longest:

@@ -8,12 +8,15 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from antre import clock
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.errors import Refusal
 from antre.offices import sources
 from antre.offices.models import Office, Region, RegionLevel
@@ -54,7 +57,12 @@ def villages(request: StaffRequest, office: Office) -> HttpResponse:
     found = None if problem else counts.reach(office, first, last)
     wanted = request.GET.get("format")
     if found is not None and wanted in ("csv", "xlsx"):
-        return _download(found, office.slug, wanted)
+        with transaction.atomic():  # the entry is written with the file, or neither
+            audit.record(
+                office=office, actor=request.user, action=Audited.EXPORT, subject="desa",
+                detail={"report": "desa", "from": str(first), "to": str(last), "format": wanted}, at=clock.now(),
+            )  # fmt: skip
+            return _download(found, office.slug, wanted)
     context = {
         "office": office,
         "first": first,

@@ -59,7 +59,7 @@ def month_of(text: str | None, *, today: dt.date) -> tuple[dt.date, dt.date, str
         last = today.replace(day=1) - dt.timedelta(days=1)
         return last.replace(day=1), last, ""
     found = MONTH.match(text.strip())
-    if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 2000:
+    if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1:
         return today.replace(day=1), today, _("Bukan bulan: tulis TTTT-BB, misalnya 2026-11.")
     first = dt.date(int(found[1]), int(found[2]), 1)
     if first > today:

@@ -135,7 +135,7 @@ def _breakdowns(pdf: FPDF, report: MonthReport) -> None:
         _("2. Per layanan"),
         [_("Kode"), _("Layanan"), _("Nomor"), _("Dilayani"), _("Tidak hadir"), _("Tunggu"), _("p90"), _("Layanan")],
         [[code, services.get(code, ""), *_cells(f)] for code, f in found.by_service.items()],
-        widths=(14, 56, 18, 18, 18, 18, 18, 20),
+        widths=(22, 50, 18, 18, 18, 18, 16, 20),
         numbers_from=2,
     )  # fmt: skip
     paper.table(

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from antre import clock
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.errors import Refusal
 from antre.offices.models import Office
 from antre.people import authorizers
@@ -84,12 +87,17 @@ def report(request: StaffRequest, office: str) -> HttpResponse:
     wanted = request.GET.get("format")
     if found is not None and wanted in ("xlsx", "pdf"):
         name = f"skm-{office_obj.slug}-{first.isoformat()}-{last.isoformat()}.{wanted}"
-        if wanted == "xlsx":
-            response = HttpResponse(exports.as_xlsx(found, office=office_obj.name), content_type=XLSX)
-        else:
-            response = HttpResponse(
-                exports.as_pdf(found, office=office_obj.name), content_type="application/pdf"
-            )
+        with transaction.atomic():  # the entry is written with the file, or neither
+            audit.record(
+                office=office_obj, actor=request.user, action=Audited.EXPORT, subject="skm",
+                detail={"report": "skm", "from": str(first), "to": str(last), "format": wanted}, at=clock.now(),
+            )  # fmt: skip
+            if wanted == "xlsx":
+                response = HttpResponse(exports.as_xlsx(found, office=office_obj.name), content_type=XLSX)
+            else:
+                response = HttpResponse(
+                    exports.as_pdf(found, office=office_obj.name), content_type="application/pdf"
+                )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     context = {"office": office_obj, "first": first, "last": last, "problem": problem, "f": found}

@@ -123,6 +123,10 @@ def test_the_table_downloads_as_csv_and_xlsx_without_formulas(client, office, st
     book_ = load_workbook(io.BytesIO(head.get(PAGE + "?format=xlsx").content))
     values = [cell.value for row_ in book_.active.iter_rows() for cell in row_]
     assert "'=HYPERLINK(1)" in values and "Sudimara" in values
+    from antre.audit.models import AuditEntry
+
+    logged = AuditEntry.objects.filter(subject="desa", actor=staff["kepala"])
+    assert sorted(entry.detail["format"] for entry in logged) == ["csv", "xlsx"]  # each download logged
 
 
 def test_only_the_days_asked_for_are_counted(office, staff):

@@ -44,7 +44,10 @@ def test_without_a_phone_there_is_no_message_but_the_page_offers_it(
 ):
     ticket = serve(office, book(office, 9, service="KTP"), staff["petugas"])
     assert survey_messages().count() == 0
-    assert "Bagaimana pelayanan kami hari ini?" in client.get(f"/tiket/{ticket.token}/").content.decode()
+    page = client.get(f"/tiket/{ticket.token}/").content.decode()
+    assert "Bagaimana pelayanan kami hari ini?" in page
+    # A served visit is thanked, not told its number "no longer holds" as a lapsed one is.
+    assert "sudah selesai. Terima kasih" in page and "sudah tidak berlaku" not in page
 
 
 def test_a_done_application_is_offered_the_survey_on_its_page_and_by_whatsapp(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from antre.audit.models import AuditEntry
 from antre.conftest import MONDAY
 from antre.offices.models import Office
 from antre.people.models import Role
@@ -56,7 +57,7 @@ def test_the_page_shows_the_hand_worked_figures(client, office, staff, served):
     assert 'data-code="KTP"' in page and 'data-code="CAPIL"' in page
 
 
-def test_the_downloads_carry_the_same_figures(client, office, staff):
+def test_the_downloads_carry_the_same_figures(client, office, staff, monday):
     store(office, EIGHT)
     client.force_login(staff["kepala"])
     book = load_workbook(io.BytesIO(client.get(URL + PERIOD + "&format=xlsx").content))
@@ -74,9 +75,11 @@ def test_the_downloads_carry_the_same_figures(client, office, staff):
     assert "IKM: 81,60" in text
     assert "Mutu pelayanan: B" in text and "Kinerja unit pelayanan: Baik" in text
     assert "Waktu penyelesaian" in text and "2,6250" in text
+    logged = AuditEntry.objects.filter(subject="skm", actor=staff["kepala"])
+    assert sorted(entry.detail["format"] for entry in logged) == ["pdf", "xlsx"]  # each download logged
 
 
-def test_a_set_on_the_band_edge_is_c_on_the_page_and_in_the_pdf(client, office, staff):
+def test_a_set_on_the_band_edge_is_c_on_the_page_and_in_the_pdf(client, office, staff, monday):
     store(office, FIVE)  # 117 points of 45 answers: IKM 65.00 exactly
     client.force_login(staff["kepala"])
     page = client.get(URL + PERIOD).content.decode()
@@ -85,7 +88,7 @@ def test_a_set_on_the_band_edge_is_c_on_the_page_and_in_the_pdf(client, office, 
     assert "IKM: 65,00" in text and "Mutu pelayanan: C" in text
 
 
-def test_suggestions_are_shown_with_personal_data_masked(client, office, staff):
+def test_suggestions_are_shown_with_personal_data_masked(client, office, staff, monday):
     store(office, EIGHT[:1], suggestion="Saya 5102011203850001, telp 081234567890. Petugas ramah.")
     client.force_login(staff["kepala"])
     page = client.get(URL + PERIOD).content.decode()
