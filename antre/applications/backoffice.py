@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 from antre.applications import pickup, review, rules, services
 from antre.applications.models import Application, AppStatus, ResultKind
 from antre.errors import Refusal
-from antre.offices import rules as office_rules
 from antre.offices.calendar import calendar_of
 from antre.offices.models import Office
 from antre.people import authorizers
@@ -48,13 +47,10 @@ def worklist(request: StaffRequest) -> HttpResponse:
     cal = calendar_of(office)
     today = office.local_today()
 
-    def is_open(day):
-        return office_rules.is_open_day(day=day, hours=cal.hours, closed=cal.closed)
-
     rows = []
     for application in items[:200]:
         submitted = timezone.localtime(application.submitted_at, office.tzinfo).date()
-        due = rules.due_date(submitted=submitted, working_days=application.kind.sla_days, is_open=is_open)
+        due = rules.due_date(submitted=submitted, working_days=application.kind.sla_days, is_open=cal.is_open)
         rows.append(
             {"application": application, "due": due, "late": due < today, "age": (today - submitted).days}
         )

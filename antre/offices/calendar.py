@@ -35,6 +35,10 @@ class Calendar:
     sessions: dict[int, tuple[Session, ...]] = field(default_factory=dict)
     session_quotas: dict[tuple[int, int], int] = field(default_factory=dict)  # (session, service) -> quota
 
+    def is_open(self, day: dt.date) -> bool:
+        """`day` has opening hours and is not a closed day (a holiday, a leave)."""
+        return rules.is_open_day(day=day, hours=self.hours, closed=self.closed)
+
     def sessions_on(self, day: dt.date) -> tuple[Session, ...]:
         """The sessions of `day`'s weekday (none: the day is not divided into sessions)."""
         return self.sessions.get(day.weekday(), ())

@@ -55,7 +55,7 @@ def past_working_days(office: Office, today: dt.date, count: int) -> list[dt.dat
     day = today
     while len(days) < count and day > today - dt.timedelta(days=4 * count):
         day -= dt.timedelta(days=1)
-        if office_rules.is_open_day(day=day, hours=cal.hours, closed=cal.closed):
+        if cal.is_open(day):
             days.append(day)
     return days[::-1]
 

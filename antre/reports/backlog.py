@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from antre.applications import rules
 from antre.applications.models import Application, AppStatus, StatusChange
-from antre.offices import rules as office_rules
 from antre.offices.calendar import calendar_of
 from antre.offices.models import Office
 
@@ -33,13 +32,10 @@ def backlog(office: Office, *, now: dt.datetime) -> Backlog:
     counts = dict(mine.filter(status__in=OPEN).values_list("status").annotate(n=Count("pk")))
     cal = calendar_of(office)
 
-    def is_open(day: dt.date) -> bool:
-        return office_rules.is_open_day(day=day, hours=cal.hours, closed=cal.closed)
-
     late = 0
     for submitted_at, sla_days in mine.filter(status__in=OPEN).values_list("submitted_at", "kind__sla_days"):
         submitted = timezone.localtime(submitted_at, office.tzinfo).date()
-        late += rules.due_date(submitted=submitted, working_days=sla_days, is_open=is_open) < today
+        late += rules.due_date(submitted=submitted, working_days=sla_days, is_open=cal.is_open) < today
     start = dt.datetime.combine(today, dt.time.min, tzinfo=office.tzinfo)
     changes = StatusChange.objects.filter(
         application__office=office,

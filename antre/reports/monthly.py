@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from antre.applications import rules
 from antre.applications.models import Application, ApplicationKind, AppStatus, StatusChange
-from antre.offices import rules as office_rules
 from antre.offices.calendar import calendar_of
 from antre.offices.models import Office
 from antre.outreach.counts import Reach, reach
@@ -68,6 +67,15 @@ def month_of(text: str | None, *, today: dt.date) -> tuple[dt.date, dt.date, str
     return first, min(following - dt.timedelta(days=1), today), ""
 
 
+def recent_months(today: dt.date, count: int = 12) -> list[dt.date]:
+    """The first days of the month under way and of the `count - 1` before it, newest first."""
+    months, month = [], today.replace(day=1)
+    for _i in range(count):
+        months.append(month)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return months
+
+
 def month_report(office: Office, first: dt.date, last: dt.date, *, now: dt.datetime) -> MonthReport:
     previous_last = first - dt.timedelta(days=1)
     previous_first = previous_last.replace(day=1)
@@ -108,15 +116,12 @@ def applications_in(office: Office, first: dt.date, last: dt.date) -> list[KindF
         ended[app] = (status, at, submitted, kind_id, sla)  # the last word of the month on each
     cal = calendar_of(office)
 
-    def is_open(day: dt.date) -> bool:
-        return office_rules.is_open_day(day=day, hours=cal.hours, closed=cal.closed)
-
     done: dict[int, list[bool]] = {}
     rejected: dict[int, int] = {}
     for status, at, submitted, kind_id, sla in ended.values():
         if status == AppStatus.DONE:
             local = timezone.localtime(submitted, office.tzinfo).date()
-            due = rules.due_date(submitted=local, working_days=sla, is_open=is_open)
+            due = rules.due_date(submitted=local, working_days=sla, is_open=cal.is_open)
             done.setdefault(kind_id, []).append(timezone.localtime(at, office.tzinfo).date() <= due)
         else:
             rejected[kind_id] = rejected.get(kind_id, 0) + 1

@@ -23,7 +23,7 @@ from antre.reports import charts, exports, monthly_pdf
 from antre.reports.backlog import backlog
 from antre.reports.figures import queue_today
 from antre.reports.history import history
-from antre.reports.monthly import month_of, month_report
+from antre.reports.monthly import month_of, month_report, recent_months
 from antre.reports.stats import PERIODS, stats
 from antre.spans import span_of
 
@@ -174,9 +174,5 @@ def monthly(request: StaffRequest, office: str) -> HttpResponse:
         response = HttpResponse(made, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="laporan-{office_obj.slug}-{first:%Y-%m}.pdf"'
         return response
-    months, month = [], today.replace(day=1)
-    for _i in range(12):
-        months.append(month)
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    context = {"office": office_obj, "months": months, "problem": problem, "asked": asked or ""}
+    context = {"office": office_obj, "months": recent_months(today), "problem": problem, "asked": asked or ""}
     return render(request, "reports/monthly.html", context, status=422 if problem else 200)
