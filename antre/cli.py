@@ -102,6 +102,14 @@ def run_restore(args: argparse.Namespace) -> int:
     return _django().run_restore(args.backup)
 
 
+def purge(args: argparse.Namespace) -> int:
+    return _django().purge()
+
+
+def rotate_key(args: argparse.Namespace) -> int:
+    return _django().rotate_key()
+
+
 def token(args: argparse.Namespace) -> int:
     return _django().token(args.username)
 
@@ -176,6 +184,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("backup")
     p.add_argument("--yes", action="store_true", help="yes, replace everything")
     p.set_defaults(func=run_restore)
+
+    p = sub.add_parser(
+        "purge", help="forget the personal data past its keeping period now (the worker does it daily)"
+    )
+    p.set_defaults(func=purge)
+
+    p = sub.add_parser(
+        "rotate-key", help="seal personal data under a new key (the older keys stay to read backups)"
+    )
+    p.set_defaults(func=rotate_key)
 
     p = sub.add_parser("token", help="print the API token of a user (created if absent)")
     p.add_argument("username")

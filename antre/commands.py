@@ -21,8 +21,9 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from uvicorn.supervisors import Multiprocess
 
-from antre import clock, worker
+from antre import clock, crypto, worker
 from antre.backup import BackupError, backup, restore
+from antre.db import sealed
 from antre.forecast.eventlog import write_events, write_staffing
 from antre.live import voice
 from antre.offices.models import Office
@@ -35,6 +36,7 @@ from antre.transport import listening
 def prepare() -> list[tuple[str, str, str]]:
     """Migrate, and seed the demo office (with a past) when the database has no office yet. Returns
     new demo users."""
+    crypto.keys()  # the key file of personal data, written at first start
     call_command("migrate", interactive=False, verbosity=0)
     dbcode.ensure(connection)  # a rebuilt ticket table (SQLite) loses its triggers
     with transaction.atomic():
@@ -159,6 +161,28 @@ def run_restore(source: str) -> int:
         print(exc, file=sys.stderr)
         return 2
     print(f"Dipulihkan dari {source}.")
+    return 0
+
+
+def purge() -> int:
+    prepare()
+    done = worker.purge()
+    print(
+        f"Data pribadi dilupakan: {done['tickets']} nomor antrean dianonimkan, {done['whatsapp']} pesan/percakapan "
+        f"WhatsApp dan {done['applications']} permohonan (dengan berkasnya) dihapus."
+    )
+    return 0
+
+
+def rotate_key() -> int:
+    prepare()
+    name = crypto.add_key()
+    resealed = sealed.reseal_all()
+    print(
+        f"Kunci baru {name} kini menyegel data pribadi; {sum(resealed.values())} baris disegel ulang. "
+        f"Kunci lama tetap di {crypto.keys_file()} untuk membuka cadangan lama: simpan salinan berkas itu "
+        "terpisah dari cadangan."
+    )
     return 0
 
 

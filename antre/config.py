@@ -33,6 +33,11 @@ def secret_key(directory: Path) -> str:
     return path.read_text().strip()
 
 
+def field_keys_file(directory: Path) -> Path:
+    """ANTRE_FIELD_KEYS_FILE, or the key file of personal data in the data dir (antre.crypto)."""
+    return Path(os.environ.get("ANTRE_FIELD_KEYS_FILE") or directory / "personal_data.key").resolve()
+
+
 def flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:

@@ -12,6 +12,8 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
 
 SECRET_KEY = config.secret_key(DATA_DIR)
+# The keys that seal NIK, KK numbers, phones and addresses at rest (antre.crypto); not in backups.
+FIELD_KEYS_FILE = config.field_keys_file(DATA_DIR)
 DEBUG = config.flag("ANTRE_DEBUG")
 ALLOWED_HOSTS = config.allowed_hosts()
 RATELIMIT_ENABLED = config.flag("ANTRE_RATELIMIT", default=True)

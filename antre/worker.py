@@ -16,9 +16,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import close_old_connections, transaction
 
-from antre import clock
+from antre import clock, retention
 from antre.applications import holding
-from antre.applications.models import AppStatus, Document
 from antre.gate.services import refresh_invitations
 from antre.live.voice import prune_cache
 from antre.offices.models import Office
@@ -75,24 +74,18 @@ def tell_to_leave_home() -> int:
     return sum(arrivals.send_leave_home(office, now) for office in Office.objects.all())
 
 
-def delete_old_documents() -> int:
-    """Documents of applications finished a year ago are deleted, as the personal-data notice promises."""
-    cutoff = clock.now() - dt.timedelta(days=365)
-    # Finished a year ago, or left waiting (never sent, never fixed) for a year: the notice's limit.
-    old = Document.objects.filter(
-        application__status__in=(
-            AppStatus.DONE,
-            AppStatus.REJECTED,
-            AppStatus.SUBMITTED,
-            AppStatus.NEEDS_FIX,
-        ),
-        application__updated_at__lt=cutoff,
-    )
-    removed = 0
-    for document in old:
-        document.delete()  # the file goes with the row (antre.applications.apps)
-        removed += 1
-    return removed
+def purge() -> dict[str, int]:
+    """What the personal-data notice promises to forget, done now: `antre purge`, and the worker daily."""
+    return {
+        "tickets": retention.anonymise_tickets(now=clock.now()),
+        "whatsapp": retention.forget_whatsapp(now=clock.now()),
+        "applications": retention.delete_applications(now=clock.now()),
+        "idempotency keys": retention.forget_idempotency_keys(now=clock.now()),
+    }
+
+
+def purge_personal_data() -> int:
+    return sum(purge().values())
 
 
 def remove_held_documents() -> int:
@@ -139,7 +132,7 @@ JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("leave home", tell_to_leave_home, 60),
     ("whatsapp outbox", deliver_whatsapp, 2),
     ("speech cache", prune_speech, 3600),
-    ("document retention", delete_old_documents, 6 * 3600),
+    ("personal data retention", purge_personal_data, 6 * 3600),
     ("held documents", remove_held_documents, 600),
     ("report days", keep_report_days, 3600),
 ]

@@ -8,6 +8,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from antre.db.sealed import LookupHash, SealedText
 from antre.offices.sources import source_field
 
 
@@ -101,11 +102,12 @@ class Application(models.Model):
     code = models.CharField(
         _("kode lacak"), max_length=12, unique=True, default=new_tracking_code, editable=False
     )
-    nik = models.CharField(_("NIK"), max_length=16)
-    kk_number = models.CharField(_("nomor KK"), max_length=16, blank=True)
+    nik = SealedText(_("NIK"), max_length=16)
+    nik_hash = LookupHash(of="nik")  # tracking by code and NIK
+    kk_number = SealedText(_("nomor KK"), max_length=16, blank=True)
     name = models.CharField(_("nama"), max_length=100)
-    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
-    address = models.CharField(_("alamat"), max_length=300)
+    phone = SealedText(_("nomor HP"), max_length=20, blank=True)
+    address = SealedText(_("alamat"), max_length=300)
     village = models.ForeignKey(
         "offices.Region", verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="+"
     )
@@ -134,7 +136,7 @@ class Application(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    delivery_address = models.CharField(_("alamat pengantaran"), max_length=300, blank=True)
+    delivery_address = SealedText(_("alamat pengantaran"), max_length=300, blank=True)
     source = source_field()  # where the citizen came from: antre.offices.sources
 
     class Meta:

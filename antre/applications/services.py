@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from antre import clock
+from antre import clock, crypto
 from antre.applications import holding, rules, signals
 from antre.applications.holding import Holding
 from antre.applications.models import (
@@ -271,7 +271,7 @@ def for_applicant(code: str, nik: str) -> Application:
     digits = "".join(ch for ch in (nik or "") if ch.isdigit())
     application = (
         Application.objects.select_related("kind", "office", "village")
-        .filter(code=(code or "").strip().upper(), nik=digits)
+        .filter(code=(code or "").strip().upper(), nik_hash=crypto.lookup_hash(digits))
         .first()
         if digits
         else None

@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +129,12 @@ class Office(LetterheadFields):
         _("target waktu tunggu (menit)"),
         default=30,
         help_text=_("Janji layanan kantor: rekap kinerja menghitung warga yang menunggu lebih lama."),
+    )
+    personal_data_days = models.PositiveSmallIntegerField(
+        _("data pribadi nomor antrean disimpan (hari)"),
+        default=90,
+        validators=[MinValueValidator(1)],
+        help_text=_("Lalu nama, NIK, nomor HP dihapus; layanan, waktu, kecamatan tetap untuk laporan."),
     )
     exit_on_finish = models.BooleanField(
         _("catat keluar otomatis saat selesai dilayani"),

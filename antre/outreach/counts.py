@@ -16,7 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
-from django.db.models.functions import Substr
 
 from antre.applications.models import Application
 from antre.offices import sources
@@ -109,13 +108,12 @@ def _from_nik(office: Office, first: dt.date, last: dt.date) -> dict[str, int]:
     """Tickets per kecamatan of the NIK (its first six digits, dotted as region codes are)."""
     rows = (
         Ticket.objects.filter(office=office, day__gte=first, day__lte=last)
-        .exclude(nik="")
-        .annotate(kecamatan=Substr("nik", 1, 6))
+        .exclude(kecamatan="")
         .values_list("kecamatan")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {f"{k[0:2]}.{k[2:4]}.{k[4:6]}": n for k, n in rows}
+    return dict(rows)
 
 
 def reach(office: Office, first: dt.date, last: dt.date) -> Reach:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from antre import crypto
 from antre.people.rules import mask_nik
 from antre.queueing.models import Ticket
 
@@ -22,7 +23,7 @@ class TicketAdmin(admin.ModelAdmin):
         "issued_at",
     )
     list_filter = ("office", "status", "channel", "service", "day")
-    search_fields = ("number", "nik")
+    search_fields = ("number",)  # and a whole NIK, by its look-up hash (get_search_results)
     date_hierarchy = "day"
     ordering = ("-day", "service", "seq")
     list_select_related = ("service", "session")
@@ -35,6 +36,13 @@ class TicketAdmin(admin.ModelAdmin):
     @admin.display(description=_("nama"))
     def short_name(self, ticket: Ticket) -> str:
         return ticket.short_name
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        digits = "".join(ch for ch in search_term if ch.isdigit())
+        if len(digits) == 16:  # the NIK is sealed: only a whole one can be found
+            found |= queryset.filter(nik_hash=crypto.lookup_hash(digits))
+        return found, may_have_duplicates
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -254,7 +254,7 @@ def _transfer_target(office: Office, ticket: Ticket, code: str) -> Service:
         )
     if (
         ticket.nik
-        and Ticket.objects.active().filter(service=service, day=ticket.day, nik=ticket.nik).exists()
+        and Ticket.objects.active().filter(service=service, day=ticket.day, nik_hash=ticket.nik_hash).exists()
     ):
         raise Refusal(
             "duplicate_ticket",

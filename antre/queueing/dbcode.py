@@ -45,7 +45,7 @@ ONLINE = "online"
 # The ticket's columns antre_issue_ticket writes. A test compares them with the model.
 TICKET_COLUMNS = (
     "token", "office_id", "service_id", "day", "session_id", "seq", "number", "name", "nik", "phone",
-    "priority", "is_priority", "channel", "status", "issued_at", "queued_at", "counter_id",
+    "nik_hash", "phone_hash", "kecamatan", "priority", "is_priority", "channel", "status", "issued_at", "queued_at", "counter_id",
     "invited_at", "invitations", "recalls", "rejoined", "transferred_from_id", "arrived_at",
     "left_at", "called_at", "started_at", "finished_at", "issued_by_id", "come_at", "source",
 )  # fmt: skip

@@ -40,7 +40,7 @@ def find_tickets(
     digits = "".join(ch for ch in text if ch.isdigit())
     tickets = Ticket.objects.filter(office=office, day__gte=today).select_related("service")
     if len(digits) == 16 and len(digits) == len(text.replace(" ", "").replace(".", "")):
-        found = tickets.filter(nik=digits)
+        found = tickets.with_nik(digits)
         log.info("help desk: %s looked up NIK %s", officer, mask_nik(digits))  # a User prints as its username
     elif parsed := rules.parse_number(text):
         found = tickets.filter(service__prefix=parsed[0], seq=parsed[1])

@@ -55,7 +55,7 @@ def is_second_active_ticket(exc: IntegrityError) -> bool:
     diag = _diagnostics(exc)
     if diag is not None:  # PostgreSQL names the constraint
         return diag.constraint_name == ONE_ACTIVE_TICKET
-    return "queueing_ticket.service_id, queueing_ticket.day, queueing_ticket.nik" in str(exc)  # SQLite
+    return "queueing_ticket.service_id, queueing_ticket.day, queueing_ticket.nik_hash" in str(exc)  # SQLite
 
 
 def issue(

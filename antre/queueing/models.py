@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from antre import crypto
+from antre.db.sealed import LookupHash, SealedText
 from antre.offices.calendar import invitation_deadline
 from antre.offices.sources import source_field
 from antre.people.rules import short_name
@@ -52,7 +54,30 @@ def new_ticket_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+class KecamatanOfNik(models.CharField):
+    """The kecamatan's code from the NIK's first six digits ("51.02.01"), kept in clear beside the sealed
+    NIK for the reports, and kept when the ticket is made anonymous; set on every save of the row."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(max_length=8, blank=True, default="", editable=False)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        nik = model_instance.nik or ""
+        if len(nik) == 16 and nik.isdigit():
+            setattr(model_instance, self.attname, f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}")
+        return getattr(model_instance, self.attname)
+
+
 class TicketQuerySet(models.QuerySet):
+    def with_nik(self, nik: str):
+        """The tickets of this NIK (normalised: 16 digits), found by its keyed hash: the NIK is sealed."""
+        return self.filter(nik_hash=crypto.lookup_hash(nik))
+
+    def with_phone(self, phone: str):
+        """The tickets booked with this phone (normalised: +62…), by its keyed hash: the phone is sealed."""
+        return self.filter(phone_hash=crypto.lookup_hash(phone))
+
     def active(self):
         return self.filter(status__in=ACTIVE_STATUSES)
 
@@ -128,8 +153,11 @@ class Ticket(models.Model):
     seq = models.PositiveIntegerField()
     number = models.CharField(_("nomor antrean"), max_length=12)
     name = models.CharField(_("nama"), max_length=100)
-    nik = models.CharField(_("NIK"), max_length=16, blank=True)
-    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    nik = SealedText(_("NIK"), max_length=16, blank=True)
+    phone = SealedText(_("nomor HP"), max_length=20, blank=True)
+    nik_hash = LookupHash(of="nik")  # one active ticket per NIK; finding a citizen's tickets
+    phone_hash = LookupHash(of="phone")  # the tickets of a WhatsApp chat's number
+    kecamatan = KecamatanOfNik(_("kecamatan"))
     priority = models.CharField(
         _("prioritas"), max_length=10, choices=Priority.choices, blank=True, default=""
     )
@@ -189,8 +217,8 @@ class Ticket(models.Model):
             # The database, not the code, guarantees that no two tickets share a number.
             models.UniqueConstraint(fields=["service", "day", "seq"], name="ticket_number_unique_per_day"),
             models.UniqueConstraint(
-                fields=["service", "day", "nik"],
-                condition=models.Q(status__in=ACTIVE_STATUSES) & ~models.Q(nik=""),
+                fields=["service", "day", "nik_hash"],
+                condition=models.Q(status__in=ACTIVE_STATUSES) & ~models.Q(nik_hash=""),
                 name=ONE_ACTIVE_TICKET,
             ),
         ]

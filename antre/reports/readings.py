@@ -14,7 +14,7 @@ from antre.queueing.models import ACTIVE_STATUSES, Ticket
 from antre.reports.tally import Row
 
 _FIELDS = (
-    "day", "service__code", "counter__number", "called_by__username", "channel", "nik", *history.TIMES_FIELDS,
+    "day", "service__code", "counter__number", "called_by__username", "channel", "kecamatan", *history.TIMES_FIELDS,
 )  # fmt: skip
 
 
@@ -34,7 +34,7 @@ def rows_of(
     if days is not None:
         tickets = tickets.filter(day__in=days)
     hours: dict[dt.date, tuple[dt.datetime | None, dt.datetime | None]] = {}
-    for day, service, counter, officer, channel, nik, *times in (
+    for day, service, counter, officer, channel, kecamatan, *times in (
         tickets.order_by("day", "pk").values_list(*_FIELDS).iterator(chunk_size=5000)
     ):
         if day not in hours:
@@ -57,18 +57,13 @@ def rows_of(
             counter=str(counter) if counter is not None and called else "",
             officer=(officer or "") if called else "",
             channel=channel,
-            kecamatan=kecamatan(nik),
+            kecamatan=kecamatan,
             outcome=outcome,
             wait=_minutes(arrived, called),
             service_minutes=_minutes(ticket.started_at, finished)
             if outcome == Outcome.SERVED.value
             else None,
         )
-
-
-def kecamatan(nik: str) -> str:
-    """The kecamatan's code from a NIK's first six digits ("51.02.01"); "" without a NIK."""
-    return f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}" if len(nik) == 16 and nik.isdigit() else ""
 
 
 def _minutes(start: dt.datetime | None, end: dt.datetime | None) -> float | None:

@@ -46,7 +46,7 @@ class BusinessNumberAdmin(SetupWarnings):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(SetupWarnings):
-    list_display = ("dedupe_key", "status", "attempts", "next_attempt_at", "sent_at")
+    list_display = ("dedupe_key", "template", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status",)
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
 

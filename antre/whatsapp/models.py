@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from antre.db.sealed import LookupHash, SealedJSON, SealedText
 from antre.offices.sources import source_field
 
 
@@ -49,11 +50,12 @@ class InboundMessage(models.Model):
         BusinessNumber, verbose_name=_("nomor"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     # The Cloud API may send a business-scoped user id instead of a phone number: keep both.
-    wa_id = models.CharField(_("ID WhatsApp"), max_length=40, blank=True)
-    user_id = models.CharField(_("ID pengguna"), max_length=80, blank=True)
+    wa_id = SealedText(_("ID WhatsApp"), max_length=40, blank=True)
+    user_id = SealedText(_("ID pengguna"), max_length=80, blank=True)
     kind = models.CharField(_("jenis"), max_length=20)
-    text = models.TextField(_("teks"), blank=True)
-    payload = models.JSONField(_("data dari WhatsApp"))
+    text = SealedText(_("teks"), blank=True)
+    # Only what a conversation reads back (webhook.kept_payload): a document's name and type.
+    payload = SealedJSON(_("data dari WhatsApp"))
     conversation = models.ForeignKey(
         "Conversation",
         verbose_name=_("percakapan"),
@@ -103,8 +105,9 @@ class OutboxMessage(models.Model):
         related_name="+",
     )
     phone_number_id = models.CharField(_("ID nomor pengirim"), max_length=40)
-    to = models.CharField(_("kepada"), max_length=40)
-    body = models.JSONField(_("isi"))
+    to = SealedText(_("kepada"), max_length=40)
+    body = SealedJSON(_("isi"))
+    template = models.CharField(_("templat"), max_length=60, blank=True)  # the body's, for lists and filters
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
@@ -133,9 +136,10 @@ class Conversation(models.Model):
     number = models.ForeignKey(
         BusinessNumber, verbose_name=_("nomor"), on_delete=models.CASCADE, related_name="conversations"
     )
-    citizen = models.CharField(_("warga"), max_length=80)  # wa_id, or the business-scoped user id
-    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
-    state = models.JSONField(default=dict, blank=True)
+    citizen = SealedText(_("warga"), max_length=80)  # wa_id, or the business-scoped user id
+    citizen_hash = LookupHash(of="citizen")  # the conversation of a citizen is found by this
+    phone = SealedText(_("nomor HP"), max_length=20, blank=True)
+    state = SealedJSON(default=dict, blank=True)  # the bot's questions so far: may hold a NIK
     needs_officer = models.BooleanField(_("minta petugas"), default=False)
     assigned_to = models.ForeignKey(
         "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -155,7 +159,7 @@ class Conversation(models.Model):
         verbose_name = _("percakapan")
         verbose_name_plural = _("percakapan")
         constraints = [
-            models.UniqueConstraint(fields=["number", "citizen"], name="one_conversation_per_citizen")
+            models.UniqueConstraint(fields=["number", "citizen_hash"], name="one_conversation_per_citizen")
         ]
 
     def __str__(self) -> str:

@@ -68,6 +68,7 @@ def enqueue(
                 phone_number_id=number.phone_number_id,
                 to=recipient,
                 body=body,
+                template=template,
                 expires_at=expires_at,
             )
     except IntegrityError:

@@ -280,11 +280,22 @@ def _store_message(message: Message, number: BusinessNumber | None) -> InboundMe
                 user_id=message.user_id,
                 kind=message.kind,
                 text=message.text,
-                payload=message.raw,
+                payload=kept_payload(message.raw),
             )
     except IntegrityError:
         log.info("WhatsApp message %s delivered again; handled once", message.id)
         return None
+
+
+def kept_payload(raw: dict) -> dict:
+    """What of a message the conversation reads back later: a document's file name and the media's
+    type. The rest (the sender's number, the text, ids) is in the columns or not needed."""
+    kept: dict = {"type": raw.get("type", "")}
+    for kind in ("document", "image"):
+        media = raw.get(kind)
+        if isinstance(media, dict):
+            kept[kind] = {k: media[k] for k in ("filename", "mime_type") if isinstance(media.get(k), str)}
+    return kept
 
 
 def _apply_status(status: dict) -> None:

@@ -99,7 +99,7 @@ def test_a_closed_or_full_day_is_refused_and_the_old_ticket_stands(client, appro
     old.refresh_from_db()
     approved.refresh_from_db()
     assert old.status == Status.BOOKED and approved.pickup_ticket_id == old.pk
-    assert Ticket.objects.filter(nik=NIK_MADE).count() == 1
+    assert Ticket.objects.with_nik(NIK_MADE).count() == 1
     assert approved.history.count() == 4  # nothing written: submitted, claimed, approved, done
 
 

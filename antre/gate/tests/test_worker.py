@@ -33,7 +33,7 @@ def test_the_worker_invites_while_there_is_room(open_all_day):
     assert WITA  # office-local clock used by the services
 
 
-def test_documents_of_applications_finished_a_year_ago_are_deleted(office, settings, tmp_path):
+def test_applications_finished_a_year_ago_are_deleted_with_their_documents(office, settings, tmp_path):
     import datetime as dt
 
     from antre.applications.models import Application
@@ -49,8 +49,8 @@ def test_documents_of_applications_finished_a_year_ago_are_deleted(office, setti
         status="done", updated_at=timezone.now() - dt.timedelta(days=400)
     )
     Application.objects.filter(pk=kept.pk).update(status="done")
-    assert worker.delete_old_documents() == 2
-    assert old.documents.count() == 0 and kept.documents.count() == 2
+    assert worker.purge()["applications"] == 1
+    assert list(Application.objects.all()) == [kept] and kept.documents.count() == 2
     assert len([p for p in documents_root().rglob("*") if p.is_file()]) == 2
 
 

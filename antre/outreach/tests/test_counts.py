@@ -102,7 +102,7 @@ def test_the_api_takes_a_source_and_ignores_a_strange_one(client, office):
         }
         response = client.post("/api/v1/offices/tabanan/tickets", body, content_type="application/json")
         assert response.status_code == 201, response.content
-        assert Ticket.objects.get(nik=nik).source == kept
+        assert Ticket.objects.with_nik(nik).get().source == kept
 
 
 def test_the_table_downloads_as_csv_and_xlsx_without_formulas(client, office, staff):

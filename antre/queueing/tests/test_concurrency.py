@@ -197,7 +197,7 @@ def test_a_cancel_while_the_same_nik_books_again_does_not_deadlock(office, monda
         t.join()
     # Made's ticket was still active when the desk booked again; then the cancel went through.
     assert outcome == {"again": "duplicate_ticket", "cancel": "cancelled"}
-    assert Ticket.objects.filter(nik=NIK_MADE).get().status == "cancelled"
+    assert Ticket.objects.with_nik(NIK_MADE).get().status == "cancelled"
 
 
 def _session_quota(office, starts, quota, service="CAPIL"):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def survey_messages():
-    return OutboxMessage.objects.filter(body__template__name="antre_survei")
+    return OutboxMessage.objects.filter(template="antre_survei")
 
 
 def link_of(message) -> str:

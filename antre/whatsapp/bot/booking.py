@@ -40,8 +40,10 @@ def list_tickets(conversation: Conversation, reply: Reply) -> None:
             _("Nomor antrean tidak dapat dicari dari akun ini. Buka tautan yang Anda terima saat mendaftar.")
         )
         return
-    tickets = Ticket.objects.active().filter(
-        office=office, phone=conversation.phone, day__gte=office.local_today()
+    tickets = (
+        Ticket.objects.active()
+        .with_phone(conversation.phone)
+        .filter(office=office, day__gte=office.local_today())
     )
     lines = [
         f"{t.number} — {t.service.name}, {formats.date_format(t.day, 'j F')}: {ticket_link(t)}"

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from antre import clock
+from antre import clock, crypto
 from antre.offices import sources
 from antre.offices.models import Office, Weekday
 from antre.whatsapp.bot import applying, booking
@@ -41,7 +41,9 @@ def handle(inbound: InboundMessage) -> None:
     citizen = inbound.wa_id or inbound.user_id
     with translation.override(LANGUAGE), transaction.atomic():
         conversation, _created = Conversation.objects.select_for_update().get_or_create(
-            number=number, citizen=citizen, defaults={"phone": f"+{inbound.wa_id}" if inbound.wa_id else ""}
+            number=number,
+            citizen_hash=crypto.lookup_hash(citizen),
+            defaults={"citizen": citizen, "phone": f"+{inbound.wa_id}" if inbound.wa_id else ""},
         )
         conversation.last_inbound_at = clock.now()
         inbound.conversation = conversation

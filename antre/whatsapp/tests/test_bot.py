@@ -226,7 +226,7 @@ def test_a_booking_by_chat_takes_the_first_session_with_room_and_says_which(clie
     say(client, reply_id=row_ids(days)[0])
     say(client, "ni made sari dewi")
     booked = texts(say(client, NIK_MADE))
-    ticket = Ticket.objects.get(nik=NIK_MADE)
+    ticket = Ticket.objects.with_nik(NIK_MADE).get()
     assert ticket.session.starts.hour == 10
     assert f"Nomor antrean Anda *{ticket.number}* untuk " in booked
     assert ", sesi 10.00–12.00 WITA." in booked
