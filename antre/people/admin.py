@@ -28,5 +28,5 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "created_at")
+    list_display = ("user", "created_at", "expires_at", "revoked_at")
     readonly_fields = ("key", "created_at")

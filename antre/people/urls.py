@@ -8,4 +8,6 @@ urlpatterns = [
     path("masuk/", views.StaffLoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(next_page="people:login"), name="logout"),
     path("staf/", views.staff_home, name="staff_home"),
+    path("staf/sandi/", views.PasswordChange.as_view(), name="password_change"),
+    path("staf/sandi/diganti/", views.password_changed, name="password_changed"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 
 from antre.offices.models import Office
 from antre.people import authorizers
@@ -30,3 +31,16 @@ def staff_home(request: StaffRequest) -> HttpResponse:
         return render(request, "people/forbidden.html", status=403)
     office = request.user.office or Office.objects.order_by("pk").first()
     return render(request, "people/staff_home.html", {"office": office})
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """A signed-in officer sets a new password, under the same policy as the admin's forms (their
+    API token is revoked by the change itself, antre.people.models.User.save)."""
+
+    template_name = "people/password_change.html"
+    success_url = reverse_lazy("people:password_changed")
+
+
+@login_required
+def password_changed(request: StaffRequest) -> HttpResponse:
+    return render(request, "people/password_changed.html")
