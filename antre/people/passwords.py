@@ -76,9 +76,26 @@ def breached() -> frozenset[str]:
     return frozenset(word.lower() for word in words)
 
 
+@functools.cache
+def _longest(words: frozenset[str]) -> int:
+    return max(map(len, words))
+
+
 def _stem(password: str) -> str:
     """The password without the digits and signs tacked on its ends ('Dragon2024!' -> 'dragon')."""
     return re.sub(r"^[^a-z]+|[^a-z]+$", "", password.lower())
+
+
+def _mostly_listed(password: str, words: frozenset[str]) -> bool:
+    """A listed password makes up two thirds or more of it ('1234567890ab', 'qwertyuiop123')."""
+    lowered = password.lower()
+    shortest = max(SHORTEST_WORD, -(-2 * len(lowered) // 3))
+    longest = min(len(lowered), _longest(words))  # a long password is not even looked through
+    return any(
+        lowered[start : start + length] in words
+        for length in range(shortest, longest + 1)
+        for start in range(len(lowered) - length + 1)
+    )
 
 
 class NotBreached:
@@ -86,9 +103,8 @@ class NotBreached:
 
     def validate(self, password: str, user=None) -> None:
         words = breached()
-        lowered = password.lower().strip()
         stem = _stem(password)
-        if lowered in words or (len(stem) >= SHORTEST_WORD and stem in words):
+        if _mostly_listed(password, words) or (len(stem) >= SHORTEST_WORD and stem in words):
             raise ValidationError(
                 _("Kata sandi ini terlalu umum: sudah ada di daftar kata sandi yang bocor. Pilih yang lain."),
                 code="password_breached",
