@@ -35,7 +35,9 @@ def user_from_token(header: str | None) -> User | None:
     if token.revoked_at is not None:
         raise Refusal(
             "token_revoked",
-            _("Token API ini dicabut karena kata sandi pemiliknya diganti. Minta token baru kepada administrator."),
+            _(
+                "Token API ini dicabut karena kata sandi pemiliknya diganti. Minta token baru kepada administrator."
+            ),
             status=401,
         )
     if clock.now() >= token.expires_at:

@@ -8,6 +8,6 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Pengguna dan data pribadi")
 
     def ready(self) -> None:
-        from antre.people import signin
+        from antre.people import signin  # lazy: it reads settings and the clock, ready only now
 
         user_logged_in.connect(signin.start_working_day, dispatch_uid="antre.people.working_day")

@@ -38,7 +38,7 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs) -> None:
         # Django holds a newly set password here until the save that stores it.
-        password_changed = self._password is not None and self.pk is not None
+        password_changed = getattr(self, "_password", None) is not None and self.pk is not None
         super().save(*args, **kwargs)
         if password_changed:
             # A token is a password that a script keeps: whoever had the old password may have it too.

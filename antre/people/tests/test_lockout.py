@@ -81,8 +81,12 @@ def test_behind_the_proxy_the_address_the_proxy_saw_counts(client, staff, settin
     proxy = "127.0.0.1"
     fail(client, "/masuk/", "tidakada", address=proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.50")
     # Someone else behind the same proxy signs in; the one who failed cannot.
-    assert signed_in(attempt(client, "/masuk/", "petugas", PASSWORD, proxy, HTTP_X_FORWARDED_FOR="203.0.113.51"))
-    blocked = attempt(client, "/masuk/", "satpam", PASSWORD, proxy, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.50")
+    assert signed_in(
+        attempt(client, "/masuk/", "petugas", PASSWORD, proxy, HTTP_X_FORWARDED_FOR="203.0.113.51")
+    )
+    blocked = attempt(
+        client, "/masuk/", "satpam", PASSWORD, proxy, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.50"
+    )
     assert blocked.status_code == 429
 
 

@@ -51,7 +51,9 @@ def test_the_owners_name_role_or_office_is_refused(wayan, password):
     )
 
 
-@pytest.mark.parametrize("password", ["qwertyuiop123", "1234567890ab", "!!!superman2024", "Password12345", "iloveyou1234"])
+@pytest.mark.parametrize(
+    "password", ["qwertyuiop123", "1234567890ab", "!!!superman2024", "Password12345", "iloveyou1234"]
+)
 def test_breached_passwords_are_refused_also_with_digits_around_them(wayan, password):
     messages = refusals(password, wayan)
     assert any("daftar kata sandi yang bocor" in m or "terlalu umum" in m.lower() for m in messages), messages
@@ -79,7 +81,11 @@ def test_the_change_password_page_sets_a_good_password(client, wayan):
     client.force_login(wayan)
     response = client.post(
         "/staf/sandi/",
-        {"old_password": PASSWORD, "new_password1": "kopi-susu-di-ubud-7", "new_password2": "kopi-susu-di-ubud-7"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "kopi-susu-di-ubud-7",
+            "new_password2": "kopi-susu-di-ubud-7",
+        },
         follow=True,
     )
     assert "Kata sandi baru Anda sudah berlaku" in response.content.decode()
