@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from antre.offices.models import Office
-from antre.people import authorizers
+from antre.people import authorizers, twostep
 from antre.people.homes import home_for
 from antre.people.staff_requests import StaffRequest
 
@@ -18,6 +18,12 @@ class StaffLoginView(auth_views.LoginView):
     """The login form; without `?next=` each role lands on its own page."""
 
     template_name = "people/login.html"
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if twostep.confirmed_device(user) is not None:
+            return twostep.begin(self.request, user, self.get_redirect_url())
+        return super().form_valid(form)
 
     def get_default_redirect_url(self) -> str:
         home = home_for(self.request.user)
