@@ -109,3 +109,11 @@ def test_it_is_turned_off_with_a_code(client, staff, kepala_with_an_app):
 def test_other_roles_have_no_such_page(client, staff, username):
     client.force_login(staff[username])
     assert client.get("/staf/dua-langkah/").status_code == 403
+
+
+def test_guessing_codes_is_slowed_down(client, kepala_with_an_app):
+    password_step(client)
+    client.post("/masuk/kode/", {"code": "123456"})
+    response = client.post("/masuk/kode/", {"code": code(kepala_with_an_app, later=30)})
+    assert "Terlalu sering salah" in response.content.decode()
+    assert "_auth_user_id" not in client.session
