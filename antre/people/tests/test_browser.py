@@ -9,11 +9,12 @@ import pytest
 from django_otp.oath import TOTP
 
 from antre.browser import SCREENSHOTS
+from antre.people.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def password_step(page, url: str, username: str, password: str = "rahasia-123") -> None:
+def password_step(page, url: str, username: str, password: str = PASSWORD) -> None:
     page.goto(url + "/masuk/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
