@@ -119,6 +119,8 @@ def describe(detail: dict) -> str:
         parts.append(_("dicari dengan nomor"))
     if detail.get("via") == "admin":
         parts.append(_("di halaman admin"))
+    elif detail.get("via") == "gate":
+        parts.append(_("di pintu masuk"))
     if "document" in detail:
         parts.append(_("berkas %(code)s") % {"code": detail["document"]})
     if "result" in detail:

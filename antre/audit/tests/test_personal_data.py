@@ -94,3 +94,12 @@ def test_the_head_of_office_reads_who_opened_what(client, office, staff, monday)
     assert [(e["actor"], e["subject"], e["detail"]) for e in answer["entries"]] == [
         ("satpam", ticket.number, {"found_by": "number"})
     ]
+
+
+def test_a_ticket_looked_up_at_the_gate_is_logged_with_its_name_shown(client, open_all_day, staff):
+    ticket = book(open_all_day, MADE, service="CAPIL")
+    client.force_login(staff["satpam"])
+    assert MADE.name in client.get(f"/pintu/tabanan/?q={ticket.number}").content.decode()
+    client.get("/pintu/tabanan/")  # the gate without a search shows nobody
+    assert log() == [("satpam", Action.VIEW_TICKET, ticket.number)]
+    assert AuditEntry.objects.get().detail == {"via": "gate"}
