@@ -7,6 +7,7 @@ import datetime as dt
 import ipaddress
 from collections.abc import Callable
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,8 @@ from django.shortcuts import render
 from antre import clock
 
 SIGNED_IN_UNTIL = "antre_signed_in_until"
+# django-axes notes every sign-in (who, from where, with which browser): kept a season, not for ever.
+SIGN_IN_RECORD_DAYS = 90
 
 
 def client_address(request: HttpRequest) -> str:
@@ -62,3 +65,12 @@ class WorkingDaySession:
             if until is not None and clock.now().timestamp() >= until:
                 logout(request)  # the page itself then sends them to the login, as anyone signed out
         return self.get_response(request)
+
+
+def forget_old_sign_ins(now: dt.datetime) -> int:
+    """Delete the records of sign-ins and failures older than SIGN_IN_RECORD_DAYS (the worker's job)."""
+    cutoff = now - dt.timedelta(days=SIGN_IN_RECORD_DAYS)
+    removed = 0
+    for model in (AccessLog, AccessFailureLog, AccessAttempt):
+        removed += model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    return removed

@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 import time_machine
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 from django.core.management import call_command
 
+from antre import worker
 from antre.people.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,12 @@ def test_a_good_login_clears_the_failures_before_it(client, staff):
     client.logout()
     fail(client, "/masuk/", "kepala", times=4)
     assert signed_in(attempt(client, "/masuk/", "kepala", PASSWORD))
+
+
+def test_sign_in_records_are_kept_ninety_days(client, staff):
+    with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(days=91), tick=False):
+        assert signed_in(attempt(client, "/masuk/", "petugas", PASSWORD))
+    client.logout()
+    assert signed_in(attempt(client, "/masuk/", "kepala", PASSWORD))
+    assert worker.forget_old_sign_ins() == 1
+    assert list(AccessLog.objects.values_list("username", flat=True)) == ["kepala"]
