@@ -136,8 +136,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "antre.people.signin.client_address"
 AXES_LOCKOUT_CALLABLE = "antre.people.signin.locked_out"
 AXES_RESET_ON_SUCCESS = True  # a good login clears the account's and the address's failures
-AXES_VERBOSE = False
-OTP_TOTP_ISSUER = "Antre"  # the name an authenticator app shows beside the account  # its log lines name the account and the address: the lock-out itself is enough
+AXES_VERBOSE = False  # its log lines name the account and the address: the lock-out itself is enough
+OTP_TOTP_ISSUER = "Antre"  # the name an authenticator app shows beside the account
 # Staff API tokens (`antre token`) last this many days, and end when their owner's password changes.
 API_TOKEN_DAYS = config.count("ANTRE_TOKEN_DAYS", 90)
 # A signed-in officer's session ends after a working day, and when the browser closes (shared PCs).
