@@ -193,7 +193,14 @@ def token(username: str) -> int:
         user.set_unusable_password()
         user.save()
         print(f"Pengguna {username} dibuat tanpa peran; atur perannya di admin.", file=sys.stderr)
-    print(ApiToken.for_user(user).key)
+    api_token = ApiToken.for_user(user)
+    print(api_token.key)
+    # On stderr: `TOKEN=$(antre token petugas)` keeps only the key.
+    until = api_token.expires_at.astimezone(user.office.tzinfo if user.office else dt.UTC)
+    print(
+        f"Berlaku sampai {until:%Y-%m-%d %H.%M %Z}; dicabut bila kata sandi {username} diganti.",
+        file=sys.stderr,
+    )
     return 0
 
 

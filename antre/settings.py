@@ -1,5 +1,6 @@
 """Django settings. Everything an office changes comes from ANTRE_* environment variables (antre.config)."""
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,9 @@ INSTALLED_APPS = [
     "antre.survey",
     "antre.outreach",
     "antre.reports",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +62,10 @@ MIDDLEWARE = [
     "antre.i18n.OfficeTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A signed-in officer's session ends with the working day (antre.people.signin).
+    "antre.people.signin.WorkingDaySession",
+    # Last, as django-axes asks: turns a locked-out login into its page (antre.people.signin.locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "antre.urls"
@@ -109,10 +117,35 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 
+# Every password a person sets (admin forms, /staf/sandi/, `antre manage changepassword`): long, not
+# about its owner, not on a list of breached passwords (antre.people.passwords).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "antre.people.passwords.NotAboutItsOwner"},
+    {"NAME": "antre.people.passwords.NotBreached"},
 ]
+# django-axes checks the lock-out before any other backend asks for the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out after repeated failed logins on /masuk/ and /admin/login/: per account and, separately,
+# per address (the socket's; a proxy's X-Forwarded-For only when Antre is told it sits behind one).
+AXES_FAILURE_LIMIT = config.count("ANTRE_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=config.count("ANTRE_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "antre.people.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "antre.people.signin.locked_out"
+AXES_RESET_ON_SUCCESS = True  # a good login clears the account's and the address's failures
+AXES_VERBOSE = False  # its log lines name the account and the address: the lock-out itself is enough
+OTP_TOTP_ISSUER = "Antre"  # the name an authenticator app shows beside the account
+# Staff API tokens (`antre token`) last this many days, and end when their owner's password changes.
+API_TOKEN_DAYS = config.count("ANTRE_TOKEN_DAYS", 90)
+# A signed-in officer's session ends after a working day, and when the browser closes (shared PCs).
+STAFF_SESSION_HOURS = config.count("ANTRE_SESSION_HOURS", 10)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "people:login"
 LOGIN_REDIRECT_URL = "people:staff_home"  # the login view sends each role to its own page
 
@@ -137,7 +170,8 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstat
 # Behind a reverse proxy that ends HTTPS (docs/deployment.md): trust its X-Forwarded-Proto and
 # accept form posts from the public origin.
 CSRF_TRUSTED_ORIGINS = config.csv("ANTRE_CSRF_TRUSTED_ORIGINS")
-if config.flag("ANTRE_BEHIND_HTTPS_PROXY"):
+BEHIND_HTTPS_PROXY = config.flag("ANTRE_BEHIND_HTTPS_PROXY")
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 

@@ -21,6 +21,7 @@ from antre.applications import holding
 from antre.gate.services import refresh_invitations
 from antre.live.voice import prune_cache
 from antre.offices.models import Office
+from antre.people import signin
 from antre.queueing import arrivals, life, staffing
 from antre.queueing.closures import sweep
 from antre.queueing.life import Action
@@ -114,6 +115,10 @@ def cancel_on_closed_days() -> int:
     return sweep()
 
 
+def forget_old_sign_ins() -> int:
+    return signin.forget_old_sign_ins(clock.now())
+
+
 def keep_report_days() -> int:
     """The closed days of the last year that the head of office's figures have not kept yet (after
     each day's end, and the whole year the first time), so that no page waits for them."""
@@ -135,6 +140,7 @@ JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("personal data retention", purge_personal_data, 6 * 3600),
     ("held documents", remove_held_documents, 600),
     ("report days", keep_report_days, 3600),
+    ("sign-in records", forget_old_sign_ins, 6 * 3600),
 ]
 
 

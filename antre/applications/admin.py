@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
 
+from antre import clock
 from antre.applications.models import Application, ApplicationKind, KindRequirement, StatusChange
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 
 
 class KindRequirementInline(admin.TabularInline):
@@ -32,6 +36,22 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ("code",)
     readonly_fields = [f.name for f in Application._meta.fields]
     inlines = [StatusChangeInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        application = self.get_object(request, object_id) if response.status_code == 200 else None
+        if request.method == "GET" and application is not None:
+            with transaction.atomic():
+                # The page shows the NIK, KK number, address and phone: the head of office sees who opened it.
+                audit.record(
+                    office=application.office,
+                    actor=request.user,
+                    action=Audited.VIEW_APPLICATION,
+                    subject=application.code,
+                    detail={"via": "admin"},
+                    at=clock.now(),
+                )
+        return response
 
     def has_add_permission(self, request):
         return False

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from antre import clock
 from antre.applications import pickup, review, rules, services
 from antre.applications.models import Application, AppStatus, ResultKind
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.errors import Refusal
 from antre.offices.calendar import calendar_of
 from antre.offices.models import Office
@@ -108,6 +112,11 @@ def detail(request: StaffRequest, code: str) -> HttpResponse:
             messages.success(request, _("Tersimpan."))
             return redirect("backoffice:detail", code=code)
     timezone.activate(office.tzinfo)
+    with transaction.atomic():
+        # The page shows the citizen's NIK, KK number, address and phone: the head of office sees who opened it.
+        audit.record(
+            office=office, actor=request.user, action=Audited.VIEW_APPLICATION, subject=code, at=clock.now()
+        )
     return render(
         request,
         "applications/detail.html",

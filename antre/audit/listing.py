@@ -113,6 +113,14 @@ def describe(detail: dict) -> str:
         parts.append(_("kembali masuk"))
     if detail.get("reason") == "fever":
         parts.append(_("demam"))
+    if detail.get("found_by") == "nik":
+        parts.append(_("dicari dengan NIK"))
+    elif detail.get("found_by") == "number":
+        parts.append(_("dicari dengan nomor"))
+    if detail.get("via") == "admin":
+        parts.append(_("di halaman admin"))
+    elif detail.get("via") == "gate":
+        parts.append(_("di pintu masuk"))
     if "document" in detail:
         parts.append(_("berkas %(code)s") % {"code": detail["document"]})
     if "result" in detail:

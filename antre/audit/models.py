@@ -22,6 +22,9 @@ class Action(models.TextChoices):
     REJECT = "reject", _("Menolak permohonan")
     PUBLISH = "publish", _("Menerbitkan hasil")
     VIEW_DOCUMENTS = "view_documents", _("Membuka berkas warga")
+    # Personal data read, not changed (UU 27/2022): one entry per page that showed it.
+    VIEW_APPLICATION = "view_application", _("Membuka permohonan warga")
+    VIEW_TICKET = "view_ticket", _("Membuka data warga pada nomor antrean")
     EXPORT = "export", _("Mengunduh laporan")
 
 

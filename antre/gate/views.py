@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,12 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antre import clock
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.errors import Refusal
 from antre.gate import lookup, printing, services
 from antre.links import public_url
 from antre.offices import calendar
 from antre.offices.models import Office
 from antre.people import authorizers
+from antre.people.models import User
 from antre.people.staff_requests import StaffRequest
 from antre.queueing import calling
 from antre.queueing import services as booking
@@ -89,6 +93,10 @@ def _page(
     }
     if ticket:
         context |= _what_now(ticket, office, today, now) | {"confirm_home": confirm == "pulang"}
+        with transaction.atomic():
+            # The page shows the full name: the head of office sees who looked whom up at the door.
+            officer = request.user if isinstance(request.user, User) else None
+            audit.record_ticket(ticket, office, officer, Audited.VIEW_TICKET, now, via="gate")
     return render(request, "gate/gate.html", context, status=refusal.status if refusal and data else 200)
 
 

@@ -5,6 +5,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from antre.people.models import ApiToken, User
+from antre.people.twostep import AdminLogin
+
+# An account with the second step on may not skip it through the admin's own login form.
+admin.site.login_form = AdminLogin
 
 # django-stubs give UserAdmin any ModelAdmin's fieldsets (which may be None); Django's are a tuple.
 _BASE_FIELDSETS = cast("tuple[Any, ...]", BaseUserAdmin.fieldsets)
@@ -28,5 +32,5 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "created_at")
+    list_display = ("user", "created_at", "expires_at", "revoked_at")
     readonly_fields = ("key", "created_at")

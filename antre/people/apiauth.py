@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import APIKeyHeader
 from ninja.security import SessionAuth as SessionAuthBase
 
+from antre import clock
+from antre.errors import Refusal
 from antre.people.models import ApiToken, User
 
 
@@ -19,6 +22,8 @@ class TokenAuth(APIKeyHeader):
 
 
 def user_from_token(header: str | None) -> User | None:
+    """The owner of a good token; None without one; refused (401) when it expired or was revoked,
+    so a kiosk whose token has ended says why instead of carrying on as a citizen."""
     if not header:
         return None
     scheme, _sep, key = header.partition(" ")
@@ -27,6 +32,20 @@ def user_from_token(header: str | None) -> User | None:
     token = ApiToken.objects.select_related("user").filter(key=key.strip()).first()
     if token is None or not token.user.is_active:
         return None
+    if token.revoked_at is not None:
+        raise Refusal(
+            "token_revoked",
+            _(
+                "Token API ini dicabut karena kata sandi pemiliknya diganti. Minta token baru kepada administrator."
+            ),
+            status=401,
+        )
+    if clock.now() >= token.expires_at:
+        raise Refusal(
+            "token_expired",
+            _("Token API ini sudah kedaluwarsa. Minta token baru kepada administrator."),
+            status=401,
+        )
     return token.user
 
 

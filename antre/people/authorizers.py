@@ -131,6 +131,11 @@ def may_open_staff_home(user) -> bool:
     return _acts_as(user, (Role.ADMIN,))
 
 
+def may_use_two_step(user) -> bool:
+    """A second step at login (TOTP), for the accounts that see every office's figures and settings."""
+    return _acts_as(user, (Role.ADMIN, Role.KEPALA))
+
+
 # --- refusals -------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
 from antre.offices.models import Office
 from antre.people.models import Role, User
 
@@ -17,24 +20,32 @@ DEMO_USERS = [
 ]
 
 
+def random_password(user: User) -> str:
+    """16 random characters that keep the password policy (a draw that happens to spell the user's
+    name or a breached word is drawn again)."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+
+
 def create_demo_users(office: Office, credentials_file: Path) -> list[tuple[str, str, str]]:
     """Demo staff with random passwords, written (owner-readable only) to the data dir."""
     created = []
     for username, role, full_name, superuser in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             continue
-        password = secrets.token_urlsafe(9)
         first, _, last = full_name.partition(" ")
-        User.objects.create_user(
-            username=username,
-            password=password,
-            role=role,
-            office=office,
-            first_name=first,
-            last_name=last,
-            is_staff=True,
-            is_superuser=superuser,
-        )
+        user = User(
+            username=username, role=role, office=office, first_name=first, last_name=last,
+            is_staff=True, is_superuser=superuser,
+        )  # fmt: skip
+        password = random_password(user)
+        user.set_password(password)
+        user.save()
         created.append((username, str(role.label), password))
     if created:
         lines = [f"{u}\t{p}\t({r})" for u, r, p in created]

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from antre import crypto
+from antre import clock, crypto
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.people.rules import mask_nik
 from antre.queueing.models import Ticket
 
@@ -43,6 +46,17 @@ class TicketAdmin(admin.ModelAdmin):
         if len(digits) == 16:  # the NIK is sealed: only a whole one can be found
             found |= queryset.filter(nik_hash=crypto.lookup_hash(digits))
         return found, may_have_duplicates
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        ticket = self.get_object(request, object_id) if response.status_code == 200 else None
+        if request.method == "GET" and ticket is not None:
+            with transaction.atomic():
+                # The page shows the full NIK, name and phone: the head of office sees who opened it.
+                audit.record_ticket(
+                    ticket, ticket.office, request.user, Audited.VIEW_TICKET, clock.now(), via="admin"
+                )
+        return response
 
     def has_add_permission(self, request) -> bool:
         return False

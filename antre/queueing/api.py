@@ -124,14 +124,23 @@ def ticket_path(token: str) -> str:
 
 @router.post(
     "/offices/{office}/tickets",
-    response={201: TicketOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        201: TicketOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     summary="Ambil nomor antrean",
     description=(
         "Send an `Idempotency-Key` header to retry safely: the same key with the same body returns the "
         "ticket of the first attempt (header `Idempotent-Replayed: true`). `channel=walk_in` is for staff. "
         "A full session is refused with `session_full` (409), naming the next place with room in "
         "`next_available_session` (`HH:MM` or null) and `next_available_date`; a session asked for "
-        "that has ended, with `session_ended` (409), alike."
+        "that has ended, with `session_ended` (409), alike. A staff token that has expired or was "
+        "revoked by a password change is refused with `token_expired` or `token_revoked` (401)."
     ),
 )
 def create_ticket(request: HttpRequest, response: HttpResponse, office: str, payload: TicketIn):

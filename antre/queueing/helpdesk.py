@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from antre import clock
+from antre.audit import services as audit
+from antre.audit.models import Action as Audited
 from antre.errors import Refusal
 from antre.links import public_url
 from antre.offices.models import Office
@@ -40,10 +43,10 @@ def find_tickets(
     digits = "".join(ch for ch in text if ch.isdigit())
     tickets = Ticket.objects.filter(office=office, day__gte=today).select_related("service")
     if len(digits) == 16 and len(digits) == len(text.replace(" ", "").replace(".", "")):
-        found = tickets.with_nik(digits)
+        found, how = tickets.with_nik(digits), "nik"
         log.info("help desk: %s looked up NIK %s", officer, mask_nik(digits))  # a User prints as its username
     elif parsed := rules.parse_number(text):
-        found = tickets.filter(service__prefix=parsed[0], seq=parsed[1])
+        found, how = tickets.filter(service__prefix=parsed[0], seq=parsed[1]), "number"
     else:
         raise Refusal(
             "invalid_fields",
@@ -51,7 +54,12 @@ def find_tickets(
             status=422,
             fields={"q": _("Nomor antrean atau NIK 16 digit.")},
         )
-    return list(found.order_by("day", "service__order", "seq")[:MAX_RESULTS])
+    shown = list(found.order_by("day", "service__order", "seq")[:MAX_RESULTS])
+    with transaction.atomic():
+        # The page shows each ticket's full name and phone: the head of office sees who looked whom up.
+        for ticket in shown:
+            audit.record_ticket(ticket, office, officer, Audited.VIEW_TICKET, now, found_by=how)
+    return shown
 
 
 def resend_link(
