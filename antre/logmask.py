@@ -15,20 +15,27 @@ import re
 
 MASK = "***"
 
-# Ticket ids: secrets.token_urlsafe(16), 22 characters of the URL-safe alphabet. API tokens:
-# secrets.token_hex(20), 40 hex digits (longer runs are masked too: a key cut short still leaks).
+# Ticket ids: secrets.token_urlsafe(16), 22 characters of the URL-safe alphabet; API tokens:
+# secrets.token_hex(20), 40 hex digits. Any longer run is masked too (a token with something
+# stuck to it still leaks), when it mixes capitals and small letters, as random ones all but
+# always do, or is all hex; names in code (snake_case, a module's path) keep their shape.
 # Application codes: 8 characters from the unambiguous alphabet of applications.models, which has
-# no 0, 1, I, L or O. A word of other text that happens to fit (an 8-letter word in capitals) is
-# masked too; a missed secret would cost more than a masked word.
-_SECRETS = re.compile(
-    r"(?<![A-Za-z0-9_-])(?:[A-Za-z0-9_-]{22}|[0-9a-f]{40,64})(?![A-Za-z0-9_-])"
-    r"|(?<![A-Za-z0-9])[2-9A-HJKMNP-Z]{8}(?![A-Za-z0-9])"
-)
+# no 0, 1, I, L or O. A word in capitals that happens to fit is masked too: a missed secret
+# would cost more than a masked word.
+_LONG_RUN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{22,}(?![A-Za-z0-9_-])")
+_HEX = re.compile(r"[0-9a-fA-F]{40,}")
+_CODE = re.compile(r"(?<![A-Za-z0-9])[2-9A-HJKMNP-Z]{8}(?![A-Za-z0-9])")
+
+
+def _secret_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    mixed = any(c.isupper() for c in run) and any(c.islower() for c in run)
+    return MASK if mixed or _HEX.fullmatch(run) else run
 
 
 def mask(text: str) -> str:
     """`text` with every ticket id, application code and API token replaced by ***."""
-    return _SECRETS.sub(MASK, text)
+    return _CODE.sub(MASK, _LONG_RUN.sub(_secret_run, text))
 
 
 class MaskSecrets(logging.Filter):
