@@ -67,7 +67,9 @@ def call(port: int, method: str, path: str, body: dict | None = None, **headers)
 def test_a_short_trial_leaves_no_secret_in_the_servers_log(open_all_day, staff):
     application = apply(Client())
     key = ApiToken.for_user(staff["satpam"]).key  # the gate may not start a service
-    server = Server(port=free_port()).start(ANTRE_RATELIMIT="off")
+    server = Server(port=free_port()).start(
+        timeout=120, ANTRE_RATELIMIT="off"
+    )  # a busy machine starts slowly
     try:
         status, ticket = call(
             server.port,

@@ -20,7 +20,9 @@ BOOK = "/api/v1/offices/tabanan/tickets"
 
 @pytest.fixture
 def server(open_all_day):
-    running = Server(port=free_port()).start(ANTRE_RATELIMIT="off")
+    running = Server(port=free_port()).start(
+        timeout=120, ANTRE_RATELIMIT="off"
+    )  # a busy machine starts slowly
     yield running
     running.stop()
 
