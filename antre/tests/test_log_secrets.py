@@ -91,3 +91,39 @@ def test_a_short_trial_leaves_no_secret_in_the_servers_log(open_all_day, staff):
     assert "Forbidden: /api/v1/tickets/***/start" in log  # the refusals were logged, masked
     for secret in (token, application.code, key):
         assert secret not in log
+
+
+def test_every_handler_of_the_server_masks(tmp_path):
+    import logging.config
+
+    from django.conf import settings
+
+    from antre.commands import uvicorn_log_config
+
+    for config in (uvicorn_log_config(), settings.LOGGING):
+        assert config["handlers"], config
+        for name, handler in config["handlers"].items():
+            assert any(
+                config["filters"][f]["()"] == "antre.logmask.MaskSecrets" for f in handler["filters"]
+            ), name
+    # uvicorn's config as `antre serve` hands it over: its access line comes out masked.
+    out = tmp_path / "access.log"
+    config = uvicorn_log_config()
+    config["handlers"]["access"] = config["handlers"]["access"] | {
+        "class": "logging.FileHandler",
+        "filename": str(out),
+    }
+    config["handlers"]["access"].pop("stream", None)
+    logging.config.dictConfig(config)
+    try:
+        logging.getLogger("uvicorn.access").info(
+            '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", f"/tiket/{TOKEN}/", "1.1", 200
+        )
+    finally:
+        for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # as before uvicorn's config
+            logger = logging.getLogger(name)
+            for handler in logger.handlers:
+                handler.close()
+            logger.handlers.clear()
+            logger.propagate, logger.level = True, logging.NOTSET
+    assert "/tiket/***/" in out.read_text() and TOKEN not in out.read_text()
