@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from antre.api_errors import JsonParser
 from antre.applications.api import router as applications_router
 from antre.audit.api import router as audit_router
 from antre.errors import Refusal, too_long
@@ -22,8 +23,15 @@ from antre.reports.api import router as reports_router
 api = NinjaAPI(
     title="Antre API",
     version="1",
-    description="Antrean dan layanan daring kantor pelayanan publik. Pesan galat berbahasa Indonesia.",
+    description=(
+        "Antrean dan layanan daring kantor pelayanan publik. Pesan galat berbahasa Indonesia.\n\n"
+        "A JSON body must be sent with `Content-Type: application/json`; any other type is refused with "
+        "415 `unsupported_media_type` and not read. Staff authenticate with `Authorization: Token <key>`; "
+        "a write made with a browser session instead also needs the `X-CSRFToken` header (the `csrftoken` "
+        "cookie's value), else 403 `csrf_failed`."
+    ),
     urls_namespace="api",
+    parser=JsonParser(),
 )
 
 
@@ -83,6 +91,8 @@ def on_not_found(request: HttpRequest, exc: Http404):
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError):
+    if isinstance(exc.__cause__, Refusal):  # a body ninja could not read, for a reason of ours (415)
+        return on_refusal(request, exc.__cause__)
     known = {
         400: ("invalid_body", _("Isi permintaan tidak dapat dibaca; kirim JSON yang valid.")),
         403: ("forbidden", _("Anda tidak berhak melakukan ini.")),

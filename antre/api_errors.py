@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Schema
+from ninja.parser import Parser
 
 from antre.errors import Refusal
 from antre.i18n import chosen_language
@@ -42,6 +43,34 @@ class ErrorOut(Schema):
 
 def is_api(path: str) -> bool:
     return path.startswith(API_PREFIX)
+
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def is_json(request: HttpRequest) -> bool:
+    """Whether the body is declared as JSON (`application/json`, or a `+json` type)."""
+    kind = (request.content_type or "").lower()
+    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
+
+
+def not_json() -> Refusal:
+    """A JSON body sent under another type: `text/plain` is what a foreign site's form can send."""
+    return Refusal(
+        "unsupported_media_type",
+        _("Isi permintaan harus JSON dengan header Content-Type: application/json."),
+        status=415,
+    )
+
+
+class JsonParser(Parser):
+    """The API reads a body as JSON only when it is declared as JSON: a `text/plain` body that
+    happens to be JSON is refused with 415, never read."""
+
+    def parse_body(self, request: HttpRequest):
+        if not is_json(request):
+            raise not_json()  # ninja wraps it in its 400; antre.api answers the cause instead
+        return super().parse_body(request)
 
 
 def refusal_for(status: int) -> Refusal:

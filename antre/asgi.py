@@ -22,7 +22,7 @@ from django.core.handlers.wsgi import WSGIHandler
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antre.settings")
 django.setup(set_prefix=False)  # as get_wsgi_application() does; the lanes' modules import models
 
-from antre import api_errors, config  # noqa: E402
+from antre import api_errors, backup, config  # noqa: E402
 from antre.transport import fastlane, startup, watchdog  # noqa: E402
 from antre.transport.sse import with_live_streams  # noqa: E402
 
@@ -36,6 +36,8 @@ def create_app():
     lanes = fastlane.with_fast_lane(with_live_streams(django_app), config.booking_threads())
     # A failure in a lane in front of Django is answered in the API's error shape, not uvicorn's text.
     application = api_errors.guarded(lanes)
+    # Each server process keeps `antre restore` off its data, also when its supervisor is gone.
+    backup.mark_in_use()
     if (supervisor := config.supervisor_pid()) and supervisor != os.getpid():
         watchdog.start(supervisor)
     startup.warm_up()

@@ -3,6 +3,11 @@
 The backup uses SQLite's online backup API: a consistent copy while the office keeps booking and
 calling, with no need to stop the server. PostgreSQL is backed up with its own tools (pg_dump);
 docs/operations.md says how.
+
+A restore replaces the data under the feet of whoever uses it: a server that answered a booking
+201 would lose it and hand its number out again. So `antre serve` (each of its processes) and
+`antre worker` hold a shared lock on a file beside the database for as long as they run
+(`mark_in_use`), and a restore goes ahead only with that lock to itself.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+from antre import locks
 
 
 class BackupError(Exception):
@@ -28,11 +35,37 @@ def _live_sqlite_path() -> Path:
     return Path(settings.DATABASES["default"]["NAME"])
 
 
+def _in_use_file() -> str | None:
+    if connection.vendor != "sqlite":
+        return None  # PostgreSQL is restored with pg_restore, never by `antre restore`
+    return f"{settings.DATABASES['default']['NAME']}-in-use.lock"
+
+
+def mark_in_use() -> None:
+    """Keep `antre restore` off this database while this process runs (a server or the worker)."""
+    path = _in_use_file()
+    if path and not locks.hold_shared(path):
+        raise SystemExit("Pemulihan data sedang berjalan pada data ini. Tunggu sampai selesai, lalu ulangi.")
+
+
 def _check(path: Path) -> None:
-    with sqlite3.connect(path) as db:
-        result = db.execute("PRAGMA integrity_check").fetchone()[0]
+    """Refuse, before anything is replaced, a file that is not a whole Antre database."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = db.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        raise BackupError(
+            f"{path} bukan cadangan Antre yang dapat dibaca (rusak, terpotong, atau bukan berkas basis data). "
+            "Data saat ini tidak diubah."
+        ) from None
     if result != "ok":
-        raise BackupError(f"{path} rusak: {result}")
+        raise BackupError(f"{path} rusak ({result}). Data saat ini tidak diubah.")
+    if not {"django_migrations", "queueing_ticket", "offices_office"} <= tables:
+        raise BackupError(f"{path} bukan cadangan Antre: tabelnya tidak ada. Data saat ini tidak diubah.")
 
 
 def backup(target: Path | None = None) -> Path:
@@ -61,14 +94,23 @@ def backup(target: Path | None = None) -> Path:
 def restore(source: Path) -> None:
     """Replace the live database with a backup, after checking the backup is whole."""
     live = _live_sqlite_path()
-    if not source.exists():
+    if not source.is_file():
         raise BackupError(f"{source} tidak ada.")
     _check(source)
-    connection.close()
-    backup_db = sqlite3.connect(source)
-    live_db = sqlite3.connect(live, timeout=30)
+    alone = locks.try_exclusive(str(_in_use_file()))
+    if alone is None:
+        raise BackupError(
+            "Antre masih berjalan pada data ini (antre serve atau antre worker). Hentikan server dan worker "
+            "dahulu, lalu ulangi pemulihan. Data saat ini tidak diubah."
+        )
     try:
-        backup_db.backup(live_db)
+        connection.close()
+        backup_db = sqlite3.connect(source)
+        live_db = sqlite3.connect(live, timeout=30)
+        try:
+            backup_db.backup(live_db)
+        finally:
+            live_db.close()
+            backup_db.close()
     finally:
-        live_db.close()
-        backup_db.close()
+        locks.release(alone)

@@ -42,6 +42,7 @@ def serve(args: argparse.Namespace) -> int:
         # Server processes leave when the supervising process is gone (antre.transport.watchdog), so
         # a killed server never leaves orphans holding the port.
         config.announce_supervisor(os.getpid())
+    commands.hold_data()
     created = commands.prepare()
     print("\n".join(commands.running_lines(args, created)) + "\n", flush=True)
     commands.warn_about_configuration()
@@ -95,7 +96,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     if not args.yes:
         print(
-            "Pemulihan menimpa seluruh data saat ini. Hentikan server, lalu ulangi dengan --yes.",
+            "Pemulihan menimpa seluruh data saat ini. Hentikan server dan worker, lalu ulangi dengan --yes.",
             file=sys.stderr,
         )
         return 2

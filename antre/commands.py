@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import datetime as dt
 import inspect
 import socket
@@ -22,7 +23,7 @@ from django.db.migrations.executor import MigrationExecutor
 from uvicorn.supervisors import Multiprocess
 
 from antre import clock, crypto, worker
-from antre.backup import BackupError, backup, restore
+from antre.backup import BackupError, backup, mark_in_use, restore
 from antre.db import sealed
 from antre.forecast.eventlog import write_events, write_staffing
 from antre.live import voice
@@ -100,6 +101,15 @@ def warn_about_configuration() -> None:
         )
 
 
+def uvicorn_log_config() -> dict:
+    """uvicorn's own log config with the secrets mask on each of its handlers (antre.logmask)."""
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config.setdefault("filters", {})["mask_secrets"] = {"()": "antre.logmask.MaskSecrets"}
+    for handler in log_config["handlers"].values():
+        handler.setdefault("filters", []).append("mask_secrets")
+    return log_config
+
+
 def serve_processes(args: argparse.Namespace) -> None:
     """Run the ASGI app in --workers server processes (antre.transport.listening: how they share the port).
 
@@ -113,6 +123,7 @@ def serve_processes(args: argparse.Namespace) -> None:
         lifespan="off",
         log_level="warning",
         access_log=False,
+        log_config=uvicorn_log_config(),
     )
     if args.workers == 1 or not listening.spreads_connections():
         uvicorn.run("antre.asgi:create_app", **options)
@@ -135,7 +146,13 @@ def start_worker_thread() -> None:
     worker.start_in_thread()
 
 
+def hold_data() -> None:
+    """Keep `antre restore` off the data while this server or worker runs."""
+    mark_in_use()
+
+
 def run_worker() -> int:
+    hold_data()
     prepare()
     warn_about_configuration()
     print("Antre worker berjalan (undangan masuk, nomor kedaluwarsa). Ctrl+C untuk berhenti.", flush=True)

@@ -105,6 +105,16 @@ def allowed_hosts() -> list[str]:
     return csv("ANTRE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 
+def hsts_seconds() -> int:
+    """ANTRE_HSTS_SECONDS: how long browsers keep to HTTPS once told (HSTS); a year unless set."""
+    value = os.environ.get("ANTRE_HSTS_SECONDS", "").strip()
+    if not value:
+        return 365 * 24 * 3600
+    if not value.isdigit():
+        raise SystemExit(f"ANTRE_HSTS_SECONDS harus bilangan bulat 0 atau lebih (detik), bukan {value!r}.")
+    return int(value)
+
+
 def whatsapp() -> dict[str, str]:
     return {
         "api_base": os.environ.get("ANTRE_WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0").rstrip("/"),

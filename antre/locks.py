@@ -48,3 +48,44 @@ def flock_until(fd: int, deadline: float) -> None:
 
 def unlock(fd: int) -> None:
     fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+_held: list[int] = []  # descriptors whose shared lock this process keeps until it ends
+
+
+def hold_shared(path: str, wait: float = 120.0) -> bool:
+    """A shared flock on `path`, kept until this process ends (the kernel drops it then, also
+    after kill -9). Waits up to `wait` seconds while an exclusive holder works; False if it still
+    does, True otherwise (also where there is no flock)."""
+    if not HAVE_FLOCK:
+        return True
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            _held.append(fd)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                return False
+            time.sleep(0.1)
+
+
+def try_exclusive(path: str) -> int | None:
+    """An exclusive flock on `path` if nobody holds one, as a descriptor to `release`; else None."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    if not HAVE_FLOCK:
+        return fd
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def release(fd: int) -> None:
+    """Let go of a lock from `try_exclusive` (closing the descriptor drops the flock)."""
+    os.close(fd)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from antre import config
 
@@ -49,7 +50,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: sees every answer, also those of the middlewares below (antre.api_errors).
+    # Outermost: every answer, also an error page or an API refusal made below, leaves with the
+    # Content-Security-Policy and, unless it says how to be cached, Cache-Control: no-store.
+    "antre.headers.ContentSecurityPolicy",
+    "antre.headers.NoStore",
+    # Sees every answer of the middlewares below (antre.api_errors).
     "antre.api_errors.ApiErrorShape",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -174,6 +179,10 @@ BEHIND_HTTPS_PROXY = config.flag("ANTRE_BEHIND_HTTPS_PROXY")
 if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    # Served over HTTPS: a plain-HTTP request is sent to HTTPS, and browsers are told to keep to
+    # HTTPS (HSTS). Without the flag an office PC on the LAN keeps working over plain HTTP.
+    SECURE_SSL_REDIRECT = config.flag("ANTRE_HTTPS_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = config.hsts_seconds()
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024  # an application with several 5-MB documents
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
@@ -183,10 +192,35 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from this site, no
+# inline script or style attribute; the pages' scripts are static files. Data URIs for images:
+# the QR codes and the admin's icons. A same-origin Web Worker (a blob: one too, as bundled widgets
+# make them) for the booking's proof of work; fetch and SSE to this site only. Nothing may frame
+# a page, and forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Ticket ids, application codes and API tokens never reach a log line (antre.logmask): the filter
+# sits on every handler, here and in the log config `antre serve` gives uvicorn.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_secrets": {"()": "antre.logmask.MaskSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"antre": {"level": "INFO"}},
 }

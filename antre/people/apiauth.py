@@ -1,4 +1,9 @@
-"""Who is behind an API request: a staff token (`Authorization: Token <key>`) or a browser session."""
+"""Who is behind an API request: a staff token (`Authorization: Token <key>`) or a browser session.
+
+A browser sends its session cookie with any request, also one a foreign site makes it send (a form
+posted cross-site). So a write that acts as the session's officer needs the CSRF token as well
+(`X-CSRFToken` header, from the `csrftoken` cookie); a token client is no browser and needs none.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyHeader
 from ninja.security import SessionAuth as SessionAuthBase
+from ninja.utils import check_csrf
 
 from antre import clock
 from antre.errors import Refusal
 from antre.people.models import ApiToken, User
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
 class TokenAuth(APIKeyHeader):
@@ -56,8 +64,24 @@ def request_user(request: HttpRequest) -> User | None:
         return user
     session_user = getattr(request, "user", None)
     if session_user is not None and session_user.is_authenticated:
+        require_csrf(request)
         return session_user
     return None
+
+
+def require_csrf(request: HttpRequest) -> None:
+    """Refuse a write made with a session cookie but without the page's CSRF token (403)."""
+    if request.method in SAFE_METHODS or getattr(request, "_ninja_csrf_exempt", False):
+        return
+    if check_csrf(request) is not None:
+        raise Refusal(
+            "csrf_failed",
+            _(
+                "Permintaan ditolak: token CSRF tidak ada atau tidak cocok. Muat ulang halaman dan coba lagi, "
+                "atau gunakan token API."
+            ),
+            status=403,
+        )
 
 
 class SessionAuth(SessionAuthBase):
@@ -67,6 +91,10 @@ class SessionAuth(SessionAuthBase):
         if not request.user.is_authenticated:
             return None  # 401, not a CSRF 403: there is nobody to protect
         return super().__call__(request)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        require_csrf(request)  # ninja's own check, with the API's refusal instead of a bare 403
+        return request.COOKIES.get(self.param_name)
 
 
 staff_auth = [TokenAuth(), SessionAuth()]

@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from antre import clock, ratelimit
-from antre.api_errors import ErrorOut
+from antre.api_errors import FORM_TYPES, ErrorOut, is_json, not_json
 from antre.db import hot
 from antre.links import public_url
 from antre.offices.models import Counter, Office, Service, Session
@@ -130,6 +130,7 @@ def ticket_path(token: str) -> str:
         403: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
+        415: ErrorOut,
         422: ErrorOut,
         429: ErrorOut,
     },
@@ -200,13 +201,17 @@ class StaffTicketOut(TicketOut):
 
 
 def _transfer_service(request: HttpRequest) -> str:
-    if request.content_type == "application/json" and request.body:
-        try:
-            body = json.loads(request.body)
-        except ValueError:
-            raise HttpError(400, "invalid JSON") from None
-        return str(body.get("service", "")) if isinstance(body, dict) else ""
-    return request.POST.get("service", "")
+    if (request.content_type or "").startswith(FORM_TYPES):
+        return request.POST.get("service", "")
+    if not request.body:
+        return ""
+    if not is_json(request):
+        raise not_json()
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        raise HttpError(400, "invalid JSON") from None
+    return str(body.get("service", "")) if isinstance(body, dict) else ""
 
 
 def staff_ticket_out(request: HttpRequest, ticket: Ticket) -> StaffTicketOut:
@@ -279,7 +284,15 @@ def close_counter(request: StaffApiRequest, counter_id: int):
 @router.post(
     "/tickets/{ticket_id}/{action}",
     auth=staff_auth,
-    response={200: StaffTicketOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        200: StaffTicketOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Aksi loket pada nomor antrean",
     description="action: `recall` (again; a no-show rejoins once, at the back), `start`, `finish`, `no-show`, "
     "`transfer` (body `{service}`).",

@@ -19,7 +19,7 @@ router = Router(tags=["langsung"])
 
 def _sse(stream) -> StreamingHttpResponse:
     response = StreamingHttpResponse(stream, content_type="text/event-stream; charset=utf-8")
-    response["Cache-Control"] = "no-cache, no-transform"
+    response["Cache-Control"] = "no-store, no-transform"  # a ticket's stream is its holder's alone
     response["X-Accel-Buffering"] = "no"  # nginx: pass events on at once
     return response
 

@@ -14,7 +14,6 @@ the exception, in the API's error shape.
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 import select
@@ -22,16 +21,12 @@ import threading
 import time
 
 import pydantic
-from a2wsgi.wsgi import build_environ
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import response_for_exception
 from django.core.handlers.wsgi import WSGIRequest, get_script_name
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse
-from django.middleware.clickjacking import XFrameOptionsMiddleware
-from django.middleware.security import SecurityMiddleware
 from django.urls import set_script_prefix
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -47,19 +42,12 @@ from antre.offices import calendar
 from antre.offices.models import Office
 from antre.offices.rules import normal_code
 from antre.queueing.api import TicketIn, book, ticket_out
+from antre.transport import guard
 from antre.transport.booking_threads import BookingThreads
 
 logger = logging.getLogger("django.request")
 PATH = re.compile(r"/api/v1/offices/(?P<slug>[-\w]+)/tickets")  # used with fullmatch
 MAX_BODY = 16 * 1024  # a booking is a few hundred bytes; larger bodies take the ordinary path
-
-
-def _unused(request):  # the middlewares below are used for their request/response hooks only
-    raise AssertionError("not called")
-
-
-_security = SecurityMiddleware(_unused)
-_frame_options = XFrameOptionsMiddleware(_unused)
 
 
 def wanted(scope: dict) -> str | None:
@@ -70,12 +58,14 @@ def wanted(scope: dict) -> str | None:
     if match is None:
         return None
     session_cookie = settings.SESSION_COOKIE_NAME.encode() + b"="
+    json_body = False
     for name, value in scope["headers"]:
         if name == b"authorization" or (name == b"cookie" and session_cookie in value):
             return None  # staff: token, session and CSRF are Django's
-        if name == b"content-type" and not value.startswith(b"application/json"):
-            return None
-    return match["slug"]
+        if name == b"content-type":
+            json_body = value.startswith(b"application/json")
+    # A body not declared as JSON (none, or text/plain from a foreign site's form) is refused by Django.
+    return match["slug"] if json_body else None
 
 
 def with_fast_lane(app, threads: int):
@@ -102,11 +92,8 @@ async def _fast_booking(app, bookings: BookingThreads, scope, receive, send, slu
         more = message.get("more_body", False)
     body = b"".join(chunks)
     answered = None
-    if not more:
-        # a2wsgi types the input as its own streaming Body; WSGI asks only for a file-like object,
-        # and the whole body is read already.
-        environ = build_environ(scope, io.BytesIO(body))  # type: ignore[arg-type]
-        answered = await bookings.run(environ, slug)
+    if not more:  # the whole body is read already
+        answered = await bookings.run(guard.environ_for(scope, body), slug)
     if answered is None:
         return await app(scope, _replaying(body, more, receive), send)
     status, headers, content = answered
@@ -160,17 +147,12 @@ def _answer(environ: dict, slug: str) -> tuple[int, list[tuple[bytes, bytes]], b
             response = _finish(request, response, lang)
     finally:
         signals.request_finished.send(sender=__name__)
-    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.items()]
-    return response.status_code, headers, response.content
+    return response.status_code, guard.asgi_headers(response), response.content
 
 
 def _respond(request: WSGIRequest, slug: str) -> HttpResponse | None:
-    try:
-        request.get_host()
-    except DisallowedHost:
-        return None
-    if _security.process_request(request) is not None:
-        return None  # SECURE_SSL_REDIRECT: Django redirects
+    if guard.django_would_refuse(request):
+        return None  # a host not allowed, plain HTTP where HTTPS is required: Django answers
     if contains_nul(request.body):
         return None  # refused by Django's middleware (antre.inputs), in the API's error shape
     try:
@@ -233,8 +215,7 @@ def _finish(request: WSGIRequest, response: HttpResponse, lang: str) -> HttpResp
     response.headers.setdefault("Content-Language", lang)  # LanguageMiddleware
     patch_vary_headers(response, ("Cookie",))  # the ninja endpoint reads the session, so varies on it
     response.headers.setdefault("Content-Length", str(len(response.content)))  # CommonMiddleware
-    response = _security.process_response(request, response)
-    response = _frame_options.process_response(request, response)
+    response = guard.finish(request, response)  # security headers, CSP, no-store
     if response.status_code >= 400:
         log_response(
             "%s: %s", response.reason_phrase, request.path, response=response, request=request
