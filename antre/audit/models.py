@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     PUBLISH = "publish", _("Menerbitkan hasil")
     VIEW_DOCUMENTS = "view_documents", _("Membuka berkas warga")
     EXPORT = "export", _("Mengunduh laporan")
+    RELEASE_BOOKING = "release_booking", _("Membatalkan nomor yang memakai NIK warga lain")
 
 
 class AuditEntry(models.Model):
