@@ -4,7 +4,8 @@ A citizen's phone solves it unseen (static/antre/proof.js, in a Web Worker): abo
 hashing, nothing to read or tap. A script that books hundreds of places pays it on every booking.
 It is asked for only when an address has booked more than ADDRESS_PER_HOUR times in the hour, or
 a service more than its burst in ten minutes (a day's places going abnormally fast; the check then
-stays on for that service for six hours), so an ordinary booking never waits for it. No third-party service: SHA-256 and an HMAC, from the standard library.
+stays on for that service for six hours), so an ordinary booking never waits for it. No
+third-party service: SHA-256 and an HMAC, from the standard library.
 
 A challenge is `{algorithm, salt, difficulty, signature}`; the salt carries its expiry and the
 signature (an HMAC with the secret key) proves the server made it, so nothing is stored until it is
@@ -40,8 +41,9 @@ def _sign(salt: str, difficulty: int) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def challenge(*, difficulty: int = DIFFICULTY) -> dict[str, Any]:
+def challenge(*, difficulty: int | None = None) -> dict[str, Any]:
     """A new challenge, good for TTL seconds."""
+    difficulty = difficulty or DIFFICULTY
     salt = f"{secrets.token_hex(12)}.{int(time.time()) + TTL}"
     return {
         "algorithm": "SHA-256",
