@@ -11,11 +11,12 @@ budgets and the booking are the real ones; the clock is moved minute by minute).
 gives up when asked for a proof of work; a "solver" computes it (the CPU seconds it spent are
 printed). Meanwhile a citizen comes every few minutes from an address of their own and books the
 target day (or, when it is full, the next day with room) through the same API, solving a proof of
-work when asked as their phone's browser would. Then the target day opens: citizens book its kept
-share from the morning.
+work when asked as their phone's browser would. Then the target day comes: 30 more citizens book
+from the morning, the day's kept share first.
 
 Printed per scenario: the share of the target day's places the attacker holds, the citizens who got
-a place (on the target day, or on another), and how many of them were asked for a proof of work.
+a place (on the target day, or on the next day with room) and how many of the target day's places
+they hold, and how many of them were asked for a proof of work (solved unseen by their browser).
 Nothing leaves this machine. On PostgreSQL a throwaway database is created next to the one named.
 """
 
@@ -46,7 +47,7 @@ class Outcome:
     solved: int = 0  # proofs of work the attacker computed
     cpu: float = 0.0  # seconds it spent on them
     citizens: int = 0
-    citizens_target: int = 0  # citizens with a place on the target day
+    citizens_target: int = 0  # the target day's places citizens hold
     citizens_served: int = 0  # citizens with a place on some day
     citizens_asked: int = 0  # citizens whose booking needed a proof of work
 
@@ -138,7 +139,7 @@ def run(addresses: int, solver: bool, *, minutes: int, every: int, seed: int) ->
         # The target day: citizens book its kept share from the morning, as from home.
         for minute in range(0, 120, 4):
             clock.move_to(wita(target, 7, 30) + dt.timedelta(minutes=minute))
-            _citizen(api, outcome, f"10.200.{minute}.9", target, rng, move_on=False)
+            _citizen(api, outcome, f"10.200.{minute}.9", target, rng)
     counted = Ticket.objects.filter(service__code=SERVICE, day=target).exclude(status="cancelled")
     outcome.held = counted.filter(name=ATTACKER).count()
     return outcome
@@ -160,9 +161,7 @@ def _attack_minute(
         return  # rate_limited and the like: try again next minute
 
 
-def _citizen(
-    api: Api, outcome: Outcome, address: str, target: dt.date, rng: random.Random, move_on=True
-) -> None:
+def _citizen(api: Api, outcome: Outcome, address: str, target: dt.date, rng: random.Random) -> None:
     """A citizen books the target day, or the next day with room; their browser solves if asked."""
     from lokal.terbilang import terbilang  # lazy: after setup()
 
@@ -170,7 +169,7 @@ def _citizen(
     body = {"service": SERVICE, "name": f"Warga {terbilang(outcome.citizens).title()}", "nik": made_up_nik(rng),
             "phone": made_up_phone(rng), "date": target.isoformat()}  # fmt: skip
     status, answer, asked = api.book(address, body, solve=True)
-    if status != 201 and move_on:
+    if status != 201:
         later = answer.get("error", {}).get("next_available_date")
         if later:
             status, answer, asked_again = api.book(address, {**body, "date": later}, solve=True)
@@ -200,7 +199,7 @@ def main() -> int:
         print(f"CAPIL, 40 places a day, 25 % kept for the day; {args.minutes} min of attack "
               f"({'PostgreSQL' if url else 'SQLite'})")  # fmt: skip
         print("| scenario | attacker's share of the day | proofs solved (CPU s) | citizens served "
-              "| on the target day | asked for a proof |\n|---|---:|---:|---:|---:|---:|")  # fmt: skip
+              "| target day's places held by citizens | citizens asked for a proof |\n|---|---:|---:|---:|---:|---:|")  # fmt: skip
         for name, addresses, solver in SCENARIOS:
             o = run(addresses, solver, minutes=args.minutes, every=args.every, seed=addresses * 2 + solver)
             print(f"| {name} | {o.held}/{o.quota} = {o.held / o.quota:.0%} | {o.solved} ({o.cpu:.1f}) "

@@ -147,3 +147,9 @@ def spent(budget: Budget, *, today: dt.date) -> Refusal:
         status=429,
         extra={"budget": budget.kind, "retry_on": tomorrow.isoformat()},
     )
+
+
+def forget_before(day: dt.date) -> int:
+    """Drop the counts of days before `day`: a budget is only ever asked about today and later."""
+    deleted, _ = BookingBudget.objects.filter(day__lt=day).delete()
+    return deleted

@@ -218,3 +218,12 @@ def test_made_up_niks_from_one_address_take_a_tenth_of_a_day(office, limits_on):
         except Refusal as refusal:
             assert refusal.code == "budget_exhausted"
     assert taken == budgets.address_share(40) == 4
+
+
+def test_the_worker_forgets_the_counts_of_days_gone(office, limits_on):
+    from antre import worker
+
+    book(office, KETUT, service="LEGAL", client=HOME)
+    BookingBudget.objects.create(key="0" * 64, day=MONDAY - dt.timedelta(days=3), used=9)
+    assert worker.forget_old_budgets() == 1
+    assert BookingBudget.objects.filter(day__gte=MONDAY).count() == 3  # Ketut's NIK, address, share
