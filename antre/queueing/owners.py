@@ -1,5 +1,5 @@
 """A NIK and its owner: booking with someone else's NIK must not lock its owner out. The owner
-asking again with the phone of the first booking gets that ticket back; an officer who has seen the
+asking again with the phone of the first booking gets that ticket back on that phone; an officer who has seen the
 KTP at the desk releases a booking from afar made with it (docs/security.md, "Booking abuse")."""
 
 from __future__ import annotations
@@ -8,13 +8,16 @@ import datetime as dt
 import logging
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from antre.audit import services as audit
 from antre.audit.models import Action as Audited
 from antre.errors import Refusal
+from antre.links import public_url
 from antre.offices.models import Service
 from antre.people.models import User
+from antre.queueing import signals
 from antre.queueing.days import AT_THE_DOOR
 from antre.queueing.models import ACTIVE_STATUSES, Channel, Status, Ticket
 
@@ -48,20 +51,42 @@ def second_ticket(
     service: Service, day: dt.date, clean: dict[str, str], *, channel: str, issued_by: User | None, now
 ) -> Ticket | None:
     """A NIK booked again for a service-day it holds a ticket of. Booked with the same phone: that
-    ticket (the citizen asking again, not a second ticket). An officer issuing it at the desk, having
+    ticket, over WhatsApp (the citizen asking again); from a page or the API, its link is sent to
+    that phone and the booking refused (a NIK and a phone are no proof). An officer issuing it at the desk, having
     seen the KTP, against a booking from afar not yet at the office: that booking is released (None:
     issue again). Anyone else is refused, and told how the owner gets it back (docs/security.md)."""
     earlier = active_ticket_of(service, day, clean["nik"])
     if earlier is None:
         raise duplicate()  # released meanwhile: the citizen may try again
     if clean["phone"] and earlier.phone == clean["phone"]:
-        return earlier
+        if channel == Channel.WHATSAPP:
+            return earlier  # the sender's number, which WhatsApp has verified: the owner asking again
+        raise _link_sent(earlier, now=now)  # typed on a page: the link goes to that phone, not here
     at_the_desk = channel == Channel.WALK_IN and is_staff(issued_by)
     from_afar_not_here = earlier.channel not in AT_THE_DOOR and earlier.status == Status.BOOKED
     if at_the_desk and from_afar_not_here and earlier.arrived_at is None:
         _release(earlier, officer=issued_by, now=now)
         return None
     raise duplicate()
+
+
+def _link_sent(ticket: Ticket, *, now: dt.datetime) -> Refusal:
+    """The refusal of a NIK booked again with the phone of its ticket: the ticket's link is sent to
+    that phone over WhatsApp. Never shown here: a NIK and a phone number are not secrets."""
+    url = public_url(reverse("queueing:ticket", args=[ticket.token]))
+    sent = signals.link_requested.send(Ticket, ticket=ticket, url=url, key=f"again-{now:%Y%m%d%H%M}")
+    if not any(answer for _receiver, answer in sent):
+        return duplicate()
+    return Refusal(
+        "duplicate_ticket",
+        _(
+            "NIK ini sudah memiliki nomor antrean %(number)s untuk layanan ini pada tanggal tersebut. "
+            "Tautannya kami kirim lagi lewat WhatsApp ke nomor HP yang didaftarkan."
+        )
+        % {"number": ticket.number},
+        fields={"nik": _("Sudah ada nomor antrean aktif untuk NIK ini.")},
+        extra={"link_sent": True},
+    )
 
 
 def _release(ticket: Ticket, *, officer: User | None, now: dt.datetime) -> None:

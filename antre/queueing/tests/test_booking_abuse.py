@@ -178,10 +178,30 @@ def test_the_sql_keeps_the_same_share_as_the_rules(db):
 # ── Someone else's NIK ─────────────────────────────────────────────────────────────────────────
 
 
-def test_the_owner_asking_again_with_the_same_phone_gets_the_same_ticket(office):
-    first = book(office, KETUT, service="LEGAL", phone="0812 3456 7890")
-    again = booking(office, KETUT, service="LEGAL", phone="+62 812-3456-7890")
+def test_the_owner_asking_again_over_whatsapp_gets_the_same_ticket(office):
+    first = book(office, KETUT, service="LEGAL", phone="0812 3456 7890", channel="whatsapp")
+    again = booking(office, KETUT, service="LEGAL", phone="+62 812-3456-7890", channel="whatsapp")
     assert (again.created, again.ticket.pk) == (False, first.pk)
+
+
+def test_the_same_nik_and_phone_on_a_page_get_the_link_sent_to_that_phone(office):
+    from antre.queueing import signals
+
+    sent = []
+
+    def whatsapp(sender, *, ticket, url, key, **_kw):
+        sent.append((ticket.phone, url))
+        return True
+
+    first = book(office, KETUT, service="LEGAL", phone="0812 3456 7890")
+    signals.link_requested.connect(whatsapp, dispatch_uid="test.link")
+    try:
+        again = refused(office, KETUT, service="LEGAL", phone="0812-3456-7890", client=HOME)
+    finally:
+        signals.link_requested.disconnect(dispatch_uid="test.link")
+    assert again.code == "duplicate_ticket" and again.extra == {"link_sent": True}
+    assert first.token not in again.message and first.number in again.message
+    assert sent == [("+6281234567890", sent[0][1])] and first.token in sent[0][1]
 
 
 def test_a_squatted_nik_is_refused_online_with_the_way_back(office):
