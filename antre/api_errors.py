@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.parser import Parser
 
 from antre.errors import Refusal
@@ -28,6 +28,16 @@ log = logging.getLogger("django.request")
 API_PREFIX = "/api/v1/"
 
 
+class ProofChallenge(Schema):
+    """A proof of work to solve (antre.proofofwork): a nonce such that SHA-256(salt + ':' + nonce)
+    starts with `difficulty` zero bits, sent back as `Antre-Proof: salt:difficulty:signature:nonce`."""
+
+    algorithm: str
+    salt: str
+    difficulty: int
+    signature: str
+
+
 # The error shape of SPEC §6, for the API's documentation; every router's refusals use it.
 class ErrorBody(Schema):
     code: str
@@ -35,6 +45,9 @@ class ErrorBody(Schema):
     fields: dict[str, str] | None = None
     next_available_date: str | None = None
     retry_after: int | None = None
+    budget: str | None = Field(None, description="`budget_exhausted`: nik, phone, address or share.")
+    retry_on: str | None = Field(None, description="`budget_exhausted`: the first day it may book again.")
+    challenge: ProofChallenge | None = Field(None, description="`proof_required`: the work to prove.")
 
 
 class ErrorOut(Schema):

@@ -32,14 +32,13 @@ BOOKINGS_PER_MINUTE = 30
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address; behind a reverse proxy on this machine, the one the proxy saw."""
+    """The client's address: the socket's peer, or, when that peer is a proxy listed in
+    ANTRE_TRUSTED_PROXIES, the last address its X-Forwarded-For names. Nothing else is trusted: a
+    header anyone can send must not let one client pass for many."""
     remote = request.META.get("REMOTE_ADDR", "")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    try:
-        local_proxy = ipaddress.ip_address(remote).is_loopback
-    except ValueError:
-        local_proxy = False
-    address = forwarded.split(",")[-1].strip() if local_proxy and forwarded else remote
+    trusted = remote in settings.TRUSTED_PROXIES
+    address = forwarded.split(",")[-1].strip() if trusted and forwarded else remote
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -104,8 +103,10 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _count(key: str, *, expires: int) -> int:
-    """One more hit on `key`; the count so far in its window (shared by the machine's processes)."""
+def _count(key: str, *, expires: int, step=None) -> int:
+    """One more hit on `key`; the count so far in its window (shared by the machine's processes).
+    `step`: what to do instead of counting one more (_read: only look)."""
+    step = step or _hit
     deadline = time.monotonic() + WAIT
     if not _turn.acquire(timeout=WAIT):
         raise TimeoutError("rate-limit counter busy")
@@ -117,7 +118,7 @@ def _count(key: str, *, expires: int) -> int:
             locks.flock_until(fd, deadline)
         try:
             try:
-                return _hit(_connect(path), key, expires)
+                return step(_connect(path), key, expires)
             except sqlite3.DatabaseError as exc:
                 if not _damaged(exc):
                     raise
@@ -128,6 +129,11 @@ def _count(key: str, *, expires: int) -> int:
                 locks.unlock(fd)
     finally:
         _turn.release()
+
+
+def _read(db: sqlite3.Connection, key: str, expires: int) -> int:
+    row = db.execute("SELECT n FROM hits WHERE key = ? AND expires >= ?", (key, int(time.time()))).fetchone()
+    return row[0] if row else 0
 
 
 def _hit(db: sqlite3.Connection, key: str, expires: int) -> int:
@@ -163,10 +169,21 @@ def _replace(path: Path) -> None:
             Path(f"{path}{suffix}").unlink()
 
 
-def _counted(key: str, *, expires: int) -> int:
+def count(key: str, *, expires: int) -> int:
+    """One more hit on `key`, kept until `expires` (epoch seconds); the count so far (0 if the
+    counter failed: see _counted)."""
+    return _counted(key, expires=expires)
+
+
+def peek(key: str) -> int:
+    """The count of `key` in its window, without counting (0 if the counter failed)."""
+    return _counted(key, expires=0, step=_read)
+
+
+def _counted(key: str, *, expires: int, step=None) -> int:
     """_count, failing open: a broken or busy counter must not stop the office taking bookings."""
     try:
-        return _count(key, expires=expires)
+        return _count(key, expires=expires, step=step)
     except (sqlite3.Error, OSError, TimeoutError) as exc:
         log.warning("rate limit not counted, request let through: %s", exc)
         return 0

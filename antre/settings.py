@@ -19,6 +19,8 @@ FIELD_KEYS_FILE = config.field_keys_file(DATA_DIR)
 DEBUG = config.flag("ANTRE_DEBUG")
 ALLOWED_HOSTS = config.allowed_hosts()
 RATELIMIT_ENABLED = config.flag("ANTRE_RATELIMIT", default=True)
+# Proxies whose X-Forwarded-For names the client (antre.ratelimit.client_address): none unless set.
+TRUSTED_PROXIES = frozenset(config.csv("ANTRE_TRUSTED_PROXIES"))
 # Citizens' API bookings skip the middleware stack (antre.transport.fastlane); off only to compare.
 BOOKING_FAST_LANE = config.flag("ANTRE_BOOKING_FAST_LANE", default=True)
 WHATSAPP = config.whatsapp()

@@ -22,7 +22,7 @@ from antre.gate.services import refresh_invitations
 from antre.live.voice import prune_cache
 from antre.offices.models import Office
 from antre.people import signin
-from antre.queueing import arrivals, life, staffing
+from antre.queueing import arrivals, budgets, life, staffing
 from antre.queueing.closures import sweep
 from antre.queueing.life import Action
 from antre.queueing.models import Ticket
@@ -129,6 +129,11 @@ def keep_report_days() -> int:
     return kept
 
 
+def forget_old_budgets() -> int:
+    """Booking budgets of days gone (antre.queueing.budgets): a day in UTC lags no office's day by more."""
+    return budgets.forget_before(clock.now().date() - dt.timedelta(days=1))
+
+
 JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("invitations", invite_and_lapse, INVITATION_SECONDS),
     ("closed days", cancel_on_closed_days, 60),
@@ -141,6 +146,7 @@ JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("held documents", remove_held_documents, 600),
     ("report days", keep_report_days, 3600),
     ("sign-in records", forget_old_sign_ins, 6 * 3600),
+    ("booking budgets", forget_old_budgets, 3600),
 ]
 
 

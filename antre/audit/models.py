@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     VIEW_APPLICATION = "view_application", _("Membuka permohonan warga")
     VIEW_TICKET = "view_ticket", _("Membuka data warga pada nomor antrean")
     EXPORT = "export", _("Mengunduh laporan")
+    RELEASE_BOOKING = "release_booking", _("Membatalkan nomor yang memakai NIK warga lain")
 
 
 class AuditEntry(models.Model):

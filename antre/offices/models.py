@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from antre import clock
 from antre.offices import rules
+from antre.offices.held_back import HeldBackFields
 from antre.offices.letterhead import Letterhead, LetterheadFields
 from antre.offices.regions import Region, RegionLevel
 from antre.offices.sessions import Session, SessionQuota
@@ -289,7 +290,7 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(active=True).exclude(mode=ServiceMode.ONLINE)
 
 
-class Service(models.Model):
+class Service(HeldBackFields):
     office = models.ForeignKey(
         Office, verbose_name=_("kantor"), on_delete=models.CASCADE, related_name="services"
     )

@@ -12,7 +12,7 @@ from django.urls import get_script_prefix, reverse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from antre import clock, ratelimit
+from antre import clock, proofofwork
 from antre.api_errors import FORM_TYPES, ErrorOut, is_json, not_json
 from antre.db import hot
 from antre.links import public_url
@@ -20,7 +20,7 @@ from antre.offices.models import Counter, Office, Service, Session
 from antre.people import rules as people
 from antre.people.apiauth import request_user, staff_auth
 from antre.people.staff_requests import StaffApiRequest
-from antre.queueing import arrivals, calling, services, staffing, tickets
+from antre.queueing import arrivals, calling, limits, services, staffing, tickets
 from antre.queueing.catalogue_api import CounterOut, counter_out
 from antre.queueing.models import Ticket
 
@@ -132,6 +132,7 @@ def ticket_path(token: str) -> str:
         409: ErrorOut,
         415: ErrorOut,
         422: ErrorOut,
+        428: ErrorOut,
         429: ErrorOut,
     },
     summary="Ambil nomor antrean",
@@ -140,8 +141,18 @@ def ticket_path(token: str) -> str:
         "ticket of the first attempt (header `Idempotent-Replayed: true`). `channel=walk_in` is for staff. "
         "A full session is refused with `session_full` (409), naming the next place with room in "
         "`next_available_session` (`HH:MM` or null) and `next_available_date`; a session asked for "
-        "that has ended, with `session_ended` (409), alike. A staff token that has expired or was "
-        "revoked by a password change is refused with `token_expired` or `token_revoked` (401)."
+        "that has ended, with `session_ended` (409), alike.\n\n"
+        "A staff token that has expired or was "
+        "revoked by a password change is refused with `token_expired` or `token_revoked` (401).\n\n"
+        "A citizen's booking (no token) is limited per minute (`rate_limited`, 429) and per day "
+        "(`budget_exhausted`, 429: per NIK, per phone, per client address, and one address's share of "
+        "a service-day; `budget` says which, `retry_on` the first day it may book again, null for the "
+        "share). When booking from its address or for its service looks abnormal it is refused with "
+        "`proof_required` (428) carrying a `challenge`: find a `nonce` such that "
+        "SHA-256(`salt` + ':' + nonce) starts with `difficulty` zero bits, and send the same request "
+        "again with the header `Antre-Proof: <salt>:<difficulty>:<signature>:<nonce>` (each challenge "
+        "once, within 10 minutes). Bookings for the days ahead stop short of the share of each day "
+        "the service keeps for the day itself (`quota_full`)."
     ),
 )
 def create_ticket(request: HttpRequest, response: HttpResponse, office: str, payload: TicketIn):
@@ -156,8 +167,10 @@ def create_ticket(request: HttpRequest, response: HttpResponse, office: str, pay
 
 def book(request: HttpRequest, office: Office, payload: TicketIn, *, staff) -> services.Booking:
     """The booking behind POST …/tickets, shared with the fast lane (antre.transport.fastlane)."""
+    client = None
     if staff is None:
-        ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
+        proof = request.headers.get(proofofwork.HEADER)
+        client = limits.check_citizen(request, office, payload.service, proof=proof)
     return services.book_ticket(
         office=office,
         service_code=payload.service,
@@ -171,6 +184,7 @@ def book(request: HttpRequest, office: Office, payload: TicketIn, *, staff) -> s
         source=payload.source,
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip() or None,
         issued_by=staff,
+        client=client,
     )
 
 

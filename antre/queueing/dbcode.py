@@ -78,12 +78,18 @@ def _number(prefix: str, seq: str) -> str:
 # PostgreSQL's booking function, by its argument types. Its first signature stays in the database
 # (queueing 0007 does not drop it) so that processes still running the code of before keep booking
 # during an upgrade of several machines; a later migration drops it (RETIRED). The third signature
-# gives way to the fourth (queueing 0011): a call with its three arguments reaches the fourth, whose
-# sessions default to none, so older processes book as before; with both there, such a call would
-# be ambiguous.
-ISSUE_TICKET = "antre_issue_ticket(jsonb, text, text, bigint[])"
-REPLACED = "antre_issue_ticket(jsonb, text, text)"
-RETIRED = ["antre_issue_ticket(bigint, date, integer, text, jsonb, text, text)", REPLACED]
+# gave way to the fourth (queueing 0011), and the fourth to the fifth (queueing 0015, the share of a
+# day kept for the day itself): a call with fewer arguments reaches the newest, whose later arguments
+# default to what older processes meant; with both there, such a call would be ambiguous.
+ISSUE_TICKET = "antre_issue_ticket(jsonb, text, text, bigint[], boolean)"
+REPLACED = "antre_issue_ticket(jsonb, text, text, bigint[])"
+RETIRED = [
+    "antre_issue_ticket(bigint, date, integer, text, jsonb, text, text)",
+    "antre_issue_ticket(jsonb, text, text)",
+    REPLACED,
+]
+# rules.held_back_places in SQL (the places of a day kept for the day itself).
+HELD_BACK_SQL = "({quota} * least(greatest({percent}, 0), 100) / 100)"  # integers: rounded down
 
 # Its quota check (v_taken >= v_quota) is rules.quota_full written out, its choice of a session is
 # rules.first_session_with_room (a session's tickets counted as rules.is_taken counts them), and
@@ -123,10 +129,11 @@ $fn$""",
 CREATE TRIGGER antre_ticket_counts
 BEFORE INSERT OR DELETE OR UPDATE OF status, service_id, day, is_priority ON queueing_ticket
 FOR EACH ROW EXECUTE FUNCTION antre_ticket_counts()""",
-    f"DROP FUNCTION IF EXISTS {REPLACED}",
+    *(f"DROP FUNCTION IF EXISTS {retired}" for retired in RETIRED),
     """
 CREATE OR REPLACE FUNCTION antre_issue_ticket(
-    p_ticket jsonb, p_key text, p_fingerprint text, p_sessions bigint[] DEFAULT '{{}}')
+    p_ticket jsonb, p_key text, p_fingerprint text, p_sessions bigint[] DEFAULT '{{}}',
+    p_held_back boolean DEFAULT false)
 RETURNS TABLE (ticket_id bigint, ticket_seq integer, ticket_number varchar, ahead integer,
                ticket_session bigint)
 LANGUAGE plpgsql VOLATILE AS $fn$
@@ -136,6 +143,7 @@ DECLARE
     v_mode text;
     v_quota integer;
     v_prefix text;
+    v_held_back_percent integer;
     v_taken integer;
     v_waiting integer;
     v_waiting_priority integer;
@@ -145,7 +153,8 @@ DECLARE
 BEGIN
     t := jsonb_populate_record(NULL::queueing_ticket, p_ticket);
     -- The service as it is now: the caller's copy may be seconds old.
-    SELECT active, mode, daily_quota, prefix INTO v_active, v_mode, v_quota, v_prefix
+    SELECT active, mode, daily_quota, prefix, held_back_percent
+      INTO v_active, v_mode, v_quota, v_prefix, v_held_back_percent
       FROM offices_service WHERE id = t.service_id;
     IF NOT FOUND OR NOT v_active THEN
         RAISE EXCEPTION 'antre:unknown_service' USING ERRCODE = 'P0001';
@@ -159,6 +168,10 @@ BEGIN
     ON CONFLICT (service_id, day) DO UPDATE SET last = s.last + 1
     RETURNING s.last, s.taken, s.waiting, s.waiting_priority
     INTO t.seq, v_taken, v_waiting, v_waiting_priority;
+    -- rules.bookable_quota: from afar, the days ahead stop short of the share kept for the day.
+    IF p_held_back THEN
+        v_quota := v_quota - {held_back};
+    END IF;
     IF v_taken >= v_quota THEN
         RAISE EXCEPTION 'antre:quota_full' USING ERRCODE = 'P0001';
     END IF;
@@ -206,6 +219,7 @@ BEGIN
 END
 $fn$""".format(
         online=ONLINE,
+        held_back=HELD_BACK_SQL.format(quota="v_quota", percent="v_held_back_percent"),
         taken=_contribution("queueing_ticket")[0],
         number=_number("v_prefix", "t.seq"),
         columns=", ".join(TICKET_COLUMNS),

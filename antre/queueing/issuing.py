@@ -18,6 +18,7 @@ from antre.db import hot
 from antre.errors import Refusal
 from antre.offices.models import Office, Service, ServiceMode, Session
 from antre.people.models import User
+from antre.queueing import budgets as budget_rules
 from antre.queueing import rules, signals
 from antre.queueing.days import day_refusal, quota_full, session_full
 from antre.queueing.models import ONE_ACTIVE_TICKET, DailySequence, IdempotencyKey, Ticket
@@ -73,9 +74,13 @@ def issue(
     sessions: Sequence[Session] = (),
     come_at: dt.datetime | None = None,
     source: str = "",
+    held_back: bool = False,
+    budgets: Sequence[budget_rules.Budget] = (),
 ) -> tuple[Ticket, int]:
     """Insert the ticket, in the first of `sessions` (in order) with room for the service; none
-    given: a day not divided into sessions. Returns it with how many wait ahead of it."""
+    given: a day not divided into sessions. Returns it with how many wait ahead of it.
+    `held_back`: the share of the day kept for the day itself is closed to this booking (it stops
+    short of it); `budgets`: the daily budgets it spends (antre.queueing.budgets), in its transaction."""
     ticket = Ticket(
         office=office,
         service=service,
@@ -96,7 +101,14 @@ def issue(
     )
     issue = _issue_in_one_statement if connection.vendor == "postgresql" else _issue_in_steps
     ticket, ahead = issue(
-        ticket, service=service, sessions=sessions, key=idempotency_key, fingerprint=fingerprint, now=now
+        ticket,
+        service=service,
+        sessions=sessions,
+        key=idempotency_key,
+        fingerprint=fingerprint,
+        now=now,
+        held_back=held_back,
+        budgets=budgets,
     )
     log.info("ticket %s booked for %s via %s", ticket.number, day, channel)
     return ticket, ahead
@@ -111,14 +123,17 @@ def _issue_in_steps(
     key: str | None,
     fingerprint: str,
     now: dt.datetime,
+    held_back: bool = False,
+    budgets: Sequence[budget_rules.Budget] = (),
 ) -> tuple[Ticket, int]:
     """SQLite: one IMMEDIATE transaction, which holds the database's only write slot throughout."""
     ticket.seq, taken, waiting, waiting_priority = _take_number(service, ticket.day)
     # The service as it is now, in this transaction: `service` may be a copy kept for a few seconds
     # (the fast lane's, antre.offices.calendar). antre_issue_ticket does the same on PostgreSQL.
-    active, mode, quota, prefix = hot.values(
-        Service, ["active", "mode", "daily_quota", "prefix"], service.pk
-    ) or (False, "", 0, "")
+    active, mode, quota, prefix, percent = hot.values(
+        Service, ["active", "mode", "daily_quota", "prefix", "held_back_percent"], service.pk
+    ) or (False, "", 0, "", 0)
+    quota = rules.bookable_quota(quota=quota, percent=percent, held_back=held_back)
     if not active:
         raise unknown_service()
     if mode == ServiceMode.ONLINE:
@@ -131,6 +146,7 @@ def _issue_in_steps(
             raise session_full(service, ticket.day, sessions, now=now)
     if _closed_now(ticket):
         raise day_refusal("closed_day", service=service, day=ticket.day, now=now)
+    budget_rules.spend(budgets, today=ticket.office.local_today(now))
     ticket.number = rules.format_number(prefix=prefix, seq=ticket.seq)
     hot.insert(ticket)  # a second active ticket of a NIK: the unique index refuses it (IntegrityError)
     if key:
@@ -173,7 +189,7 @@ def _closed_now(ticket: Ticket) -> bool:
 
 _ISSUE_SQL = (
     "SELECT ticket_id, ticket_seq, ticket_number, ahead, ticket_session"
-    " FROM antre_issue_ticket(%s, %s, %s, %s::bigint[])"
+    " FROM antre_issue_ticket(%s, %s, %s, %s::bigint[], %s)"
 )
 
 
@@ -185,6 +201,8 @@ def _issue_in_one_statement(
     key: str | None,
     fingerprint: str,
     now: dt.datetime,
+    held_back: bool = False,
+    budgets: Sequence[budget_rules.Budget] = (),
 ) -> tuple[Ticket, int]:
     """PostgreSQL: the same steps in one call of antre_issue_ticket (antre.queueing.dbcode).
 
@@ -194,10 +212,18 @@ def _issue_in_one_statement(
     transaction usable.
     """
     db = connections[DEFAULT_DB_ALIAS]  # looked up once: each lookup goes through a thread-local
-    params: list[Any] = [hot.row_json(ticket), key or "", fingerprint, [session.pk for session in sessions]]
-    own_transaction = db.in_atomic_block or ticket.phone
+    params: list[Any] = [
+        hot.row_json(ticket),
+        key or "",
+        fingerprint,
+        [session.pk for session in sessions],
+        held_back,
+    ]
+    own_transaction = db.in_atomic_block or ticket.phone or budgets
     try:
         with transaction.atomic() if own_transaction else contextlib.nullcontext():
+            # The budgets' rows first, then the number's (in the function): the one lock order.
+            budget_rules.spend(budgets, today=ticket.office.local_today(now))
             with db.cursor() as cursor:
                 cursor.execute(_ISSUE_SQL, params)
                 pk, ticket.seq, ticket.number, ahead, session_id = cursor.fetchone()

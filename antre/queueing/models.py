@@ -311,3 +311,21 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class BookingBudget(models.Model):
+    """How many bookings one source has made on a day: a NIK, a phone or a client address, or one
+    address's tickets for one service-day (antre.queueing.budgets). The source is kept only as a
+    keyed hash, never in the clear; a row is counted in the booking's own transaction."""
+
+    key = models.CharField(max_length=64)
+    day = models.DateField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("jatah pendaftaran")
+        verbose_name_plural = _("jatah pendaftaran")
+        constraints = [models.UniqueConstraint(fields=["key", "day"], name="one_budget_per_key_day")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.day}: {self.used}"

@@ -188,3 +188,28 @@ def announcement_text(*, number: str, name: str, counter: int) -> str:
     spoken = f"{' '.join(parsed[0])} {terbilang(parsed[1])}" if parsed else number
     who = f", atas nama {name}" if name else ""
     return f"Nomor antrean {spoken}{who}, silakan menuju loket {terbilang(counter)}."
+
+
+# ── The share of a day kept for the day itself ─────────────────────────────────────────────────
+# Bookings from afar for the days to come stop short of it, so a script that fills the days ahead
+# still leaves places for the people of the day; staff walk-ins may always use it. dbcode's SQL
+# states held_back_places in integer arithmetic too; the equivalence test runs both.
+
+
+def held_back_places(*, quota: int, percent: int) -> int:
+    """Places of a day kept for the day itself: `percent` of the quota, rounded down (a service of
+    two places a day keeps both bookable ahead)."""
+    return quota * min(max(percent, 0), 100) // 100
+
+
+def bookable_quota(*, quota: int, percent: int, held_back: bool) -> int:
+    """The places a booking may fill: the whole quota, or without the share kept for the day."""
+    return quota - held_back_places(quota=quota, percent=percent) if held_back else quota
+
+
+def holds_back(*, at_the_door: bool, is_today: bool, opened: bool, walk_in_only: bool) -> bool:
+    """Whether the day's kept share is closed to this booking: always open to someone at the
+    door; from afar, open only on the day itself, once its hour has come, unless kept for walk-ins."""
+    if at_the_door:
+        return False
+    return walk_in_only or not (is_today and opened)

@@ -4,6 +4,7 @@ function owns its transaction and locking; views and the API only call these."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -25,9 +26,16 @@ from antre.offices.rules import normal_code
 from antre.people import authorizers
 from antre.people import rules as people
 from antre.people.models import User
-from antre.queueing import arrivals, forecasting
+from antre.queueing import arrivals, budgets, forecasting, owners
 from antre.queueing.calling import board
-from antre.queueing.days import day_refusal, office_calendar, same_day_cutoff, session_full, sessions_end
+from antre.queueing.days import (
+    AT_THE_DOOR,
+    day_refusal,
+    office_calendar,
+    same_day_cutoff,
+    session_full,
+    sessions_end,
+)
 from antre.queueing.issuing import is_second_active_ticket, issue, online_only, unknown_service
 from antre.queueing.life import Action
 from antre.queueing.models import (
@@ -39,7 +47,7 @@ from antre.queueing.models import (
     Status,
     Ticket,
 )
-from antre.queueing.sessions import find_session, open_sessions
+from antre.queueing.sessions import find_session, held_back, open_sessions
 from antre.queueing.tickets import Pace, Progress
 
 log = logging.getLogger(__name__)
@@ -146,11 +154,14 @@ def book_ticket(
     now: dt.datetime | None = None,
     session: str | None = None,
     source: str = "",
+    client: str | None = None,
 ) -> Booking:
     """Issue the next number of a service for a day, within its daily quota and its quota in the
     session (`session`, named by its start "HH:MM"; without one, the first of the day with room),
     one active ticket per NIK. `source`: where the citizen came from (antre.offices.sources); a tag
-    of no known shape is dropped, never refused."""
+    of no known shape is dropped, never refused. `client`: a citizen's own booking, from this
+    address ("" when it has none, as over WhatsApp), spends the daily budgets
+    (antre.queueing.budgets); None (staff, the system) spends none."""
     now = now or clock.now()
     priority = priority or ""
     idempotency_key = _stored_key(idempotency_key)
@@ -176,6 +187,7 @@ def book_ticket(
             issued_by=issued_by,
             now=now,
             source=sources.clean_tag(source),
+            client=None if owners.is_staff(issued_by) else client,
         )
     except (Refusal, IntegrityError) as exc:
         # An Idempotency-Key seen before: answer with the first attempt's ticket, whatever this
@@ -184,7 +196,7 @@ def book_ticket(
         if idempotency_key and (earlier := _replay(office, idempotency_key, fingerprint)):
             return earlier
         if isinstance(exc, IntegrityError) and is_second_active_ticket(exc):
-            raise _duplicate() from exc
+            raise owners.duplicate() from exc  # a NIK's second ticket, raced in by another booking
         raise
 
 
@@ -210,6 +222,7 @@ def _book(
     issued_by: User | None,
     now: dt.datetime,
     source: str = "",
+    client: str | None = None,
 ) -> Booking:
     service = find_service(office, service_code)
     if service.mode == ServiceMode.ONLINE:
@@ -219,7 +232,8 @@ def _book(
     )
     day = _bookable_day(office, service, day, channel=channel, now=now)
     candidates = session_candidates(service, day, session, now=now)
-    ticket, ahead = issue(
+    issue_it = functools.partial(
+        issue,
         sessions=candidates,
         come_at=_come_at(office, service, day, candidates, channel=channel, now=now),
         office=office,
@@ -233,16 +247,32 @@ def _book(
         fingerprint=fingerprint,
         now=now,
         source=source,
+        held_back=held_back(
+            service, day, now, at_the_door=channel in AT_THE_DOOR and owners.is_staff(issued_by)
+        ),
+        budgets=budgets.for_booking(service, day, clean, client=client, today=office.local_today(now)),
     )
+    try:
+        ticket, ahead = issue_it()
+    except IntegrityError as exc:
+        if not (clean["nik"] and is_second_active_ticket(exc)):
+            raise
+        earlier = owners.second_ticket(service, day, clean, channel=channel, issued_by=issued_by, now=now)
+        if earlier is not None:
+            return Booking(ticket=earlier, created=False)
+        ticket, ahead = issue_it()  # the squatting booking released by the officer
+    return Booking(ticket=ticket, created=True, progress=_progress(office, service, day, ahead, now))
+
+
+def _progress(office: Office, service: Service, day: dt.date, ahead: int, now: dt.datetime) -> Progress:
+    """A new ticket's place in the line and its estimate, told in the booking's answer."""
     if day == office.local_today(now):
         # A projection made moments ago, with the bookings since added: the rush books hundreds a second.
         minute = forecasting.outlook(office, now, rush=True).newcomer(service.code, ahead)
         estimate = forecasting.at_minute(office, now, minute) if minute is not None else None
     else:
         estimate = Pace(office, day).estimate(service.pk, ahead, now)
-    return Booking(
-        ticket=ticket, created=True, progress=Progress(position=ahead + 1, estimated_call_at=estimate)
-    )
+    return Progress(position=ahead + 1, estimated_call_at=estimate)
 
 
 def _come_at(office: Office, service: Service, day: dt.date, sessions, *, channel: str, now: dt.datetime):
@@ -319,14 +349,6 @@ def _replay(office: Office, key: str, fingerprint: str) -> Booking | None:
             status=422,
         )
     return Booking(ticket=earlier.ticket, created=False)
-
-
-def _duplicate() -> Refusal:
-    return Refusal(
-        "duplicate_ticket",
-        _("NIK ini sudah memiliki nomor antrean aktif untuk layanan ini pada tanggal tersebut."),
-        fields={"nik": _("Sudah ada nomor antrean aktif untuk NIK ini.")},
-    )
 
 
 def cancel_ticket(*, token: str, now: dt.datetime | None = None) -> Ticket:

@@ -24,6 +24,19 @@ def open_sessions(office: Office, day: dt.date, now: dt.datetime) -> list[Sessio
     )
 
 
+def held_back(service: Service, day: dt.date, now: dt.datetime, *, at_the_door: bool = False) -> bool:
+    """Whether the share of `day` kept for the day itself is closed to a booking made at `now`
+    (antre.queueing.rules.holds_back): from afar, it opens on the day, at its hour if it has one."""
+    local = service.office.local_now(now)
+    opens = service.held_back_opens_at
+    return rules.holds_back(
+        at_the_door=at_the_door,
+        is_today=day == local.date(),
+        opened=opens is None or local.time() >= opens,
+        walk_in_only=service.held_back_walk_in_only,
+    )
+
+
 def find_session(office: Office, day: dt.date, starts: dt.time) -> Session | None:
     """The session of `day` that starts at `starts` (sessions of a weekday never overlap)."""
     return next((s for s in calendar_of(office).sessions_on(day) if s.starts == starts), None)
@@ -35,6 +48,9 @@ class DayRoom:
 
     left: int
     sessions: list[tuple[Session, int]]
+    # Places of the day kept for the day itself and not yet open to booking from afar (their share
+    # of a day ahead): the form says when they open.
+    kept: int = 0
 
     def first_session_with_room(self, after: dt.time | None = None) -> Session | None:
         return next((s for s, left in self.sessions if left and (after is None or s.starts > after)), None)
@@ -75,7 +91,9 @@ def rooms(
     in_sessions = taken_per_session(service, days) if quotas else {}
     out = {}
     for day in days:
-        day_left = rules.quota_left(quota=quota, taken=taken.get(day, 0))
+        kept = held_back(service, day, now)
+        bookable = rules.bookable_quota(quota=quota, percent=service.held_back_percent, held_back=kept)
+        day_left = rules.quota_left(quota=bookable, taken=taken.get(day, 0))
         sessions = [
             (
                 session,
@@ -90,5 +108,6 @@ def rooms(
         out[day] = DayRoom(
             left=rules.places_left(day_left=day_left, sessions_left=[left for _s, left in sessions]),
             sessions=sessions,
+            kept=quota - bookable,
         )
     return out

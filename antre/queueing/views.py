@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antre import clock, ratelimit
+from antre import clock
 from antre.errors import Refusal
 from antre.links import public_url
 from antre.live import voice
@@ -22,7 +22,7 @@ from antre.live.models import LiveEvent
 from antre.offices import calendar, sources
 from antre.offices.models import Office, Session
 from antre.people.rules import mask_nik
-from antre.queueing import arrivals, calling, forecasting, services, tickets
+from antre.queueing import arrivals, calling, forecasting, limits, services, tickets
 from antre.queueing.days import day_rooms
 from antre.queueing.forms import BookingForm
 from antre.queueing.models import Status, Ticket
@@ -64,7 +64,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
     refusal = None
     if request.method == "POST":
         try:
-            ratelimit.check(request, scope="book", limit=ratelimit.BOOKINGS_PER_MINUTE)
+            client = limits.check_citizen(request, office_obj, service.code, proof=request.POST.get("proof"))
             day, session = _parse_slot(request.POST.get("date"), request.POST.get("session"))
             book_this = functools.partial(
                 services.book_ticket,
@@ -77,6 +77,7 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
                 session=session,
                 priority=request.POST.get("priority", ""),
                 source=sources.from_request(request),
+                client=client,
             )
             try:
                 booking = book_this(idempotency_key=request.POST.get("form_id") or None)
@@ -104,6 +105,8 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
             "field_errors": refusal.fields if refusal else {},
             "form_id": _form_id(request, refusal),
             "opening": calendar.opening(office_obj, now=clock.now()),
+            # Asked for only when booking from here looks abnormal: static/antre/proof.js solves it.
+            "challenge": refusal.extra.get("challenge") if refusal else None,
         },
         status=refusal.status if refusal else 200,
     )
@@ -142,6 +145,7 @@ def _day_list(days: dict[dt.date, DayRoom]) -> list[dict]:
         {
             "day": day,
             "left": room.left,
+            "kept": room.kept,
             "value": slot_value(day),
             "sessions": [
                 {"session": session, "left": left, "value": slot_value(day, session)}

@@ -258,14 +258,16 @@ def test_rate_limits_can_be_switched_off_for_load_tests(client, office, settings
 
 
 def test_ipv6_clients_are_counted_per_64_network():
-    from django.test import RequestFactory
+    from django.test import RequestFactory, override_settings
 
     from antre.ratelimit import client_address
 
     one = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
     other = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::9")
     assert client_address(one) == client_address(other) == "2001:db8:1:2::/64"
-    proxied = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
-    assert client_address(proxied) == "203.0.113.7"
+    local = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client_address(local) == "127.0.0.1"  # not configured behind a proxy: the header is ignored
+    with override_settings(TRUSTED_PROXIES={"127.0.0.1"}):
+        assert client_address(local) == "203.0.113.7"
     spoofed = RequestFactory().get("/", REMOTE_ADDR="198.51.100.4", HTTP_X_FORWARDED_FOR="203.0.113.7")
     assert client_address(spoofed) == "198.51.100.4"

@@ -258,7 +258,8 @@ def test_a_transferred_ticket_keeps_its_session(office, gate_off, staff):
 def test_the_day_list_counts_the_places_left_in_the_open_sessions(office):
     capil = Service.objects.get(office=office, code="CAPIL")
     days = dict(day_choices(capil, now=at(0)))
-    assert days[MONDAY] == days[TUESDAY] == 40  # 15 + 15 + 10, the daily quota too
+    assert days[MONDAY] == 40  # 15 + 15 + 10, the daily quota too
+    assert days[TUESDAY] == 30  # a day ahead: the 10 places (25 %) kept for the day itself aside
     assert days[FRIDAY] == 25  # 15 + 10: Friday's two sessions take fewer than the day's quota
     # At 10.30 the morning session is over: its 15 places are gone for today.
     assert dict(day_choices(capil, now=at(150)))[MONDAY] == 25

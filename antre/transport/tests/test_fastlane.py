@@ -136,9 +136,11 @@ def test_staff_bookings_take_the_ordinary_lane_and_walk_ins_work(open_all_day):
     assert Ticket.objects.get(token=body["id"]).issued_by == officer
 
 
-def test_the_fast_lane_keeps_the_booking_rate_limit(open_all_day, tmp_path):
+def test_the_fast_lane_keeps_the_limits_on_citizens_bookings(open_all_day, tmp_path):
     import time
 
+    from antre.proofofwork import ADDRESS_PER_HOUR
+    from antre.queueing.budgets import address_share
     from antre.ratelimit import BOOKINGS_PER_MINUTE
 
     # A data dir of its own: the counter file there is not reset by tests running in parallel.
@@ -146,17 +148,22 @@ def test_the_fast_lane_keeps_the_booking_rate_limit(open_all_day, tmp_path):
     if time.time() % 60 > 45:  # the counting window is a clock minute: start all in one window
         time.sleep(61 - time.time() % 60)
     try:
-        statuses = []
+        answers = []
         for i in range(BOOKINGS_PER_MINUTE + 1):
             status, headers, body = post(
                 server.port, BOOK, {"service": "KTP", "name": "Made", "nik": nik_for(i)}
             )
-            statuses.append(status)
+            answers.append((status, body.get("error", {}).get("code")))
     finally:
         server.stop()
-    assert statuses[:BOOKINGS_PER_MINUTE] == [201] * BOOKINGS_PER_MINUTE
-    assert statuses[-1] == 429 and body["error"]["code"] == "rate_limited" and int(headers["retry-after"]) > 0
-    assert Ticket.objects.count() == BOOKINGS_PER_MINUTE
+    # One address: booked up to its share of KTP's day (60 places), then refused by that budget up
+    # to its hourly threshold, then asked for a proof of work; past the per-minute limit, refused.
+    share = address_share(60)
+    assert answers[:share] == [(201, None)] * share
+    assert set(answers[share:ADDRESS_PER_HOUR]) == {(429, "budget_exhausted")}
+    assert set(answers[ADDRESS_PER_HOUR:BOOKINGS_PER_MINUTE]) == {(428, "proof_required")}
+    assert answers[-1] == (429, "rate_limited") and int(headers["retry-after"]) > 0
+    assert Ticket.objects.count() == share
 
 
 def environ_for(body: bytes, path: str = BOOK) -> dict:

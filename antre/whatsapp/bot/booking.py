@@ -114,6 +114,7 @@ def _book(conversation: Conversation, reply: Reply, state: dict[str, Any], nik: 
             channel="whatsapp",
             idempotency_key=f"wa:{reply.inbound.message_id}",
             source=conversation.source,
+            client="",  # a citizen's own booking: the NIK's and the phone's daily budgets apply
         )
     except Refusal as refusal:
         fields = "; ".join(refusal.fields.values()) if refusal.fields else ""
