@@ -54,7 +54,15 @@ class OccupancyOut(Schema):
 @router.post(
     "/offices/{office}/gate/entries",
     auth=staff_auth,
-    response={201: EntryOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        201: EntryOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Pemeriksaan dan masuk",
     description="`ticket` is the ticket id, today's number (`A-012`) or the QR code's URL, as a scanner types it. "
     "At or above the office's fever threshold the citizen is turned away (`admitted: false, reason: fever`) and "
@@ -88,7 +96,15 @@ def gate_entry(request: StaffApiRequest, office: str, payload: EntryIn):
 @router.post(
     "/offices/{office}/gate/exits",
     auth=staff_auth,
-    response={200: OccupancyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        200: OccupancyOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Catat keluar",
     description="A citizen not yet served (waiting inside, or called) steps out and keeps the number: "
     "the ticket goes back to `booked` and the gate admits it again on return. `going_home: true` ends it.",
