@@ -346,6 +346,34 @@ def test_every_staff_route_refuses_whoever_has_no_right_to_it(world):
     assert not problems, "\n".join(problems)
 
 
+def _form_problems(key: str, decision: Access, world: World) -> list[str]:
+    """A staff page's form, sent by whoever may not open the page: refused (405 where the page
+    takes no POST), whatever the form holds — a refusal must not hang on the GET alone."""
+    url = page_url(key, world)
+    problems = []
+    anonymous = Client().post(url, {"action": "call"})
+    if not (anonymous.status_code == 405 or anonymous.headers.get("Location", "").startswith(LOGIN)):
+        problems.append(f"POST {key} as anonymous: {anonymous.status_code}")
+    outsiders = [world.staff[r] for r in ROLES if r not in decision.roles]
+    if decision.office == access.PATH:
+        outsiders += [world.other_office_staff[r] for r in decision.roles]
+    for user in outsiders:
+        answer = as_user(user).post(url, {"action": "call"}, follow=True)  # a home goes on to its page
+        if answer.status_code not in (403, 404, 405):
+            problems.append(f"POST {key} as {user.username}: {answer.status_code}")
+    return problems
+
+
+STAFF_PAGES = {key: d for key, d in PAGES.items() if d.who == access.STAFF}
+
+
+def test_every_staff_pages_form_refuses_whoever_may_not_open_the_page(world):
+    for user in [*world.staff.values(), *world.other_office_staff.values()]:
+        as_user(user)
+    problems = _each_route(STAFF_PAGES, lambda key, decision: _form_problems(key, decision, world))
+    assert not problems, "\n".join(problems)
+
+
 def _open_route_problems(key: str, decision: Access, world: World) -> list[str]:
     answer = _call(Client(), key, world, follow=False)
     _close(answer)
