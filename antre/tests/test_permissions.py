@@ -24,7 +24,7 @@ from antre.conftest import KETUT, MADE, WAYAN
 from antre.gate import services as gate
 from antre.offices.tests.factories import another_office
 from antre.outreach.models import ShortLink
-from antre.people.models import Role
+from antre.people.models import ApiToken, Role, User
 from antre.people.tests.factories import officer
 from antre.queueing.models import Status, Ticket
 from antre.queueing.tests.factories import book
@@ -406,8 +406,6 @@ ADMIN_PAGES = (
 
 
 def test_djangos_admin_is_for_superusers_and_staff_given_its_permissions(world, staff):
-    from antre.people.models import User
-
     for url in ADMIN_PAGES:
         answer = Client().get(url)
         assert answer.status_code == 302 and answer.headers["Location"].startswith("/admin/login/"), url
@@ -421,3 +419,27 @@ def test_djangos_admin_is_for_superusers_and_staff_given_its_permissions(world, 
     root = User.objects.create_superuser("root", password="x")  # noqa: S106
     for url in ADMIN_PAGES:
         assert as_user(root).get(url).status_code == 200, url
+
+
+def test_a_deactivated_administrators_token_and_session_open_nothing(world):
+    admin = world.staff[access.ADMIN]
+    token = ApiToken.for_user(admin).key
+    browser = Client()
+    browser.force_login(admin)
+    User.objects.filter(pk=admin.pk).update(is_active=False)  # left the office
+    problems = []
+    for key, decision in STAFF_ROUTES.items():
+        if decision.who != access.STAFF:
+            continue
+        with transaction.atomic():
+            if _is_api(key):
+                answer = _call(Client(HTTP_AUTHORIZATION=f"Token {token}"), key, world)
+                if answer.status_code not in (401, 403):
+                    problems.append(f"{key} with the token: {answer.status_code}")
+            else:
+                answer = _call(browser, key, world, follow=False)
+                if not answer.headers.get("Location", "").startswith(LOGIN):
+                    problems.append(f"{key} with the session: {answer.status_code}")
+            _close(answer)
+            transaction.set_rollback(True)
+    assert not problems, "\n".join(problems)
