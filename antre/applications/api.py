@@ -73,7 +73,11 @@ class ApplicationOut(Schema):
     history: list[HistoryOut]
 
 
-@router.get("/offices/{office}/application-kinds", response=list[KindOut], summary="Jenis permohonan daring")
+@router.get(
+    "/offices/{office}/application-kinds",
+    response={200: list[KindOut], 400: ErrorOut, 404: ErrorOut},
+    summary="Jenis permohonan daring",
+)
 def list_kinds(request: HttpRequest, office: str):
     office_obj = get_object_or_404(Office, slug=office)
     kinds = office_obj.kinds.filter(active=True).select_related("service").prefetch_related("requirements")
@@ -104,7 +108,7 @@ def _multipart_body() -> dict:
 @router.post(
     "/offices/{office}/applications",
     openapi_extra=_multipart_body(),
-    response={201: SubmittedOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: SubmittedOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Ajukan permohonan",
     description="`multipart/form-data`: `kind, nik, name, address, village` (desa code, e.g. `51.02.05.2001`), "
     "`consent=true`, optional `kk_number, phone`, and one file per requirement, the field named by the "
@@ -133,7 +137,7 @@ def submit_application(request: HttpRequest, office: str, data: Form[Application
 
 @router.get(
     "/applications/{code}",
-    response={200: ApplicationOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: ApplicationOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="Status permohonan",
     description="Needs the applicant's `nik` as well as the code: the answer holds personal data.",
 )

@@ -193,7 +193,7 @@ def _check_applicant(
     check = people.check_nik(nik, today=office.local_today(now))
     if not check.valid:
         errors["nik"] = _("NIK tidak valid; periksa 16 digitnya.")
-    kk = "".join(ch for ch in (kk_number or "") if ch.isdigit())
+    kk = "".join(ch for ch in (kk_number or "") if ch.isascii() and ch.isdigit())  # as a NIK's: 0-9 only
     if kk_number and len(kk) != 16:
         errors["kk_number"] = _("Nomor KK harus 16 digit angka.")
     clean_name = people.normalize_name(name)

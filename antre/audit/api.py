@@ -59,7 +59,7 @@ class AuditQuery(Schema):
 @router.get(
     "/offices/{office}/audit",
     auth=staff_auth,
-    response={200: AuditOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: AuditOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     by_alias=True,
     summary="Catatan aksi petugas (kepala, admin)",
     description="Who called, finished, turned away, approved, rejected, opened a citizen's document or "

@@ -60,7 +60,7 @@ def parse(params, *, today: dt.date) -> tuple[Filters, dict[str, str]]:
     elif not problem and (last - first).days >= MAX_DAYS:
         problem["to"] = _("Paling lama %(days)s hari sekali tampil.") % {"days": MAX_DAYS}
     actor_raw = (params.get("actor") or "").strip()
-    actor = int(actor_raw) if actor_raw.isdigit() else None
+    actor = int(actor_raw) if actor_raw.isdecimal() else None  # "²" is a digit int() refuses
     if actor_raw and actor is None:
         problem["actor"] = _("Pilih petugas dari daftar.")
     action = (params.get("action") or "").strip()

@@ -56,6 +56,7 @@ class OccupancyOut(Schema):
     auth=staff_auth,
     response={
         201: EntryOut,
+        400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
@@ -96,7 +97,16 @@ def gate_entry(request: StaffApiRequest, office: str, payload: EntryIn):
 @router.post(
     "/offices/{office}/gate/exits",
     auth=staff_auth,
-    response={200: OccupancyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 415: ErrorOut},
+    response={
+        200: OccupancyOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Catat keluar",
     description="A citizen not yet served (waiting inside, or called) steps out and keeps the number: "
     "the ticket goes back to `booked` and the gate admits it again on return. `going_home: true` ends it.",

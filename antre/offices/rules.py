@@ -279,7 +279,8 @@ def parse_weekdays(text: str) -> frozenset[int] | None:
 def parse_clock(text: str | None) -> dt.time | None:
     """A session's start as clients name it, "HH:MM" (also "H:MM" or "HH.MM"); None if it is not one."""
     parts = (text or "").strip().replace(".", ":").split(":")
-    if len(parts) != 2 or not all(part.isdigit() and 1 <= len(part) <= 2 for part in parts):
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+    if len(parts) != 2 or not all(part.isdecimal() and 1 <= len(part) <= 2 for part in parts):
         return None
     hour, minute = int(parts[0]), int(parts[1])
     return dt.time(hour, minute) if hour < 24 and minute < 60 else None

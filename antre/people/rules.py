@@ -103,7 +103,8 @@ def normalize_name(raw: str) -> str | None:
 
 
 def _capitalize(word: str) -> str:
-    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+    # title(), not upper(): "ß".upper() is "SS", which a second reading would make "Ss".
+    return "-".join(part[:1].title() + part[1:].lower() for part in word.split("-"))
 
 
 # Balinese and common Indonesian name prefixes (gender, caste titles, birth order). They say little about

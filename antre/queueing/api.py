@@ -126,6 +126,7 @@ def ticket_path(token: str) -> str:
     "/offices/{office}/tickets",
     response={
         201: TicketOut,
+        400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
@@ -188,7 +189,11 @@ def book(request: HttpRequest, office: Office, payload: TicketIn, *, staff) -> s
     )
 
 
-@router.get("/tickets/{ticket_id}", response={200: TicketOut, 404: ErrorOut}, summary="Lihat nomor antrean")
+@router.get(
+    "/tickets/{ticket_id}",
+    response={200: TicketOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Lihat nomor antrean",
+)
 def get_ticket(request: HttpRequest, ticket_id: str):
     ticket = get_object_or_404(
         Ticket.objects.select_related("service", "office", "counter", "session"), token=ticket_id
@@ -198,7 +203,7 @@ def get_ticket(request: HttpRequest, ticket_id: str):
 
 @router.delete(
     "/tickets/{ticket_id}",
-    response={200: TicketOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: TicketOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Batalkan nomor antrean",
 )
 def cancel_ticket(request: HttpRequest, ticket_id: str):
@@ -236,7 +241,16 @@ def staff_ticket_out(request: HttpRequest, ticket: Ticket) -> StaffTicketOut:
 @router.post(
     "/counters/{counter_id}/call-next",
     auth=staff_auth,
-    response={200: StaffTicketOut, 204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        200: StaffTicketOut,
+        204: None,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Panggil berikutnya",
     description="Priority visitors first, then the longest waiting among the counter's services. 204 when nobody waits.",
 )
@@ -248,7 +262,16 @@ def call_next(request: StaffApiRequest, counter_id: int):
     return staff_ticket_out(request, ticket)
 
 
-_COUNTER_RESPONSES = {200: CounterOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+# 422: a counter id that is not a number.
+_COUNTER_RESPONSES = {
+    200: CounterOut,
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 def _staff_counter(
@@ -300,6 +323,7 @@ def close_counter(request: StaffApiRequest, counter_id: int):
     auth=staff_auth,
     response={
         200: StaffTicketOut,
+        400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
@@ -320,6 +344,10 @@ def ticket_action(request: StaffApiRequest, ticket_id: str, action: str):
     return staff_ticket_out(request, ticket)
 
 
-@router.get("/offices/{office}/board", summary="Isi layar ruang tunggu")
+@router.get(
+    "/offices/{office}/board",
+    response={200: dict, 400: ErrorOut, 404: ErrorOut},
+    summary="Isi layar ruang tunggu",
+)
 def get_board(request: HttpRequest, office: str) -> dict:
     return calling.board(get_object_or_404(Office, slug=office))

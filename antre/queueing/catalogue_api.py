@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from antre import clock
+from antre.api_errors import ErrorOut
 from antre.offices import rules as rules_calendar
 from antre.offices.calendar import calendar_of
 from antre.offices.models import Counter, Office, Service
@@ -82,7 +83,7 @@ def counter_out(counter: Counter, state: staffing.CounterState) -> CounterOut:
     )
 
 
-@router.get("/offices", response=list[OfficeOut], summary="Daftar kantor")
+@router.get("/offices", response={200: list[OfficeOut], 400: ErrorOut}, summary="Daftar kantor")
 def list_offices(request: HttpRequest):
     return [
         OfficeOut(
@@ -96,7 +97,11 @@ def list_offices(request: HttpRequest):
     ]
 
 
-@router.get("/offices/{office}/services", response=list[ServiceOut], summary="Layanan sebuah kantor")
+@router.get(
+    "/offices/{office}/services",
+    response={200: list[ServiceOut], 400: ErrorOut, 404: ErrorOut},
+    summary="Layanan sebuah kantor",
+)
 def list_services(request: HttpRequest, office: str):
     office_obj = get_object_or_404(Office, slug=office)
     now = clock.now()
@@ -138,7 +143,10 @@ def _sessions_today(service: Service, today: dt.date, now: dt.datetime) -> list[
 
 
 @router.get(
-    "/offices/{office}/counters", response=list[CounterOut], auth=staff_auth, summary="Loket (petugas)"
+    "/offices/{office}/counters",
+    response={200: list[CounterOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=staff_auth,
+    summary="Loket (petugas)",
 )
 def list_counters(request: StaffApiRequest, office: str):
     office_obj = get_object_or_404(Office, slug=office)

@@ -148,7 +148,8 @@ def parse_number(text: str) -> tuple[str, int] | None:
     cleaned = "".join(ch for ch in (text or "").strip().upper() if ch not in " -")
     prefix = "".join(ch for ch in cleaned if ch.isalpha())
     digits = cleaned[len(prefix) :]
-    if not prefix or not cleaned.startswith(prefix) or not digits.isdigit() or int(digits) < 1:
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read (a scanner can type anything).
+    if not prefix or not cleaned.startswith(prefix) or not digits.isdecimal() or int(digits) < 1:
         return None
     return prefix, int(digits)
 

@@ -81,7 +81,7 @@ class Span(Schema):
 @router.get(
     "/offices/{office}/stats",
     auth=staff_auth,
-    response={200: StatsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: StatsOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     by_alias=True,
     summary="Angka kinerja kantor (kepala, admin)",
     description="Counts by how tickets ended, waits and service times over the days `from`..`to`, overall "

@@ -187,7 +187,7 @@ def _send(client: httpx.Client, config: dict, message: OutboxMessage, now: dt.da
         return 1
     if response.status_code == 429 or response.status_code >= 500:
         wait = response.headers.get("Retry-After", "")
-        return _retry(message, now, f"HTTP {response.status_code}", int(wait) if wait.isdigit() else None)
+        return _retry(message, now, f"HTTP {response.status_code}", int(wait) if wait.isdecimal() else None)
     message.status, message.last_error, message.lease_until = (
         OutboxStatus.FAILED,
         f"HTTP {response.status_code}: {response.text[:250]}",
