@@ -4,6 +4,7 @@ application with its tracking code and NIK."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from antre import ratelimit
 from antre.applications.models import ApplicationKind
 from antre.applications.services import for_applicant, submit
 from antre.errors import Refusal
@@ -172,6 +174,9 @@ def _finish(conversation: Conversation, reply: Reply, state: dict[str, Any], *, 
     forget_media(conversation)
 
 
+TRACKING_GUESSES = 5  # wrong code-and-NIK pairs a chat may send in a day
+
+
 def start_check(conversation: Conversation, reply: Reply) -> None:
     """Ask for the tracking code of the application to check."""
     conversation.state = {"flow": "cek", "step": "code"}
@@ -185,9 +190,19 @@ def go_on_checking(conversation: Conversation, reply: Reply, text: str) -> None:
         state.update(step="nik", code=text.upper())
         reply.text(_("Ketik NIK pemohon (16 digit)."))
         return
+    guesses = f"wa-track:{conversation.citizen_hash}"
+    if settings.RATELIMIT_ENABLED and ratelimit.peek(guesses) >= TRACKING_GUESSES:
+        # Code and NIK must not be guessable by brute force over chat either (a page allows 20 a minute).
+        reply.text(
+            _("Terlalu banyak percobaan yang salah. Coba lagi besok, atau datang ke kantor dengan KTP.")
+        )
+        conversation.state = {}
+        return
     try:
         application = for_applicant(state.get("code", ""), text)
     except Refusal as refusal:
+        if settings.RATELIMIT_ENABLED:
+            ratelimit.count(guesses, expires=int(time.time()) + 86400)
         reply.text(refusal.message)
     else:
         reply.text(
