@@ -340,10 +340,13 @@ STAFF_ROUTES = {key: d for key, d in (PAGES | API | VARIANTS).items() if d.is_st
 # connection open in a worker thread. They are public, and their own tests call them
 # (live/tests, queueing/tests/test_ticket_live.py, transport/tests).
 STREAMS = {"GET /api/v1/offices/{office}/events", "GET /api/v1/tickets/{ticket_id}/events"}
+# The sign-in's second step: without a right password just given, it sends back to the sign-in page
+# (people/tests/test_two_step.py signs in through it).
+SIGN_IN_STEPS = {"people:two_step_code"}
 OPEN_ROUTES = {
     key: d
     for key, d in (PAGES | API).items()
-    if d.who in (access.PUBLIC, access.SECRET) and key not in STREAMS
+    if d.who in (access.PUBLIC, access.SECRET) and key not in STREAMS | SIGN_IN_STEPS
 }
 
 
