@@ -129,9 +129,9 @@ def test_an_officer_calls_and_the_display_and_the_citizens_phone_show_it(browser
     # A recall is announced again, after the first announcement has finished (they queue).
     first_seq = int(tv.locator("#last-announcement").get_attribute("data-seq"))
     officer.get_by_role("button", name="Panggil ulang (R)").click()
-    tv.wait_for_function(
-        f"Number(document.getElementById('last-announcement').dataset.seq) > {first_seq}", timeout=30_000
-    )
+    # (A locator, not wait_for_function: the page's Content-Security-Policy forbids evaluating strings.)
+    tv.locator(f"#last-announcement:not([data-seq='{first_seq}'])").wait_for(state="attached", timeout=30_000)
+    assert int(tv.locator("#last-announcement").get_attribute("data-seq")) > first_seq
 
     # Without an Indonesian browser voice, the display fetched the announcement spoken on the server.
     tv.wait_for_timeout(3000)
