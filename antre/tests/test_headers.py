@@ -101,7 +101,7 @@ def staff_pages(w) -> dict[str, list[str]]:
             "/staf/",
             "/admin/",
             "/admin/queueing/ticket/",
-            "/admin/offices/office/1/change/",
+            f"/admin/offices/office/{w['office'].pk}/change/",
             "/api/v1/docs",
         ],
     }

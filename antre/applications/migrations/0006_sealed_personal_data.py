@@ -11,6 +11,10 @@ def seal(apps, schema_editor):
         ["nik", "kk_number", "phone", "address", "delivery_address"],
         {"nik_hash": "nik"},
     )
+    # PostgreSQL: fire the deferred checks these updates queued now, so that the index built next in
+    # this migration's transaction is not refused ("pending trigger events").
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", params=None)
 
 
 class Migration(migrations.Migration):

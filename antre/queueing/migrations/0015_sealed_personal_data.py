@@ -34,6 +34,10 @@ def seal(apps, schema_editor):
             " WHERE length(nik) = 16 AND nik NOT LIKE 'ae1:%%'"
         )
     antre.db.sealed.seal_columns(ticket, ["nik", "phone"], {"nik_hash": "nik", "phone_hash": "phone"})
+    # PostgreSQL: fire the deferred checks these updates queued now, so that the index built next in
+    # this migration's transaction is not refused ("pending trigger events").
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", params=None)
 
 
 def after(apps, schema_editor):

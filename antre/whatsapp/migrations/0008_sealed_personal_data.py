@@ -46,6 +46,10 @@ def seal(apps, schema_editor):
     sealed.seal_columns(
         apps.get_model("whatsapp", "Conversation"), ["citizen", "phone", "state"], {"citizen_hash": "citizen"}
     )
+    # PostgreSQL: fire the deferred checks these updates queued now, so that the index built next in
+    # this migration's transaction is not refused ("pending trigger events").
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", params=None)
 
 
 class Migration(migrations.Migration):
