@@ -21,6 +21,8 @@ ALLOWED_HOSTS = config.allowed_hosts()
 RATELIMIT_ENABLED = config.flag("ANTRE_RATELIMIT", default=True)
 # Proxies whose X-Forwarded-For names the client (antre.ratelimit.client_address): none unless set.
 TRUSTED_PROXIES = frozenset(config.csv("ANTRE_TRUSTED_PROXIES"))
+if not TRUSTED_PROXIES and config.flag("ANTRE_BEHIND_HTTPS_PROXY"):
+    TRUSTED_PROXIES = frozenset({"127.0.0.1", "::1"})  # the reverse proxy on this machine
 # Citizens' API bookings skip the middleware stack (antre.transport.fastlane); off only to compare.
 BOOKING_FAST_LANE = config.flag("ANTRE_BOOKING_FAST_LANE", default=True)
 WHATSAPP = config.whatsapp()
@@ -141,10 +143,12 @@ AUTHENTICATION_BACKENDS = [
 # per address (the socket's; a proxy's X-Forwarded-For only when Antre is told it sits behind one).
 AXES_FAILURE_LIMIT = config.count("ANTRE_LOGIN_FAILURES", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=config.count("ANTRE_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]  # the account; the address by the handler, at its own count
+AXES_HANDLER = "antre.people.signin.AccountAndAddressHandler"
+LOGIN_FAILURES_PER_ADDRESS = config.count("ANTRE_LOGIN_FAILURES_PER_ADDRESS", 30)
 AXES_CLIENT_IP_CALLABLE = "antre.people.signin.client_address"
 AXES_LOCKOUT_CALLABLE = "antre.people.signin.locked_out"
-AXES_RESET_ON_SUCCESS = True  # a good login clears the account's and the address's failures
+AXES_RESET_ON_SUCCESS = True  # a good login clears that account's failures (from every address)
 AXES_VERBOSE = False  # its log lines name the account and the address: the lock-out itself is enough
 OTP_TOTP_ISSUER = "Antre"  # the name an authenticator app shows beside the account
 # Staff API tokens (`antre token`) last this many days, and end when their owner's password changes.
