@@ -9,6 +9,7 @@ worker every few hours (antre.worker.purge).
   rejected), or after a year left waiting for the citizen (submitted and never sent on, or sent back
   to be fixed and never fixed).
 - A booking's Idempotency-Key is kept two days: long enough for any retry.
+- A booking held for its WhatsApp confirmation goes once its 30 minutes have passed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db.models import Q
 
 from antre.applications.models import Application, AppStatus
 from antre.offices.models import Office
-from antre.queueing.models import IdempotencyKey, Ticket
+from antre.queueing.models import IdempotencyKey, PendingBooking, Ticket
 from antre.whatsapp.models import Conversation, InboundMessage, OutboxMessage
 
 WHATSAPP_DAYS = 90
@@ -66,3 +67,8 @@ def delete_applications(*, now: dt.datetime) -> int:
 
 def forget_idempotency_keys(*, now: dt.datetime) -> int:
     return IdempotencyKey.objects.filter(created_at__lt=now - dt.timedelta(days=IDEMPOTENCY_DAYS)).delete()[0]
+
+
+def forget_unconfirmed(*, now: dt.datetime) -> int:
+    """Bookings held for a confirmation that never came (antre.queueing.confirmations)."""
+    return PendingBooking.objects.filter(expires_at__lt=now).delete()[0]

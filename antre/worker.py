@@ -82,6 +82,7 @@ def purge() -> dict[str, int]:
         "whatsapp": retention.forget_whatsapp(now=clock.now()),
         "applications": retention.delete_applications(now=clock.now()),
         "idempotency keys": retention.forget_idempotency_keys(now=clock.now()),
+        "unconfirmed bookings": retention.forget_unconfirmed(now=clock.now()),
     }
 
 

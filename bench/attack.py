@@ -14,6 +14,11 @@ target day (or, when it is full, the next day with room) through the same API, s
 work when asked as their phone's browser would. Then the target day comes: 30 more citizens book
 from the morning, the day's kept share first.
 
+The last scenario gives the office a WhatsApp number: past the share of a day that web bookings
+take without a confirmed phone (20 %), a booking is held until its code is sent from the phone it
+names; citizens do so through the real webhook (as tapping the page's button would), the script's
+made-up phones never do.
+
 Printed per scenario: the share of the target day's places the attacker holds, the citizens who got
 a place (on the target day, or on the next day with room) and how many of the target day's places
 they hold, and how many of them were asked for a proof of work (solved unseen by their browser).
@@ -38,6 +43,7 @@ SERVICE = "CAPIL"
 URL = "/api/v1/offices/tabanan/tickets"
 DB_NAME = "antre_bench_attack"
 ATTACKER = "Budi Santoso"  # the name on every booking the script makes
+WEBHOOK_SECRET = "bench-webhook-secret"  # noqa: S105 (the throwaway office's)
 
 
 @dataclass
@@ -50,11 +56,16 @@ class Outcome:
     citizens_target: int = 0  # the target day's places citizens hold
     citizens_served: int = 0  # citizens with a place on some day
     citizens_asked: int = 0  # citizens whose booking needed a proof of work
+    citizens_confirmed: int = 0  # citizens who confirmed over WhatsApp (held past the unconfirmed share)
 
 
 def setup(data: Path, database_url: str | None) -> None:
     os.environ.update({"ANTRE_DATA_DIR": str(data), "ANTRE_SECRET_KEY": "bench", "ANTRE_RATELIMIT": "on",
-                       "DJANGO_SETTINGS_MODULE": "antre.settings", "ANTRE_ALLOWED_HOSTS": "testserver"})  # fmt: skip
+                       "DJANGO_SETTINGS_MODULE": "antre.settings", "ANTRE_ALLOWED_HOSTS": "testserver",
+                       # The webhook takes the citizens' confirmations; nothing is sent anywhere (no worker
+                       # runs, and the API base is a closed local port).
+                       "ANTRE_WHATSAPP_APP_SECRET": WEBHOOK_SECRET, "ANTRE_WHATSAPP_TOKEN": "",
+                       "ANTRE_WHATSAPP_API_BASE": "http://127.0.0.1:9/none"})  # fmt: skip
     if database_url:
         os.environ["ANTRE_DATABASE_URL"] = database_url
     import django  # lazy: the data directory must be set before Django reads its settings
@@ -104,8 +115,29 @@ class Api:
             )
         return answer.status_code, answer.json(), asked
 
+    def whatsapp(self, phone: str, text: str) -> None:
+        """A message from `phone` to the office's number, through the signed webhook."""
+        import hashlib  # lazy: only for the WhatsApp scenario
+        import hmac
+        import json
 
-def run(addresses: int, solver: bool, *, minutes: int, every: int, seed: int) -> Outcome:
+        wa_id = "62" + phone.removeprefix("0")
+        value = {"metadata": {"phone_number_id": "5100"}, "contacts": [{"wa_id": wa_id}],
+                 "messages": [{"id": f"wamid.{wa_id}.{text.split()[-1]}", "from": wa_id, "type": "text", "text": {"body": text}}]}  # fmt: skip
+        raw = json.dumps({"entry": [{"changes": [{"value": value}]}]}).encode()
+        signature = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+        headers = {"X-Hub-Signature-256": signature}
+        assert (
+            self.client.post(
+                "/whatsapp/webhook", raw, content_type="application/json", headers=headers
+            ).status_code
+            == 200
+        )
+
+
+def run(
+    addresses: int, solver: bool, *, minutes: int, every: int, seed: int, whatsapp: bool = False
+) -> Outcome:
     """One scenario on a fresh demo office: the attack on the eve of the target day, then the day."""
     import time_machine  # lazy: a dev dependency
 
@@ -123,7 +155,11 @@ def run(addresses: int, solver: bool, *, minutes: int, every: int, seed: int) ->
     Ticket.objects.all().delete()
     BookingBudget.objects.all().delete()
     Office.objects.all().delete()
-    seed_demo_office(today=eve)
+    office = seed_demo_office(today=eve)
+    if whatsapp:  # the office's number, where web bookings past the unconfirmed share are confirmed
+        from antre.whatsapp.models import BusinessNumber  # lazy: after setup()
+
+        BusinessNumber.objects.create(office=office, phone_number_id="5100", display_number="0811-3900-100")
     for kept in (clear, forecasting.clear, arrivals.clear):  # the office is new, its id maybe not
         kept()
     ratelimit.reset()
@@ -159,8 +195,13 @@ def _attack_minute(
         code = answer.get("error", {}).get("code") if status >= 400 else None
         if status == 201:
             continue
-        if code in ("budget_exhausted", "quota_full") or (code == "proof_required" and not solver):
-            blocked.add(address)  # nothing more to take from here today
+        if (
+            status == 202
+            or code in ("budget_exhausted", "quota_full")
+            or (code == "proof_required" and not solver)
+        ):
+            # Nothing more to take from here today (202: held until a made-up phone confirms: never).
+            blocked.add(address)
         return  # rate_limited and the like: try again next minute
 
 
@@ -172,6 +213,10 @@ def _citizen(api: Api, outcome: Outcome, address: str, target: dt.date, rng: ran
     body = {"service": SERVICE, "name": f"Warga {terbilang(outcome.citizens).title()}", "nik": made_up_nik(rng),
             "phone": made_up_phone(rng), "date": target.isoformat()}  # fmt: skip
     status, answer, asked = api.book(address, body, solve=True)
+    if status == 202:  # held: the citizen taps the page's WhatsApp button and sends the code
+        api.whatsapp(body["phone"], answer["error"]["confirmation"]["text"])
+        outcome.citizens_confirmed += 1
+        status, answer = _booked(body["nik"])
     if status != 201:
         later = answer.get("error", {}).get("next_available_date")
         if later:
@@ -183,8 +228,17 @@ def _citizen(api: Api, outcome: Outcome, address: str, target: dt.date, rng: ran
         outcome.citizens_target += answer["date"] == target.isoformat()
 
 
-SCENARIOS = [("1 address, naive", 1, False), ("1 address, solver", 1, True),
-             ("50 addresses, naive", 50, False), ("50 addresses, solver", 50, True)]  # fmt: skip
+def _booked(nik: str) -> tuple[int, dict]:
+    """What a confirmation booked for this NIK, as the booking's answer would have said it."""
+    from antre.queueing.models import Ticket  # lazy: after setup()
+
+    ticket = Ticket.objects.with_nik(nik).first()
+    return (201, {"date": ticket.day.isoformat()}) if ticket else (409, {})
+
+
+SCENARIOS = [("1 address, naive", 1, False, False), ("1 address, solver", 1, True, False),
+             ("50 addresses, naive", 50, False, False), ("50 addresses, solver", 50, True, False),
+             ("50 addresses, solver; office with WhatsApp", 50, True, True)]  # fmt: skip
 
 
 def main() -> int:
@@ -202,11 +256,14 @@ def main() -> int:
         print(f"CAPIL, 40 places a day, 25 % kept for the day; {args.minutes} min of attack "
               f"({'PostgreSQL' if url else 'SQLite'})")  # fmt: skip
         print("| scenario | attacker's share of the day | proofs the attacker solved (CPU s) | citizens served "
-              "| target day's places held by citizens | citizens asked for a proof |\n|---|---:|---:|---:|---:|---:|")  # fmt: skip
-        for name, addresses, solver in SCENARIOS:
-            o = run(addresses, solver, minutes=args.minutes, every=args.every, seed=addresses * 2 + solver)
+              "| target day's places held by citizens | citizens asked for a proof | citizens who confirmed "
+              "over WhatsApp |\n|---|---:|---:|---:|---:|---:|---:|")  # fmt: skip
+        for name, addresses, solver, whatsapp in SCENARIOS:
+            o = run(addresses, solver, minutes=args.minutes, every=args.every, seed=addresses * 2 + solver,
+                    whatsapp=whatsapp)  # fmt: skip
             print(f"| {name} | {o.held}/{o.quota} = {o.held / o.quota:.0%} | {o.solved} ({o.cpu:.1f}) "
-                  f"| {o.citizens_served}/{o.citizens} | {o.citizens_target} | {o.citizens_asked} |")  # fmt: skip
+                  f"| {o.citizens_served}/{o.citizens} | {o.citizens_target} | {o.citizens_asked} "
+                  f"| {o.citizens_confirmed} |")  # fmt: skip
         return 0
     finally:
         if url:

@@ -32,5 +32,15 @@ class HeldBackFields(models.Model):
         help_text=_("Bila dicentang, bagian ini tidak dibuka untuk pendaftaran daring, juga pada hari H."),
     )
 
+    unconfirmed_percent = models.PositiveSmallIntegerField(
+        _("bagian kuota tanpa konfirmasi nomor HP (%)"),
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Lewat bagian ini, pendaftaran dari situs untuk satu hari ditahan sampai warga mengirim kodenya "
+            "lewat WhatsApp dari nomor HP yang diisi. Berlaku bila kantor punya nomor WhatsApp; 100 = tanpa konfirmasi."
+        ),
+    )
+
     class Meta:
         abstract = True

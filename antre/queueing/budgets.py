@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from antre import crypto
 from antre.errors import Refusal
+from antre.queueing import confirmations
 from antre.queueing.models import BookingBudget
 
 # Defaults a family can live with: a NIK books its own visits (a KTP and a KK change the same day);
@@ -36,7 +37,9 @@ ADDRESS_SHARE_MIN = 3
 
 @dataclass(frozen=True)
 class Budget:
-    kind: str  # "nik", "phone", "address" or "share" (an address's places in one service-day)
+    # "nik", "phone", "address", "share" (an address's places in one service-day) or "unconfirmed"
+    # (a service-day's places taken from web pages without a phone confirmed: antre.queueing.confirmations)
+    kind: str
     key: str  # the keyed hash of the source
     day: dt.date  # the day the booking is made on; for "share", the day booked
     limit: int
@@ -52,10 +55,22 @@ def address_share(quota: int) -> int:
     return max(ADDRESS_SHARE_MIN, -(-quota * ADDRESS_SHARE_PERCENT // 100))
 
 
+UNCONFIRMED = "unconfirmed_share_used"  # the refusal the booking turns into a held booking
+
+
 def budgets_for(
-    *, nik: str, phone: str, address: str, service_id: int, booked_day: dt.date, today: dt.date, quota: int
+    *,
+    nik: str,
+    phone: str,
+    address: str,
+    service_id: int,
+    booked_day: dt.date,
+    today: dt.date,
+    quota: int,
+    unconfirmed: int | None = None,
 ) -> list[Budget]:
-    """The budgets one booking from afar spends: none for a source it does not have."""
+    """The budgets one booking from afar spends: none for a source it does not have. `unconfirmed`:
+    the service-day's places web bookings may take without a confirmed phone, None for no such cap."""
     out = []
     if nik:
         out.append(Budget("nik", _digest("nik", nik), today, PER_NIK))
@@ -64,16 +79,27 @@ def budgets_for(
     if address:
         out.append(Budget("address", _digest("address", address), today, PER_ADDRESS))
         out.append(Budget("share", _digest("share", address, service_id), booked_day, address_share(quota)))
+        if unconfirmed is not None:
+            out.append(Budget("unconfirmed", _digest("unconfirmed", service_id), booked_day, unconfirmed))
     return out
 
 
+# Where a citizen's own booking names a phone nobody has confirmed (a kiosk without its staff token is
+# anyone claiming to be one): it spends the unconfirmed share (antre.queueing.confirmations).
+FROM_A_PAGE = ("web", "kiosk")
+
+
 def for_booking(
-    service, day: dt.date, clean: dict[str, str], *, client: str | None, today: dt.date
+    service, day: dt.date, clean: dict[str, str], *, client: str | None, channel: str, today: dt.date
 ) -> list[Budget]:
     """The budgets a citizen's own booking spends; none for staff or the system (client None), nor
-    with the limits switched off (ANTRE_RATELIMIT=off, for load tests)."""
+    with the limits switched off (ANTRE_RATELIMIT=off, for load tests). Booked from a page (FROM_A_PAGE),
+    it spends the service-day's unconfirmed share too, where the office has a WhatsApp number."""
     if client is None or not settings.RATELIMIT_ENABLED:
         return []
+    unconfirmed = None
+    if channel in FROM_A_PAGE and client and confirmations.number_for(service.office):
+        unconfirmed = confirmations.unconfirmed_share(service)
     return budgets_for(
         nik=clean["nik"],
         phone=clean["phone"],
@@ -82,6 +108,7 @@ def for_booking(
         booked_day=day,
         today=today,
         quota=service.daily_quota,
+        unconfirmed=unconfirmed,
     )
 
 
@@ -120,6 +147,8 @@ def spent(budget: Budget, *, today: dt.date) -> Refusal:
     tomorrow = today + dt.timedelta(days=1)
     again = formats.date_format(tomorrow, "l, j F Y")
     in_person = _("Anda tetap dapat datang langsung ke kantor dan mengambil nomor di loket.")
+    if budget.kind == "unconfirmed":
+        return Refusal(UNCONFIRMED, _("Tempat tanpa konfirmasi nomor HP untuk tanggal ini sudah habis."))
     if budget.kind == "nik":
         message = _("NIK ini sudah dipakai untuk %(n)s pendaftaran hari ini.") % {"n": budget.limit}
     elif budget.kind == "phone":

@@ -329,3 +329,30 @@ class BookingBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… {self.day}: {self.used}"
+
+
+class PendingBooking(models.Model):
+    """A booking from a web page held until the citizen confirms it from the phone it names, by
+    sending its code over WhatsApp (antre.queueing.confirmations). It holds no place: the place is
+    taken when the code comes, if one is left. Its personal data are sealed as a ticket's."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("offices.Service", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    session = models.CharField(max_length=5, blank=True)  # "HH:MM" as asked for, or "" for any
+    name = SealedText(max_length=100)
+    nik = SealedText(max_length=16, blank=True)
+    phone = SealedText(max_length=20)
+    phone_hash = LookupHash(of="phone")
+    priority = models.CharField(max_length=10, blank=True)
+    source = source_field()
+    code = models.CharField(max_length=6, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("pendaftaran menunggu konfirmasi")
+        verbose_name_plural = _("pendaftaran menunggu konfirmasi")
+
+    def __str__(self) -> str:
+        return self.code

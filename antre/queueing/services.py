@@ -26,7 +26,7 @@ from antre.offices.rules import normal_code
 from antre.people import authorizers
 from antre.people import rules as people
 from antre.people.models import User
-from antre.queueing import arrivals, budgets, forecasting, owners
+from antre.queueing import budgets, confirmations, owners, tickets
 from antre.queueing.calling import board
 from antre.queueing.days import (
     AT_THE_DOOR,
@@ -41,14 +41,13 @@ from antre.queueing.life import Action
 from antre.queueing.models import (
     IDEMPOTENCY_KEY_MAX,
     Channel,
-    DailySequence,
     IdempotencyKey,
     Priority,
     Status,
     Ticket,
 )
 from antre.queueing.sessions import find_session, held_back, open_sessions
-from antre.queueing.tickets import Pace, Progress
+from antre.queueing.tickets import Progress
 
 log = logging.getLogger(__name__)
 
@@ -227,15 +226,14 @@ def _book(
     service = find_service(office, service_code)
     if service.mode == ServiceMode.ONLINE:
         raise online_only(service)
-    clean = _check_fields(
-        office=office, priority=priority, channel=channel, today=office.local_today(now), **fields
-    )
+    today = office.local_today(now)
+    clean = _check_fields(office=office, priority=priority, channel=channel, today=today, **fields)
     day = _bookable_day(office, service, day, channel=channel, now=now)
     candidates = session_candidates(service, day, session, now=now)
     issue_it = functools.partial(
         issue,
         sessions=candidates,
-        come_at=_come_at(office, service, day, candidates, channel=channel, now=now),
+        come_at=tickets.come_at_for(office, service, day, candidates, channel=channel, now=now),
         office=office,
         service=service,
         day=day,
@@ -250,10 +248,14 @@ def _book(
         held_back=held_back(
             service, day, now, at_the_door=channel in AT_THE_DOOR and owners.is_staff(issued_by)
         ),
-        budgets=budgets.for_booking(service, day, clean, client=client, today=office.local_today(now)),
+        budgets=budgets.for_booking(service, day, clean, client=client, channel=channel, today=today),
     )
     try:
         ticket, ahead = issue_it()
+    except Refusal as refusal:
+        if refusal.code != budgets.UNCONFIRMED:
+            raise
+        raise confirmations.hold(office, service, day, session, clean, priority, source, now=now) from None
     except IntegrityError as exc:
         if not (clean["nik"] and is_second_active_ticket(exc)):
             raise
@@ -261,32 +263,8 @@ def _book(
         if earlier is not None:
             return Booking(ticket=earlier, created=False)
         ticket, ahead = issue_it()  # the squatting booking released by the officer
-    return Booking(ticket=ticket, created=True, progress=_progress(office, service, day, ahead, now))
-
-
-def _progress(office: Office, service: Service, day: dt.date, ahead: int, now: dt.datetime) -> Progress:
-    """A new ticket's place in the line and its estimate, told in the booking's answer."""
-    if day == office.local_today(now):
-        # A projection made moments ago, with the bookings since added: the rush books hundreds a second.
-        minute = forecasting.outlook(office, now, rush=True).newcomer(service.code, ahead)
-        estimate = forecasting.at_minute(office, now, minute) if minute is not None else None
-    else:
-        estimate = Pace(office, day).estimate(service.pk, ahead, now)
-    return Progress(position=ahead + 1, estimated_call_at=estimate)
-
-
-def _come_at(office: Office, service: Service, day: dt.date, sessions, *, channel: str, now: dt.datetime):
-    """The come-at time a booking from home is told, written by its own insert (antre.queueing.arrivals).
-    The bookings ahead are read before the insert, without its lock: at the rush a few may slip in
-    between, which moves the time by a few minutes, as the ticket page will show."""
-    if channel not in arrivals.FROM_HOME or not office.come_at_lead_minutes:
-        return None
-    ahead = (
-        DailySequence.objects.filter(service=service, day=day).values_list("waiting", flat=True).first() or 0
-    )
-    first = sessions[0] if sessions else None
-    return arrivals.told_at_booking(
-        office, service=service.code, day=day, session=first, channel=channel, ahead=ahead, now=now
+    return Booking(
+        ticket=ticket, created=True, progress=tickets.progress_of(office, service, day, ahead, now)
     )
 
 

@@ -10,9 +10,9 @@ from django.db.models import Q
 
 from antre import clock
 from antre.offices.calendar import calendar_of, last_invitation_at, serving_periods
-from antre.offices.models import Office
+from antre.offices.models import Office, Service
 from antre.queueing import arrivals, forecasting, rules
-from antre.queueing.models import WAITING_STATUSES, Status, Ticket
+from antre.queueing.models import WAITING_STATUSES, DailySequence, Status, Ticket
 
 
 @dataclass(frozen=True)
@@ -172,4 +172,30 @@ def guidance(ticket: Ticket, *, now: dt.datetime | None = None) -> Guidance:
         invitations_end_at=last_call if awaits_invitation and not over else None,
         may_rejoin=ticket.status == Status.NO_SHOW and not ticket.rejoined and ticket.day == today,
         refresh=ticket.status in WAITING_STATUSES and ticket.day == today and not over,
+    )
+
+
+def progress_of(office: Office, service: Service, day: dt.date, ahead: int, now: dt.datetime) -> Progress:
+    """A new ticket's place in the line and its estimate, told in the booking's answer."""
+    if day == office.local_today(now):
+        # A projection made moments ago, with the bookings since added: the rush books hundreds a second.
+        minute = forecasting.outlook(office, now, rush=True).newcomer(service.code, ahead)
+        estimate = forecasting.at_minute(office, now, minute) if minute is not None else None
+    else:
+        estimate = Pace(office, day).estimate(service.pk, ahead, now)
+    return Progress(position=ahead + 1, estimated_call_at=estimate)
+
+
+def come_at_for(office: Office, service: Service, day: dt.date, sessions, *, channel: str, now: dt.datetime):
+    """The come-at time a booking from home is told, written by its own insert (antre.queueing.arrivals).
+    The bookings ahead are read before the insert, without its lock: at the rush a few may slip in
+    between, which moves the time by a few minutes, as the ticket page will show."""
+    if channel not in arrivals.FROM_HOME or not office.come_at_lead_minutes:
+        return None
+    ahead = (
+        DailySequence.objects.filter(service=service, day=day).values_list("waiting", flat=True).first() or 0
+    )
+    first = sessions[0] if sessions else None
+    return arrivals.told_at_booking(
+        office, service=service.code, day=day, session=first, channel=channel, ahead=ahead, now=now
     )

@@ -79,15 +79,11 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
                 source=sources.from_request(request),
                 client=client,
             )
-            try:
-                booking = book_this(idempotency_key=request.POST.get("form_id") or None)
-            except Refusal as exc:
-                if exc.code != "idempotency_key_reused":
-                    raise
-                # The same form sent again with other data (Back, then booking for a relative):
-                # that is a new booking, not a retry.
-                booking = book_this(idempotency_key=services.new_form_id())
+            booking = _book_once(book_this, request.POST.get("form_id") or None)
         except Refusal as exc:
+            if exc.code == "confirmation_required":  # held until its code comes from the phone
+                context = {"office": office_obj, "service": service, "message": exc.message, **exc.extra}
+                return render(request, "queueing/confirm.html", context)
             refusal = exc
             days = day_rooms(service)  # the quota may have changed meanwhile
         else:
@@ -110,6 +106,17 @@ def book(request: HttpRequest, office: str, code: str) -> HttpResponse:
         },
         status=refusal.status if refusal else 200,
     )
+
+
+def _book_once(book_this, form_id: str | None) -> services.Booking:
+    """Book with the form's key; the same form sent again with other data (Back, then booking for a
+    relative) is a new booking, not a retry."""
+    try:
+        return book_this(idempotency_key=form_id)
+    except Refusal as exc:
+        if exc.code != "idempotency_key_reused":
+            raise
+        return book_this(idempotency_key=services.new_form_id())
 
 
 def _form_id(request: HttpRequest, refusal: Refusal | None) -> str:

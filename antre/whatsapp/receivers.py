@@ -6,10 +6,16 @@ Connected in WhatsappConfig.ready(). Each receiver queues a message in the sende
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from antre.applications import signals as applications
 from antre.gate import signals as gate
+from antre.offices.models import Office
+from antre.people.rules import normalize_phone
+from antre.queueing import confirmations
 from antre.queueing import signals as queueing
 from antre.whatsapp import notify
+from antre.whatsapp.models import BusinessNumber, Desk
 
 
 def _booked(sender, *, ticket, **_kw) -> None:
@@ -49,7 +55,21 @@ def _application_changed(sender, *, application, step: int, **_kw) -> None:
     notify.application_survey(application)
 
 
+def number_to_confirm_to(office: Office) -> str:
+    """The office's WhatsApp number (digits) where a web booking is confirmed: the general desk's
+    first, else any; "" without one, or while the webhook cannot take messages (no app secret)."""
+    if not settings.WHATSAPP.get("app_secret"):
+        return ""
+    numbers = BusinessNumber.objects.filter(office=office).order_by("desk", "pk")
+    found = [n for n in numbers if n.desk == Desk.GENERAL] + list(numbers)
+    for number in found:
+        if digits := (normalize_phone(number.display_number) or "").lstrip("+"):
+            return digits
+    return ""
+
+
 def connect() -> None:
+    confirmations.use_number(number_to_confirm_to)
     uid = "antre.whatsapp"  # connecting twice (tests reload apps) keeps one receiver each
     queueing.booked.connect(_booked, dispatch_uid=f"{uid}.booked")
     queueing.called.connect(_called, dispatch_uid=f"{uid}.called")

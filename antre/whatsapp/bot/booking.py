@@ -10,8 +10,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from antre import clock
 from antre.errors import Refusal
 from antre.links import public_url
+from antre.queueing import confirmations
 from antre.queueing import rules as queue_rules
 from antre.queueing.days import day_choices
 from antre.queueing.models import Ticket
@@ -126,8 +128,11 @@ def _book(conversation: Conversation, reply: Reply, state: dict[str, Any], nik: 
         if refusal.code != "invalid_fields":
             conversation.state = {}
         return
-    ticket = booking.ticket
-    conversation.ticket, conversation.state = ticket, {}
+    conversation.ticket, conversation.state = booking.ticket, {}
+    _tell_booked(reply, booking.ticket)
+
+
+def _tell_booked(reply: Reply, ticket: Ticket) -> None:
     reply.text(
         _("Nomor antrean Anda *%(number)s* untuk %(service)s, %(day)s.\nIkuti dan batalkan di: %(link)s")
         % {
@@ -137,3 +142,18 @@ def _book(conversation: Conversation, reply: Reply, state: dict[str, Any], nik: 
             "link": ticket_link(ticket),
         }
     )
+
+
+def confirm(conversation: Conversation, reply: Reply, code: str) -> None:
+    """A booking made on a web page, confirmed by its code sent from the phone it names: booked now,
+    if a place is left (antre.queueing.confirmations)."""
+    if not conversation.phone:
+        reply.text(_("Kode konfirmasi hanya dapat dikirim dari akun WhatsApp dengan nomor HP."))
+        return
+    try:
+        booking = confirmations.confirm(conversation.number.office, code, conversation.phone, now=clock.now())
+    except Refusal as refusal:
+        reply.text(refusal.message)
+        return
+    conversation.ticket = booking.ticket
+    _tell_booked(reply, booking.ticket)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from antre import clock, crypto
 from antre.offices import sources
 from antre.offices.models import Office, Weekday
+from antre.queueing import confirmations
 from antre.whatsapp.bot import applying, booking
 from antre.whatsapp.bot.replies import Reply
 from antre.whatsapp.models import Conversation, InboundMessage
@@ -52,21 +53,29 @@ def handle(inbound: InboundMessage) -> None:
         text = inbound.text.strip()
         if tag := poster_tag(text):
             conversation.source = tag
-        state = conversation.state or {}
-        if text.lower() in GREETINGS:
-            conversation.needs_officer = False  # "menu" always brings the bot back
-            applying.forget_media(conversation)
-        if text.lower() in GREETINGS or not state.get("flow") and not conversation.needs_officer:
-            if text.startswith("menu:"):
-                _start(conversation, reply, text.removeprefix("menu:"))
-            else:
-                conversation.state = {}
-                _menu(number.office, reply)
-        elif conversation.needs_officer:
-            pass  # an officer answers from the inbox
+        if code := confirmations.code_in(text):
+            booking.confirm(conversation, reply, code)  # whatever flow the chat is in goes on after
         else:
-            _go_on(conversation, reply, inbound, text)
+            _answer(conversation, reply, inbound, text)
         conversation.save()
+
+
+def _answer(conversation: Conversation, reply: Reply, inbound: InboundMessage, text: str) -> None:
+    """The menu, a choice from it, or the next step of the flow the chat is in."""
+    state = conversation.state or {}
+    if text.lower() in GREETINGS:
+        conversation.needs_officer = False  # "menu" always brings the bot back
+        applying.forget_media(conversation)
+    if text.lower() in GREETINGS or not state.get("flow") and not conversation.needs_officer:
+        if text.startswith("menu:"):
+            _start(conversation, reply, text.removeprefix("menu:"))
+        else:
+            conversation.state = {}
+            _menu(conversation.number.office, reply)
+    elif conversation.needs_officer:
+        pass  # an officer answers from the inbox
+    else:
+        _go_on(conversation, reply, inbound, text)
 
 
 def poster_tag(text: str) -> str:
