@@ -212,20 +212,25 @@ def _citizen(api: Api, outcome: Outcome, address: str, target: dt.date, rng: ran
     outcome.citizens += 1
     body = {"service": SERVICE, "name": f"Warga {terbilang(outcome.citizens).title()}", "nik": made_up_nik(rng),
             "phone": made_up_phone(rng), "date": target.isoformat()}  # fmt: skip
-    status, answer, asked = api.book(address, body, solve=True)
-    if status == 202:  # held: the citizen taps the page's WhatsApp button and sends the code
-        api.whatsapp(body["phone"], answer["error"]["confirmation"]["text"])
-        outcome.citizens_confirmed += 1
-        status, answer = _booked(body["nik"])
+    status, answer, asked = _book_or_confirm(api, outcome, address, body)
     if status != 201:
         later = answer.get("error", {}).get("next_available_date")
         if later:
-            status, answer, asked_again = api.book(address, {**body, "date": later}, solve=True)
+            status, answer, asked_again = _book_or_confirm(api, outcome, address, {**body, "date": later})
             asked = asked or asked_again
     outcome.citizens_asked += asked
     if status == 201:
         outcome.citizens_served += 1
         outcome.citizens_target += answer["date"] == target.isoformat()
+
+
+def _book_or_confirm(api: Api, outcome: Outcome, address: str, body: dict) -> tuple[int, dict, bool]:
+    status, answer, asked = api.book(address, body, solve=True)
+    if status == 202:  # held: the citizen taps the page's WhatsApp button and sends the code
+        api.whatsapp(body["phone"], answer["error"]["confirmation"]["text"])
+        outcome.citizens_confirmed += 1
+        status, answer = _booked(body["nik"])
+    return status, answer, asked
 
 
 def _booked(nik: str) -> tuple[int, dict]:
