@@ -108,7 +108,12 @@ def test_it_is_turned_off_with_a_code(client, staff, kepala_with_an_app):
 @pytest.mark.parametrize("username", ["petugas", "satpam", "verifikator"])
 def test_other_roles_have_no_such_page(client, staff, username):
     client.force_login(staff[username])
-    assert client.get("/staf/dua-langkah/").status_code == 403
+    response = client.get("/staf/dua-langkah/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    # The head of office may use it too: the refusal names both roles, not the administrator only.
+    assert "Kode dua langkah hanya untuk administrator dan kepala dinas." in page
+    assert "hanya untuk administrator." not in page
 
 
 def test_guessing_codes_is_slowed_down(client, kepala_with_an_app):
