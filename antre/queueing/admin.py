@@ -69,12 +69,12 @@ class TicketAdmin(admin.ModelAdmin):
         return str(ticket.service)
 
     @admin.display(description=_("dibuat oleh petugas"))
-    def issued_by_name(self, ticket: Ticket) -> str:
-        return str(ticket.issued_by) if ticket.issued_by else ""
+    def issued_by_name(self, ticket: Ticket) -> str | None:
+        return str(ticket.issued_by) if ticket.issued_by else None  # None: the admin's "-"
 
     @admin.display(description=_("dipindahkan dari layanan"))
-    def moved_from(self, ticket: Ticket) -> str:
-        return str(ticket.transferred_from) if ticket.transferred_from else ""
+    def moved_from(self, ticket: Ticket) -> str | None:
+        return str(ticket.transferred_from) if ticket.transferred_from else None
 
     @admin.display(description=_("nama"))
     def short_name(self, ticket: Ticket) -> str:
