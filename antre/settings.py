@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "antre.reports",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "antre.people.apps.TwoStepConfig",  # django_otp.plugins.otp_totp, named in Indonesian
 ]
 
 MIDDLEWARE = [

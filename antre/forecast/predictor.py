@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from antre.forecast.comeat import extend, hours_rate
@@ -44,6 +44,9 @@ class Snapshot:
     now: dt.datetime
     visits: Sequence[Visit]  # no time after `now` in them (antre.forecast.replay.as_known)
     shifts: Sequence[Shift]  # begun by `now`; `end` is only read as "still open now"
+    # Tickets not in the building yet that are not called before a time: their session's start
+    # (a booking for 10.00–12.00 is not there at 08.00), by ticket name.
+    not_before: Mapping[str, dt.datetime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def predict(
     # ticket comes after them.
     place = next((i for i, v in enumerate(snap.visits) if ticket and v.ticket == ticket), 1 << 30)
     target = Job(order=(0 if priority else 1, minute_of_day(issued_at, snap.day), place), service=service,
-                 ready=now, minutes=1.0, target=True)  # fmt: skip
+                 ready=_ready(snap, ticket, now), minutes=1.0, target=True)  # fmt: skip
     jobs = [target, *_line(model, snap, pace, target, ticket)]
     desks = _desks(model, snap, pace)
     serving = tuple(sorted(d.name for d in desks if service in d.services and d.rate(now) > 0))
@@ -76,6 +79,7 @@ def predict(
         called = _fallback(model, snap, service, jobs, pace)
     elif called is None:  # not reached before the counters stop for the day: the line ends there
         called = max(_last_serving(desks, service, now), now)
+    called = max(called, target.ready)  # never before its session begins, whichever way it was found
     ahead = sum(job.weight for job in jobs if not job.target and job.order < target.order)
     return Prediction(
         wait_minutes=max(called - now, 0.0),
@@ -179,7 +183,11 @@ def _line(model: Model, snap: Snapshot, pace: float, target: Job, ticket: str) -
         if order >= target.order:
             continue  # behind the target: it cannot hold the target up
         minutes = model.minutes(v.service, now) * pace
-        if v.arrived_at is not None:
+        if v.ticket in snap.not_before:
+            # Its session has not begun: in the line from its start, as a booking that may not come.
+            ready = _ready(snap, v.ticket, now)
+            jobs.append(Job(order, v.service, ready=ready, minutes=minutes, weight=model.show_share))
+        elif v.arrived_at is not None:
             jobs.append(Job(order, v.service, ready=now, minutes=minutes, weight=stays))
         elif v.come_at is not None and minute_of_day(v.come_at, snap.day) - now > AHEAD_OF_TIME:
             # Told to come later: in the line about when told, if at all.
@@ -196,6 +204,12 @@ def _line(model: Model, snap: Snapshot, pace: float, target: Job, ticket: str) -
         jobs += _unannounced_priority(model, now, pace)
         jobs += [job for job in _walk_ins_to_come(model, now, pace) if job.order < target.order]
     return jobs
+
+
+def _ready(snap: Snapshot, ticket: str, now: float) -> float:
+    """The first minute `ticket` may be called: now, or its session's start if that is later."""
+    starts = snap.not_before.get(ticket) if ticket else None
+    return max(now, minute_of_day(starts, snap.day)) if starts is not None else now
 
 
 def _walk_ins_to_come(model: Model, now: float, pace: float) -> list[Job]:

@@ -3,6 +3,8 @@ from typing import Any, cast
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp import admin as otp_admin  # registers django-otp's own, replaced below
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from antre.people.models import ApiToken, User
 from antre.people.twostep import AdminLogin
@@ -34,3 +36,45 @@ class UserAdmin(BaseUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "created_at", "expires_at", "revoked_at")
     readonly_fields = ("key", "created_at")
+
+
+admin.site.unregister(otp_admin.TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TwoStepDeviceAdmin(admin.ModelAdmin):
+    """Who has the second step on, and the way to turn it off when a phone is lost. Enrolling is the
+    user's own page (/staf/dua-langkah/): the admin adds no device and shows no secret key."""
+
+    list_display = ("owner", "device_name", "active", "added", "last_used")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    fields = ("owner", "device_name", "active", "added", "last_used")
+    readonly_fields = fields
+
+    @admin.display(description=_("pengguna"), ordering="user__username")
+    def owner(self, device: TOTPDevice) -> str:
+        return str(device.user)
+
+    @admin.display(description=_("nama perangkat"))
+    def device_name(self, device: TOTPDevice) -> str:
+        return device.name
+
+    @admin.display(description=_("aktif"), boolean=True)
+    def active(self, device: TOTPDevice) -> bool:
+        return device.confirmed
+
+    @admin.display(description=_("dibuat"), ordering="created_at")
+    def added(self, device: TOTPDevice):
+        return device.created_at
+
+    @admin.display(description=_("terakhir dipakai"), ordering="last_used_at")
+    def last_used(self, device: TOTPDevice):
+        return device.last_used_at
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

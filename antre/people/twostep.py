@@ -100,7 +100,8 @@ def enrol(request: StaffRequest) -> HttpResponse:
     """Turn the second step on (scan, then type a code to confirm) or off (a code again)."""
     user = request.user
     if not authorizers.may_use_two_step(user):
-        return render(request, "people/forbidden.html", status=403)
+        refused = _("Kode dua langkah hanya untuk administrator dan kepala dinas.")
+        return render(request, "people/forbidden.html", {"refused": refused}, status=403)
     device = confirmed_device(user)
     if device is None:
         device, _made = TOTPDevice.objects.get_or_create(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from antre import clock, crypto
 from antre.audit import services as audit
 from antre.audit.models import Action as Audited
-from antre.people.rules import mask_nik
+from antre.people.rules import mask_nik, mask_phone
 from antre.queueing.models import Ticket
 
 
@@ -30,11 +30,51 @@ class TicketAdmin(admin.ModelAdmin):
     date_hierarchy = "day"
     ordering = ("-day", "service", "seq")
     list_select_related = ("service", "session")
-    exclude = ("token",)
+    # The page to look a ticket up: its fields under Indonesian names, the NIK and the phone masked
+    # (whoever needs the whole NIK searches by it). Fields without an Indonesian verbose name are
+    # shown through the methods below: naming them on the model would need a migration of the table.
+    fields = (
+        ("number", "day", "session"),
+        ("office_name", "service_name"),
+        ("name", "masked_nik", "masked_phone", "kecamatan"),
+        ("priority", "channel", "status", "source"),
+        ("issued_at", "issued_by_name", "come_at", "queued_at"),
+        ("invited_at", "invitations", "arrived_at", "left_at"),
+        ("counter", "called_at", "called_by", "recalls"),
+        ("started_at", "finished_at", "rejoined", "moved_from"),
+    )
+    readonly_fields = (
+        "office_name",
+        "service_name",
+        "masked_nik",
+        "masked_phone",
+        "issued_by_name",
+        "moved_from",
+    )
 
     @admin.display(description=_("NIK"))
     def masked_nik(self, ticket: Ticket) -> str:
         return mask_nik(ticket.nik)
+
+    @admin.display(description=_("nomor HP"))
+    def masked_phone(self, ticket: Ticket) -> str:
+        return mask_phone(ticket.phone)
+
+    @admin.display(description=_("kantor"))
+    def office_name(self, ticket: Ticket) -> str:
+        return str(ticket.office)
+
+    @admin.display(description=_("layanan"))
+    def service_name(self, ticket: Ticket) -> str:
+        return str(ticket.service)
+
+    @admin.display(description=_("dibuat oleh petugas"))
+    def issued_by_name(self, ticket: Ticket) -> str | None:
+        return str(ticket.issued_by) if ticket.issued_by else None  # None: the admin's "-"
+
+    @admin.display(description=_("dipindahkan dari layanan"))
+    def moved_from(self, ticket: Ticket) -> str | None:
+        return str(ticket.transferred_from) if ticket.transferred_from else None
 
     @admin.display(description=_("nama"))
     def short_name(self, ticket: Ticket) -> str:
@@ -52,7 +92,7 @@ class TicketAdmin(admin.ModelAdmin):
         ticket = self.get_object(request, object_id) if response.status_code == 200 else None
         if request.method == "GET" and ticket is not None:
             with transaction.atomic():
-                # The page shows the full NIK, name and phone: the head of office sees who opened it.
+                # The page shows the citizen's full name: the head of office sees who opened it.
                 audit.record_ticket(
                     ticket, ticket.office, request.user, Audited.VIEW_TICKET, clock.now(), via="admin"
                 )

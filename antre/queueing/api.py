@@ -259,7 +259,8 @@ def staff_ticket_out(request: HttpRequest, ticket: Ticket) -> StaffTicketOut:
         422: ErrorOut,
     },
     summary="Panggil berikutnya",
-    description="Priority visitors first, then the longest waiting among the counter's services. 204 when nobody waits.",
+    description="Priority visitors first, then the longest waiting among the counter's services. 204 when nobody waits; "
+    "409 `closed_day` on a day the office is closed (the counter is not opened).",
 )
 def call_next(request: StaffApiRequest, counter_id: int):
     counter = get_object_or_404(Counter.objects.select_related("office"), pk=counter_id)

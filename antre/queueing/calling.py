@@ -36,6 +36,7 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
     """Call the next citizen for this counter: priority first, then the longest waiting; None if nobody."""
     authorizers.require(authorizers.may_call, officer, counter.office)
     now = now or clock.now()
+    refuse_on_a_closed_day(counter.office, now)
     with transaction.atomic():
         # One call at a time per counter: a double click cannot call two people.
         # of=self: locking the office row too would deadlock with event recording, which needs it.
@@ -63,6 +64,16 @@ def call_next(*, counter: Counter, officer: User | None, now: dt.datetime | None
         staffing.open_if_closed(counter, officer, now)
         _tell_the_one_coming_up(counter, office, today)
     return ticket
+
+
+def refuse_on_a_closed_day(office: Office, now: dt.datetime) -> None:
+    """No call on a day the office is closed (a weekend, a holiday): nobody is booked for it, and the
+    call would open the counter, a shift the staffing log and the wait predictor would count."""
+    if not calendar.calendar_of(office).is_open(office.local_today(now)):
+        raise Refusal(
+            "closed_day",
+            _("Kantor tutup hari ini. Tidak ada nomor antrean yang dipanggil dan loket tidak dibuka."),
+        )
 
 
 def _tell_the_one_coming_up(counter: Counter, office: Office, today) -> None:

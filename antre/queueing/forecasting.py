@@ -83,15 +83,32 @@ def snapshot(office: Office, now: dt.datetime, *, learned: bool = False) -> Snap
     today = office.local_today(now)
     periods = serving_periods(office, today)
     opens = periods[0][0] if periods else None
-    tickets = (
+    tickets = list(
         Ticket.objects.filter(office=office, day=today, issued_at__lte=now)
-        .select_related("service", "counter")
+        .select_related("service", "counter", "session")
         .order_by("-is_priority", "queued_at", "pk")
     )
     visits = [_visit(t, office, opens, now) for t in tickets]
     return Snapshot(
-        day=today, now=now, visits=visits, shifts=_shifts(office, today, periods, now, learned=learned)
+        day=today,
+        now=now,
+        visits=visits,
+        shifts=_shifts(office, today, periods, now, learned=learned),
+        not_before=_sessions_ahead(tickets, office, now),
     )
+
+
+def _sessions_ahead(tickets: list[Ticket], office: Office, now: dt.datetime) -> dict[str, dt.datetime]:
+    """Tickets not called and not through the door whose session starts after `now`: they are not
+    called before it (their holders are told to come for it), whatever the counters could do earlier."""
+    out = {}
+    for t in tickets:
+        if t.session is None or t.called_at is not None or t.arrived_at is not None:
+            continue
+        starts = dt.datetime.combine(office.local_today(now), t.session.starts, tzinfo=office.tzinfo)
+        if starts > now:
+            out[t.token] = starts
+    return out
 
 
 def _visit(ticket: Ticket, office: Office, opens: dt.datetime | None, now: dt.datetime) -> Visit:

@@ -164,10 +164,12 @@ def estimate_call_at(
     counters: int,
     now: dt.datetime,
     periods: list[Period],
+    not_before: dt.datetime | None = None,
 ) -> dt.datetime | None:
     """When a ticket with `ahead` people before it is likely called: the queue shared by the counters,
     counting only the time they serve (`periods`, in order: opening to the break, the break to
-    closing). None when that time runs past the day's last period: not today, as far as we can tell.
+    closing), and never before `not_before` (its session's start). None when that time runs past
+    the day's last period: not today, as far as we can tell.
     """
     left = dt.timedelta(minutes=ahead / max(counters, 1) * minutes_per_visit)
     for start, end in periods:
@@ -175,7 +177,8 @@ def estimate_call_at(
             continue
         begin = max(start, now)
         if begin + left < end:  # a call due the moment a period ends waits for the next one
-            return begin + left
+            at = begin + left
+            return max(at, not_before) if not_before is not None else at
         left -= end - begin
     return None
 

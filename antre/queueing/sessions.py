@@ -51,6 +51,9 @@ class DayRoom:
     # Places of the day kept for the day itself and not yet open to booking from afar (their share
     # of a day ahead): the form says when they open.
     kept: int = 0
+    # The sessions (ids) where the service has a quota of its own; in the others only the day's
+    # places limit it, so the form gives no count of their own (it would repeat the day's).
+    limited: frozenset[int] = frozenset()
 
     def first_session_with_room(self, after: dt.time | None = None) -> Session | None:
         return next((s for s, left in self.sessions if left and (after is None or s.starts > after)), None)
@@ -109,5 +112,6 @@ def rooms(
             left=rules.places_left(day_left=day_left, sessions_left=[left for _s, left in sessions]),
             sessions=sessions,
             kept=quota - bookable,
+            limited=frozenset(quotas),
         )
     return out

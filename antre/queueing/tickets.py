@@ -33,8 +33,22 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
         ahead += waiting.filter(is_priority=True).count()
     if ticket.day == ticket.office.local_today(now):
         return Progress(position=ahead + 1, estimated_call_at=called_at(ticket.office, ticket.token, now))
-    estimate = Pace(ticket.office, ticket.day).estimate(ticket.service_id, ahead, now)
-    return Progress(position=ahead + 1, estimated_call_at=estimate)
+    return Progress(position=ahead + 1, estimated_call_at=_estimate_ahead(ticket, ahead, now))
+
+
+def _estimate_ahead(ticket: Ticket, ahead: int, now: dt.datetime) -> dt.datetime | None:
+    """The call of a ticket of a day to come: from the day's plan that gives its holder the come-at
+    time, so the two agree; else the counters' pace, never before its session begins."""
+    office = ticket.office
+    plan = arrivals.day_plan(office, ticket.day, now) if ticket.come_at else None
+    minute = plan.calls.get(ticket.token) if plan else None
+    if minute is not None:
+        return dt.datetime.combine(ticket.day, dt.time(0), tzinfo=office.tzinfo) + dt.timedelta(
+            minutes=minute
+        )
+    starts = ticket.session.starts if ticket.session else None
+    not_before = dt.datetime.combine(ticket.day, starts, tzinfo=office.tzinfo) if starts else None
+    return Pace(office, ticket.day).estimate(ticket.service_id, ahead, now, not_before=not_before)
 
 
 def called_at(office: Office, token: str, now: dt.datetime) -> dt.datetime | None:
@@ -53,11 +67,19 @@ class Pace:
         self.per_service = calendar_of(office).pace
         self.tz = office.tzinfo
 
-    def estimate(self, service_id: int, ahead: int, now: dt.datetime) -> dt.datetime | None:
-        """When the next `ahead` + 1st ticket of a service is likely called; None: not on this day."""
+    def estimate(
+        self, service_id: int, ahead: int, now: dt.datetime, *, not_before: dt.datetime | None = None
+    ) -> dt.datetime | None:
+        """When the next `ahead` + 1st ticket of a service is likely called (not before `not_before`);
+        None: not on this day."""
         minutes, counters = self.per_service.get(service_id, (10, 1))
         at = rules.estimate_call_at(
-            ahead=ahead, minutes_per_visit=minutes, counters=counters, now=now, periods=self.periods
+            ahead=ahead,
+            minutes_per_visit=minutes,
+            counters=counters,
+            now=now,
+            periods=self.periods,
+            not_before=not_before,
         )
         return at.astimezone(self.tz) if at else None
 

@@ -155,7 +155,12 @@ def _day_list(days: dict[dt.date, DayRoom]) -> list[dict]:
             "kept": room.kept,
             "value": slot_value(day),
             "sessions": [
-                {"session": session, "left": left, "value": slot_value(day, session)}
+                {
+                    "session": session,
+                    "left": left,
+                    "own_quota": session.pk in room.limited,
+                    "value": slot_value(day, session),
+                }
                 for session, left in room.sessions
             ],
         }

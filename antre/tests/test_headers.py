@@ -123,7 +123,7 @@ def test_every_page_of_each_role_has_the_policy_and_is_not_stored(world, client)
             assert_not_stored(response, url)
 
 
-def test_staff_api_answers_with_personal_data_are_not_stored(world):
+def test_staff_api_answers_with_personal_data_are_not_stored(monday, world):  # a call needs an open day
     officer = world["staff"]["petugas"]
     token = ApiToken.for_user(officer)
     api = Client(headers={"Authorization": f"Token {token.key}"})

@@ -108,7 +108,12 @@ def test_it_is_turned_off_with_a_code(client, staff, kepala_with_an_app):
 @pytest.mark.parametrize("username", ["petugas", "satpam", "verifikator"])
 def test_other_roles_have_no_such_page(client, staff, username):
     client.force_login(staff[username])
-    assert client.get("/staf/dua-langkah/").status_code == 403
+    response = client.get("/staf/dua-langkah/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    # The head of office may use it too: the refusal names both roles, not the administrator only.
+    assert "Kode dua langkah hanya untuk administrator dan kepala dinas." in page
+    assert "hanya untuk administrator." not in page
 
 
 def test_guessing_codes_is_slowed_down(client, kepala_with_an_app):
@@ -117,3 +122,22 @@ def test_guessing_codes_is_slowed_down(client, kepala_with_an_app):
     response = client.post("/masuk/kode/", {"code": code(kepala_with_an_app, later=30)})
     assert "Terlalu sering salah" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_lists_the_devices_in_indonesian_and_turns_one_off(client, staff, kepala_with_an_app):
+    """A head of office lost their phone: another administrator turns the second step off in the admin."""
+    staff["admin"].is_staff = staff["admin"].is_superuser = True
+    staff["admin"].save()
+    client.force_login(staff["admin"])
+    index = client.get("/admin/").content.decode()
+    assert "Kode dua langkah" in index and "Perangkat TOTP" in index
+    assert "TOTP devices" not in index and "Otp_Totp" not in index
+    listing = client.get("/admin/otp_totp/totpdevice/").content.decode()
+    assert "kepala" in listing and "Terakhir dipakai" in listing and "Last used" not in listing
+    page = client.get(f"/admin/otp_totp/totpdevice/{kepala_with_an_app.pk}/change/").content.decode()
+    assert "Nama perangkat" in page and kepala_with_an_app.key not in page  # no secret shown
+    client.post(f"/admin/otp_totp/totpdevice/{kepala_with_an_app.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.filter(user=staff["kepala"]).exists()
+    assert (
+        client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    )  # enrolling is the user's own page

@@ -44,6 +44,26 @@ def test_the_form_offers_each_days_sessions_with_their_places_left(client, offic
     assert radio(page, MONDAY.isoformat()) == ""
 
 
+def test_sessions_without_a_quota_of_their_own_do_not_repeat_the_days_places(client, office):
+    """KTP has no quota per session: each session could take the whole day's places, so a count per
+    session would repeat the day's ("sisa 45 tempat" three times, as if 135 were left)."""
+    monday = day_block(client.get("/k/tabanan/layanan/KTP/").content.decode(), MONDAY)
+    legend, sessions = monday.split("</legend>")
+    assert re.search(r"sisa \d+ tempat", legend)
+    assert "Sesi 08.00–10.00" in sessions and "Sesi 13.00–15.00" in sessions
+    assert "tempat" not in sessions
+
+
+def test_a_session_with_a_quota_for_one_service_counts_its_own_places(client, office):
+    SessionQuota.objects.create(
+        session=Session.objects.get(office=office, starts=dt.time(10), weekdays="0123"),
+        service=office.services.get(code="KTP"),
+        quota=12,
+    )
+    sessions = day_block(client.get("/k/tabanan/layanan/KTP/").content.decode(), MONDAY).split("</legend>")[1]
+    assert sessions.count("tempat") == 1 and "sisa 12 tempat" in sessions
+
+
 def test_choosing_a_session_books_it_and_the_pages_show_it(client, office):
     response = submit(client, f"{TUESDAY.isoformat()}T10:00")
     assert response.status_code == 302, response.content.decode()[:2000]

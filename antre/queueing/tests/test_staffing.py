@@ -7,10 +7,10 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from antre import worker
-from antre.conftest import MONDAY, TUESDAY, at
+from antre.conftest import MONDAY, SATURDAY, TUESDAY, at, wita
 from antre.errors import Refusal
 from antre.live.models import LiveEvent
-from antre.offices.models import Counter, Service
+from antre.offices.models import ClosedDay, Counter, Service
 from antre.offices.shifts import CounterShift
 from antre.queueing import calling, staffing
 from antre.queueing.staffing import CounterState, State
@@ -221,3 +221,17 @@ def test_the_worker_runs_the_days_end_among_its_jobs(office, loket1, staff, cloc
     clock.move_to(at(CLOSING + 1))
     assert worker.end_counter_shifts() == 1
     assert CounterShift.objects.get().ended_at == at(CLOSING)
+
+
+def test_calling_on_a_closed_day_is_refused_and_opens_no_counter(loket1, staff):
+    """An officer at the console on a Saturday, or on a holiday: the call says the office is closed
+    instead of quietly opening the counter."""
+    ClosedDay.objects.create(office=loket1.office, date=TUESDAY, reason="Hari raya Galungan")
+    for moment in (wita(SATURDAY, 9), at(60, day=TUESDAY)):
+        with pytest.raises(Refusal) as refused:
+            calling.call_next(counter=loket1, officer=staff["petugas"], now=moment)
+        assert refused.value.code == "closed_day"
+        assert "Kantor tutup hari ini" in refused.value.message
+        assert staffing.state_of(loket1, moment).state == State.CLOSED
+    assert shifts(loket1) == []
+    assert not LiveEvent.objects.exists()

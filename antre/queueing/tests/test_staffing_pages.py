@@ -8,7 +8,7 @@ import re
 import pytest
 import time_machine
 
-from antre.conftest import MONDAY, at, wita
+from antre.conftest import MONDAY, SATURDAY, at, wita
 from antre.offices.models import Counter
 from antre.offices.shifts import CounterShift
 from antre.offices.tests.factories import another_office
@@ -82,6 +82,16 @@ def test_calling_from_the_console_opens_the_counter(client, loket1, staff, wall)
     wall.move_to(wita(MONDAY, 8, 14))
     page = press(client, loket1, "call_next")
     assert f"{ticket.number} dipanggil." in page and "Loket buka sejak 08.14" in page
+
+
+def test_calling_on_a_saturday_says_the_office_is_closed_and_leaves_the_counter_closed(
+    client, loket1, staff, wall
+):
+    wall.move_to(wita(SATURDAY, 9))
+    client.force_login(staff["petugas"])  # a session ends with its working day
+    page = press(client, loket1, "call_next")
+    assert "Kantor tutup hari ini. Tidak ada nomor antrean yang dipanggil dan loket tidak dibuka." in page
+    assert "Loket buka sejak" not in page and shifts(loket1) == []
 
 
 def test_a_refusal_is_explained_on_the_console(client, loket1, staff, wall):

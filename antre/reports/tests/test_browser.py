@@ -32,6 +32,13 @@ def test_kepala_lands_on_todays_queue_on_a_pc_and_a_phone(browser, live_server, 
     sign_in(phone, live_server.url, "kepala")
     phone.wait_for_url("**/kepala/tabanan/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    # Every counter's line fits the phone, its last figure too, with its column's name beside it
+    # (four columns side by side were cut off at the right edge).
+    for cell in phone.locator("#counters td").all():
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    average = phone.locator('#counters tr[data-counter="1"] td.num')
+    assert average.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Dilayani rata-rata"'
     phone.screenshot(path=SCREENSHOTS / "21-kepala-today-phone.png", full_page=True)
 
     # The counter console is not theirs; the refusal says which page is.

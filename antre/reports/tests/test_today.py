@@ -142,7 +142,9 @@ def test_kepala_sees_todays_waits_who_is_at_each_counter_and_the_applications(
     assert (
         times["KTP"] == '<td class="num">8,7</td><td class="num">10,0</td><td class="num">1,0</td>'
     )  # 7, 9, 10
-    officers = dict(re.findall(r'<tr data-counter="(\d)">.*?<td class="officer">([^<]*)</td>', page, re.S))
+    officers = dict(
+        re.findall(r'<tr data-counter="(\d)">.*?<td class="officer"[^>]*>([^<]*)</td>', page, re.S)
+    )
     petugas = staff["petugas"]
     assert officers["1"] == officers["2"] == (petugas.get_full_name() or petugas.username)
     assert "tutup" in re.search(r'<tr data-counter="3">.*?</tr>', page, re.S).group(0)

@@ -1,0 +1,65 @@
+"""A ticket of a later session is never expected to be called before its session begins, and its
+page's two times agree: come at, then called (the walk found "called about 08.00, come at 09.45")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from antre.conftest import MONDAY, TUESDAY, wita
+from antre.queueing import arrivals, forecasting, rules
+from antre.queueing.tests.factories import book
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    forecasting.clear()
+    arrivals.clear()
+    yield
+    forecasting.clear()
+    arrivals.clear()
+
+
+def times(client, ticket) -> tuple[dt.datetime, dt.datetime | None]:
+    answer = client.get(f"/api/v1/tickets/{ticket.token}").json()
+    come = answer["come_at"]
+    return dt.datetime.fromisoformat(answer["estimated_call_at"]), come and dt.datetime.fromisoformat(come)
+
+
+def test_a_booking_for_a_later_session_of_a_day_ahead_is_called_after_it_begins(client, office, clock):
+    ticket = book(office, 1, day=TUESDAY, session="10:00")  # nobody else booked: counters idle from 08.00
+    called, come = times(client, ticket)
+    assert called >= wita(TUESDAY, 10)
+    assert come is not None and come <= called
+    page = client.get(f"/tiket/{ticket.token}/").content.decode()
+    assert "sekitar pukul 08.00" not in page
+
+
+def test_without_a_come_at_time_the_pace_estimate_waits_for_the_session_too(client, office, clock):
+    office.come_at_lead_minutes = 0  # this office tells no come-at time
+    office.save(update_fields=["come_at_lead_minutes"])
+    ticket = book(office, 1, day=TUESDAY, session="13:00")
+    called, come = times(client, ticket)
+    assert come is None and called == wita(TUESDAY, 13)
+
+
+def test_today_before_opening_the_live_projection_waits_for_the_session(client, office, clock):
+    clock.move_to(wita(MONDAY, 7, 30))
+    early = book(office, 1, session="08:00")
+    later = book(office, 2, session="10:00")
+    called, come = times(client, later)
+    assert called >= wita(MONDAY, 10)
+    assert come is not None and come <= called
+    assert times(client, early)[0] < wita(MONDAY, 10)  # the first session's citizen is not held back
+
+
+def test_the_pace_rule_never_answers_before_not_before():
+    periods = [(wita(TUESDAY, 8), wita(TUESDAY, 12)), (wita(TUESDAY, 13), wita(TUESDAY, 15))]
+    ask = {"ahead": 0, "minutes_per_visit": 10, "counters": 2, "now": wita(MONDAY, 9), "periods": periods}
+    assert rules.estimate_call_at(**ask) == wita(TUESDAY, 8)
+    assert rules.estimate_call_at(**ask, not_before=wita(TUESDAY, 10)) == wita(TUESDAY, 10)
+    # Behind a long line the session's start is no longer what holds the ticket back:
+    assert rules.estimate_call_at(**(ask | {"ahead": 30}), not_before=wita(TUESDAY, 9)) == wita(
+        TUESDAY, 10, 30
+    )
