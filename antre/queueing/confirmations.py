@@ -98,7 +98,7 @@ def hold(
     return Refusal(
         "confirmation_required",
         _(
-            "Satu langkah lagi: kirim pesan WhatsApp \u201c%(text)s\u201d dari nomor %(phone)s ke %(number)s "
+            "Satu langkah lagi: kirim pesan WhatsApp “%(text)s” dari nomor %(phone)s ke %(number)s "
             "sebelum pukul %(until)s. Nomor antrean Anda dikirim balik lewat WhatsApp."
         )
         % {"text": text, "phone": people.mask_phone(clean["phone"]), "number": f"+{number}", "until": until},
