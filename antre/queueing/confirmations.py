@@ -99,9 +99,15 @@ def hold(
         "confirmation_required",
         _(
             "Satu langkah lagi: kirim pesan WhatsApp “%(text)s” dari nomor %(phone)s ke %(number)s "
-            "sebelum pukul %(until)s. Nomor antrean Anda dikirim balik lewat WhatsApp."
+            "sebelum pukul %(until)s %(tz)s. Nomor antrean Anda dikirim balik lewat WhatsApp."
         )
-        % {"text": text, "phone": people.mask_phone(clean["phone"]), "number": f"+{number}", "until": until},
+        % {
+            "text": text,
+            "phone": people.mask_phone(clean["phone"]),
+            "number": f"+{number}",
+            "until": until,
+            "tz": office.tz_label,
+        },
         status=202,
         extra={
             "confirmation": {
