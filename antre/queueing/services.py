@@ -263,9 +263,7 @@ def _book(
         if earlier is not None:
             return Booking(ticket=earlier, created=False)
         ticket, ahead = issue_it()  # the squatting booking released by the officer
-    return Booking(
-        ticket=ticket, created=True, progress=tickets.progress_of(office, service, day, ahead, now)
-    )
+    return Booking(ticket=ticket, created=True, progress=tickets.progress_of(ticket, ahead, now))
 
 
 def _bookable_day(

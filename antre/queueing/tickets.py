@@ -197,14 +197,18 @@ def guidance(ticket: Ticket, *, now: dt.datetime | None = None) -> Guidance:
     )
 
 
-def progress_of(office: Office, service: Service, day: dt.date, ahead: int, now: dt.datetime) -> Progress:
-    """A new ticket's place in the line and its estimate, told in the booking's answer."""
-    if day == office.local_today(now):
+def progress_of(ticket: Ticket, ahead: int, now: dt.datetime) -> Progress:
+    """A new ticket's place in the line and its estimate, told in the booking's answer (a kiosk prints
+    it): never before its session begins, as the ticket page says."""
+    office = ticket.office
+    if ticket.day == office.local_today(now):
         # A projection made moments ago, with the bookings since added: the rush books hundreds a second.
-        minute = forecasting.outlook(office, now, rush=True).newcomer(service.code, ahead)
+        minute = forecasting.outlook(office, now, rush=True).newcomer(ticket.service.code, ahead)
         estimate = forecasting.at_minute(office, now, minute) if minute is not None else None
     else:
-        estimate = Pace(office, day).estimate(service.pk, ahead, now)
+        starts = ticket.session.starts if ticket.session_id else None
+        not_before = dt.datetime.combine(ticket.day, starts, tzinfo=office.tzinfo) if starts else None
+        estimate = Pace(office, ticket.day).estimate(ticket.service_id, ahead, now, not_before=not_before)
     return Progress(position=ahead + 1, estimated_call_at=estimate)
 
 

@@ -63,3 +63,17 @@ def test_the_pace_rule_never_answers_before_not_before():
     assert rules.estimate_call_at(**(ask | {"ahead": 30}), not_before=wita(TUESDAY, 9)) == wita(
         TUESDAY, 10, 30
     )
+
+
+def test_the_booking_answer_itself_says_the_same_as_the_ticket_page(client, office, clock):
+    # A kiosk prints the 201 answer: it must not promise 08.00 for the 10.00 session either.
+    body = {"service": "KTP", "name": "Ni Made Sari Dewi", "nik": "5102054507900002"}
+    answer = client.post(
+        "/api/v1/offices/tabanan/tickets",
+        body | {"date": TUESDAY.isoformat(), "session": "10:00"},
+        content_type="application/json",
+    ).json()
+    assert dt.datetime.fromisoformat(answer["estimated_call_at"]) >= wita(TUESDAY, 10)
+    assert dt.datetime.fromisoformat(answer["come_at"]) <= dt.datetime.fromisoformat(
+        answer["estimated_call_at"]
+    )
