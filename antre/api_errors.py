@@ -38,6 +38,16 @@ class ProofChallenge(Schema):
     signature: str
 
 
+class HeldBooking(Schema):
+    """A booking held until the citizen confirms it over WhatsApp (antre.queueing.confirmations)."""
+
+    code: str
+    text: str = Field(description="What the citizen sends, from the phone given, to `whatsapp`.")
+    whatsapp: str
+    link: str = Field(description="wa.me link that opens WhatsApp with `text` written.")
+    expires_at: str
+
+
 # The error shape of SPEC §6, for the API's documentation; every router's refusals use it.
 class ErrorBody(Schema):
     code: str
@@ -48,6 +58,9 @@ class ErrorBody(Schema):
     budget: str | None = Field(None, description="`budget_exhausted`: nik, phone, address or share.")
     retry_on: str | None = Field(None, description="`budget_exhausted`: the first day it may book again.")
     challenge: ProofChallenge | None = Field(None, description="`proof_required`: the work to prove.")
+    confirmation: HeldBooking | None = Field(
+        None, description="`confirmation_required` (202): how to confirm."
+    )
 
 
 class ErrorOut(Schema):

@@ -241,14 +241,13 @@ def fresh_calendar_cache():
     # office has the same id, so a kept projection or model must not outlive its test.
     from antre.offices.calendar import clear
     from antre.queueing import arrivals, forecasting
+    from antre.whatsapp.receivers import forget_numbers
 
-    clear()
-    forecasting.clear()
-    arrivals.clear()
+    for kept in (clear, forecasting.clear, arrivals.clear, forget_numbers):
+        kept()
     yield
-    clear()
-    forecasting.clear()
-    arrivals.clear()
+    for kept in (clear, forecasting.clear, arrivals.clear, forget_numbers):
+        kept()
 
 
 @pytest.fixture

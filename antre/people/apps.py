@@ -6,6 +6,9 @@ from django_otp.plugins.otp_totp.apps import DefaultConfig as TotpConfig
 
 
 class PeopleConfig(AppConfig):
+    # The config of "antre.people": with more than one AppConfig in this module, Django would take
+    # none of them without this (and the working day's end would never be connected).
+    default = True
     name = "antre.people"
     verbose_name = _("Pengguna dan data pribadi")
 

@@ -156,11 +156,12 @@ def ticket_path(token: str) -> str:
         "once, within 10 minutes). Bookings for the days ahead stop short of the share of each day "
         "the service keeps for the day itself (`quota_full`).\n\n"
         "Where the office has a WhatsApp number, only a share of each service-day (20 % by default) may "
-        "be taken by citizens' bookings (`channel=web`, or `kiosk` without a token) whose phone is not confirmed. Past it a citizen's "
+        "be taken by citizens' bookings without a token (whatever `channel` they claim) whose phone is not confirmed. Past it a citizen's "
         "booking is held, taking no place yet: 202 `confirmation_required` with a `confirmation` "
         "(`code`, the `text` to send, the `whatsapp` number, a wa.me `link`, `expires_at`, 30 minutes "
         "on). The citizen sends the text from the phone given, and the ticket comes back over "
-        "WhatsApp if a place is left. Such a booking without a phone is refused with `phone_required` (422)."
+        "WhatsApp if a place is left; the same `Idempotency-Key` again gets the same code. Such a booking "
+        "without a phone is refused with `phone_required` (422)."
     ),
 )
 def create_ticket(request: HttpRequest, response: HttpResponse, office: str, payload: TicketIn):

@@ -84,21 +84,17 @@ def budgets_for(
     return out
 
 
-# Where a citizen's own booking names a phone nobody has confirmed (a kiosk without its staff token is
-# anyone claiming to be one): it spends the unconfirmed share (antre.queueing.confirmations).
-FROM_A_PAGE = ("web", "kiosk")
-
-
 def for_booking(
-    service, day: dt.date, clean: dict[str, str], *, client: str | None, channel: str, today: dt.date
+    service, day: dt.date, clean: dict[str, str], *, client: str | None, today: dt.date
 ) -> list[Budget]:
     """The budgets a citizen's own booking spends; none for staff or the system (client None), nor
-    with the limits switched off (ANTRE_RATELIMIT=off, for load tests). Booked from a page (FROM_A_PAGE),
-    it spends the service-day's unconfirmed share too, where the office has a WhatsApp number."""
+    with the limits switched off (ANTRE_RATELIMIT=off, for load tests). Booked over HTTP (a page or
+    the API, whatever channel it claims), it spends the service-day's unconfirmed share too, where
+    the office has a WhatsApp number: only the bot's own bookings come from a phone proven."""
     if client is None or not settings.RATELIMIT_ENABLED:
         return []
     unconfirmed = None
-    if channel in FROM_A_PAGE and client and confirmations.number_for(service.office):
+    if client and confirmations.number_for(service.office):
         unconfirmed = confirmations.unconfirmed_share(service)
     return budgets_for(
         nik=clean["nik"],
@@ -133,7 +129,9 @@ def spend(budgets: Sequence[Budget], *, today: dt.date) -> None:
             params,
         )
         used = {(key, _as_date(day)): n for key, day, n in cursor.fetchall()}
-    for budget in ordered:
+    # Any other budget spent refuses first: a booking is held for a confirmation only when that is
+    # all that stands in its way.
+    for budget in sorted(ordered, key=lambda b: b.kind == "unconfirmed"):
         if used.get((budget.key, budget.day), 0) > budget.limit:
             raise spent(budget, today=today)
 

@@ -6,7 +6,9 @@ message from each phone it names. So only a share of each service-day (Service.u
 20 % by default) may be taken by web bookings without that proof, counted as a daily budget in the
 booking's own transaction (antre.queueing.budgets); past it, a booking from a web page is held here,
 holding no place, until the citizen sends "KONFIRMASI <code>" from the phone it names to the
-office's WhatsApp number (antre.whatsapp.bot). Then it books, if a place is left.
+office's WhatsApp number (antre.whatsapp.bot). Then it books, if a place is left
+(antre.queueing.confirming). Every citizen booking over HTTP counts, whatever channel it claims:
+only the bot's own bookings come from a phone WhatsApp has proven.
 
 Applies only where the office has a WhatsApp number: the whatsapp app tells this module which
 (use_number), since queueing does not know WhatsApp. Bookings over WhatsApp are confirmed by nature
@@ -49,8 +51,9 @@ def number_for(office: Office) -> str:
 
 
 def unconfirmed_share(service: Service) -> int:
-    """The places of one service-day that web bookings may take without a confirmed phone."""
-    return service.daily_quota * service.unconfirmed_percent // 100
+    """The places of one service-day that web bookings may take without a confirmed phone (rounded
+    up: a small quota keeps at least one place for them unless the admin sets 0 %)."""
+    return -(-service.daily_quota * service.unconfirmed_percent // 100)
 
 
 def code_in(text: str) -> str | None:
@@ -65,34 +68,48 @@ def hold(
     day: dt.date,
     session: str | None,
     clean: dict[str, str],
-    priority: str,
-    source: str,
     *,
+    priority: str,
+    channel: str,
+    source: str,
+    idempotency_key: str | None,
     now: dt.datetime,
 ) -> Refusal:
     """Keep the booking for MINUTES until its code comes from its phone; the answer that says how
-    (202 `confirmation_required`), or, without a phone to confirm from, a refusal asking for one."""
-    number = number_for(office)
+    (202 `confirmation_required`), or, without a phone to confirm from, a refusal asking for one. A
+    retry with the same Idempotency-Key gets the same held booking and code."""
     if not clean["phone"]:
         message = _(
             "Isi nomor HP yang memakai WhatsApp: pendaftaran untuk tanggal ini perlu dikonfirmasi dari HP Anda."
         )
         return Refusal("phone_required", message, status=422, fields={"phone": message})
     PendingBooking.objects.filter(expires_at__lt=now).delete()
-    pending = PendingBooking(
-        office=office,
-        service=service,
-        day=day,
-        session=session or "",
-        name=clean["name"],
-        nik=clean["nik"],
-        phone=clean["phone"],
-        priority=priority,
-        source=source,
-        created_at=now,
-        expires_at=now + dt.timedelta(minutes=MINUTES),
+    earlier = idempotency_key and PendingBooking.objects.filter(
+        office=office, idempotency_key=idempotency_key
     )
-    _save_with_a_new_code(pending)
+    pending = earlier.first() if earlier else None
+    if pending is None:
+        pending = PendingBooking(
+            office=office,
+            service=service,
+            day=day,
+            session=session or "",
+            name=clean["name"],
+            nik=clean["nik"],
+            phone=clean["phone"],
+            priority=priority,
+            channel=channel,
+            source=source,
+            idempotency_key=idempotency_key or "",
+            created_at=now,
+            expires_at=now + dt.timedelta(minutes=MINUTES),
+        )
+        _save_with_a_new_code(pending)
+    return _how_to_confirm(office, pending)
+
+
+def _how_to_confirm(office: Office, pending: PendingBooking) -> Refusal:
+    number = number_for(office)
     text = f"{WORD} {pending.code}"
     until = formats.time_format(timezone.localtime(pending.expires_at, office.tzinfo), "H.i")
     return Refusal(
@@ -103,7 +120,7 @@ def hold(
         )
         % {
             "text": text,
-            "phone": people.mask_phone(clean["phone"]),
+            "phone": people.mask_phone(pending.phone),
             "number": f"+{number}",
             "until": until,
             "tz": office.tz_label,
@@ -135,45 +152,17 @@ def _save_with_a_new_code(pending: PendingBooking) -> None:
 
 
 def take(office: Office, code: str, phone: str, now: dt.datetime) -> PendingBooking:
-    """The held booking of `code`, locked, if `phone` (E.164) is the one it names; else a refusal."""
+    """The held booking of `code`, locked, if `phone` (E.164) is the one it names; else one refusal
+    for every reason, which tells a guesser neither that the code exists nor whose it is."""
     pending = PendingBooking.objects.select_for_update().filter(office=office, code=code).first()
-    if pending is None or pending.expires_at < now:
+    if pending is None or pending.expires_at < now or pending.phone != phone:
         raise Refusal(
             "confirmation_unknown",
-            _("Kode konfirmasi ini tidak dikenal atau sudah lewat %(n)s menit. Silakan daftar lagi.")
+            _(
+                "Kode konfirmasi ini tidak berlaku: kodenya salah, sudah lewat %(n)s menit, atau tidak "
+                "dikirim dari nomor HP yang diisi saat mendaftar. Silakan periksa, atau daftar lagi."
+            )
             % {"n": MINUTES},
             status=404,
         )
-    if pending.phone != phone:
-        raise Refusal(
-            "confirmation_wrong_phone",
-            _("Kode ini harus dikirim dari nomor HP yang diisi saat mendaftar (%(phone)s).")
-            % {"phone": people.mask_phone(pending.phone)},
-            status=403,
-        )
     return pending
-
-
-def confirm(office: Office, code: str, phone: str, *, now: dt.datetime):
-    """Book the held booking of `code`, sent from `phone` (E.164): the Booking, or a refusal saying
-    why not (an unknown or late code, another phone, no place left). Once booked it is gone."""
-    from antre.queueing.services import book_ticket  # lazy: the booking itself holds bookings here
-
-    with transaction.atomic():
-        pending = take(office, code, phone, now)
-        booking = book_ticket(
-            office=office,
-            service_code=pending.service.code,
-            name=pending.name,
-            nik=pending.nik,
-            phone=pending.phone,
-            day=pending.day,
-            session=pending.session or None,
-            priority=pending.priority,
-            source=pending.source,
-            idempotency_key=f"confirm:{pending.pk}",
-            now=now,
-            client="",  # a citizen's own booking, from the phone it names: the NIK's and phone's budgets
-        )
-        pending.delete()
-    return booking

@@ -345,7 +345,11 @@ class PendingBooking(models.Model):
     phone = SealedText(max_length=20)
     phone_hash = LookupHash(of="phone")
     priority = models.CharField(max_length=10, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     source = source_field()
+    idempotency_key = models.CharField(
+        max_length=IDEMPOTENCY_KEY_MAX, blank=True
+    )  # a retry gets the same code
     code = models.CharField(max_length=6, unique=True)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

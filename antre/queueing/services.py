@@ -248,22 +248,35 @@ def _book(
         held_back=held_back(
             service, day, now, at_the_door=channel in AT_THE_DOOR and owners.is_staff(issued_by)
         ),
-        budgets=budgets.for_booking(service, day, clean, client=client, channel=channel, today=today),
+        budgets=budgets.for_booking(service, day, clean, client=client, today=today),
     )
     try:
-        ticket, ahead = issue_it()
+        booking = _issue_or_replay(
+            issue_it, service, day, clean, channel=channel, issued_by=issued_by, now=now
+        )
     except Refusal as refusal:
         if refusal.code != budgets.UNCONFIRMED:
             raise
-        raise confirmations.hold(office, service, day, session, clean, priority, source, now=now) from None
+        raise confirmations.hold(
+            office, service, day, session, clean, priority=priority, channel=channel, source=source,
+            idempotency_key=idempotency_key, now=now,
+        ) from None  # fmt: skip
+    return booking
+
+
+def _issue_or_replay(issue_it, service: Service, day: dt.date, clean: dict[str, str], **who) -> Booking:
+    """Issue the ticket; a NIK's second one gives back the first where its owner asks again, or is
+    issued after the officer's walk-in released the squatting booking (antre.queueing.owners)."""
+    try:
+        ticket, ahead = issue_it()
     except IntegrityError as exc:
         if not (clean["nik"] and is_second_active_ticket(exc)):
             raise
-        earlier = owners.second_ticket(service, day, clean, channel=channel, issued_by=issued_by, now=now)
+        earlier = owners.second_ticket(service, day, clean, **who)
         if earlier is not None:
             return Booking(ticket=earlier, created=False)
         ticket, ahead = issue_it()  # the squatting booking released by the officer
-    return Booking(ticket=ticket, created=True, progress=tickets.progress_of(ticket, ahead, now))
+    return Booking(ticket=ticket, created=True, progress=tickets.progress_of(ticket, ahead, who["now"]))
 
 
 def _bookable_day(

@@ -206,7 +206,7 @@ def progress_of(ticket: Ticket, ahead: int, now: dt.datetime) -> Progress:
         minute = forecasting.outlook(office, now, rush=True).newcomer(ticket.service.code, ahead)
         estimate = forecasting.at_minute(office, now, minute) if minute is not None else None
     else:
-        starts = ticket.session.starts if ticket.session_id else None
+        starts = ticket.session.starts if ticket.session else None  # no query when it has none
         not_before = dt.datetime.combine(ticket.day, starts, tzinfo=office.tzinfo) if starts else None
         estimate = Pace(office, ticket.day).estimate(ticket.service_id, ahead, now, not_before=not_before)
     return Progress(position=ahead + 1, estimated_call_at=estimate)

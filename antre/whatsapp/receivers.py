@@ -6,7 +6,10 @@ Connected in WhatsappConfig.ready(). Each receiver queues a message in the sende
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 
 from antre.applications import signals as applications
 from antre.gate import signals as gate
@@ -55,22 +58,41 @@ def _application_changed(sender, *, application, step: int, **_kw) -> None:
     notify.application_survey(application)
 
 
+_numbers: dict[int, tuple[float, str]] = {}  # office id -> (until, digits): one query per office a minute
+NUMBER_KEPT = 60.0
+
+
 def number_to_confirm_to(office: Office) -> str:
     """The office's WhatsApp number (digits) where a web booking is confirmed: the general desk's
-    first, else any; "" without one, or while the webhook cannot take messages (no app secret)."""
+    first, else any; "" without one, or while the webhook cannot take messages (no app secret).
+    Asked by every citizen booking, so kept a minute per process; a change of numbers forgets it."""
     if not settings.WHATSAPP.get("app_secret"):
         return ""
+    until, digits = _numbers.get(office.pk, (0.0, ""))
+    if until < time.monotonic():
+        digits = _find_number(office)
+        _numbers[office.pk] = (time.monotonic() + NUMBER_KEPT, digits)
+    return digits
+
+
+def _find_number(office: Office) -> str:
     numbers = BusinessNumber.objects.filter(office=office).order_by("desk", "pk")
-    found = [n for n in numbers if n.desk == Desk.GENERAL] + list(numbers)
-    for number in found:
+    for number in [n for n in numbers if n.desk == Desk.GENERAL] + list(numbers):
         if digits := (normalize_phone(number.display_number) or "").lstrip("+"):
             return digits
     return ""
 
 
+def forget_numbers(*_args, **_kw) -> None:
+    """Forget the numbers kept (a number added, changed or removed; each test starts afresh)."""
+    _numbers.clear()
+
+
 def connect() -> None:
-    confirmations.use_number(number_to_confirm_to)
     uid = "antre.whatsapp"  # connecting twice (tests reload apps) keeps one receiver each
+    confirmations.use_number(number_to_confirm_to)
+    post_save.connect(forget_numbers, sender=BusinessNumber, dispatch_uid=f"{uid}.numbers_saved")
+    post_delete.connect(forget_numbers, sender=BusinessNumber, dispatch_uid=f"{uid}.numbers_deleted")
     queueing.booked.connect(_booked, dispatch_uid=f"{uid}.booked")
     queueing.called.connect(_called, dispatch_uid=f"{uid}.called")
     queueing.near.connect(_near, dispatch_uid=f"{uid}.near")

@@ -134,5 +134,4 @@ def test_a_script_solving_every_proof_from_50_addresses_holds_at_most_a_fifth(
     # Past the share without a confirmed phone (20 % of 40), every web booking waits for a WhatsApp
     # message from the phone it names, which made-up numbers never send.
     assert held_by_attacker() <= 8
-    print("held", held_by_attacker())
     assert all(served) and len(served) == 4

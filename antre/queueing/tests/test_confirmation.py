@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from antre import worker
+from antre import proofofwork, worker
 from antre.conftest import NIK_KETUT, NIK_MADE, TUESDAY, nik_for
-from antre.queueing import confirmations
+from antre.queueing import budgets, confirmations, services
 from antre.queueing.models import PendingBooking, Ticket
 from antre.whatsapp.models import BusinessNumber, OutboxMessage
 
@@ -100,7 +100,7 @@ def test_the_code_sent_from_that_phone_books_and_the_bot_answers_with_the_ticket
     assert ticket.number in replies[0] and f"/tiket/{ticket.token}/" in replies[0]
     assert not PendingBooking.objects.exists()
     # The same code again books nothing more.
-    assert "tidak dikenal" in send(client, f"konfirmasi {code}")[0]
+    assert "tidak berlaku" in send(client, f"konfirmasi {code}")[0]
     assert Ticket.objects.with_nik(NIK_MADE).count() == 1
 
 
@@ -108,7 +108,9 @@ def test_the_code_from_another_phone_books_nothing(client, office, limits_on, wh
     fill_unconfirmed_share(client)
     code = book(client, 8, phone=CITIZEN_PHONE, nik=NIK_KETUT).json()["error"]["confirmation"]["code"]
     replies = send(client, f"KONFIRMASI {code}", wa_id="6285799990000")
-    assert "nomor HP yang diisi saat mendaftar" in replies[0]
+    # The same answer as for a code that does not exist: it tells a guesser nothing.
+    assert replies == send(client, "KONFIRMASI 000000", wa_id="6285799990000")
+    assert "tidak berlaku" in replies[0] and "3456" not in replies[0]
     assert not Ticket.objects.with_nik(NIK_KETUT).exists()
     assert Ticket.objects.with_nik(NIK_KETUT).count() == 0 and PendingBooking.objects.count() == 1
 
@@ -119,7 +121,7 @@ def test_a_code_sent_after_thirty_minutes_is_refused_and_the_worker_forgets_it(
     fill_unconfirmed_share(client)
     code = book(client, 8, phone=CITIZEN_PHONE, nik=NIK_KETUT).json()["error"]["confirmation"]["code"]
     clock.shift(dt.timedelta(minutes=31))
-    assert "sudah lewat 30 menit" in send(client, f"KONFIRMASI {code}")[0]
+    assert "sudah lewat 30 menit" in send(client, f"KONFIRMASI {code}")[0]  # among the reasons it gives
     assert not Ticket.objects.with_nik(NIK_KETUT).exists()
     assert worker.purge()["unconfirmed bookings"] == 1
 
@@ -162,10 +164,86 @@ def test_without_a_whatsapp_number_there_is_no_confirmation(client, office, limi
     assert confirmations.number_for(office) == ""
 
 
-def test_bookings_over_whatsapp_and_at_the_counter_do_not_use_the_share(client, office, limits_on, whatsapp):
+def test_claiming_the_whatsapp_channel_over_the_api_is_held_as_well(client, office, limits_on, whatsapp):
+    fill_unconfirmed_share(client)
+    body = {"service": "CAPIL", "name": "Ni Luh Putu", "nik": NIK_KETUT, "date": TUESDAY.isoformat()}
+    spoofed = client.post(
+        URL, body | {"channel": "whatsapp"}, content_type="application/json", REMOTE_ADDR="10.9.0.1"
+    )
+    assert spoofed.status_code == 422  # no phone to confirm from
+    spoofed = client.post(
+        URL,
+        body | {"channel": "whatsapp", "phone": CITIZEN_PHONE},
+        content_type="application/json",
+        REMOTE_ADDR="10.9.0.1",
+    )
+    assert spoofed.status_code == 202
+    assert not Ticket.objects.with_nik(NIK_KETUT).exists()
+
+
+def test_bookings_by_the_bot_and_by_officers_do_not_use_the_share(client, office, limits_on, whatsapp, staff):
+    for i in range(8):  # the bot's own bookings: the sender's phone is proven
+        services.book_ticket(office=office, service_code="CAPIL", name="Ni Luh Putu", nik=nik_for(100 + i),
+                             phone=f"08129990000{i}", day=TUESDAY, channel="whatsapp", client="")  # fmt: skip
+    services.book_ticket(office=office, service_code="CAPIL", name="I Ketut Arsana", nik=nik_for(20),
+                         day=TUESDAY, channel="walk_in", issued_by=staff["petugas"], client="10.0.0.1")  # fmt: skip
+    fill_unconfirmed_share(client)  # all eight still there for bookings from a page
+    assert book(client, 8, phone=CITIZEN_PHONE).status_code == 202
+
+
+def test_the_admin_may_switch_the_confirmation_off_for_a_service(client, office, limits_on, whatsapp):
     service = office.services.get(code="CAPIL")
     assert confirmations.unconfirmed_share(service) == 8
-    service.unconfirmed_percent = 100  # the admin may switch it off for a service
+    service.unconfirmed_percent = 100
     service.save()
     for i in range(10):
         assert book(client, i).status_code == 201
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_same_code(client, office, limits_on, whatsapp):
+    fill_unconfirmed_share(client)
+    body = {
+        "service": "CAPIL",
+        "name": "Ni Luh Putu",
+        "nik": NIK_KETUT,
+        "date": TUESDAY.isoformat(),
+        "phone": CITIZEN_PHONE,
+    }
+    first, again = (
+        client.post(
+            URL,
+            body,
+            content_type="application/json",
+            REMOTE_ADDR="10.9.0.2",
+            headers={"Idempotency-Key": "k-1"},
+        )
+        for _ in range(2)
+    )
+    assert first.json()["error"]["confirmation"]["code"] == again.json()["error"]["confirmation"]["code"]
+    assert PendingBooking.objects.count() == 1
+
+
+def test_another_spent_budget_refuses_before_any_confirmation(
+    client, office, limits_on, whatsapp, monkeypatch
+):
+    monkeypatch.setattr(proofofwork, "service_burst", lambda quota: 100)  # the proof of work is not the point
+    # Budgets are counted in key order: put the unconfirmed share's key first, where it would refuse first.
+    digest = budgets._digest
+    monkeypatch.setattr(
+        budgets, "_digest", lambda kind, *rest: ("0" if kind == "unconfirmed" else "1") + digest(kind, *rest)
+    )
+    fill_unconfirmed_share(client)
+    # The same NIK a fourth time today: its budget is spent, so no code is handed out for it.
+    for i in range(3):
+        answer = client.post(URL, {"service": "CAPIL", "name": "Ni Luh Putu", "nik": NIK_KETUT, "phone": CITIZEN_PHONE,
+                                   "date": (TUESDAY + dt.timedelta(days=i + 1)).isoformat()},
+                             content_type="application/json", REMOTE_ADDR=f"10.9.1.{i}")  # fmt: skip
+        assert answer.status_code in (201, 202)
+    answer = book(client, 30, phone=CITIZEN_PHONE, nik=NIK_KETUT)
+    assert answer.status_code == 429 and answer.json()["error"]["budget"] == "nik"
+
+
+def test_a_chat_guessing_codes_is_stopped_after_five(client, office, limits_on, whatsapp):
+    for guess in range(5):
+        assert "tidak berlaku" in send(client, f"KONFIRMASI 00000{guess}")[0]
+    assert "Terlalu banyak kode yang salah" in send(client, "KONFIRMASI 000009")[0]

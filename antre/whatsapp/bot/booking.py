@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from antre import clock
+from antre import clock, ratelimit
 from antre.errors import Refusal
 from antre.links import public_url
-from antre.queueing import confirmations
+from antre.queueing import confirming
 from antre.queueing import rules as queue_rules
 from antre.queueing.days import day_choices
 from antre.queueing.models import Ticket
@@ -144,15 +146,26 @@ def _tell_booked(reply: Reply, ticket: Ticket) -> None:
     )
 
 
+CONFIRMATION_GUESSES = 5  # codes a chat may send in a day that confirm nothing
+
+
 def confirm(conversation: Conversation, reply: Reply, code: str) -> None:
     """A booking made on a web page, confirmed by its code sent from the phone it names: booked now,
-    if a place is left (antre.queueing.confirmations)."""
+    if a place is left (antre.queueing.confirming)."""
     if not conversation.phone:
         reply.text(_("Kode konfirmasi hanya dapat dikirim dari akun WhatsApp dengan nomor HP."))
         return
+    guesses = f"wa-confirm:{conversation.citizen_hash}"
+    if settings.RATELIMIT_ENABLED and ratelimit.peek(guesses) >= CONFIRMATION_GUESSES:
+        reply.text(
+            _("Terlalu banyak kode yang salah hari ini. Coba lagi besok, atau datang langsung ke kantor.")
+        )
+        return
     try:
-        booking = confirmations.confirm(conversation.number.office, code, conversation.phone, now=clock.now())
+        booking = confirming.confirm(conversation.number.office, code, conversation.phone, now=clock.now())
     except Refusal as refusal:
+        if settings.RATELIMIT_ENABLED and refusal.code == "confirmation_unknown":
+            ratelimit.count(guesses, expires=int(time.time()) + 86400)
         reply.text(refusal.message)
         return
     conversation.ticket = booking.ticket
