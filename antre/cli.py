@@ -103,6 +103,10 @@ def run_restore(args: argparse.Namespace) -> int:
     return _django().run_restore(args.backup)
 
 
+def move_documents(args: argparse.Namespace) -> int:
+    return _django().move_documents(args.source)
+
+
 def purge(args: argparse.Namespace) -> int:
     return _django().purge()
 
@@ -185,6 +189,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("backup")
     p.add_argument("--yes", action="store_true", help="yes, replace everything")
     p.set_defaults(func=run_restore)
+
+    p = sub.add_parser(
+        "move-documents",
+        help="carry the documents this machine kept in DATA_DIR/documents into the database (PostgreSQL)",
+    )
+    p.add_argument("--source", help="the folder to carry in (default: DATA_DIR/documents)")
+    p.set_defaults(func=move_documents)
 
     p = sub.add_parser(
         "purge", help="forget the personal data past its keeping period now (the worker does it daily)"

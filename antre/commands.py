@@ -23,6 +23,7 @@ from django.db.migrations.executor import MigrationExecutor
 from uvicorn.supervisors import Multiprocess
 
 from antre import clock, crypto, worker
+from antre.applications.storage import move_files_in
 from antre.backup import BackupError, backup, mark_in_use, restore
 from antre.db import sealed
 from antre.forecast.eventlog import write_events, write_staffing
@@ -40,6 +41,7 @@ def prepare() -> list[tuple[str, str, str]]:
     crypto.keys()  # the key file of personal data, written at first start
     call_command("migrate", interactive=False, verbosity=0)
     dbcode.ensure(connection)  # a rebuilt ticket table (SQLite) loses its triggers
+    carry_documents(settings.DATA_DIR / "documents")
     with transaction.atomic():
         if Office.objects.exists():
             return []
@@ -47,6 +49,25 @@ def prepare() -> list[tuple[str, str, str]]:
         created = create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
         seed_demo_history(office)  # after the users: the demo's `petugas` called some of it
         return created
+
+
+def carry_documents(folder: Path) -> tuple[int, int]:
+    """Documents a machine kept in its own folder before they were kept in the database (PostgreSQL):
+    carried in at start, and by `antre move-documents`. (moved, already there)."""
+    if not folder.is_dir():
+        return 0, 0
+    moved, present = move_files_in(folder)
+    if moved or present:
+        print(f"Berkas warga dipindahkan ke basis data: {moved} (sudah ada: {present}).")
+    return moved, present
+
+
+def move_documents(source: str | None) -> int:
+    call_command("migrate", interactive=False, verbosity=0)
+    moved, present = carry_documents(Path(source) if source else settings.DATA_DIR / "documents")
+    if not (moved or present):
+        print("Tidak ada berkas untuk dipindahkan.")
+    return 0
 
 
 def address_lines(base: str, slug: str) -> list[str]:

@@ -28,7 +28,8 @@ def browser_of_made() -> Holding:
 
 def stored_bytes(application, code) -> bytes:
     document = application.documents.get(requirement__code=code)
-    return services.document_path(document).read_bytes()
+    with services.open_document(document) as handle:
+        return handle.read()
 
 
 def test_a_document_that_passed_is_used_when_the_form_is_sent_again(office, clock):
