@@ -181,11 +181,17 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("worker", help="run the background jobs (invitations, expiry) as a separate process")
     p.set_defaults(func=run_worker)
 
-    p = sub.add_parser("backup", help="copy the SQLite database consistently while it runs")
+    p = sub.add_parser(
+        "backup",
+        help="back up the database while it runs (SQLite: a copy; PostgreSQL: pg_dump, documents included)",
+    )
     p.add_argument("--to", help="file to write (default: DATA_DIR/backups/antre-YYYYmmdd-HHMMSS.sqlite3)")
     p.set_defaults(func=run_backup)
 
-    p = sub.add_parser("restore", help="replace the SQLite database with a backup (stop the server first)")
+    p = sub.add_parser(
+        "restore",
+        help="restore a backup (SQLite: replaces the data, stop the server first; PostgreSQL: onto a new empty database)",
+    )
     p.add_argument("backup")
     p.add_argument("--yes", action="store_true", help="yes, replace everything")
     p.set_defaults(func=run_restore)
