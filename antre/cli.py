@@ -160,6 +160,15 @@ def _add_forecast(sub) -> None:
     forecast.add_forecast_actions(actions)  # replay, evaluate: on the CSV files, no database
 
 
+def _add_move_documents(sub) -> None:
+    p = sub.add_parser(
+        "move-documents",
+        help="carry the documents this machine kept in DATA_DIR/documents into the database (PostgreSQL)",
+    )
+    p.add_argument("--source", help="the folder to carry in (default: DATA_DIR/documents)")
+    p.set_defaults(func=move_documents)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="antre", description="Antrean dan layanan daring kantor pelayanan publik."
@@ -196,13 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--yes", action="store_true", help="yes, replace everything")
     p.set_defaults(func=run_restore)
 
-    p = sub.add_parser(
-        "move-documents",
-        help="carry the documents this machine kept in DATA_DIR/documents into the database (PostgreSQL)",
-    )
-    p.add_argument("--source", help="the folder to carry in (default: DATA_DIR/documents)")
-    p.set_defaults(func=move_documents)
-
+    _add_move_documents(sub)
     p = sub.add_parser(
         "purge", help="forget the personal data past its keeping period now (the worker does it daily)"
     )
