@@ -13,8 +13,9 @@ where it runs (`Job.scope`):
   overlaps another — a leader cut off mid-run, SQLite's processes — only repeats work already done.
 - CLAIMED jobs run in every worker at once, each item claimed by a conditional update: the
   WhatsApp outbox (antre.whatsapp.outbox: a message goes from pending to sending for one worker).
-- MACHINE jobs tidy this machine's own files (the speech cache, documents held for a form, WhatsApp
-  media in transit): every machine runs its own.
+- MACHINE jobs tidy this machine's own files (the speech cache, documents held for a form, files
+  an officer sent from the inbox): every machine runs its own. Documents received over WhatsApp
+  wait in the shared transit storage (antre.applications.storage), forgotten by a DATABASE job.
 
 On SQLite there is one machine: its processes share the database's write slot, and no lock is taken.
 """
@@ -36,6 +37,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 
 from antre import clock, retention
 from antre.applications import holding
+from antre.applications.storage import transit
 from antre.gate.services import refresh_invitations
 from antre.live.voice import prune_cache
 from antre.offices.models import Office
@@ -118,15 +120,21 @@ def deliver_whatsapp() -> int:
 
 
 def prune_speech() -> int:
-    """Spoken announcements, and WhatsApp files a day old (left by a conversation that stopped halfway)."""
+    """Spoken announcements, and WhatsApp files sent from the inbox a day old."""
     removed = prune_cache()
     cutoff = time.time() - 86400  # file times are the machine's, not the domain's clock
-    for folder in ("wa-media", "wa-outgoing"):
+    for folder in ("wa-outgoing",):
         for path in (Path(settings.DATA_DIR) / folder).rglob("*"):
             if path.is_file() and path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed
+
+
+def forget_received_media() -> int:
+    """Documents received over WhatsApp a day ago for an application never finished (a
+    conversation that stopped halfway): in the database on PostgreSQL, in DATA_DIR/wa-media on SQLite."""
+    return transit().prune(dt.timedelta(days=1))
 
 
 def cancel_on_closed_days() -> int:
@@ -177,6 +185,7 @@ JOBS: list[Job] = [
     Job("speech cache", prune_speech, 3600, Scope.MACHINE),
     Job("personal data retention", purge_personal_data, 6 * 3600),
     Job("held documents", remove_held_documents, 600, Scope.MACHINE),
+    Job("received media", forget_received_media, 3600),  # the shared transit storage (SQLite: one machine)
     Job("report days", keep_report_days, 3600),
     Job("sign-in records", forget_old_sign_ins, 6 * 3600),
     Job("booking budgets", forget_old_budgets, 3600),

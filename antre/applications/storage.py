@@ -1,10 +1,14 @@
-"""Where citizens' documents are kept, through Django's storage API (`storages["documents"]`).
+"""Where files are kept, through Django's storage API: `storages["documents"]` for citizens'
+documents, `storages["transit"]` for files between two requests (a document received over WhatsApp,
+waiting for the citizen to finish the application).
 
-On PostgreSQL in the database itself (DatabaseStorage over StoredFile), so an application sent
-through one machine is opened by a verifier on any other, a document and its row are written and
-rolled back together, and `pg_dump` holds them. On SQLite in the data dir's owner-only folder
-(DATA_DIR/documents, files 0600, folders 0700: FolderStorage). The names are the same on both (`<code>/<random>.<ext>`, the
-Document's path), so `antre move-documents` carries an older machine's files into the database.
+On PostgreSQL in the database itself (DatabaseStorage over StoredFile, each storage under its own
+prefix of the row's name), so an application sent through one machine is opened by a verifier on
+any other, a WhatsApp conversation may go on through another machine, a document and its row are
+written and rolled back together, and `pg_dump` holds them. On SQLite in the data dir's owner-only
+folders (DATA_DIR/documents and DATA_DIR/wa-media, files 0600, folders 0700: FolderStorage). A
+document's name is the same on both (`<code>/<random>.<ext>`, the Document's path), so
+`antre move-documents` carries an older machine's files into the database.
 
 Why not a package: django-binary-database-files answers a missing file with an empty one and
 copies every file to the local disk as well; django-db-file-storage keeps the bytes as base64 text.
@@ -12,12 +16,15 @@ copies every file to the local disk as well; django-db-file-storage keeps the by
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import connection
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from antre.applications.models import StoredFile
@@ -25,10 +32,17 @@ from antre.applications.models import StoredFile
 
 @deconstructible
 class DatabaseStorage(Storage):
-    """Files as rows of StoredFile; no URL: documents are served only by views that check who asks."""
+    """Files as rows of StoredFile named `prefix` + name; no URL: documents are served only by
+    views that check who asks."""
+
+    def __init__(self, prefix: str = "documents/") -> None:
+        self.prefix = prefix
+
+    def _rows(self, name: str):
+        return StoredFile.objects.filter(name=self.prefix + name)
 
     def _open(self, name: str, mode: str = "rb") -> ContentFile:
-        content = StoredFile.objects.filter(name=name).values_list("content", flat=True).first()
+        content = self._rows(name).values_list("content", flat=True).first()
         if content is None:
             raise FileNotFoundError(name)
         return ContentFile(bytes(content), name=name)
@@ -36,48 +50,57 @@ class DatabaseStorage(Storage):
     def _save(self, name: str, content) -> str:
         content.seek(0)
         data = content.read()
-        StoredFile.objects.create(name=name, content=data, size=len(data))
+        StoredFile.objects.create(name=self.prefix + name, content=data, size=len(data))
         return name
 
     def get_available_name(self, name: str, max_length: int | None = None) -> str:
         return name  # random names; a clash would be refused by the unique name, not overwritten
 
     def exists(self, name: str) -> bool:
-        return StoredFile.objects.filter(name=name).exists()
+        return self._rows(name).exists()
 
     def delete(self, name: str) -> None:
         if connection.needs_rollback:
             return  # a failed transaction: its rollback removes the row it wrote
-        StoredFile.objects.filter(name=name).delete()
+        self._rows(name).delete()
 
     def size(self, name: str) -> int:
-        size = StoredFile.objects.filter(name=name).values_list("size", flat=True).first()
+        size = self._rows(name).values_list("size", flat=True).first()
         if size is None:
             raise FileNotFoundError(name)
         return size
 
+    def names(self, under: str = "") -> list[str]:
+        rows = StoredFile.objects.filter(name__startswith=self.prefix + under).order_by("name")
+        return [name[len(self.prefix) :] for name in rows.values_list("name", flat=True)]
+
     def listdir(self, path: str) -> tuple[list[str], list[str]]:
         prefix = f"{path.strip('/')}/" if path.strip("/") else ""
-        names = StoredFile.objects.filter(name__startswith=prefix).values_list("name", flat=True)
         dirs, files = set(), []
-        for rest in (name[len(prefix) :] for name in names):
+        for rest in (name[len(prefix) :] for name in self.names(prefix)):
             if "/" in rest:
                 dirs.add(rest.split("/", 1)[0])
             else:
                 files.append(rest)
         return sorted(dirs), sorted(files)
 
+    def prune(self, older_than: dt.timedelta) -> int:
+        cutoff = timezone.now() - older_than
+        deleted, _ = StoredFile.objects.filter(name__startswith=self.prefix, stored_at__lt=cutoff).delete()
+        return deleted
+
 
 @deconstructible
 class FolderStorage(FileSystemStorage):
-    """DATA_DIR/documents, read when used (a test moves the data dir); no URL either."""
+    """DATA_DIR/<folder>, read when used (a test moves the data dir); no URL either."""
 
-    def __init__(self, **options) -> None:
+    def __init__(self, folder: str = "documents", **options) -> None:
+        self.folder = folder
         super().__init__(**{"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700, **options})
 
     @property
     def base_location(self) -> str:
-        return str(Path(settings.DATA_DIR) / "documents")
+        return str(Path(settings.DATA_DIR) / self.folder)
 
     @property
     def location(self) -> str:
@@ -86,19 +109,38 @@ class FolderStorage(FileSystemStorage):
     def url(self, name: str | None) -> str:
         raise NotImplementedError("documents are served by views that check who asks")
 
+    def names(self, under: str = "") -> list[str]:
+        root = Path(self.location)
+        if not root.exists():
+            return []
+        found = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+        return sorted(name for name in found if name.startswith(under))
 
-def documents() -> Storage:
-    return storages["documents"]
+    def prune(self, older_than: dt.timedelta) -> int:
+        cutoff = time.time() - older_than.total_seconds()  # file times are the machine's
+        removed = 0
+        for path in Path(self.location).rglob("*") if Path(self.location).exists() else ():
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+
+def documents() -> DatabaseStorage | FolderStorage:
+    store = storages["documents"]
+    assert isinstance(store, DatabaseStorage | FolderStorage)
+    return store
+
+
+def transit() -> DatabaseStorage | FolderStorage:
+    store = storages["transit"]
+    assert isinstance(store, DatabaseStorage | FolderStorage)
+    return store
 
 
 def stored_names() -> list[str]:
     """Every document kept, by name (checks and tests)."""
-    store = documents()
-    if isinstance(store, DatabaseStorage):
-        return list(StoredFile.objects.order_by("name").values_list("name", flat=True))
-    assert isinstance(store, FileSystemStorage)
-    root = Path(store.location)
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return documents().names()
 
 
 def move_files_in(folder: Path) -> tuple[int, int]:
@@ -106,7 +148,7 @@ def move_files_in(folder: Path) -> tuple[int, int]:
     storage, each under its own name, and remove them once stored; one already stored (the same
     name) is only removed. (moved, already there). Nothing to do when the storage is that folder."""
     store = documents()
-    if isinstance(store, FileSystemStorage) and Path(store.location).resolve() == folder.resolve():
+    if isinstance(store, FolderStorage) and Path(store.location).resolve() == folder.resolve():
         return 0, 0
     moved = present = 0
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):

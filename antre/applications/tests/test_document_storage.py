@@ -28,7 +28,7 @@ def test_on_postgres_a_document_is_kept_in_the_database_and_served_from_it(
     settings.DATA_DIR = tmp_path
     application = apply(client)
     document = application.documents.get(requirement__code="kk")
-    assert StoredFile.objects.get(name=document.path).size == document.size
+    assert StoredFile.objects.get(name=f"documents/{document.path}").size == document.size
     assert not (tmp_path / "documents").exists() or not any((tmp_path / "documents").rglob("*.*"))
     served = client.get(f"/permohonan/{application.code}/berkas/{document.pk}/")
     assert served.status_code == 200 and served["Cache-Control"] == "private, no-store"
@@ -56,7 +56,7 @@ def test_on_postgres_a_failed_application_leaves_no_bytes_behind(office):
 def test_a_missing_document_is_a_404_not_an_empty_file(client, office):
     application = apply(client)
     document = application.documents.get(requirement__code="kk")
-    StoredFile.objects.filter(name=document.path).delete()
+    StoredFile.objects.filter(name=f"documents/{document.path}").delete()
     assert client.get(f"/permohonan/{application.code}/berkas/{document.pk}/").status_code == 404
 
 
@@ -64,7 +64,7 @@ def test_a_missing_document_is_a_404_not_an_empty_file(client, office):
 def test_an_older_machines_files_are_carried_into_the_database(client, office, tmp_path):
     application = apply(client)
     document = application.documents.get(requirement__code="kk")
-    stored = StoredFile.objects.get(name=document.path)
+    stored = StoredFile.objects.get(name=f"documents/{document.path}")
     content = bytes(stored.content)
     stored.delete()  # as before this change: the bytes in a folder of one machine
     old = tmp_path / "old-documents"
@@ -74,7 +74,7 @@ def test_an_older_machines_files_are_carried_into_the_database(client, office, t
     (old / "ZZZZ" / "x.pdf").write_bytes(b"%PDF- of a deleted application")
     assert move_files_in(old) == (2, 0)
     assert not any(p.is_file() for p in old.rglob("*"))  # moved, not copied
-    assert bytes(StoredFile.objects.get(name=document.path).content) == content
+    assert bytes(StoredFile.objects.get(name=f"documents/{document.path}").content) == content
     served = client.get(f"/permohonan/{application.code}/berkas/{document.pk}/")
     assert b"".join(served.streaming_content) == content
     (old / document.path).write_bytes(content)  # run again on the same folder: nothing doubled

@@ -90,9 +90,9 @@ def test_on_postgresql_a_backup_with_its_documents_is_restored_onto_a_new_empty_
             assert db.execute("SELECT number FROM queueing_ticket").fetchall() == [(booked.number,)]
             assert db.execute("SELECT code FROM applications_application").fetchall() == [(application.code,)]
             (content,) = db.execute(
-                "SELECT content FROM applications_storedfile WHERE name = %s", [document.path]
+                "SELECT content FROM applications_storedfile WHERE name = %s", [f"documents/{document.path}"]
             ).fetchone()
-        assert bytes(content) == bytes(StoredFile.objects.get(name=document.path).content)
+        assert bytes(content) == bytes(StoredFile.objects.get(name=f"documents/{document.path}").content)
         with pytest.raises(BackupError) as refused:  # never over a database in use
             restore(dump, new)
         assert "tidak kosong" in str(refused.value)
