@@ -190,6 +190,7 @@ def _files(name: str) -> dict[str, Any]:
 
 STORAGES["documents"] = _files("documents")
 STORAGES["transit"] = _files("wa-media")
+STORAGES["held"] = _files("held")
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
 
 # Behind a reverse proxy that ends HTTPS (docs/deployment.md): trust its X-Forwarded-Proto and

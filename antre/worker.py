@@ -13,9 +13,9 @@ where it runs (`Job.scope`):
   overlaps another — a leader cut off mid-run, SQLite's processes — only repeats work already done.
 - CLAIMED jobs run in every worker at once, each item claimed by a conditional update: the
   WhatsApp outbox (antre.whatsapp.outbox: a message goes from pending to sending for one worker).
-- MACHINE jobs tidy this machine's own files (the speech cache, documents held for a form, files
-  an officer sent from the inbox): every machine runs its own. Documents received over WhatsApp
-  wait in the shared transit storage (antre.applications.storage), forgotten by a DATABASE job.
+- MACHINE jobs tidy this machine's own files (the speech cache, files an officer sent from the
+  inbox): every machine runs its own. Documents held for a form and documents received over
+  WhatsApp wait in the shared storages (antre.applications.storage), tidied by DATABASE jobs.
 
 On SQLite there is one machine: its processes share the database's write slot, and no lock is taken.
 """
@@ -184,7 +184,7 @@ JOBS: list[Job] = [
     Job("whatsapp outbox", deliver_whatsapp, 2, Scope.CLAIMED),
     Job("speech cache", prune_speech, 3600, Scope.MACHINE),
     Job("personal data retention", purge_personal_data, 6 * 3600),
-    Job("held documents", remove_held_documents, 600, Scope.MACHINE),
+    Job("held documents", remove_held_documents, 600),  # in the shared storage (SQLite: one machine)
     Job("received media", forget_received_media, 3600),  # the shared transit storage (SQLite: one machine)
     Job("report days", keep_report_days, 3600),
     Job("sign-in records", forget_old_sign_ins, 6 * 3600),

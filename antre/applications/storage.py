@@ -1,6 +1,7 @@
 """Where files are kept, through Django's storage API: `storages["documents"]` for citizens'
 documents, `storages["transit"]` for files between two requests (a document received over WhatsApp,
-waiting for the citizen to finish the application).
+waiting for the citizen to finish the application), `storages["held"]` for documents held for a
+web form refused for something else (antre.applications.holding).
 
 On PostgreSQL in the database itself (DatabaseStorage over StoredFile, each storage under its own
 prefix of the row's name), so an application sent through one machine is opened by a verifier on
@@ -17,6 +18,8 @@ copies every file to the local disk as well; django-db-file-storage keeps the by
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
 import time
 from pathlib import Path
 
@@ -70,6 +73,18 @@ class DatabaseStorage(Storage):
             raise FileNotFoundError(name)
         return size
 
+    def replace(self, name: str, data: bytes) -> None:
+        """Write `name` whole, in place of what it held (inside the caller's transaction)."""
+        StoredFile.objects.update_or_create(
+            name=self.prefix + name, defaults={"content": data, "size": len(data)}
+        )
+
+    def get_modified_time(self, name: str) -> dt.datetime:
+        stored = self._rows(name).values_list("stored_at", flat=True).first()
+        if stored is None:
+            raise FileNotFoundError(name)
+        return stored
+
     def names(self, under: str = "") -> list[str]:
         rows = StoredFile.objects.filter(name__startswith=self.prefix + under).order_by("name")
         return [name[len(self.prefix) :] for name in rows.values_list("name", flat=True)]
@@ -109,6 +124,15 @@ class FolderStorage(FileSystemStorage):
     def url(self, name: str | None) -> str:
         raise NotImplementedError("documents are served by views that check who asks")
 
+    def replace(self, name: str, data: bytes) -> None:
+        """Write `name` whole: readers see the old content or the new one, never half."""
+        target = Path(self.path(name))
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
+        partial.write_bytes(data)
+        partial.chmod(0o600)
+        os.replace(partial, target)
+
     def names(self, under: str = "") -> list[str]:
         root = Path(self.location)
         if not root.exists():
@@ -134,6 +158,12 @@ def documents() -> DatabaseStorage | FolderStorage:
 
 def transit() -> DatabaseStorage | FolderStorage:
     store = storages["transit"]
+    assert isinstance(store, DatabaseStorage | FolderStorage)
+    return store
+
+
+def held() -> DatabaseStorage | FolderStorage:
+    store = storages["held"]
     assert isinstance(store, DatabaseStorage | FolderStorage)
     return store
 
