@@ -68,3 +68,19 @@ def test_a_broken_counter_lets_the_request_through(settings):
     request = RequestFactory().post("/", REMOTE_ADDR="10.9.9.8")
     for _ in range(3):
         ratelimit.check(request, scope="test-book", limit=1)  # let through, never a 500
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_keys_are_counted_in_one_round_trip():
+    from django.test.utils import CaptureQueriesContext
+
+    expires = int(time.time()) + 60
+    ratelimit.count("test-many:alarm", expires=expires)
+    with CaptureQueriesContext(connection) as queries:
+        hits, looks = ratelimit.count_many(
+            [("test-many:b", expires), ("test-many:a", expires)], ["test-many:alarm", "test-many:none"]
+        )
+    assert (hits, looks) == ([1, 1], [1, 0])
+    assert len(queries) == 1
+    hits, looks = ratelimit.count_many([("test-many:b", expires), ("test-many:a", expires)], ["test-many:b"])
+    assert (hits, looks) == ([2, 2], [1])  # a look sees the count before this statement's hits
