@@ -37,18 +37,36 @@ from antre.transport import listening
 
 def prepare() -> list[tuple[str, str, str]]:
     """Migrate, and seed the demo office (with a past) when the database has no office yet. Returns
-    new demo users."""
+    new demo users. Machines starting at once (an upgrade) take turns (one_at_a_time)."""
     crypto.keys()  # the key file of personal data, written at first start
-    call_command("migrate", interactive=False, verbosity=0)
-    dbcode.ensure(connection)  # a rebuilt ticket table (SQLite) loses its triggers
-    carry_documents(settings.DATA_DIR / "documents")
-    with transaction.atomic():
-        if Office.objects.exists():
-            return []
-        office = seed_demo_office()
-        created = create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
-        seed_demo_history(office)  # after the users: the demo's `petugas` called some of it
-        return created
+    with one_at_a_time("start"):
+        call_command("migrate", interactive=False, verbosity=0)
+        dbcode.ensure(connection)  # a rebuilt ticket table (SQLite) loses its triggers
+        carry_documents(settings.DATA_DIR / "documents")
+        with transaction.atomic():
+            if Office.objects.exists():
+                return []
+            office = seed_demo_office()
+            created = create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
+            seed_demo_history(office)  # after the users: the demo's `petugas` called some of it
+            return created
+
+
+@contextlib.contextmanager
+def one_at_a_time(name: str):
+    """On PostgreSQL, the machines sharing the database do this one after the other (a session
+    advisory lock, waited for): two migrating or seeding at once would collide. SQLite: one machine."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = [worker.LOCK_SPACE, worker.lock_key(name)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
 def carry_documents(folder: Path) -> tuple[int, int]:

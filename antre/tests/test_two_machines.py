@@ -140,3 +140,34 @@ def test_two_workers_invite_each_citizen_once(two_machines, open_all_day):
     counts = dict(Ticket.objects.values_list("number", "invitations"))
     assert counts == {t.number: (1 if i < 2 else 0) for i, t in enumerate(tickets)}
     assert Ticket.objects.filter(invited_at__isnull=False).count() == 2
+
+
+def test_machines_starting_at_once_migrate_and_seed_one_after_the_other(office):
+    import threading
+
+    from django.db import connections
+
+    from antre import commands, worker
+
+    other = connections.create_connection("default")  # machine A, migrating
+    done = threading.Event()
+
+    def machine_b() -> None:
+        try:
+            commands.prepare()
+            done.set()
+        finally:
+            connections.close_all()
+
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [worker.LOCK_SPACE, worker.lock_key("start")])
+        b = threading.Thread(target=machine_b)
+        b.start()
+        assert not done.wait(1.0)  # B waits for A
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [worker.LOCK_SPACE, worker.lock_key("start")])
+        assert done.wait(60)
+        b.join()
+    finally:
+        other.close()
