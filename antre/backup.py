@@ -1,8 +1,9 @@
-"""`antre backup` and `antre restore` for the embedded default (SQLite).
+"""`antre backup` and `antre restore`.
 
-The backup uses SQLite's online backup API: a consistent copy while the office keeps booking and
-calling, with no need to stop the server. PostgreSQL is backed up with its own tools (pg_dump);
-docs/operations.md says how.
+On the embedded default (SQLite) the backup uses SQLite's online backup API: a consistent copy
+while the office keeps booking and calling, with no need to stop the server. On PostgreSQL they
+are pg_dump and pg_restore onto a new, empty database (antre.db.pgdump): the dump holds the
+citizens' documents too.
 
 A restore replaces the data under the feet of whoever uses it: a server that answered a booking
 201 would lose it and hand its number out again. So `antre serve` (each of its processes) and
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 from antre import locks
+from antre.db import pgdump
 
 
 class BackupError(Exception):
@@ -70,11 +72,18 @@ def _check(path: Path) -> None:
 
 def backup(target: Path | None = None) -> Path:
     """Copy the live database to `target` (default: the data dir's backups/), consistently, while it runs."""
-    live = _live_sqlite_path()
     if target is None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = Path(settings.DATA_DIR) / "backups" / f"antre-{stamp}.sqlite3"
+        suffix = "sqlite3" if connection.vendor == "sqlite" else "dump"
+        target = Path(settings.DATA_DIR) / "backups" / f"antre-{stamp}.{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if connection.vendor == "postgresql":
+        try:
+            pgdump.dump(settings.DATABASES["default"], target)
+        except pgdump.DumpError as exc:
+            raise BackupError(str(exc)) from None
+        return target
+    live = _live_sqlite_path()
     partial = target.with_suffix(".partial")
     partial.unlink(missing_ok=True)
     source = sqlite3.connect(live, timeout=30)
@@ -91,8 +100,15 @@ def backup(target: Path | None = None) -> Path:
     return target
 
 
-def restore(source: Path) -> None:
-    """Replace the live database with a backup, after checking the backup is whole."""
+def restore(source: Path, database: dict | None = None) -> None:
+    """Replace the live database with a backup, after checking the backup is whole. On PostgreSQL,
+    restore into `database` (default: the configured one), which must be new and empty."""
+    if connection.vendor == "postgresql":
+        try:
+            pgdump.load(database or settings.DATABASES["default"], source)
+        except pgdump.DumpError as exc:
+            raise BackupError(str(exc)) from None
+        return
     live = _live_sqlite_path()
     if not source.is_file():
         raise BackupError(f"{source} tidak ada.")

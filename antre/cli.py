@@ -103,6 +103,10 @@ def run_restore(args: argparse.Namespace) -> int:
     return _django().run_restore(args.backup)
 
 
+def move_documents(args: argparse.Namespace) -> int:
+    return _django().move_documents(args.source)
+
+
 def purge(args: argparse.Namespace) -> int:
     return _django().purge()
 
@@ -156,6 +160,15 @@ def _add_forecast(sub) -> None:
     forecast.add_forecast_actions(actions)  # replay, evaluate: on the CSV files, no database
 
 
+def _add_move_documents(sub) -> None:
+    p = sub.add_parser(
+        "move-documents",
+        help="carry the documents this machine kept in DATA_DIR/documents into the database (PostgreSQL)",
+    )
+    p.add_argument("--source", help="the folder to carry in (default: DATA_DIR/documents)")
+    p.set_defaults(func=move_documents)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="antre", description="Antrean dan layanan daring kantor pelayanan publik."
@@ -177,15 +190,22 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("worker", help="run the background jobs (invitations, expiry) as a separate process")
     p.set_defaults(func=run_worker)
 
-    p = sub.add_parser("backup", help="copy the SQLite database consistently while it runs")
+    p = sub.add_parser(
+        "backup",
+        help="back up the database while it runs (SQLite: a copy; PostgreSQL: pg_dump, documents included)",
+    )
     p.add_argument("--to", help="file to write (default: DATA_DIR/backups/antre-YYYYmmdd-HHMMSS.sqlite3)")
     p.set_defaults(func=run_backup)
 
-    p = sub.add_parser("restore", help="replace the SQLite database with a backup (stop the server first)")
+    p = sub.add_parser(
+        "restore",
+        help="restore a backup (SQLite: replaces the data, stop the server first; PostgreSQL: onto a new empty database)",
+    )
     p.add_argument("backup")
     p.add_argument("--yes", action="store_true", help="yes, replace everything")
     p.set_defaults(func=run_restore)
 
+    _add_move_documents(sub)
     p = sub.add_parser(
         "purge", help="forget the personal data past its keeping period now (the worker does it daily)"
     )

@@ -23,6 +23,7 @@ from django.db.migrations.executor import MigrationExecutor
 from uvicorn.supervisors import Multiprocess
 
 from antre import clock, crypto, worker
+from antre.applications.storage import move_files_in
 from antre.backup import BackupError, backup, mark_in_use, restore
 from antre.db import sealed
 from antre.forecast.eventlog import write_events, write_staffing
@@ -36,17 +37,55 @@ from antre.transport import listening
 
 def prepare() -> list[tuple[str, str, str]]:
     """Migrate, and seed the demo office (with a past) when the database has no office yet. Returns
-    new demo users."""
+    new demo users. Machines starting at once (an upgrade) take turns (one_at_a_time)."""
     crypto.keys()  # the key file of personal data, written at first start
+    with one_at_a_time("start"):
+        call_command("migrate", interactive=False, verbosity=0)
+        dbcode.ensure(connection)  # a rebuilt ticket table (SQLite) loses its triggers
+        carry_documents(settings.DATA_DIR / "documents")
+        with transaction.atomic():
+            if Office.objects.exists():
+                return []
+            office = seed_demo_office()
+            created = create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
+            seed_demo_history(office)  # after the users: the demo's `petugas` called some of it
+            return created
+
+
+@contextlib.contextmanager
+def one_at_a_time(name: str):
+    """On PostgreSQL, the machines sharing the database do this one after the other (a session
+    advisory lock, waited for): two migrating or seeding at once would collide. SQLite: one machine."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = [worker.LOCK_SPACE, worker.lock_key(name)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
+def carry_documents(folder: Path) -> tuple[int, int]:
+    """Documents a machine kept in its own folder before they were kept in the database (PostgreSQL):
+    carried in at start, and by `antre move-documents`. (moved, already there)."""
+    if not folder.is_dir():
+        return 0, 0
+    moved, present = move_files_in(folder)
+    if moved or present:
+        print(f"Berkas warga dipindahkan ke basis data: {moved} (sudah ada: {present}).")
+    return moved, present
+
+
+def move_documents(source: str | None) -> int:
     call_command("migrate", interactive=False, verbosity=0)
-    dbcode.ensure(connection)  # a rebuilt ticket table (SQLite) loses its triggers
-    with transaction.atomic():
-        if Office.objects.exists():
-            return []
-        office = seed_demo_office()
-        created = create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
-        seed_demo_history(office)  # after the users: the demo's `petugas` called some of it
-        return created
+    moved, present = carry_documents(Path(source) if source else settings.DATA_DIR / "documents")
+    if not (moved or present):
+        print("Tidak ada berkas untuk dipindahkan.")
+    return 0
 
 
 def address_lines(base: str, slug: str) -> list[str]:

@@ -98,13 +98,20 @@ def require(request: HttpRequest, *, service_key: str, quota: int, proof: str | 
     now = int(time.time())
     hour = now - now % 3600
     burst = now - now % SERVICE_BURST_WINDOW
-    by_address = ratelimit.count(f"pow-address:{address}:{hour}", expires=hour + 3600)
-    by_service = ratelimit.count(f"pow-service:{service_key}:{burst}", expires=burst + SERVICE_BURST_WINDOW)
     # A burst keeps the check on for ALARM seconds: a script pausing between bursts gains nothing.
     alarm = f"pow-alarm:{service_key}"
+    # One round trip (PostgreSQL): the alarm is read as it was before this request, which is all
+    # that matters: this request sets it only when its own service count is over anyway.
+    (by_address, by_service), (alarmed,) = ratelimit.count_many(
+        [
+            (f"pow-address:{address}:{hour}", hour + 3600),
+            (f"pow-service:{service_key}:{burst}", burst + SERVICE_BURST_WINDOW),
+        ],
+        [alarm],
+    )
     if by_service > service_burst(quota):
         ratelimit.count(alarm, expires=now + ALARM)
-    if by_address <= ADDRESS_PER_HOUR and by_service <= service_burst(quota) and not ratelimit.peek(alarm):
+    if by_address <= ADDRESS_PER_HOUR and by_service <= service_burst(quota) and not alarmed:
         return
     if proof and valid(proof):
         return

@@ -2,9 +2,11 @@
 
 Generous on purpose: in Indonesia many phones share one carrier address (CGNAT), and a morning
 rush must not lock out a whole village. It stops a script filling the day's quota, not a crowd.
-The counters are shared by every server process of the machine: a small SQLite file of their own
-(`DATA_DIR/run/ratelimit.sqlite3`), so the limit is the same whichever process a request
-reaches. If that file fails, requests are let through and a warning is logged: a broken counter
+On PostgreSQL the counters live in the database every machine uses (an UNLOGGED table,
+`antre_ratelimit`, one row per key and window, counted by one upsert), so the limit is the same
+whichever machine and process a request reaches. On SQLite they are shared by the machine's server
+processes through a small SQLite file of their own (`DATA_DIR/run/ratelimit.sqlite3`). If the
+counter fails, requests are let through and a warning is logged: a broken counter
 must never stop an office taking bookings. `ANTRE_RATELIMIT=off` turns them
 off for load tests.
 """
@@ -20,6 +22,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -175,6 +178,18 @@ def count(key: str, *, expires: int) -> int:
     return _counted(key, expires=expires)
 
 
+def count_many(hits: list[tuple[str, int]], looks: list[str]) -> tuple[list[int], list[int]]:
+    """`count` each of `hits` ((key, expires)) and `peek` each of `looks` (counts as they were before
+    these hits), in one statement on PostgreSQL: a booking's proof-of-work counts cost one round trip."""
+    if not shared():
+        return [count(key, expires=expires) for key, expires in hits], [peek(key) for key in looks]
+    try:
+        return _shared_many(hits, looks)
+    except DatabaseError as exc:
+        log.warning("rate limit not counted, request let through: %s", exc)
+        return [0] * len(hits), [0] * len(looks)
+
+
 def peek(key: str) -> int:
     """The count of `key` in its window, without counting (0 if the counter failed)."""
     return _counted(key, expires=0, step=_read)
@@ -183,13 +198,76 @@ def peek(key: str) -> int:
 def _counted(key: str, *, expires: int, step=None) -> int:
     """_count, failing open: a broken or busy counter must not stop the office taking bookings."""
     try:
+        if shared():
+            return _shared_count(key, expires=expires, look=step is _read)
         return _count(key, expires=expires, step=step)
-    except (sqlite3.Error, OSError, TimeoutError) as exc:
+    except (sqlite3.Error, OSError, TimeoutError, DatabaseError) as exc:
         log.warning("rate limit not counted, request let through: %s", exc)
         return 0
 
 
 def reset() -> None:
     """Forget every count (tests; or an office that locked itself out)."""
+    if shared():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM antre_ratelimit")
+        return
     with _turn:
         _connect(_path()).execute("DELETE FROM hits")
+
+
+# PostgreSQL: every machine counts in one table. UNLOGGED: no write-ahead log per count (a crash of
+# the database empties it, which loses nothing worth keeping) and not sent to a standby.
+# A row whose window has ended starts again at 1, so a key reused after its window (the alarm) is
+# never read with a stale count even before the sweep has removed it.
+_HIT = (
+    "INSERT INTO antre_ratelimit AS r (key, n, expires) VALUES (%s, 1, %s) ON CONFLICT (key) DO UPDATE SET "
+    "n = CASE WHEN r.expires < %s THEN 1 ELSE r.n + 1 END, "
+    "expires = CASE WHEN r.expires < %s THEN EXCLUDED.expires ELSE r.expires END RETURNING n"
+)
+# Several keys at once, in the order of their keys (two requests lock shared rows in one order);
+# the looks read the rows as they were before this statement's hits (one snapshot).
+_MANY = (
+    "WITH hit AS (INSERT INTO antre_ratelimit AS r (key, n, expires) "
+    "SELECT k, 1, e FROM unnest(%s::text[], %s::bigint[]) AS t(k, e) ORDER BY k "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "n = CASE WHEN r.expires < %s THEN 1 ELSE r.n + 1 END, "
+    "expires = CASE WHEN r.expires < %s THEN EXCLUDED.expires ELSE r.expires END RETURNING key, n) "
+    "SELECT 'hit', key, n FROM hit UNION ALL "
+    "SELECT 'look', key, n FROM antre_ratelimit WHERE key = ANY(%s) AND expires >= %s"
+)
+_PEEK = "SELECT n FROM antre_ratelimit WHERE key = %s AND expires >= %s"
+_SWEEP = "DELETE FROM antre_ratelimit WHERE expires < %s"
+_sweep_due = {"at": 0.0}
+
+
+def shared() -> bool:
+    """Counted in the database every machine uses (PostgreSQL), rather than in this machine's file."""
+    return connection.vendor == "postgresql"
+
+
+def _shared_count(key: str, *, expires: int, look: bool) -> int:
+    """One statement on the request's own connection: in autocommit outside a transaction; inside
+    one (the WhatsApp bot), in a savepoint, so that a failed count does not spoil the transaction."""
+    now = int(time.time())
+    savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        if look:
+            cursor.execute(_PEEK, (key, now))
+        else:
+            cursor.execute(_HIT, (key, expires, now, now))
+        row = cursor.fetchone()
+        if not look and time.time() >= _sweep_due["at"]:  # ended windows go, once a minute per process
+            _sweep_due["at"] = time.time() + 60
+            cursor.execute(_SWEEP, (now,))
+    return row[0] if row else 0
+
+
+def _shared_many(hits: list[tuple[str, int]], looks: list[str]) -> tuple[list[int], list[int]]:
+    now = int(time.time())
+    keys, expires = [key for key, _ in hits], [expires for _, expires in hits]
+    savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(_MANY, (keys, expires, now, now, looks, now))
+        found = {(kind, key): n for kind, key, n in cursor.fetchall()}
+    return [found.get(("hit", key), 0) for key in keys], [found.get(("look", key), 0) for key in looks]

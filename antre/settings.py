@@ -178,6 +178,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+
+# Citizens' documents, and files between two requests (antre.applications.storage): in the database
+# every machine uses on PostgreSQL; on SQLite in the data dir's owner-only folders.
+def _files(name: str) -> dict[str, Any]:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return {"BACKEND": "antre.applications.storage.DatabaseStorage", "OPTIONS": {"prefix": f"{name}/"}}
+    return {"BACKEND": "antre.applications.storage.FolderStorage", "OPTIONS": {"folder": name}}
+
+
+STORAGES["documents"] = _files("documents")
+STORAGES["transit"] = _files("wa-media")
+STORAGES["held"] = _files("held")
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
 
 # Behind a reverse proxy that ends HTTPS (docs/deployment.md): trust its X-Forwarded-Proto and

@@ -1,7 +1,23 @@
 """Background jobs: `antre worker` runs them alone; `antre serve` runs them in a thread (unless --no-worker).
 
-Each job is safe to run in several processes at once: it takes the same row locks as the actions
-it complements, so two workers only repeat work that is already done.
+Several machines, each with its worker, share one PostgreSQL (docs/deployment.md). Each job says
+where it runs (`Job.scope`):
+
+- DATABASE jobs change what every machine sees (invitations, expiry at the day's end, counters
+  closed at closing time, closed days, "leave home", retention's purge, report days, sign-in
+  records, booking budgets). Each run is led by one worker at a time: the one that wins the job's
+  advisory lock (`pg_try_advisory_lock`, held for the run, given back after it or with its
+  connection); the others skip that turn and try again at their next. Beneath the leader, every
+  job also claims its rows as the actions it complements do (the office's or the counter's row
+  lock, a status in the UPDATE's WHERE, the outbox's unique key per message), so a run that
+  overlaps another — a leader cut off mid-run, SQLite's processes — only repeats work already done.
+- CLAIMED jobs run in every worker at once, each item claimed by a conditional update: the
+  WhatsApp outbox (antre.whatsapp.outbox: a message goes from pending to sending for one worker).
+- MACHINE jobs tidy this machine's own files (the speech cache, files an officer sent from the
+  inbox): every machine runs its own. Documents held for a form and documents received over
+  WhatsApp wait in the shared storages (antre.applications.storage), tidied by DATABASE jobs.
+
+On SQLite there is one machine: its processes share the database's write slot, and no lock is taken.
 """
 
 from __future__ import annotations
@@ -10,14 +26,18 @@ import datetime as dt
 import logging
 import threading
 import time
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 
 from antre import clock, retention
 from antre.applications import holding
+from antre.applications.storage import transit
 from antre.gate.services import refresh_invitations
 from antre.live.voice import prune_cache
 from antre.offices.models import Office
@@ -100,15 +120,21 @@ def deliver_whatsapp() -> int:
 
 
 def prune_speech() -> int:
-    """Spoken announcements, and WhatsApp files a day old (left by a conversation that stopped halfway)."""
+    """Spoken announcements, and WhatsApp files sent from the inbox a day old."""
     removed = prune_cache()
     cutoff = time.time() - 86400  # file times are the machine's, not the domain's clock
-    for folder in ("wa-media", "wa-outgoing"):
+    for folder in ("wa-outgoing",):
         for path in (Path(settings.DATA_DIR) / folder).rglob("*"):
             if path.is_file() and path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed
+
+
+def forget_received_media() -> int:
+    """Documents received over WhatsApp a day ago for an application never finished (a
+    conversation that stopped halfway): in the database on PostgreSQL, in DATA_DIR/wa-media on SQLite."""
+    return transit().prune(dt.timedelta(days=1))
 
 
 def cancel_on_closed_days() -> int:
@@ -135,37 +161,78 @@ def forget_old_budgets() -> int:
     return budgets.forget_before(clock.now().date() - dt.timedelta(days=1))
 
 
-JOBS: list[tuple[str, Callable[[], int], int]] = [
-    ("invitations", invite_and_lapse, INVITATION_SECONDS),
-    ("closed days", cancel_on_closed_days, 60),
-    ("expiry", expire_past_tickets, EXPIRY_SECONDS),
-    ("counter shifts", end_counter_shifts, 60),
-    ("leave home", tell_to_leave_home, 60),
-    ("whatsapp outbox", deliver_whatsapp, 2),
-    ("speech cache", prune_speech, 3600),
-    ("personal data retention", purge_personal_data, 6 * 3600),
-    ("held documents", remove_held_documents, 600),
-    ("report days", keep_report_days, 3600),
-    ("sign-in records", forget_old_sign_ins, 6 * 3600),
-    ("booking budgets", forget_old_budgets, 3600),
+class Scope(Enum):
+    DATABASE = "database"  # one leader per run, elected by an advisory lock
+    CLAIMED = "claimed"  # every worker, each item claimed by a conditional update
+    MACHINE = "machine"  # every machine, on its own files
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[], int]
+    every: int  # seconds
+    scope: Scope = Scope.DATABASE
+
+
+JOBS: list[Job] = [
+    Job("invitations", invite_and_lapse, INVITATION_SECONDS),
+    Job("closed days", cancel_on_closed_days, 60),
+    Job("expiry", expire_past_tickets, EXPIRY_SECONDS),
+    Job("counter shifts", end_counter_shifts, 60),
+    Job("leave home", tell_to_leave_home, 60),
+    Job("whatsapp outbox", deliver_whatsapp, 2, Scope.CLAIMED),
+    Job("speech cache", prune_speech, 3600, Scope.MACHINE),
+    Job("personal data retention", purge_personal_data, 6 * 3600),
+    Job("held documents", remove_held_documents, 600),  # in the shared storage (SQLite: one machine)
+    Job("received media", forget_received_media, 3600),  # the shared transit storage (SQLite: one machine)
+    Job("report days", keep_report_days, 3600),
+    Job("sign-in records", forget_old_sign_ins, 6 * 3600),
+    Job("booking budgets", forget_old_budgets, 3600),
 ]
+
+LOCK_SPACE = 0x616E7472  # "antr": the first key of every worker lock, apart from any other user's
+
+
+def lock_key(name: str) -> int:
+    """The second key of a job's advisory lock: the same on every machine."""
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+
+
+def run_job(job: Job) -> int | None:
+    """Run `job` once; None when another worker leads this run (on PostgreSQL) and this one skips it."""
+    if job.scope is not Scope.DATABASE or connection.vendor != "postgresql":
+        return job.run()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_SPACE, lock_key(job.name)])
+        (leader,) = cursor.fetchone()
+    if not leader:
+        return None
+    try:
+        return job.run()
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_SPACE, lock_key(job.name)])
+        except DatabaseError:
+            connection.close()  # a lock held by a broken connection goes with it
 
 
 def run_forever(stop: threading.Event | None = None) -> None:
     stop = stop or threading.Event()
-    due = {name: 0.0 for name, _job, _every in JOBS}
+    due = {job.name: 0.0 for job in JOBS}
     while not stop.is_set():
-        for name, job, every in JOBS:
-            if time.monotonic() < due[name]:
+        for job in JOBS:
+            if time.monotonic() < due[job.name]:
                 continue
-            due[name] = time.monotonic() + every
+            due[job.name] = time.monotonic() + job.every
             try:
                 close_old_connections()
-                done = job()
+                done = run_job(job)
                 if done:
-                    log.info("worker %s: %s", name, done)
+                    log.info("worker %s: %s", job.name, done)
             except Exception:
-                log.exception("worker job %s failed; it runs again later", name)
+                log.exception("worker job %s failed; it runs again later", job.name)
         stop.wait(1.0)
 
 

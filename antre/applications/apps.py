@@ -1,10 +1,9 @@
 import contextlib
 
 from django.apps import AppConfig
+from django.core.exceptions import SuspiciousFileOperation
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
-
-from antre.errors import Refusal
 
 
 class ApplicationsConfig(AppConfig):
@@ -19,8 +18,8 @@ class ApplicationsConfig(AppConfig):
 
 def _delete_file(sender, instance, **kwargs):
     """A document row deleted anywhere (the admin, a cascade, retention) takes its file along."""
-    from antre.applications.services import document_path  # lazy: services import the models
+    from antre.applications.storage import documents  # lazy: the storage imports the models
 
-    # A path outside the documents folder (Refusal) was never ours to delete.
-    with contextlib.suppress(Refusal):
-        document_path(instance).unlink(missing_ok=True)
+    # A path outside the documents folder was never ours to delete.
+    with contextlib.suppress(SuspiciousFileOperation):
+        documents().delete(instance.path)

@@ -224,3 +224,20 @@ class StatusChange(models.Model):
             return gettext(self.note_key) % params
         except (KeyError, TypeError, ValueError):
             return self.note  # parameters that no longer fit the key: the Indonesian copy
+
+
+class StoredFile(models.Model):
+    """A document's bytes in the database every machine uses (PostgreSQL): antre.applications.storage.
+    Written in the transaction that records its Document, so both are kept or neither."""
+
+    name = models.CharField(max_length=200, unique=True)  # the Document's path
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    stored_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("isi berkas")
+        verbose_name_plural = _("isi berkas")
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from antre.applications.pickup import book_pickup
 from antre.applications.services import (
     UPLOAD_MESSAGES,
     change_status,
+    discard,
     lock_application,
     not_now,
     store_document,
@@ -162,7 +162,7 @@ def publish(
     the first day with room.
     """
     now = now or clock.now()
-    written: list[Path] = []
+    written: list[str] = []
     try:
         with transaction.atomic():
             application = lock_application(code)
@@ -186,8 +186,7 @@ def publish(
             change_status(application, "publish", by=officer, system_note=note)
             _audit(application, officer, Audited.PUBLISH, now, result=result)
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        discard(written)
         raise
     return application
 
@@ -200,7 +199,7 @@ def _hand_over(
     delivery_address: str,
     pickup_day: dt.date | None,
     now: dt.datetime,
-    written: list[Path],
+    written: list[str],
 ) -> dict:
     """Make the result ready the chosen way; returns the history's note that says so. A stored
     file is added to `written`, to be removed if the transaction fails."""

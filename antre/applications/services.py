@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import secrets
-from pathlib import Path
 
-from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from antre import clock, crypto
@@ -22,6 +24,7 @@ from antre.applications.models import (
     Document,
     StatusChange,
 )
+from antre.applications.storage import documents
 from antre.applications.uploads import MAX_BYTES, UploadRefused, check_upload
 from antre.errors import Refusal
 from antre.offices import rules as office_rules
@@ -71,12 +74,6 @@ def too_long_fields(values: dict[str, str]) -> dict[str, str]:
         for field, value in values.items()
         if len(value or "") > FIELD_MAX[field]
     }
-
-
-def documents_root() -> Path:
-    root = Path(settings.DATA_DIR) / "documents"
-    root.mkdir(mode=0o700, exist_ok=True)
-    return root
 
 
 class _TooLarge(bytes):
@@ -250,7 +247,7 @@ def _store_application(
     office: Office, kind: ApplicationKind, applicant: dict, checked: dict, *, channel: str, now: dt.datetime
 ) -> Application:
     """The application, its history and its files, stored together."""
-    written: list[Path] = []
+    written: list[str] = []
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -260,8 +257,7 @@ def _store_application(
             for requirement, upload in checked.items():
                 written.append(store_document(application, upload, requirement=requirement))
     except BaseException:
-        for path in written:  # nothing half-stored: files go with the rolled-back rows
-            path.unlink(missing_ok=True)
+        discard(written)  # nothing half-stored: files go with the rolled-back rows
         raise
     return application
 
@@ -282,12 +278,21 @@ def for_applicant(code: str, nik: str) -> Application:
     return application
 
 
-def document_path(document: Document) -> Path:
-    root = documents_root().resolve()
-    path = (root / document.path).resolve()
-    if root not in path.parents:
-        raise Refusal("not_found", _("Berkas tidak ditemukan."), status=404)
-    return path
+def open_document(document: Document) -> File:
+    """The document's file, open for reading, from the documents' storage (antre.applications.storage);
+    404 when it is not kept there, or its path would leave it."""
+    try:
+        return documents().open(document.path, "rb")
+    except (FileNotFoundError, SuspiciousFileOperation):
+        raise Refusal("not_found", _("Berkas tidak ditemukan."), status=404) from None
+
+
+def discard(names: list[str]) -> None:
+    """Remove stored files whose rows were not kept (a failed transaction); never raises over the
+    failure that brought us here."""
+    for name in names:
+        with contextlib.suppress(OSError, DatabaseError, SuspiciousFileOperation):
+            documents().delete(name)
 
 
 def lock_application(code: str) -> Application:
@@ -327,7 +332,7 @@ def change_status(
 
 def resubmit(*, code: str, nik: str, files: dict[str, tuple[str, bytes]]) -> Application:
     """The applicant sends again only the documents the verifier asked for."""
-    written: list[Path] = []
+    written: list[str] = []
     try:
         with transaction.atomic():
             application = for_applicant(code, nik)
@@ -354,33 +359,29 @@ def resubmit(*, code: str, nik: str, files: dict[str, tuple[str, bytes]]) -> App
             application.fix_codes = []
             change_status(application, "resubmit", by=None, system_note=StatusChange.system_note(FIXES_SENT))
     except BaseException:
-        for path in written:  # also when the commit itself fails
-            path.unlink(missing_ok=True)
+        discard(written)  # also when the commit itself fails
         raise
     return application
 
 
-def store_document(application: Application, upload, *, requirement=None, is_result: bool = False) -> Path:
-    folder = documents_root() / application.code
-    folder.mkdir(mode=0o700, exist_ok=True)
-    target = folder / f"{secrets.token_hex(12)}.{upload.extension}"
-    target.write_bytes(upload.data)
-    try:
-        _record_document(application, upload, target, requirement=requirement, is_result=is_result)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    return target
-
-
-def _record_document(application: Application, upload, target: Path, *, requirement, is_result: bool) -> None:
-    Document.objects.create(
-        application=application,
-        requirement=requirement,
-        is_result=is_result,
-        path=str(target.relative_to(documents_root())),
-        content_type=upload.content_type,
-        size=len(upload.data),
-        sha256=upload.sha256,
-        original_name=upload.name,
+def store_document(application: Application, upload, *, requirement=None, is_result: bool = False) -> str:
+    """Keep the upload in the documents' storage and record it; the stored name (to discard it if
+    the transaction fails: on PostgreSQL the rollback takes the bytes along anyway)."""
+    name = documents().save(
+        f"{application.code}/{secrets.token_hex(12)}.{upload.extension}", ContentFile(upload.data)
     )
+    try:
+        Document.objects.create(
+            application=application,
+            requirement=requirement,
+            is_result=is_result,
+            path=name,
+            content_type=upload.content_type,
+            size=len(upload.data),
+            sha256=upload.sha256,
+            original_name=upload.name,
+        )
+    except BaseException:
+        discard([name])
+        raise
+    return name

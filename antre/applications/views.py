@@ -269,7 +269,10 @@ def document(request: HttpRequest, code: str, document_id: int) -> FileResponse:
                 detail={"document": stem},
                 at=clock.now(),
             )
-        handle = services.document_path(doc).open("rb")  # a missing file leaves no entry
+        try:
+            handle = services.open_document(doc)
+        except Refusal:
+            raise Http404 from None  # a missing file leaves no entry
     response = FileResponse(handle, content_type=doc.content_type)
     response["Content-Disposition"] = f'inline; filename="{stem}.{doc.path.rsplit(".", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from antre.applications.models import Application, Document
-from antre.applications.services import documents_root
+from antre.applications.services import open_document
+from antre.applications.storage import stored_names
 from antre.applications.tests.factories import URL, apply, form, pdf
 from antre.conftest import NIK_MADE
 
@@ -28,12 +29,13 @@ def test_over_http_a_climbing_name_cannot_place_a_file_anywhere(client, office, 
 
     assert client.post(URL, form(kk=("../../../../tmp/evil-antre.pdf", pdf()))).status_code == 302
     assert not Path("/tmp/evil-antre.pdf").exists()
-    assert stored_files() and all(p.parent.parent == tmp_path / "documents" for p in stored_files())
-    assert not any(p.name.startswith("evil") for p in stored_files())  # stored under a random name
+    names = stored_files()  # each `<code>/<random>.<ext>` in the documents' storage
+    assert names and all(len(name.split("/")) == 2 for name in names)
+    assert not any("evil" in name for name in names)  # stored under a random name
 
 
-def stored_files() -> list:
-    return [p for p in documents_root().rglob("*") if p.is_file()]
+def stored_files() -> list[str]:
+    return stored_names()
 
 
 def test_a_citizen_applies_and_receives_a_tracking_code_and_receipt(client, office):
@@ -48,7 +50,7 @@ def test_a_citizen_applies_and_receives_a_tracking_code_and_receipt(client, offi
     receipt = client.get(f"/permohonan/{application.code}/tanda-terima.pdf")
     assert receipt["Content-Type"] == "application/pdf" and receipt.content.startswith(b"%PDF")
     photo = Document.objects.get(requirement__code="bukti")
-    with Image.open(documents_root() / photo.path) as image:
+    with open_document(photo) as handle, Image.open(handle) as image:
         assert max(image.size) == 2000  # reduced from 4000 px
         assert not image.getexif()  # the phone's metadata is not kept
 

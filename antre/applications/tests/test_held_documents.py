@@ -28,7 +28,8 @@ def browser_of_made() -> Holding:
 
 def stored_bytes(application, code) -> bytes:
     document = application.documents.get(requirement__code=code)
-    return services.document_path(document).read_bytes()
+    with services.open_document(document) as handle:
+        return handle.read()
 
 
 def test_a_document_that_passed_is_used_when_the_form_is_sent_again(office, clock):
@@ -43,7 +44,27 @@ def test_a_document_that_passed_is_used_when_the_form_is_sent_again(office, cloc
     application = submit(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=made)  # only the fixed one
     assert stored_bytes(application, "kk") == kk
     assert set(application.documents.values_list("requirement__code", flat=True)) == {"kk", "bukti"}
-    assert not (holding.root() / made.form_id).exists()  # released once stored with the application
+    assert made.form_id not in holding.forms()  # released once stored with the application
+
+
+def test_the_form_sent_again_through_another_machine_finds_what_was_held(office, clock, settings, tmp_path):
+    # PostgreSQL, several machines: the refused send reached A, the next one reaches B, which never
+    # sees A's disk; what passed is held in the database.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("one machine on SQLite: its folder")
+    made = browser_of_made()
+    kk = pdf()
+    settings.DATA_DIR = tmp_path / "machine-a"
+    with pytest.raises(Refusal):
+        submit(office, {"kk": ("kk.pdf", kk), "bukti": EXE}, form=made)
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))  # nothing on A's disk
+    settings.DATA_DIR = tmp_path / "machine-b"
+    assert holding.received(made) == {"kk": "kk.pdf"}
+    application = submit(office, {"bukti": ("akta.jpg", jpeg(800, 600))}, form=made)
+    assert stored_bytes(application, "kk") == kk
+    assert holding.forms() == []
 
 
 def test_a_document_held_under_another_refusal_is_kept_until_the_form_is_right(office, clock):
@@ -88,10 +109,10 @@ def test_the_worker_removes_expired_documents(office, clock):
     made = browser_of_made()
     with pytest.raises(Refusal):
         submit(office, {"kk": ("kk.pdf", pdf()), "bukti": EXE}, form=made)
-    assert len(list(holding.root().iterdir())) == 1
+    assert len(holding.forms()) == 1
     clock.move_to(MONDAY_MORNING + holding.HOLD_FOR + dt.timedelta(minutes=1))
     assert worker.remove_held_documents() == 1
-    assert list(holding.root().iterdir()) == []
+    assert holding.forms() == []
 
 
 def test_the_worker_leaves_forms_still_being_filled_in(office, clock):
@@ -157,9 +178,13 @@ def test_a_replacement_that_fails_keeps_the_document_received_before(client, off
     assert "Sudah diterima: akta.jpg" in page
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL: held in the database, each thread its connection
 def test_a_form_sent_twice_at_once_keeps_every_document_it_received(clock):
-    """A double tap sends the refused form twice at the same moment: nothing is lost or half-kept."""
+    """A double tap sends the refused form twice at the same moment (to two machines, on
+    PostgreSQL): nothing is lost or half-kept."""
     import threading
+
+    from django.db import connections
 
     from antre.applications.uploads import check_upload
 
@@ -175,6 +200,8 @@ def test_a_form_sent_twice_at_once_keeps_every_document_it_received(clock):
                 holding.keep(made, uploads)
             except Exception as exc:  # noqa: BLE001 (collected, the test fails on it)
                 errors.append(repr(exc))
+            finally:
+                connections.close_all()
 
         threads = [threading.Thread(target=send_twice, args=(u,)) for u in ({"kk": kk}, {"akta": akta})]
         for t in threads:

@@ -37,7 +37,7 @@ def test_applications_finished_a_year_ago_are_deleted_with_their_documents(offic
     import datetime as dt
 
     from antre.applications.models import Application
-    from antre.applications.services import documents_root
+    from antre.applications.storage import stored_names
     from antre.applications.tests.factories import pdf, submit
 
     settings.DATA_DIR = tmp_path
@@ -51,15 +51,15 @@ def test_applications_finished_a_year_ago_are_deleted_with_their_documents(offic
     Application.objects.filter(pk=kept.pk).update(status="done")
     assert worker.purge()["applications"] == 1
     assert list(Application.objects.all()) == [kept] and kept.documents.count() == 2
-    assert len([p for p in documents_root().rglob("*") if p.is_file()]) == 2
+    assert len(stored_names()) == 2
 
 
 def test_deleting_an_application_in_the_admin_removes_its_files(office, settings, tmp_path):
-    from antre.applications.services import documents_root
+    from antre.applications.storage import stored_names
     from antre.applications.tests.factories import pdf, submit
 
     settings.DATA_DIR = tmp_path
     application = submit(office, {"kk": ("kk.pdf", pdf()), "polisi": ("p.pdf", pdf())}, kind="KTP-HILANG")
-    assert len([p for p in documents_root().rglob("*") if p.is_file()]) == 2
+    assert len(stored_names()) == 2
     application.delete()
-    assert [p for p in documents_root().rglob("*") if p.is_file()] == []
+    assert stored_names() == []

@@ -61,8 +61,43 @@ def test_a_damaged_backup_is_refused_and_nothing_is_replaced(open_all_day, tmp_p
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL only")
-def test_on_postgresql_the_backup_points_to_pg_dump(open_all_day):
-    assert connection.vendor == "postgresql"
-    with pytest.raises(BackupError) as refused:
-        backup()
-    assert "pg_dump" in str(refused.value)
+def test_on_postgresql_a_backup_with_its_documents_is_restored_onto_a_new_empty_database(
+    open_all_day, client, tmp_path, settings
+):
+    import psycopg
+
+    from antre.applications.models import StoredFile
+    from antre.applications.tests.factories import apply
+
+    booked = book(open_all_day, 1)
+    application = apply(client)
+    document = application.documents.get(requirement__code="kk")
+    dump = backup(tmp_path / "antre.dump")  # what `antre backup` writes on PostgreSQL: pg_dump
+    assert dump.stat().st_mode & 0o077 == 0  # personal data: the owner's only
+
+    new = {**settings.DATABASES["default"], "NAME": f"{connection.settings_dict['NAME']}_restored"}
+    admin = psycopg.connect(
+        f"host={new['HOST']} port={new['PORT'] or 5432} user={new['USER']} dbname=postgres"
+    )
+    admin.autocommit = True
+    admin.execute(f'DROP DATABASE IF EXISTS "{new["NAME"]}"')
+    admin.execute(f'CREATE DATABASE "{new["NAME"]}"')
+    try:
+        restore(dump, new)  # the new machine's empty database
+        with psycopg.connect(
+            f"host={new['HOST']} port={new['PORT'] or 5432} user={new['USER']} dbname={new['NAME']}"
+        ) as db:
+            assert db.execute("SELECT number FROM queueing_ticket").fetchall() == [(booked.number,)]
+            assert db.execute("SELECT code FROM applications_application").fetchall() == [(application.code,)]
+            (content,) = db.execute(
+                "SELECT content FROM applications_storedfile WHERE name = %s", [f"documents/{document.path}"]
+            ).fetchone()
+        assert bytes(content) == bytes(StoredFile.objects.get(name=f"documents/{document.path}").content)
+        with pytest.raises(BackupError) as refused:  # never over a database in use
+            restore(dump, new)
+        assert "tidak kosong" in str(refused.value)
+        with pytest.raises(BackupError):
+            restore(tmp_path / "nothing.dump", new)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{new["NAME"]}" WITH (FORCE)')
+        admin.close()

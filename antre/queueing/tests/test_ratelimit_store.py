@@ -6,9 +6,17 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from django.test import RequestFactory
 
 from antre import ratelimit
+
+
+@pytest.fixture(autouse=True)
+def the_machines_file(monkeypatch):
+    """These are the file's tests (SQLite's counter); on PostgreSQL the counts are shared
+    (test_ratelimit_shared.py)."""
+    monkeypatch.setattr(ratelimit, "shared", lambda: False)
 
 
 def test_counts_are_exact_when_many_threads_count_at_once(settings, tmp_path):

@@ -217,7 +217,7 @@ def test_a_break_or_a_close_the_morning_after_does_not_stretch_yesterdays_shift(
 def test_the_worker_runs_the_days_end_among_its_jobs(office, loket1, staff, clock):
     clock.move_to(at(0))
     staffing.open_counter(counter=loket1, officer=staff["petugas"])
-    assert "counter shifts" in {name for name, _job, _every in worker.JOBS}
+    assert "counter shifts" in {job.name for job in worker.JOBS}
     clock.move_to(at(CLOSING + 1))
     assert worker.end_counter_shifts() == 1
     assert CounterShift.objects.get().ended_at == at(CLOSING)

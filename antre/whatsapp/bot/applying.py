@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from antre import ratelimit
 from antre.applications.models import ApplicationKind
 from antre.applications.services import for_applicant, submit
+from antre.applications.storage import transit
 from antre.errors import Refusal
 from antre.links import public_url
 from antre.offices.models import Region
@@ -94,11 +96,11 @@ def _take_document(
     if data is None:
         reply.text(_("Dokumen tidak dapat diambil dari WhatsApp. Coba kirim lagi."))
         return
-    path = _keep(conversation, state["waiting_for"], data)
+    ref = _keep(conversation, state["waiting_for"], data)
     document = inbound.payload.get("document")
     name = document.get("filename") if isinstance(document, dict) else None
     name = name if isinstance(name, str) and name else f"{state['waiting_for']}.bin"
-    state["docs"][state["waiting_for"]] = [str(path), os.path.basename(name)]
+    state["docs"][state["waiting_for"]] = [ref, os.path.basename(name)]
     _ask_next_document(conversation, reply, state)
 
 
@@ -119,24 +121,28 @@ def _ask_next_document(conversation: Conversation, reply: Reply, state: dict[str
     )
 
 
-def _media_folder(conversation: Conversation) -> Path:
-    return Path(settings.DATA_DIR) / "wa-media" / str(conversation.pk)
-
-
 def forget_media(conversation: Conversation) -> None:
     """Documents received for an application that was not finished are not kept."""
     if conversation.pk is None:
         return
-    for path in _media_folder(conversation).glob("*"):
-        path.unlink(missing_ok=True)
+    store = transit()
+    for name in store.names(f"{conversation.pk}/"):
+        store.delete(name)
 
 
-def _keep(conversation: Conversation, code: str, data: bytes) -> Path:
-    folder = _media_folder(conversation)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / code
-    path.write_bytes(data)
-    return path
+def _keep(conversation: Conversation, code: str, data: bytes) -> str:
+    """Keep a received document until the application is sent, where every machine reads it (the
+    conversation's next message may reach another one): antre.applications.storage's transit."""
+    store, name = transit(), f"{conversation.pk}/{code}"
+    store.delete(name)  # sent again: the new one counts
+    return store.save(name, ContentFile(data))
+
+
+def _received(ref: str) -> bytes:
+    if os.path.isabs(ref):  # kept in a folder of this machine before the upgrade
+        return Path(ref).read_bytes()
+    with transit().open(ref) as handle:
+        return handle.read()
 
 
 def _finish(conversation: Conversation, reply: Reply, state: dict[str, Any], *, agreed: bool) -> None:
@@ -144,7 +150,7 @@ def _finish(conversation: Conversation, reply: Reply, state: dict[str, Any], *, 
         conversation.state = {}
         reply.text(_("Permohonan dibatalkan. Ketik *menu* untuk mulai lagi."))
     else:
-        files = {code: (name, Path(path).read_bytes()) for code, (path, name) in state["docs"].items()}
+        files = {code: (name, _received(ref)) for code, (ref, name) in state["docs"].items()}
         try:
             application = submit(
                 office=conversation.number.office,

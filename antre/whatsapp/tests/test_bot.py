@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from pathlib import Path
 
 from antre.applications.models import Application
 from antre.applications.tests.factories import jpeg, pdf
@@ -128,8 +127,38 @@ def test_from_halo_to_a_submitted_application_with_documents(client, desk, graph
     assert application.channel == "whatsapp" and application.kind.code == "KTP-HILANG"
     assert sorted(application.documents.values_list("requirement__code", flat=True)) == ["kk", "polisi"]
     assert application.code in texts(done)
-    kept = Path(settings.DATA_DIR) / "wa-media"
-    assert kept.exists() and [p for p in kept.rglob("*") if p.is_file()] == []  # the received copies are gone
+    from antre.applications.storage import transit
+
+    assert transit().names() == []  # the received copies are gone
+
+
+def test_an_application_by_chat_goes_on_through_another_machine(client, desk, graph, settings, tmp_path):
+    # PostgreSQL, several machines: each message may reach another one (its own data dir); the
+    # documents received so far wait in the database, not on the machine that took them.
+    import shutil
+
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("one machine on SQLite: its folder")
+    graph.media["MEDIA-KK"] = pdf()
+    graph.media["MEDIA-POLISI"] = jpeg()
+    settings.DATA_DIR = tmp_path / "machine-a"
+    say(client, "halo")
+    say(client, reply_id="menu:ajukan")
+    say(client, reply_id="grp:KTP")
+    say(client, reply_id="kind:KTP-HILANG")
+    for text in (NIK_MADE, "Ni Made Sari Dewi", "Jl. Gunung Agung No. 5, Banjar Delod Peken", "Sudimara"):
+        say(client, text)
+    say(client, media=("document", "MEDIA-KK", "kk.pdf"))
+    settings.DATA_DIR = tmp_path / "machine-b"  # the next messages reach machine B
+    say(client, media=("image", "MEDIA-POLISI", None))
+    shutil.rmtree(tmp_path / "machine-b", ignore_errors=True)  # machine A never sees B's disk
+    settings.DATA_DIR = tmp_path / "machine-a"
+    say(client, "setuju")
+    application = Application.objects.get()
+    assert sorted(application.documents.values_list("requirement__code", flat=True)) == ["kk", "polisi"]
 
 
 def test_talk_to_an_officer_stops_the_bot(client, desk, graph):
