@@ -3,7 +3,7 @@
     .venv/bin/python bench/failover.py                     # 6 s of rush, the kill, 2 s, the promotion
     .venv/bin/python bench/failover.py --before 10 --detect 5 --after 15 --clients 32
 
-It starts two local PostgreSQL 15 clusters in a temporary folder (initdb, on free ports): a primary
+It starts two local PostgreSQL clusters in a temporary folder (initdb, on free ports): a primary
 and a standby made with `pg_basebackup -R`, streaming, named in the primary's
 synchronous_standby_names, so a commit is confirmed only once the standby has it
 (docs/deployment.md). Two `antre serve` processes (separate data folders, one key file) run
@@ -44,7 +44,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rush  # noqa: E402 (bench/rush.py: the office for a rush, the NIKs, waiting for a server)
 
-PG_BIN = Path(os.environ.get("ANTRE_BENCH_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def postgresql_programs() -> Path:
+    """ANTRE_BENCH_PG_BIN, else Debian's newest /usr/lib/postgresql/<version>/bin, else the PATH's."""
+    if os.environ.get("ANTRE_BENCH_PG_BIN"):
+        return Path(os.environ["ANTRE_BENCH_PG_BIN"])
+    debian = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    if debian:
+        return debian[-1].parent
+    found = shutil.which("initdb")
+    return Path(found).parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = postgresql_programs()
 
 
 # -- the two clusters --------------------------------------------------------------------------
