@@ -19,9 +19,20 @@ from typing import Any
 
 import dj_database_url
 
-# Seconds libpq waits for each host to answer before it tries the next: a host that vanished (a
-# machine off, a cable out) answers nothing, and the operating system would wait minutes.
-CONNECT_TIMEOUT = 5
+# libpq's options for a host that vanishes (a machine off, a cable out): it answers nothing, and the
+# operating system would wait minutes. Each host gets 5 s to take a connection before the next is
+# tried; a statement sent is given up when the server has not acknowledged it for 10 s
+# (TCP_USER_TIMEOUT, Linux); an idle connection is probed after 10 s, every 3 s, 3 times (a kept
+# connection or the hub's LISTEN learns of the loss). A URL's own values win. A local socket
+# ignores the TCP ones.
+TIMEOUTS = {
+    "connect_timeout": 5,
+    "tcp_user_timeout": 10_000,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+}
 _PLACEHOLDER = "antre-multihost"
 
 
@@ -52,6 +63,8 @@ def _host_and_port(item: str) -> tuple[str, str]:
 
 
 def with_timeouts(db: dict[str, Any]) -> dict[str, Any]:
-    """A PostgreSQL entry with libpq's connect_timeout unless the URL set one."""
-    db.setdefault("OPTIONS", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)
+    """A PostgreSQL entry with libpq's TIMEOUTS where the URL set none: a failover never hangs."""
+    options = db.setdefault("OPTIONS", {})
+    for name, value in TIMEOUTS.items():
+        options.setdefault(name, value)
     return db
