@@ -8,6 +8,7 @@ answers, is served on a new connection.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import sqlite3
@@ -226,3 +227,72 @@ def test_a_page_while_no_primary_answers_is_a_503_and_the_next_after_it_is_back_
     assert response.status_code == 503 and "Layanan sedang dipulihkan" in response.content.decode()
     assert_unavailable_json(api.status_code, api.headers, api.content)
     assert client.get("/k/tabanan/").status_code == 200
+
+
+# -- the live streams' lane --------------------------------------------------------------------
+
+
+async def _get(app, path: str) -> list[dict]:
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost")],
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 40000),
+        "scheme": "http",
+        "http_version": "1.1",
+    }
+    await app(scope, receive, send)
+    return sent
+
+
+def test_a_display_opening_its_stream_while_the_database_is_away_gets_a_503(office, monkeypatch):
+    from antre import api_errors
+    from antre.queueing import live
+    from antre.transport import sse
+
+    def dropped(slug):
+        raise as_django_raises(psycopg.OperationalError("server closed the connection unexpectedly"))
+
+    async def django(scope, receive, send):
+        raise AssertionError("the stream is the SSE lane's")
+
+    monkeypatch.setattr(live, "office_id_for", dropped)
+    sent = asyncio.run(
+        _get(api_errors.guarded(sse.with_live_streams(django)), "/api/v1/offices/tabanan/events")
+    )
+    headers = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
+    assert_unavailable_json(sent[0]["status"], headers, sent[1]["body"])
+
+
+@on_postgresql
+def test_the_live_lane_does_not_keep_a_connection_the_database_has_ended(office):
+    """The SSE lane reads in worker threads outside any request: after a read that met a killed
+    connection, the next read in that thread connects again instead of failing for ever."""
+    from antre.live.hub import in_thread
+    from antre.queueing import live
+
+    def read_after_a_kill(slug):
+        live.office_id_for(slug)  # connected
+        kill_my_connection()
+        return live.office_id_for(slug)
+
+    async def reads():
+        with pytest.raises(OperationalError):
+            await in_thread(read_after_a_kill, "tabanan")
+        found = await in_thread(live.office_id_for, "tabanan")
+        await in_thread(connections.close_all)
+        return found
+
+    assert asyncio.run(reads()) == office.pk
