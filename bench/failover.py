@@ -10,15 +10,16 @@ synchronous_standby_names, so a commit is confirmed only once the standby has it
 against the multi-host URL `postgres://…@127.0.0.1:P1,127.0.0.1:P2/antre?target_session_attrs=read-write`.
 Citizens book over keep-alive HTTP through both servers (retrying an answer that is not 201 with the
 same Idempotency-Key, as the booking page does); an officer calls the next citizen through one
-server; a display follows the office's event stream through the other (and, if the stream breaks,
-comes back with Last-Event-ID, as the display page does). Then the primary and all its processes
+server; two displays follow the office's event stream, one through each server: one stays
+connected throughout, the other loses its connection at the kill and comes back with
+Last-Event-ID, as the display page does. Then the primary and all its processes
 are killed with SIGKILL (a machine gone), and after --detect seconds (what a monitor takes to
 notice) the standby is promoted with `pg_ctl promote`.
 
 It prints: the seconds without service (from the kill to the first booking answered 201 after it,
 and the longest time no booking succeeded), the answers by status (503 while no primary answers;
 never a 500), the slowest answer (no hang), whether every booking answered 201 is on the new
-primary, whether any number was given twice, and whether the display saw every call the officer
+primary, whether any number was given twice, and whether both displays saw every call the officer
 was answered. Everything it started (clusters, servers) is stopped and removed, also on failure.
 As root, PostgreSQL runs as the `postgres` user (initdb refuses root).
 """
@@ -244,8 +245,6 @@ class Drill:
         self.successes: list[tuple[float, float]] = []  # when each 201 was asked for, and came
         self.slowest = 0.0
         self.calls: list[str] = []  # numbers the officer was answered 200 for
-        self.shown: set[str] = set()  # numbers the display showed a call for
-        self.display_reconnects = 0
         self.stop = asyncio.Event()
 
     def count(self, status: str) -> None:
@@ -336,34 +335,49 @@ async def officer(port: int, token: str, counters: list[int], drill: Drill) -> N
         await asyncio.sleep(0.5)
 
 
-async def display(port: int, drill: Drill, done: asyncio.Event) -> None:
+class Display:
     """The waiting room's screen: the office's event stream, back with Last-Event-ID when it breaks."""
-    last_id: str | None = None
-    while not done.is_set():
+
+    def __init__(self, port: int):
+        self.port = port
+        self.shown: set[str] = set()  # numbers it showed a call for
+        self.last_id: str | None = None
+        self.reconnects = 0
+        self.refused: dict[str, int] = {}  # answers other than 200 while reconnecting
+        self.blink = asyncio.Event()  # set: its connection drops (a Wi-Fi blink), it comes back
+
+    async def run(self) -> None:
+        while True:
+            follow = asyncio.ensure_future(self._follow())
+            blink = asyncio.ensure_future(self.blink.wait())
+            await asyncio.wait({follow, blink}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (follow, blink):
+                task.cancel()
+            await asyncio.gather(follow, blink, return_exceptions=True)
+            self.blink.clear()
+            self.reconnects += 1
+            await asyncio.sleep(1.0)  # the page's retry: 3 s; sooner here, to time the drill
+
+    async def _follow(self) -> None:
         with contextlib.suppress(OSError, ConnectionError, asyncio.IncompleteReadError, ValueError):
-            last_id = await _follow(port, last_id, drill, done)
-        if not done.is_set():
-            drill.display_reconnects += 1
-            await asyncio.sleep(1.0)
+            reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+            try:
+                await self._read(reader, writer)
+            finally:
+                writer.close()
 
-
-async def _follow(port: int, last_id: str | None, drill: Drill, done: asyncio.Event) -> str | None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        resume = f"Last-Event-ID: {last_id}\r\n" if last_id else ""
-        writer.write(
-            f"GET /api/v1/offices/tabanan/events HTTP/1.1\r\nHost: localhost\r\n{resume}\r\n".encode()
-        )
-        status = (await reader.readline()).split()
-        if len(status) < 2 or status[1] != b"200":
-            return last_id
+    async def _read(self, reader, writer) -> None:
+        resume = f"Last-Event-ID: {self.last_id}\r\n" if self.last_id else ""
+        path = "/api/v1/offices/tabanan/events"
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n{resume}\r\n".encode())
+        status = (await reader.readline()).split()[1].decode()
+        if status != "200":
+            self.refused[status] = self.refused.get(status, 0) + 1
+            return
         while await reader.readline() not in (b"\r\n", b""):
             pass
         buffer = ""
-        while not done.is_set():
-            size = int((await reader.readline()).strip() or b"0", 16)  # chunked transfer
-            if size == 0:
-                return last_id
+        while size := int((await reader.readline()).strip() or b"0", 16):  # chunked transfer
             buffer += (await reader.readexactly(size + 2))[:-2].decode()
             *frames, buffer = buffer.split("\n\n")
             for lines in frames:
@@ -371,26 +385,27 @@ async def _follow(port: int, last_id: str | None, drill: Drill, done: asyncio.Ev
                     line.partition(": ")[::2] for line in lines.split("\n") if not line.startswith(":")
                 )
                 if event.get("event") == "call":
-                    drill.shown.add(json.loads(event["data"])["number"])
-                last_id = event.get("id", last_id)
-        return last_id
-    finally:
-        writer.close()
+                    self.shown.add(json.loads(event["data"])["number"])
+                self.last_id = event.get("id", self.last_id)
 
 
 # -- the drill ---------------------------------------------------------------------------------
 
 
-async def drill_run(args, ports: tuple[int, int], staff: dict, clusters: Clusters) -> tuple[Drill, dict]:
+async def drill_run(
+    args, ports: tuple[int, int], staff: dict, clusters: Clusters
+) -> tuple[Drill, dict, dict]:
     drill = Drill()
     numbers = iter(range(10_000_000))
-    shown_done = asyncio.Event()
     tasks = [asyncio.ensure_future(booker(ports[i % 2], numbers, drill)) for i in range(args.clients)]
     tasks.append(asyncio.ensure_future(officer(ports[0], staff["token"], staff["counters"], drill)))
-    screen = asyncio.ensure_future(display(ports[1], drill, shown_done))
+    # One display stays connected through it all; one loses its connection at the kill.
+    displays = {"staying": Display(ports[1]), "blinking": Display(ports[0])}
+    screens = [asyncio.ensure_future(d.run()) for d in displays.values()]
     await asyncio.sleep(args.before)
     killed_at = time.monotonic()
     processes = clusters.kill_primary()
+    displays["blinking"].blink.set()
     await asyncio.sleep(args.detect)
     await asyncio.to_thread(clusters.promote)
     promoted_at = time.monotonic()
@@ -398,10 +413,10 @@ async def drill_run(args, ports: tuple[int, int], staff: dict, clusters: Cluster
     drill.stop.set()
     ended_at = time.monotonic()
     await asyncio.gather(*tasks)
-    await asyncio.sleep(3)  # the display's last events
-    shown_done.set()
-    screen.cancel()
-    await asyncio.gather(screen, return_exceptions=True)
+    await asyncio.sleep(3)  # the displays' last events
+    for screen in screens:
+        screen.cancel()
+    await asyncio.gather(*screens, return_exceptions=True)
     # Service is back with the first booking asked for after the kill and answered 201 (one asked
     # before may still be answered after it: committed by the primary just before it died).
     after = sorted(answered for asked, answered in drill.successes if asked > killed_at)
@@ -416,7 +431,7 @@ async def drill_run(args, ports: tuple[int, int], staff: dict, clusters: Cluster
         "per_second_before": len(before) / args.before,
         "per_second_after": len(after) / max(ended_at - promoted_at, 1e-9),
     }
-    return drill, timings
+    return drill, timings, displays
 
 
 def verify(url: str, booked: dict[str, str]) -> dict:
@@ -476,7 +491,7 @@ def run(args) -> dict:
             servers.append(start_server(own, port, folder / f"{name}.log"))
             if port:
                 rush.wait_for(port)
-        drill, timings = asyncio.run(drill_run(args, ports, staff, clusters))
+        drill, timings, displays = asyncio.run(drill_run(args, ports, staff, clusters))
         checked = verify(clusters.url(1), drill.booked)
         names = ("server-a", "server-b", "worker")
         dead = {
@@ -490,6 +505,7 @@ def run(args) -> dict:
             "checked": checked,
             "servers_alive": not dead,
             "dead": dead,
+            "displays": displays,
         }
     except Exception:
         for log in sorted(folder.glob("*.log")):
@@ -504,11 +520,12 @@ def run(args) -> dict:
 
 def report(args, result: dict) -> bool:
     drill, timings, checked = result["drill"], result["timings"], result["checked"]
-    missed = sorted(set(drill.calls) - drill.shown)
+    displays = result["displays"]
+    missed = sorted({number for d in displays.values() for number in set(drill.calls) - d.shown})
     errors = {s: n for s, n in drill.statuses.items() if s not in ("201", "503")}
     print(
         f"\nantre failover drill: {args.clients} booking clients over two servers, an officer calling twice a "
-        f"second, a display; primary killed (SIGKILL, {timings['killed_processes']} processes) after "
+        f"second, two displays; primary killed (SIGKILL, {timings['killed_processes']} processes) after "
         f"{args.before:g} s, standby promoted {args.detect:g} s later, {args.after:g} s more\n"
     )
     down = timings["down_s"]
@@ -533,9 +550,12 @@ def report(args, result: dict) -> bool:
     print(
         f"numbers given twice           {checked['duplicated_in_db']} in the database, {checked['duplicated_in_answers']} in the answers"
     )
-    print(
-        f"calls answered to the officer {len(drill.calls)}; shown on the display: {len(set(drill.calls) & drill.shown)}, missed {len(missed)} (display reconnects: {drill.display_reconnects})"
-    )
+    print(f"calls answered to the officer {len(drill.calls)}")
+    for name, d in displays.items():
+        print(
+            f"  shown on the {name} display {len(set(drill.calls) & d.shown)}, reconnections {d.reconnects}"
+            + (f", answers while reconnecting {d.refused}" if d.refused else "")
+        )
     print(f"servers and worker running    {'yes' if result['servers_alive'] else 'NO'}")
     print(f"connected to the new primary  {checked['connected']}")
     for name, log in result["dead"].items():
