@@ -58,7 +58,8 @@ def _host_and_port(item: str) -> tuple[str, str]:
         return host, rest.removeprefix(":")
     host, _, port = item.partition(":")
     if not host or (port and not port.isdigit()):
-        raise ValueError(f"ANTRE_DATABASE_URL: host {item!r} tidak dapat dibaca")
+        # As antre.config refuses a setting it cannot read: a message, no traceback.
+        raise SystemExit(f"ANTRE_DATABASE_URL: alamat server basis data {item!r} tidak dapat dibaca.")
     return urllib.parse.unquote(host), port
 
 

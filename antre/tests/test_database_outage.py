@@ -67,7 +67,7 @@ def test_hosts_without_ports_or_in_brackets_and_a_single_host_read_as_before():
     one = database_url.parse("postgres://u@db1:6432/antre?connect_timeout=2")
     assert (one["HOST"], one["PORT"], one["OPTIONS"]["connect_timeout"]) == ("db1", 6432, 2)
     assert database_url.with_timeouts(one)["OPTIONS"]["connect_timeout"] == 2  # the URL's own wins
-    with pytest.raises(ValueError, match="db2:lima"):
+    with pytest.raises(SystemExit, match="db2:lima"):
         database_url.parse("postgres://u@db1,db2:lima/antre")
 
 
