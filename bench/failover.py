@@ -69,7 +69,7 @@ class Clusters:
     def __init__(self, folder: Path):
         self.folder = folder
         self.primary, self.standby = folder / "primary", folder / "standby"
-        self.ports = (rush_free_port(), rush_free_port())
+        self.ports = (free_port(), free_port())
         self.as_postgres: list[str] = []
         if os.geteuid() == 0:  # initdb and postgres refuse to run as root
             user = pwd.getpwnam("postgres")
@@ -176,7 +176,7 @@ class Clusters:
                         os.kill(pid, signal.SIGKILL)
 
 
-def rush_free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as s:
@@ -483,7 +483,7 @@ def run(args) -> dict:
         )
         env.pop("ANTRE_TEST_DB_NAME", None)
         staff = prepare(env | {"ANTRE_DATA_DIR": str(folder / "server-a")})
-        ports = (rush_free_port(), rush_free_port())
+        ports = (free_port(), free_port())
         for name, port in (("server-a", ports[0]), ("server-b", ports[1]), ("worker", None)):
             # Named in pg_stat_activity, to see afterwards who found the new primary.
             own = env | {"ANTRE_DATA_DIR": str(folder / name)}
