@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -289,6 +290,8 @@ def test_the_live_lane_does_not_keep_a_connection_the_database_has_ended(office)
         return live.office_id_for(slug)
 
     async def reads():
+        # One worker thread: the second read is made in the thread whose connection was killed.
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=1))
         with pytest.raises(OperationalError):
             await in_thread(read_after_a_kill, "tabanan")
         found = await in_thread(live.office_id_for, "tabanan")
