@@ -5,21 +5,29 @@ multipart body it cannot parse, a method the path does not take, a failed CSRF c
 that escapes a view. And the server answers in plain text when something fails before Django. A
 kiosk or a bot reads JSON: these become `{"error": {"code", "message"}}`, the message Indonesian
 (or the visitor's chosen language), never a traceback. Pages outside the API keep their HTML pages.
+
+A database that cannot be reached (a failover: antre.db.outage) is a 503 with Retry-After, not a
+500, wherever the exception escapes: Django's handler500 (`server_error`) answers every exception
+of a view or a middleware, and the booking lane hands its exceptions to the same handler.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sys
 from http.cookies import SimpleCookie
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import Field, Schema
 from ninja.parser import Parser
 
+from antre.db import outage
 from antre.errors import Refusal
 from antre.i18n import chosen_language
 
@@ -165,13 +173,41 @@ class ApiErrorShape:
         return in_error_shape(request, self.get_response(request))
 
 
+def unavailable_refusal() -> Refusal:
+    return Refusal(
+        "unavailable",
+        _("Layanan sedang dipulihkan. Coba lagi dalam beberapa detik."),
+        status=503,
+        extra={"retry_after": outage.RETRY_AFTER_SECONDS},
+    )
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON under /api/v1/, the Indonesian page elsewhere. Reads no database."""
+    if is_api(request.path_info):
+        with translation.override(chosen_language(request)):
+            response: HttpResponse = JsonResponse(unavailable_refusal().as_dict(), status=503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: called by Django while it handles the exception, which sys.exc_info() names."""
+    if outage.unreachable(sys.exc_info()[1]):
+        return unavailable(request)
+    return defaults.server_error(request)
+
+
 def server_error_body(lang: str | None = None) -> bytes:
     with translation.override(lang or settings.LANGUAGE_CODE):
         return json.dumps(refusal_for(500).as_dict()).encode()
 
 
 def guarded(app):
-    """An ASGI application whose exceptions under /api/v1/ are answered with the JSON 500.
+    """An ASGI application whose exceptions under /api/v1/ are answered with the JSON 500 (503
+    with Retry-After when the database cannot be reached).
 
     Without it the server answers in plain text ("Internal Server Error") when a lane in front of
     Django fails: the event-loop SSE path (its database lookup), the booking lane's hand-over.
@@ -190,24 +226,28 @@ def guarded(app):
 
         try:
             return await app(scope, receive, watched_send)
-        except Exception:
+        except Exception as exc:
             if started:
                 raise  # too late for another answer; the server ends the connection
-            log.exception("Internal Server Error: %s", scope.get("path"))
-            body = server_error_body(_cookie_language(scope))
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await _send_failure(scope, send, exc)
 
     return guarded_app
+
+
+async def _send_failure(scope, send, exc: Exception) -> None:
+    headers = [(b"content-type", b"application/json")]
+    if outage.unreachable(exc):
+        log.warning("Service Unavailable: %s (%s)", scope.get("path"), exc)
+        status = 503
+        with translation.override(_cookie_language(scope) or settings.LANGUAGE_CODE):
+            body = json.dumps(unavailable_refusal().as_dict()).encode()
+        headers.append((b"retry-after", str(outage.RETRY_AFTER_SECONDS).encode()))
+    else:
+        log.error("Internal Server Error: %s", scope.get("path"), exc_info=exc)
+        status, body = 500, server_error_body(_cookie_language(scope))
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _cookie_language(scope) -> str | None:

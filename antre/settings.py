@@ -5,10 +5,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
 from csp.constants import NONE, SELF
 
 from antre import config
+from antre.db import url as database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
@@ -99,7 +99,7 @@ TEMPLATES = [
 
 def _database(url: str) -> dict[str, Any]:
     # A plain dict, as Django types DATABASES; dj_database_url's TypedDict names only the keys it sets.
-    db: dict[str, Any] = dict(dj_database_url.parse(url))
+    db: dict[str, Any] = database_url.parse(url)  # several hosts allowed (antre.db.url)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db["ENGINE"] = "antre.db.sqlite"
         # Embedded default: WAL lets readers go on while one writer writes; IMMEDIATE takes the write
@@ -112,7 +112,7 @@ def _database(url: str) -> dict[str, Any]:
         }
         db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
     else:
-        db.setdefault("OPTIONS", {})
+        database_url.with_timeouts(db)
         # A name per test run, so two runs against one shared server do not drop each other's database.
         db["TEST"] = {"NAME": os.environ.get("ANTRE_TEST_DB_NAME", "test_antre")}
     return db

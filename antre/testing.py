@@ -26,9 +26,12 @@ def test_database_url() -> str:
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+    hosts = str(db.get("HOST") or "127.0.0.1").split(",")
+    ports = str(db.get("PORT") or 5432).split(",")
+    ports = ports * len(hosts) if len(ports) == 1 else ports  # libpq: one port for all hosts, or one each
+    netloc = ",".join(f"{host}:{port}" for host, port in zip(hosts, ports, strict=True))
+    attrs = db.get("OPTIONS", {}).get("target_session_attrs")
+    return f"postgres://{user}@{netloc}/{db['NAME']}" + (f"?target_session_attrs={attrs}" if attrs else "")
 
 
 def free_port() -> int:

@@ -21,3 +21,6 @@ urlpatterns = [
     path("", include("antre.outreach.urls")),
     path("", include("antre.queueing.urls")),
 ]
+
+# A database that cannot be reached (a failover) is a 503 with Retry-After, any other failure a 500.
+handler500 = "antre.api_errors.server_error"

@@ -16,11 +16,11 @@ import logging
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 
 from antre.live import siblings
 from antre.live.models import LiveEvent
@@ -30,6 +30,10 @@ CHANNEL = "antre_live"  # PostgreSQL NOTIFY: an office's events changed (the pay
 log = logging.getLogger(__name__)
 
 SAFETY_POLL_SECONDS = 10.0
+# The longest wait between two attempts to LISTEN again: during a failover the listener finds the
+# promoted standby within this much, then catches up on every feed.
+LISTEN_RETRY_MAX_SECONDS = 2.0
+T = TypeVar("T")
 
 
 def frame(*, data: Any, event: str | None = None, id: int | None = None) -> bytes:
@@ -104,6 +108,22 @@ def last_seq(office_id: int) -> int:
     return row or 0
 
 
+def _dropping_a_broken_connection(fn: Callable[..., T], *args: Any) -> T:
+    try:
+        return fn(*args)
+    except DatabaseError:
+        # Outside a request nothing else drops this thread's connection once the database has
+        # closed it (a failover, a restart): every later read would fail on it. Django's check
+        # closes it when it is broken, so the next read connects again.
+        close_old_connections()
+        raise
+
+
+async def in_thread(fn: Callable[..., T], *args: Any) -> T:
+    """fn(*args) in a worker thread (the SSE lane's reads); a broken connection is not kept."""
+    return await sync_to_async(_dropping_a_broken_connection, thread_sensitive=False)(fn, *args)
+
+
 def _read(office_id: int, seq: int, positions_of: Callable[[int], dict] | None) -> Batch:
     close_old_connections()
     events = events_since(office_id, seq)
@@ -153,7 +173,7 @@ class Hub:
         if feed is None:
             # A feed lives only while someone listens, so its last_seq is never stale.
             feed = Feed(office_id=office_id)
-            feed.last_seq = await sync_to_async(last_seq, thread_sensitive=False)(office_id)
+            feed.last_seq = await in_thread(last_seq, office_id)
             feed = self.feeds.setdefault(office_id, feed)
         subscriber = Subscriber()
         feed.subscribers.add(subscriber)
@@ -237,7 +257,7 @@ class Hub:
             except Exception as exc:  # the database restarted or the network blinked
                 log.warning("LISTEN %s lost (%s); reconnecting in %.1f s", CHANNEL, exc, delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+                delay = min(delay * 2, LISTEN_RETRY_MAX_SECONDS)
 
 
 hub = Hub()

@@ -6,10 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from asgiref.sync import sync_to_async
-
 from antre import clock
-from antre.live.hub import Batch, events_since, frame, hub
+from antre.live.hub import Batch, events_since, frame, hub, in_thread
 
 KEEPALIVE_SECONDS = 15.0
 RETRY_MS = 3000
@@ -45,9 +43,7 @@ async def office_stream(office_id: int, board_now, last_event_id: int | None) ->
         sent = feed.last_seq
         missed = None
         if last_event_id is not None and last_event_id <= feed.last_seq:
-            missed = await sync_to_async(events_since, thread_sensitive=False)(
-                office_id, last_event_id, REPLAY_LIMIT
-            )
+            missed = await in_thread(events_since, office_id, last_event_id, REPLAY_LIMIT)
         if missed and len(missed) < REPLAY_LIMIT:
             now = clock.now()
             for event in missed:
@@ -58,7 +54,7 @@ async def office_stream(office_id: int, board_now, last_event_id: int | None) ->
                 yield frame(id=event["seq"], event=event["kind"], data=data)
                 sent = event["seq"]
         else:
-            board = await sync_to_async(board_now, thread_sensitive=False)()
+            board = await in_thread(board_now)
             yield frame(id=sent, event="board", data=board)
         async for batch in _batches((feed, subscriber)):
             if batch is None:
@@ -80,7 +76,7 @@ async def ticket_stream(office_id: int, token: str, ticket_now, positions_of) ->
     feed, subscriber = await hub.subscribe(office_id, positions=positions_of)
     try:
         yield f"retry: {RETRY_MS}\n\n".encode()
-        state = await sync_to_async(ticket_now, thread_sensitive=False)()
+        state = await in_thread(ticket_now)
         yield frame(id=feed.last_seq, event="ticket", data=state)
         last_progress = (state.get("position"), state.get("estimated_call_at"))
         async for batch in _batches((feed, subscriber)):
@@ -89,7 +85,7 @@ async def ticket_stream(office_id: int, token: str, ticket_now, positions_of) ->
                 continue
             seq = batch.events[-1]["seq"]
             if any(event["ticket"] == token for event in batch.events):
-                state = await sync_to_async(ticket_now, thread_sensitive=False)()
+                state = await in_thread(ticket_now)
                 yield frame(id=seq, event="ticket", data=state)
                 last_progress = (state.get("position"), state.get("estimated_call_at"))
             elif batch.positions is not None and token in batch.positions:

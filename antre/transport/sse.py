@@ -15,11 +15,11 @@ import json
 import re
 from urllib.parse import parse_qs
 
-from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
 from antre.live import streams
+from antre.live.hub import in_thread
 from antre.queueing import live
 from antre.transport import guard
 
@@ -69,7 +69,7 @@ def _query(scope, name: str) -> str | None:
 
 
 async def _office(scope, receive, send, slug: str, request: HttpRequest) -> None:
-    office_id = await sync_to_async(live.office_id_for, thread_sensitive=False)(slug)
+    office_id = await in_thread(live.office_id_for, slug)
     if office_id is None:
         return await _not_found(send, request)
     last = streams.parse_last_event_id(_header(scope, b"last-event-id") or _query(scope, "last_event_id"))
@@ -79,7 +79,7 @@ async def _office(scope, receive, send, slug: str, request: HttpRequest) -> None
 
 
 async def _ticket(scope, receive, send, token: str, request: HttpRequest) -> None:
-    office_id = await sync_to_async(live.office_id_of_ticket, thread_sensitive=False)(token)
+    office_id = await in_thread(live.office_id_of_ticket, token)
     if office_id is None:
         return await _not_found(send, request)
     chunks = streams.ticket_stream(office_id, token, live.ticket_reader(token), live.positions_of)

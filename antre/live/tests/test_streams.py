@@ -6,6 +6,7 @@ import json
 import urllib.request
 
 import pytest
+from django.db import connection
 
 from antre.offices.models import Counter
 from antre.people.models import ApiToken
@@ -144,3 +145,37 @@ def test_a_display_that_connects_later_starts_from_the_latest_event(servers, lok
     call_next_over_http(server, loket1, staff["petugas"])
     assert int(late.next(kind="call").id) == seen + 3
     late.close()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="LISTEN/NOTIFY: PostgreSQL")
+def test_a_display_gets_the_next_call_after_the_hubs_listening_connection_was_killed(servers, loket1, staff):
+    """A failover ends the hub's LISTEN connection: it listens again, on whichever server is the
+    primary now, and a later call still reaches the display without a reconnect or the poll."""
+    import time
+
+    server = servers()
+    first, second = book(loket1.office, 1), book(loket1.office, 2)
+    display = SSEClient(server.url, "/api/v1/offices/tabanan/events")
+    display.next(kind="board")
+    listening = (
+        "SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN antre_live' AND datname = current_database()"
+    )
+    with connection.cursor() as cursor:
+        deadline = time.monotonic() + 10
+        while not (killed := [pid for (pid,) in cursor.execute(listening).fetchall()]):
+            assert time.monotonic() < deadline, "the hub does not listen"
+            time.sleep(0.1)
+        for pid in killed:
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+    call_next_over_http(server, loket1, staff["petugas"])  # maybe before it listens again: caught up
+    assert display.next(kind="call", timeout=5).data["number"] == first.number
+    with connection.cursor() as cursor:
+        deadline = time.monotonic() + 5
+        while not (again := [pid for (pid,) in cursor.execute(listening).fetchall()]):
+            assert time.monotonic() < deadline, "the hub did not listen again"
+            time.sleep(0.1)
+    assert not set(again) & set(killed)
+    calling.mark_no_show(token=first.token, officer=staff["petugas"])
+    call_next_over_http(server, loket1, staff["petugas"])  # by NOTIFY on the new connection
+    assert display.next(kind="call", timeout=5).data["number"] == second.number
+    display.close()
