@@ -1,7 +1,9 @@
 """Background jobs: `antre worker` runs them alone; `antre serve` runs them in a thread (unless --no-worker).
 
 Each job is safe to run in several processes at once: it takes the same row locks as the actions
-it complements, so two workers only repeat work that is already done.
+it complements, so two workers only repeat work that is already done. WhatsApp has two threads of
+its own, which never wait on the others' ticks: the sender (antre.whatsapp.outbox) and the bot's
+answerer (antre.whatsapp.answering).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from antre.queueing.life import Action
 from antre.queueing.models import Ticket
 from antre.reports import rollup
 from antre.spans import LONGEST_SPAN
-from antre.whatsapp.outbox import deliver_due
+from antre.whatsapp import answering, outbox
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +97,6 @@ def remove_held_documents() -> int:
     return holding.remove_expired(now=clock.now())
 
 
-def deliver_whatsapp() -> int:
-    return deliver_due()
-
-
 def prune_speech() -> int:
     """Spoken announcements, and WhatsApp files a day old (left by a conversation that stopped halfway)."""
     removed = prune_cache()
@@ -141,7 +139,6 @@ JOBS: list[tuple[str, Callable[[], int], int]] = [
     ("expiry", expire_past_tickets, EXPIRY_SECONDS),
     ("counter shifts", end_counter_shifts, 60),
     ("leave home", tell_to_leave_home, 60),
-    ("whatsapp outbox", deliver_whatsapp, 2),
     ("speech cache", prune_speech, 3600),
     ("personal data retention", purge_personal_data, 6 * 3600),
     ("held documents", remove_held_documents, 600),
@@ -153,6 +150,8 @@ JOBS: list[tuple[str, Callable[[], int], int]] = [
 
 def run_forever(stop: threading.Event | None = None) -> None:
     stop = stop or threading.Event()
+    for name, loop in (("antre-wa-sender", outbox.run_forever), ("antre-wa-answerer", answering.run_forever)):
+        threading.Thread(target=loop, args=(stop,), name=name, daemon=True).start()
     due = {name: 0.0 for name, _job, _every in JOBS}
     while not stop.is_set():
         for name, job, every in JOBS:

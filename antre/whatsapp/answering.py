@@ -1,0 +1,101 @@
+"""The bot's queue: the webhook only stores a message; the worker answers it here, chat by chat.
+
+A webhook delivery is acknowledged as soon as its messages are stored, so Meta never waits on the
+bot at the opening rush. Each chat's messages are answered in the order they came, one at a time:
+the answer holds the conversation's row (SKIP LOCKED: a second worker takes other chats meanwhile)
+and takes that chat's oldest unanswered message. A photo or PDF is fetched before the transaction:
+on SQLite a transaction holds the one write slot, and bookings must not wait on the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.db import close_old_connections, transaction
+
+from antre import clock
+from antre.whatsapp import bot, media
+from antre.whatsapp.models import Conversation, InboundMessage
+
+log = logging.getLogger(__name__)
+
+TRIES = 3  # a message the bot fails on this often is left unanswered, so the chat goes on
+PER_CHAT = 20  # answered in a row for one chat before the others get their turn
+
+
+def answer_waiting(*, limit: int = 200) -> int:
+    """Answer the stored messages still waiting, oldest chat first; returns how many were answered."""
+    waiting = InboundMessage.objects.filter(answered_at__isnull=True, conversation__isnull=False)
+    chats = dict.fromkeys(waiting.order_by("pk").values_list("conversation_id", flat=True)[:limit])
+    return sum(answer_chat(chat_id) for chat_id in chats if chat_id is not None)
+
+
+def answer_chat(chat_id: int) -> int:
+    """Answer one chat's waiting messages in order; 0 when another worker is answering it."""
+    answered = 0
+    for _turn in range(PER_CHAT):
+        oldest = _oldest_waiting(chat_id)
+        if oldest is None:
+            break
+        media_bytes = _fetch_media(oldest)
+        with transaction.atomic():
+            if not Conversation.objects.select_for_update(skip_locked=True).filter(pk=chat_id).exists():
+                break  # another worker holds this chat and answers it in order
+            inbound = _oldest_waiting(chat_id)
+            if inbound is None or inbound.pk != oldest.pk:
+                continue  # answered meanwhile: look again
+            inbound.media_bytes = media_bytes
+            if not _answer(inbound):
+                break  # tried again on the next turn
+            answered += 1
+    return answered
+
+
+def _oldest_waiting(chat_id: int) -> InboundMessage | None:
+    return (
+        InboundMessage.objects.filter(conversation_id=chat_id, answered_at__isnull=True)
+        .select_related("number")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _answer(inbound: InboundMessage) -> bool:
+    """The bot's answer in a savepoint: when it fails, the message is tried again, then left."""
+    try:
+        with transaction.atomic():
+            bot.handle(inbound)
+    except Exception:
+        log.exception("answering WhatsApp message %s failed", inbound.pk)
+        inbound.answer_attempts += 1
+        if inbound.answer_attempts >= TRIES:
+            inbound.answered_at = clock.now()
+        inbound.save(update_fields=["answer_attempts", "answered_at"])
+        return False
+    inbound.answered_at = clock.now()
+    inbound.save(update_fields=["answered_at"])
+    return True
+
+
+def _fetch_media(inbound: InboundMessage) -> bytes | None:
+    media_id = inbound.payload.get("media_id") if isinstance(inbound.payload, dict) else None
+    if inbound.kind not in ("image", "document") or not isinstance(media_id, str) or not media_id:
+        return None
+    try:
+        return media.download(media_id)
+    except media.MediaError:
+        return None
+
+
+def run_forever(stop: threading.Event) -> None:
+    """The worker's answerer: looks for stored messages ten times a second."""
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            if answer_waiting():
+                continue
+        except Exception:
+            log.exception("the WhatsApp answerer failed; it goes on")
+            stop.wait(2)
+        stop.wait(0.1)
