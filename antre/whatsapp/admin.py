@@ -40,7 +40,14 @@ def warn_about_setup(request) -> None:
 
 @admin.register(BusinessNumber)
 class BusinessNumberAdmin(SetupWarnings):
-    list_display = ("display_number", "desk", "phone_number_id", "office", "added_automatically")
+    list_display = (
+        "display_number",
+        "desk",
+        "phone_number_id",
+        "office",
+        "messages_per_second",
+        "added_automatically",
+    )
     list_filter = ("office", "desk", "added_automatically")
 
 
