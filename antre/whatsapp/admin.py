@@ -49,6 +49,7 @@ class BusinessNumberAdmin(SetupWarnings):
         "added_automatically",
     )
     list_filter = ("office", "desk", "added_automatically")
+    readonly_fields = ("paused_until",)  # set by a 429 from the Cloud API
 
 
 @admin.register(OutboxMessage)

@@ -65,14 +65,7 @@ def enqueue(
     recipient = "".join(ch for ch in to if ch.isdigit())
     if number is None or not recipient:
         return False
-    body = {
-        "type": "template",
-        "template": {
-            "name": template,
-            "language": {"code": "id"},
-            "components": [{"type": "body", "parameters": [{"type": "text", "text": p} for p in params]}],
-        },
-    }
+    body = template_body(template, params)
     try:
         with transaction.atomic():
             OutboxMessage.objects.create(
@@ -88,10 +81,23 @@ def enqueue(
     return True
 
 
+def template_body(template: str, params: list[str]) -> dict:
+    """An approved template's message, in Indonesian, with its body's parameters in order."""
+    return {
+        "type": "template",
+        "template": {
+            "name": template,
+            "language": {"code": "id"},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": p} for p in params]}],
+        },
+    }
+
+
 def enqueue_session(
     *, phone_number_id: str, to: str, body: dict, key: str, conversation=None, by=None
 ) -> bool:
-    """Queue a reply inside the 24-hour window (text, lists, buttons, a document); once per key."""
+    """Queue a message of a conversation (inside the 24-hour window: text, lists, buttons, a document;
+    or an officer's template at any time); once per key."""
     try:
         with transaction.atomic():
             OutboxMessage.objects.create(
@@ -99,6 +105,7 @@ def enqueue_session(
                 phone_number_id=phone_number_id,
                 to=to,
                 body=body,
+                template=body["template"]["name"] if body.get("type") == "template" else "",
                 conversation=conversation,
                 by=by,
             )
@@ -168,11 +175,11 @@ class Sender:
         return self.record(now)
 
     def record(self, now: dt.datetime) -> int:
-        sent = 0
-        for future in [f for f in self.in_flight if f.done()]:
-            message = self.in_flight.pop(future)
-            sent += _record(message, future.result(), now)
-        return sent
+        finished = [f for f in self.in_flight if f.done()]
+        if not finished:
+            return 0
+        with transaction.atomic():  # one commit for many: on SQLite each commit holds the write slot
+            return sum(_record(self.in_flight.pop(f), f.result(), now) for f in finished)
 
     def _claim(self, phone_number_id: str, now: dt.datetime) -> list[tuple[OutboxMessage, float]]:
         """Up to a second's worth of the number's messages, each with its delay until its slot."""
@@ -297,7 +304,7 @@ def _record(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -> int:
             None,
         )
         message.save(update_fields=["status", "sent_at", "provider_id", "lease_until", "attempts"])
-        _forget_attachment(message)
+        transaction.on_commit(lambda: _forget_attachment(message))
         return 1
     if outcome.kind == "retry":
         if outcome.status == 429:
