@@ -33,31 +33,27 @@ def answer_waiting(*, limit: int = 200) -> int:
 
 def answer_chat(chat_id: int) -> int:
     """Answer one chat's waiting messages in order; 0 when another worker is answering it."""
+    waiting = _waiting(chat_id)
+    media_of = {m.pk: _fetch_media(m) for m in waiting if m.kind in ("image", "document")}
     answered = 0
-    for _turn in range(PER_CHAT):
-        oldest = _oldest_waiting(chat_id)
-        if oldest is None:
-            break
-        media_bytes = _fetch_media(oldest)
-        with transaction.atomic():
-            if not Conversation.objects.select_for_update(skip_locked=True).filter(pk=chat_id).exists():
-                break  # another worker holds this chat and answers it in order
-            inbound = _oldest_waiting(chat_id)
-            if inbound is None or inbound.pk != oldest.pk:
-                continue  # answered meanwhile: look again
-            inbound.media_bytes = media_bytes
+    with transaction.atomic():
+        if not Conversation.objects.select_for_update(skip_locked=True).filter(pk=chat_id).exists():
+            return 0  # another worker holds this chat and answers it in order
+        for inbound in _waiting(chat_id):  # again under the lock: another worker may have answered some
+            if inbound.kind in ("image", "document") and inbound.pk not in media_of:
+                break  # came meanwhile: its file is fetched on the next turn, outside the transaction
+            inbound.media_bytes = media_of.get(inbound.pk)
             if not _answer(inbound):
-                break  # tried again on the next turn
+                break  # tried again on the next turn, before anything after it
             answered += 1
     return answered
 
 
-def _oldest_waiting(chat_id: int) -> InboundMessage | None:
-    return (
+def _waiting(chat_id: int) -> list[InboundMessage]:
+    return list(
         InboundMessage.objects.filter(conversation_id=chat_id, answered_at__isnull=True)
-        .select_related("number")
-        .order_by("pk")
-        .first()
+        .select_related("number__office")
+        .order_by("pk")[:PER_CHAT]
     )
 
 
