@@ -19,6 +19,7 @@ the answer was lost on the network (tried again like any failure), the citizen g
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import logging
 import threading
 import time
@@ -38,7 +39,9 @@ from antre.whatsapp.sending import Outcome
 log = logging.getLogger(__name__)
 
 AHEAD = dt.timedelta(seconds=1)  # sending slots a number's claim takes ahead of now
-SENDERS = 64  # threads sending at once: 80 a second at up to 400 ms each, with room for slots
+CLAIM_EVERY = 0.2  # seconds between a number's claims: each looks through all that waits
+MOST = 500  # messages a claim looks at: more than a second of the highest tier's
+SENDERS = 64  # requests at once: 80 a second at up to 400 ms each is 32, with room for slow answers
 LEASE = dt.timedelta(minutes=15)  # longer than any send; a crashed worker's messages go again after it
 MAX_ATTEMPTS = 12
 PAUSE = 2  # seconds a number rests after a 429 without Retry-After
@@ -139,16 +142,29 @@ def _claimable(phone_number_id: str, now: dt.datetime):
 
 
 class Sender:
-    """Claims, sends concurrently and records; `pump` is one round, called again and again."""
+    """Claims, sends concurrently and records; `pump` is one round, called again and again.
 
-    def __init__(self, client: httpx.Client | None = None, senders: int = SENDERS) -> None:
+    Claimed messages wait in a schedule for their slot; only then does a thread of the pool take one
+    (so the threads are busy with requests, not with waiting)."""
+
+    def __init__(
+        self, client: httpx.Client | None = None, senders: int = SENDERS, claim_every: float = CLAIM_EVERY
+    ) -> None:
+        self.claim_every = claim_every
         limits = httpx.Limits(max_connections=senders, max_keepalive_connections=senders)
         self.own_client = client is None
         self.client = client or httpx.Client(timeout=10, limits=limits)
         self.pool = ThreadPoolExecutor(senders, thread_name_prefix="antre-wa-send")
+        self.scheduled: list[tuple[float, int, OutboxMessage]] = []  # a heap: (monotonic slot, pk, message)
         self.in_flight: dict[Future, OutboxMessage] = {}
+        self.held: list[OutboxMessage] = []  # their number was paused before their slot came
         self.paused: dict[str, float] = {}  # number -> monotonic time: told by a 429 in this process
         self.slots: dict[str, dt.datetime] = {}  # for messages of a number no longer in the admin
+        self.next_claim: dict[str, float] = {}  # number -> monotonic time of its next claim
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.scheduled or self.in_flight or self.held)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
@@ -156,9 +172,9 @@ class Sender:
             self.client.close()
 
     def pump(self, now: dt.datetime) -> int:
-        """Record what has been sent, then claim and start what may go now; returns how many were sent."""
+        """Record what has been sent, claim what may go in the next second, and start what is due;
+        returns how many were sent."""
         sent = self.record(now)
-        config = settings.WHATSAPP
         numbers = set(
             OutboxMessage.objects.filter(_due(now)).values_list("phone_number_id", flat=True).distinct()
         )
@@ -166,23 +182,47 @@ class Sender:
             if self.paused.get(phone_number_id, 0) > time.monotonic():
                 continue
             for message, delay in self._claim(phone_number_id, now):
-                future = self.pool.submit(self._send, config, message, delay)
-                self.in_flight[future] = message
+                heapq.heappush(self.scheduled, (time.monotonic() + delay, message.pk, message))
+        self.start_due()
         return sent
 
+    def start_due(self) -> None:
+        config = settings.WHATSAPP
+        while self.scheduled and self.scheduled[0][0] <= time.monotonic():
+            _slot, _pk, message = heapq.heappop(self.scheduled)
+            if self.paused.get(message.phone_number_id, 0) > time.monotonic():
+                self.held.append(message)
+            else:
+                self.in_flight[self.pool.submit(self._send, config, message)] = message
+
     def drain(self, now: dt.datetime) -> int:
+        while self.scheduled:
+            time.sleep(max(0.0, self.scheduled[0][0] - time.monotonic()))
+            self.start_due()
         wait(list(self.in_flight))
         return self.record(now)
 
     def record(self, now: dt.datetime) -> int:
         finished = [f for f in self.in_flight if f.done()]
-        if not finished:
+        held, self.held = self.held, []
+        if not finished and not held:
             return 0
         with transaction.atomic():  # one commit for many: on SQLite each commit holds the write slot
+            for message in held:
+                _record(message, Outcome("held"), now)
             return sum(_record(self.in_flight.pop(f), f.result(), now) for f in finished)
 
     def _claim(self, phone_number_id: str, now: dt.datetime) -> list[tuple[OutboxMessage, float]]:
         """Up to a second's worth of the number's messages, each with its delay until its slot."""
+        if self.next_claim.get(phone_number_id, 0) > time.monotonic():
+            return []
+        self.next_claim[phone_number_id] = time.monotonic() + self.claim_every
+        # Found before the transaction, which on SQLite holds the write slot: only their ids are
+        # locked and claimed in it. An earlier message of a recipient never turns waiting again
+        # once sent, so what was found stays in order.
+        found = list(_claimable(phone_number_id, now).values_list("pk", flat=True)[:MOST])
+        if not found:
+            return []
         with transaction.atomic():
             number = (
                 BusinessNumber.objects.select_for_update().filter(phone_number_id=phone_number_id).first()
@@ -195,9 +235,11 @@ class Sender:
             room = int((now + AHEAD - start).total_seconds() * rate)
             if room <= 0:
                 return []
-            claimed = list(_claimable(phone_number_id, now).select_for_update(skip_locked=True)[:room])
-            if not claimed:
-                return []
+            claimed = list(
+                OutboxMessage.objects.filter(_due(now), pk__in=found[:room])
+                .select_for_update(skip_locked=True)
+                .order_by("pk")
+            )
             # Conditional: on SQLite (no row locks, one worker) it still never takes a message twice.
             OutboxMessage.objects.filter(_due(now), pk__in=[m.pk for m in claimed]).update(
                 status=OutboxStatus.SENDING, lease_until=now + LEASE
@@ -211,9 +253,7 @@ class Sender:
         base = (start - now).total_seconds()
         return [(m, base + i / rate) for i, m in enumerate(claimed)]
 
-    def _send(self, config: dict, message: OutboxMessage, delay: float) -> Outcome:
-        if delay > 0:
-            time.sleep(delay)
+    def _send(self, config: dict, message: OutboxMessage) -> Outcome:
         if self.paused.get(message.phone_number_id, 0) > time.monotonic():
             return Outcome("held")  # a 429 came while it waited for its slot
         outcome = sending.post(self.client, config, message.phone_number_id, message.to, message.body)
@@ -228,11 +268,11 @@ def deliver_due(*, now: dt.datetime | None = None, client: httpx.Client | None =
         return 0
     now = now or clock.now()
     _expire(now)
-    sender, sent = Sender(client), 0
+    sender, sent = Sender(client, claim_every=0), 0
     try:
         while True:  # a citizen's next message is due once the one before it is sent
             sent += sender.pump(now)
-            if not sender.in_flight:
+            if not sender.busy:
                 return sent
             sent += sender.drain(now)
     finally:
@@ -257,7 +297,7 @@ def run_forever(stop: threading.Event) -> None:
             except Exception:
                 log.exception("the WhatsApp sender failed; it goes on")
                 stop.wait(2)
-            stop.wait(0.05 if sender.in_flight else 0.1)
+            stop.wait(0.02 if sender.busy else 0.1)
         sender.drain(clock.now())
     finally:
         sender.close()

@@ -39,7 +39,7 @@ def work(seconds: float = 30) -> None:
     try:
         while time.monotonic() < deadline:
             sender.pump(timezone.now())
-            if not sender.in_flight and not unsent():
+            if not sender.busy and not unsent():
                 break
             time.sleep(0.02)
         sender.drain(timezone.now())
