@@ -22,30 +22,50 @@ log = logging.getLogger(__name__)
 
 TRIES = 3  # a message the bot fails on this often is left unanswered, so the chat goes on
 PER_CHAT = 20  # answered in a row for one chat before the others get their turn
+CHATS_PER_COMMIT = 20
 
 
 def answer_waiting(*, limit: int = 200) -> int:
     """Answer the stored messages still waiting, oldest chat first; returns how many were answered."""
     waiting = InboundMessage.objects.filter(answered_at__isnull=True, conversation__isnull=False)
-    chats = dict.fromkeys(waiting.order_by("pk").values_list("conversation_id", flat=True)[:limit])
-    return sum(answer_chat(chat_id) for chat_id in chats if chat_id is not None)
+    chats = list(dict.fromkeys(waiting.order_by("pk").values_list("conversation_id", flat=True)[:limit]))
+    answered = 0
+    for first in range(0, len(chats), CHATS_PER_COMMIT):
+        answered += answer_chats([c for c in chats[first : first + CHATS_PER_COMMIT] if c is not None])
+    return answered
 
 
-def answer_chat(chat_id: int) -> int:
-    """Answer one chat's waiting messages in order; 0 when another worker is answering it."""
-    waiting = _waiting(chat_id)
-    media_of = {m.pk: _fetch_media(m) for m in waiting if m.kind in ("image", "document")}
+def answer_chats(chat_ids: list[int]) -> int:
+    """Answer some chats' waiting messages, each chat in order, in one transaction (one commit for
+    many: on SQLite each commit holds the write slot); a chat another worker holds is left to it."""
+    media_of = {
+        m.pk: _fetch_media(m)
+        for m in InboundMessage.objects.filter(
+            conversation_id__in=chat_ids, answered_at__isnull=True, kind__in=("image", "document")
+        )
+    }
     answered = 0
     with transaction.atomic():
-        if not Conversation.objects.select_for_update(skip_locked=True).filter(pk=chat_id).exists():
-            return 0  # another worker holds this chat and answers it in order
-        for inbound in _waiting(chat_id):  # again under the lock: another worker may have answered some
-            if inbound.kind in ("image", "document") and inbound.pk not in media_of:
-                break  # came meanwhile: its file is fetched on the next turn, outside the transaction
-            inbound.media_bytes = media_of.get(inbound.pk)
-            if not _answer(inbound):
-                break  # tried again on the next turn, before anything after it
-            answered += 1
+        mine = set(
+            Conversation.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=chat_ids)
+            .values_list("pk", flat=True)
+        )
+        for chat_id in chat_ids:
+            if chat_id in mine:
+                answered += _answer_chat(chat_id, media_of)
+    return answered
+
+
+def _answer_chat(chat_id: int, media_of: dict[int, bytes | None]) -> int:
+    answered = 0
+    for inbound in _waiting(chat_id):  # under the chat's lock: none is answered twice
+        if inbound.kind in ("image", "document") and inbound.pk not in media_of:
+            break  # came meanwhile: its file is fetched on the next turn, outside the transaction
+        inbound.media_bytes = media_of.get(inbound.pk)
+        if not _answer(inbound):
+            break  # tried again on the next turn, before anything after it
+        answered += 1
     return answered
 
 
