@@ -162,6 +162,8 @@ class Sender:
         self.slots: dict[str, dt.datetime] = {}  # for messages of a number no longer in the admin
         self.next_claim: dict[str, float] = {}  # number -> monotonic time of its next claim
         self.next_record = 0.0  # outcomes are recorded together, as often as claims are made
+        self.numbers: set[str] = set()  # numbers with messages due, and when to look again
+        self.next_look = 0.0
 
     @property
     def busy(self) -> bool:
@@ -179,10 +181,12 @@ class Sender:
         if time.monotonic() >= self.next_record:
             sent = self.record(now)
             self.next_record = time.monotonic() + self.claim_every
-        numbers = set(
-            OutboxMessage.objects.filter(_due(now)).values_list("phone_number_id", flat=True).distinct()
-        )
-        for phone_number_id in numbers:
+        if time.monotonic() >= self.next_look:  # a look through all that waits: as often as claims
+            self.numbers = set(
+                OutboxMessage.objects.filter(_due(now)).values_list("phone_number_id", flat=True).distinct()
+            )
+            self.next_look = time.monotonic() + self.claim_every
+        for phone_number_id in self.numbers:
             if self.paused.get(phone_number_id, 0) > time.monotonic():
                 continue
             for message, delay in self._claim(phone_number_id, now):
