@@ -11,8 +11,9 @@ where it runs (`Job.scope`):
   job also claims its rows as the actions it complements do (the office's or the counter's row
   lock, a status in the UPDATE's WHERE, the outbox's unique key per message), so a run that
   overlaps another — a leader cut off mid-run, SQLite's processes — only repeats work already done.
-- CLAIMED jobs run in every worker at once, each item claimed by a conditional update: the
-  WhatsApp outbox (antre.whatsapp.outbox: a message goes from pending to sending for one worker).
+- WhatsApp has two threads of its own in every worker, which never wait on the others' ticks: the
+  sender (antre.whatsapp.outbox: each message claimed with SKIP LOCKED, a number's rate shared
+  through its row) and the bot's answerer (antre.whatsapp.answering: each chat claimed in turn).
 - MACHINE jobs tidy this machine's own files (the speech cache, files an officer sent from the
   inbox): every machine runs its own. Documents held for a form and documents received over
   WhatsApp wait in the shared storages (antre.applications.storage), tidied by DATABASE jobs.
@@ -48,7 +49,7 @@ from antre.queueing.life import Action
 from antre.queueing.models import Ticket
 from antre.reports import rollup
 from antre.spans import LONGEST_SPAN
-from antre.whatsapp.outbox import deliver_due
+from antre.whatsapp import answering, outbox
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +116,6 @@ def remove_held_documents() -> int:
     return holding.remove_expired(now=clock.now())
 
 
-def deliver_whatsapp() -> int:
-    return deliver_due()
-
-
 def prune_speech() -> int:
     """Spoken announcements, and WhatsApp files sent from the inbox a day old."""
     removed = prune_cache()
@@ -163,7 +160,6 @@ def forget_old_budgets() -> int:
 
 class Scope(Enum):
     DATABASE = "database"  # one leader per run, elected by an advisory lock
-    CLAIMED = "claimed"  # every worker, each item claimed by a conditional update
     MACHINE = "machine"  # every machine, on its own files
 
 
@@ -181,7 +177,6 @@ JOBS: list[Job] = [
     Job("expiry", expire_past_tickets, EXPIRY_SECONDS),
     Job("counter shifts", end_counter_shifts, 60),
     Job("leave home", tell_to_leave_home, 60),
-    Job("whatsapp outbox", deliver_whatsapp, 2, Scope.CLAIMED),
     Job("speech cache", prune_speech, 3600, Scope.MACHINE),
     Job("personal data retention", purge_personal_data, 6 * 3600),
     Job("held documents", remove_held_documents, 600),  # in the shared storage (SQLite: one machine)
@@ -220,6 +215,8 @@ def run_job(job: Job) -> int | None:
 
 def run_forever(stop: threading.Event | None = None) -> None:
     stop = stop or threading.Event()
+    for name, loop in (("antre-wa-sender", outbox.run_forever), ("antre-wa-answerer", answering.run_forever)):
+        threading.Thread(target=loop, args=(stop,), name=name, daemon=True).start()
     due = {job.name: 0.0 for job in JOBS}
     while not stop.is_set():
         for job in JOBS:

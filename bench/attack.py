@@ -133,6 +133,9 @@ class Api:
             ).status_code
             == 200
         )
+        from antre.whatsapp import answering  # lazy: after setup()
+
+        answering.answer_waiting()  # the worker's answerer: the webhook only stores the message
 
 
 def run(

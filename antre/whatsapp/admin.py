@@ -40,8 +40,16 @@ def warn_about_setup(request) -> None:
 
 @admin.register(BusinessNumber)
 class BusinessNumberAdmin(SetupWarnings):
-    list_display = ("display_number", "desk", "phone_number_id", "office", "added_automatically")
+    list_display = (
+        "display_number",
+        "desk",
+        "phone_number_id",
+        "office",
+        "messages_per_second",
+        "added_automatically",
+    )
     list_filter = ("office", "desk", "added_automatically")
+    readonly_fields = ("paused_until",)  # set by a 429 from the Cloud API
 
 
 @admin.register(OutboxMessage)

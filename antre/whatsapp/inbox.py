@@ -27,6 +27,7 @@ from antre.queueing import rules as queue_rules
 from antre.queueing.models import Ticket
 from antre.whatsapp import outbox
 from antre.whatsapp.models import Conversation, Desk
+from antre.whatsapp.templates_for_officers import BY_NAME, PARAM_MAX, TEMPLATES, param_problem
 
 WINDOW = dt.timedelta(hours=24)  # WhatsApp: free replies only within 24 h of the citizen's last message
 REPLY_MAX = 4096  # the Cloud API's limit for a text message's body
@@ -101,9 +102,32 @@ def _page(request: StaffRequest, chat: Conversation, *, refusal: Refusal | None 
             "ref": typed.get("ref", "")[:REF_MAX],
             "reply_max": REPLY_MAX,
             "ref_max": REF_MAX,
+            "templates": _template_forms(chat, typed, refusal),
+            "param_max": PARAM_MAX,
         },
         status=refusal.status if refusal else 200,
     )
+
+
+def _template_forms(chat: Conversation, typed, refusal: Refusal | None) -> list[dict]:
+    """Each template an officer may send, with its parameters: as typed when it was refused, else
+    filled in from the linked application or ticket."""
+    forms = []
+    for template in TEMPLATES:
+        again = refusal is not None and typed.get("template") == template.name
+        values = template.prefilled(chat)
+        fields = [
+            {
+                "name": f"p-{key}",
+                "id": f"t-{template.name}-{key}",
+                "label": label,
+                "value": typed.get(f"p-{key}", "") if again else values[key],
+                "error": refusal.fields.get(f"p-{key}") if again and refusal else None,
+            }
+            for key, label in template.params
+        ]
+        forms.append({"name": template.name, "label": template.label, "fields": fields})
+    return forms
 
 
 def _describe(body: dict) -> str:
@@ -138,6 +162,8 @@ def _act(request: StaffRequest, chat: Conversation) -> None:
                     ),
                 )
             _reply(request, chat)
+        elif action == "template":
+            _send_template(request, chat)
         chat.save()
     messages.success(request, _("Tersimpan."))
 
@@ -186,6 +212,31 @@ def _reply(request: StaffRequest, chat: Conversation) -> None:
         enqueue(body={"type": "text", "text": {"body": text}}, key=key)
     if not text and not upload:
         raise Refusal("invalid_fields", _("Tulis balasan atau lampirkan berkas."))
+
+
+def _send_template(request: StaffRequest, chat: Conversation) -> None:
+    """An approved template with the parameters the officer filled in: allowed at any time."""
+    template = BY_NAME.get(request.POST.get("template", ""))
+    if template is None:
+        raise Refusal("invalid_fields", _("Pilih templat dari daftar."))
+    values = [request.POST.get(f"p-{key}", "").strip() for key, _label in template.params]
+    problems = {
+        f"p-{key}": problem
+        for (key, _label), value in zip(template.params, values, strict=True)
+        if (problem := param_problem(value))
+    }
+    if problems:
+        raise Refusal(
+            "invalid_fields", _("Periksa kembali isian yang ditandai."), status=422, fields=problems
+        )
+    outbox.enqueue_session(
+        phone_number_id=chat.number.phone_number_id,
+        to=chat.citizen,
+        body=outbox.template_body(template.name, values),
+        key=f"inbox:{chat.pk}:{secrets.token_hex(8)}:template",
+        conversation=chat,
+        by=request.user,
+    )
 
 
 def _link(chat: Conversation, ref: str) -> None:

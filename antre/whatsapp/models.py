@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,16 @@ class BusinessNumber(models.Model):
             "masuk, agar warga langsung dijawab. Periksa kantor dan mejanya, lalu hilangkan centang ini."
         ),
     )
+    # The Cloud API's throughput per number (80 a second by default; a higher tier may send more).
+    messages_per_second = models.PositiveSmallIntegerField(
+        _("pesan per detik"),
+        default=80,
+        validators=[MinValueValidator(1)],
+        help_text=_("Batas kiriman WhatsApp Cloud API untuk nomor ini (bawaan 80 pesan per detik)."),
+    )
+    # Shared by every worker: the next free sending slot, and the pause a 429 asked for.
+    next_slot_at = models.DateTimeField(_("giliran kirim berikutnya"), null=True, blank=True, editable=False)
+    paused_until = models.DateTimeField(_("dijeda sampai"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("nomor WhatsApp")
@@ -65,12 +76,16 @@ class InboundMessage(models.Model):
         related_name="inbound",
     )
     received_at = models.DateTimeField(_("diterima"), auto_now_add=True)
-    # Not a column: a photo's or PDF's bytes, fetched before the transaction (webhook.py) for the bot.
+    # Null while the bot has still to answer it (antre.whatsapp.answering); the webhook only stores.
+    answered_at = models.DateTimeField(_("dijawab"), null=True, blank=True)
+    answer_attempts = models.PositiveSmallIntegerField(_("percobaan menjawab"), default=0, editable=False)
+    # Not a column: a photo's or PDF's bytes, fetched before the transaction (answering.py) for the bot.
     media_bytes: bytes | None = None
 
     class Meta:
         verbose_name = _("pesan masuk")
         verbose_name_plural = pgettext_lazy("plural", "pesan masuk")  # English tells the two apart
+        indexes = [models.Index(fields=["answered_at"], name="inbound_waiting")]
 
     def __str__(self) -> str:
         return self.message_id
@@ -106,6 +121,7 @@ class OutboxMessage(models.Model):
     )
     phone_number_id = models.CharField(_("ID nomor pengirim"), max_length=40)
     to = SealedText(_("kepada"), max_length=40)
+    to_hash = LookupHash(_("sidik penerima"), of="to")  # a citizen's messages go one at a time, in order
     body = SealedJSON(_("isi"))
     template = models.CharField(_("templat"), max_length=60, blank=True)  # the body's, for lists and filters
     status = models.CharField(
@@ -124,7 +140,10 @@ class OutboxMessage(models.Model):
     class Meta:
         verbose_name = _("pesan keluar")
         verbose_name_plural = pgettext_lazy("plural", "pesan keluar")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["to_hash", "status"], name="outbox_recipient"),
+        ]
 
     def __str__(self) -> str:
         return self.dedupe_key

@@ -1,10 +1,15 @@
 """Outgoing WhatsApp messages: written in the transaction of the change, sent by the worker.
 
 A slow or failing provider never blocks a request. Each message has a dedupe key, so one event is
-queued once. The worker claims a message with a conditional UPDATE (one worker has it at a time,
-for its lease), sends it, and on a failure tries again later with back-off and the provider's
-Retry-After, until WhatsApp accepts it (or refuses it for good, the attempts run out, or it is too
-late to be worth telling): nothing is lost while the provider is down.
+queued once. The worker's sender claims messages per business number (SELECT … FOR UPDATE SKIP
+LOCKED on PostgreSQL, then marked "sending" for a lease: two workers never hold one message), at
+most as many as the number's rate allows in the next second, each given a sending slot from the
+number's row (shared by every worker), and sends them from a pool of threads, many in flight at
+once. A citizen's messages go one at a time in the order they were written: one is claimed only
+when no earlier one to the same recipient is waiting or in flight. A 429 pauses its number for
+Retry-After (other numbers go on). On a failure a message is tried again later with back-off, until
+WhatsApp accepts it (or refuses it for good, the attempts run out, or it is too late to be worth
+telling): nothing is lost while the provider is down.
 
 Delivery is at least once, not exactly once. When WhatsApp accepts a message but the worker never
 records it as sent, because it stopped first (the message goes again once its lease is over) or
@@ -14,22 +19,32 @@ the answer was lost on the network (tried again like any failure), the citizen g
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import logging
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import httpx
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, close_old_connections, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from antre import clock
+from antre.whatsapp import sending
 from antre.whatsapp.models import BusinessNumber, Desk, OutboxMessage, OutboxStatus
+from antre.whatsapp.sending import Outcome
 
 log = logging.getLogger(__name__)
 
-BATCH = 50  # per tick: well under the Cloud API's default 80 messages a second
-LEASE = dt.timedelta(minutes=15)  # longer than a whole batch of slow sends
+AHEAD = dt.timedelta(seconds=1)  # sending slots a number's claim takes ahead of now
+CLAIM_EVERY = 0.2  # seconds between a number's claims: each looks through all that waits
+MOST = 500  # messages a claim looks at: more than a second of the highest tier's
+SENDERS = 64  # requests at once: 80 a second at up to 400 ms each is 32, with room for slow answers
+LEASE = dt.timedelta(minutes=15)  # longer than any send; a crashed worker's messages go again after it
 MAX_ATTEMPTS = 12
+PAUSE = 2  # seconds a number rests after a 429 without Retry-After
 EXPIRED = "kedaluwarsa: tidak dikirim, waktunya sudah lewat"
 
 
@@ -53,14 +68,7 @@ def enqueue(
     recipient = "".join(ch for ch in to if ch.isdigit())
     if number is None or not recipient:
         return False
-    body = {
-        "type": "template",
-        "template": {
-            "name": template,
-            "language": {"code": "id"},
-            "components": [{"type": "body", "parameters": [{"type": "text", "text": p} for p in params]}],
-        },
-    }
+    body = template_body(template, params)
     try:
         with transaction.atomic():
             OutboxMessage.objects.create(
@@ -76,10 +84,23 @@ def enqueue(
     return True
 
 
+def template_body(template: str, params: list[str]) -> dict:
+    """An approved template's message, in Indonesian, with its body's parameters in order."""
+    return {
+        "type": "template",
+        "template": {
+            "name": template,
+            "language": {"code": "id"},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": p} for p in params]}],
+        },
+    }
+
+
 def enqueue_session(
     *, phone_number_id: str, to: str, body: dict, key: str, conversation=None, by=None
 ) -> bool:
-    """Queue a reply inside the 24-hour window (text, lists, buttons, a document); once per key."""
+    """Queue a message of a conversation (inside the 24-hour window: text, lists, buttons, a document;
+    or an officer's template at any time); once per key."""
     try:
         with transaction.atomic():
             OutboxMessage.objects.create(
@@ -87,6 +108,7 @@ def enqueue_session(
                 phone_number_id=phone_number_id,
                 to=to,
                 body=body,
+                template=body["template"]["name"] if body.get("type") == "template" else "",
                 conversation=conversation,
                 by=by,
             )
@@ -99,51 +121,210 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 900))
 
 
+def _due(now: dt.datetime):
+    return Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboxStatus.SENDING, lease_until__lt=now
+    )
+
+
+def _claimable(phone_number_id: str, now: dt.datetime):
+    """Due messages of a number whose recipient has no earlier message waiting or in flight."""
+    earlier = OutboxMessage.objects.filter(
+        to_hash=OuterRef("to_hash"),
+        pk__lt=OuterRef("pk"),
+        status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING],
+    )
+    return (
+        OutboxMessage.objects.filter(_due(now), phone_number_id=phone_number_id)
+        .exclude(Exists(earlier))
+        .order_by("pk")
+    )
+
+
+class Sender:
+    """Claims, sends concurrently and records; `pump` is one round, called again and again.
+
+    Claimed messages wait in a schedule for their slot; only then does a thread of the pool take one
+    (so the threads are busy with requests, not with waiting)."""
+
+    def __init__(
+        self, client: httpx.Client | None = None, senders: int = SENDERS, claim_every: float = CLAIM_EVERY
+    ) -> None:
+        self.claim_every = claim_every
+        limits = httpx.Limits(max_connections=senders, max_keepalive_connections=senders)
+        self.own_client = client is None
+        self.client = client or httpx.Client(timeout=10, limits=limits)
+        self.pool = ThreadPoolExecutor(senders, thread_name_prefix="antre-wa-send")
+        self.scheduled: list[tuple[float, int, OutboxMessage]] = []  # a heap: (monotonic slot, pk, message)
+        self.in_flight: dict[Future, OutboxMessage] = {}
+        self.held: list[OutboxMessage] = []  # their number was paused before their slot came
+        self.paused: dict[str, float] = {}  # number -> monotonic time: told by a 429 in this process
+        self.slots: dict[str, dt.datetime] = {}  # for messages of a number no longer in the admin
+        self.next_claim: dict[str, float] = {}  # number -> monotonic time of its next claim
+        self.next_record = 0.0  # outcomes are recorded together, as often as claims are made
+        self.numbers: set[str] = set()  # numbers with messages due, and when to look again
+        self.next_look = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.scheduled or self.in_flight or self.held)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        if self.own_client:
+            self.client.close()
+
+    def pump(self, now: dt.datetime) -> int:
+        """Record what has been sent, claim what may go in the next second, and start what is due;
+        returns how many were sent."""
+        sent = 0
+        if time.monotonic() >= self.next_record:
+            sent = self.record(now)
+            self.next_record = time.monotonic() + self.claim_every
+        if time.monotonic() >= self.next_look:  # a look through all that waits: as often as claims
+            self.numbers = set(
+                OutboxMessage.objects.filter(_due(now)).values_list("phone_number_id", flat=True).distinct()
+            )
+            self.next_look = time.monotonic() + self.claim_every
+        for phone_number_id in self.numbers:
+            if self.paused.get(phone_number_id, 0) > time.monotonic():
+                continue
+            for message, delay in self._claim(phone_number_id, now):
+                heapq.heappush(self.scheduled, (time.monotonic() + delay, message.pk, message))
+        self.start_due()
+        return sent
+
+    def start_due(self) -> None:
+        config = settings.WHATSAPP
+        while self.scheduled and self.scheduled[0][0] <= time.monotonic():
+            _slot, _pk, message = heapq.heappop(self.scheduled)
+            if self.paused.get(message.phone_number_id, 0) > time.monotonic():
+                self.held.append(message)
+            else:
+                self.in_flight[self.pool.submit(self._send, config, message)] = message
+
+    def drain(self, now: dt.datetime) -> int:
+        while self.scheduled:
+            time.sleep(max(0.0, self.scheduled[0][0] - time.monotonic()))
+            self.start_due()
+        wait(list(self.in_flight))
+        return self.record(now)
+
+    def record(self, now: dt.datetime) -> int:
+        finished = [f for f in self.in_flight if f.done()]
+        held, self.held = self.held, []
+        if not finished and not held:
+            return 0
+        with transaction.atomic():  # one commit for many: on SQLite each commit holds the write slot
+            for message in held:
+                _record(message, Outcome("held"), now)
+            return sum(_record(self.in_flight.pop(f), f.result(), now) for f in finished)
+
+    def _claim(self, phone_number_id: str, now: dt.datetime) -> list[tuple[OutboxMessage, float]]:
+        """Up to a second's worth of the number's messages, each with its delay until its slot."""
+        if self.next_claim.get(phone_number_id, 0) > time.monotonic():
+            return []
+        self.next_claim[phone_number_id] = time.monotonic() + self.claim_every
+        # Found before the transaction, which on SQLite holds the write slot: only their ids are
+        # locked and claimed in it. An earlier message of a recipient never turns waiting again
+        # once sent, so what was found stays in order.
+        found = list(_claimable(phone_number_id, now).values_list("pk", flat=True)[:MOST])
+        if not found:
+            return []
+        with transaction.atomic():
+            number = (
+                BusinessNumber.objects.select_for_update().filter(phone_number_id=phone_number_id).first()
+            )
+            if number is not None and number.paused_until and number.paused_until > now:
+                return []
+            rate = number.messages_per_second if number is not None else 80
+            last = number.next_slot_at if number is not None else self.slots.get(phone_number_id)
+            start = max(now, last or now)
+            room = int((now + AHEAD - start).total_seconds() * rate)
+            if room <= 0:
+                return []
+            claimed = list(
+                OutboxMessage.objects.filter(_due(now), pk__in=found[:room])
+                .select_for_update(skip_locked=True)
+                .order_by("pk")
+            )
+            # Conditional: on SQLite (no row locks, one worker) it still never takes a message twice.
+            OutboxMessage.objects.filter(_due(now), pk__in=[m.pk for m in claimed]).update(
+                status=OutboxStatus.SENDING, lease_until=now + LEASE
+            )
+            slot = dt.timedelta(seconds=1 / rate)
+            if number is not None:
+                number.next_slot_at = start + slot * len(claimed)
+                number.save(update_fields=["next_slot_at"])
+            else:
+                self.slots[phone_number_id] = start + slot * len(claimed)
+        base = (start - now).total_seconds()
+        return [(m, base + i / rate) for i, m in enumerate(claimed)]
+
+    def _send(self, config: dict, message: OutboxMessage) -> Outcome:
+        if self.paused.get(message.phone_number_id, 0) > time.monotonic():
+            return Outcome("held")  # a 429 came while it waited for its slot
+        outcome = sending.post(self.client, config, message.phone_number_id, message.to, message.body)
+        if outcome.status == 429:
+            self.paused[message.phone_number_id] = time.monotonic() + (outcome.wait or PAUSE)
+        return outcome
+
+
 def deliver_due(*, now: dt.datetime | None = None, client: httpx.Client | None = None) -> int:
-    """Send what is due; returns how many were sent."""
+    """Send what is due now (up to a second's worth per number) and wait for it; returns how many were sent."""
+    if not _ready():
+        return 0
+    now = now or clock.now()
+    _expire(now)
+    sender, sent = Sender(client, claim_every=0), 0
+    try:
+        while True:  # a citizen's next message is due once the one before it is sent
+            sent += sender.pump(now)
+            if not sender.busy:
+                return sent
+            sent += sender.drain(now)
+    finally:
+        sender.close()
+
+
+def run_forever(stop: threading.Event) -> None:
+    """The worker's sender: claims and sends continuously, so that slots are filled at the number's rate."""
+    sender, expired_at = Sender(), 0.0
+    try:
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                if not _ready():
+                    stop.wait(2)
+                    continue
+                now = clock.now()
+                if time.monotonic() - expired_at > 1:
+                    _expire(now)
+                    expired_at = time.monotonic()
+                sender.pump(now)
+            except Exception:
+                log.exception("the WhatsApp sender failed; it goes on")
+                stop.wait(2)
+            stop.wait(0.02 if sender.busy else 0.1)
+        sender.drain(clock.now())
+    finally:
+        sender.close()
+
+
+def _ready() -> bool:
     if not settings.WHATSAPP["token"]:
         # Without a token the Cloud API refuses every message (401), and each refusal would count
         # as an attempt: they stay pending instead, and go once the token is set. The admin says why.
         _tell_once_no_token()
-        return 0
-    now = now or clock.now()
+        return False
+    return True
+
+
+def _expire(now: dt.datetime) -> None:
     # Told too late is told wrong ("come in by 08.10" the next day): such messages are not sent.
     OutboxMessage.objects.filter(status=OutboxStatus.PENDING, expires_at__lte=now).update(
         status=OutboxStatus.FAILED, last_error=EXPIRED
     )
-    due = list(
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:BATCH]
-    )
-    # A message left "sending" by a crashed worker is tried again once its lease is over.
-    stale = list(
-        OutboxMessage.objects.filter(status=OutboxStatus.SENDING, lease_until__lt=now).values_list(
-            "pk", flat=True
-        )[:BATCH]
-    )
-    config = settings.WHATSAPP
-    own_client = client is None
-    client = client or httpx.Client(timeout=10)
-    sent = 0
-    try:
-        for pk in due + stale:
-            claimed = (
-                OutboxMessage.objects.filter(pk=pk)
-                .filter(
-                    Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-                    | Q(status=OutboxStatus.SENDING, lease_until__lt=now)
-                )
-                .update(status=OutboxStatus.SENDING, lease_until=clock.now() + LEASE)
-            )
-            if not claimed:
-                continue  # another worker has it
-            message = OutboxMessage.objects.get(pk=pk)
-            sent += _send(client, config, message, now)
-    finally:
-        if own_client:
-            client.close()
-    return sent
 
 
 _told = False
@@ -156,45 +337,33 @@ def _tell_once_no_token() -> None:
         log.warning("ANTRE_WHATSAPP_TOKEN is not set: WhatsApp messages wait unsent until it is")
 
 
-def _send(client: httpx.Client, config: dict, message: OutboxMessage, now: dt.datetime) -> int:
-    url = f"{config['api_base']}/{message.phone_number_id}/messages"
-    headers = {"Authorization": f"Bearer {config['token']}"}
-    body = message.body
+def _record(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -> int:
+    """The outcome of one attempt in the message's row (and a 429's pause in its number's)."""
+    if outcome.kind == "held":
+        message.status, message.lease_until = OutboxStatus.PENDING, None
+        message.save(update_fields=["status", "lease_until"])
+        return 0
     message.attempts += 1
-    try:
-        if body.get("type") == "document" and "local_path" in body.get("document", {}):
-            body = _uploaded(client, config, message, headers)
-        payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": message.to, **body}
-        response = client.post(url, json=payload, headers=headers)
-    except httpx.HTTPError as exc:
-        return _retry(message, now, f"network: {exc}")
-    except Exception as exc:  # a missing attachment, an odd answer: retried, then failed, never stuck
-        log.warning("sending outbox message %s failed: %s", message.pk, type(exc).__name__)
-        return _retry(message, now, f"{type(exc).__name__}")
-    if response.status_code == 200:
-        try:
-            provider_id = response.json()["messages"][0]["id"]
-        except (ValueError, KeyError, IndexError, TypeError):
-            provider_id = ""
+    if outcome.kind == "sent":
         message.status, message.sent_at, message.provider_id, message.lease_until = (
             OutboxStatus.SENT,
             now,
-            provider_id,
+            outcome.provider_id,
             None,
         )
         message.save(update_fields=["status", "sent_at", "provider_id", "lease_until", "attempts"])
-        _forget_attachment(message)
+        transaction.on_commit(lambda: _forget_attachment(message))
         return 1
-    if response.status_code == 429 or response.status_code >= 500:
-        wait = response.headers.get("Retry-After", "")
-        return _retry(message, now, f"HTTP {response.status_code}", int(wait) if wait.isdecimal() else None)
-    message.status, message.last_error, message.lease_until = (
-        OutboxStatus.FAILED,
-        f"HTTP {response.status_code}: {response.text[:250]}",
-        None,
-    )
+    if outcome.kind == "retry":
+        if outcome.status == 429:
+            until = now + dt.timedelta(seconds=outcome.wait or PAUSE)
+            BusinessNumber.objects.filter(phone_number_id=message.phone_number_id).filter(
+                Q(paused_until__isnull=True) | Q(paused_until__lt=until)
+            ).update(paused_until=until)
+        return _retry(message, now, outcome.error, outcome.wait)
+    message.status, message.last_error, message.lease_until = OutboxStatus.FAILED, outcome.error, None
     message.save(update_fields=["status", "last_error", "lease_until", "attempts"])
-    log.warning("WhatsApp refused outbox message %s (HTTP %s)", message.pk, response.status_code)
+    log.warning("WhatsApp refused outbox message %s (HTTP %s)", message.pk, outcome.status)
     return 0
 
 
@@ -205,20 +374,6 @@ def _forget_attachment(message: OutboxMessage) -> None:
     )
     if local:
         (Path(settings.DATA_DIR) / local).unlink(missing_ok=True)
-
-
-def _uploaded(client: httpx.Client, config: dict, message: OutboxMessage, headers: dict) -> dict:
-    """An officer's document goes up to the Cloud API's media endpoint first; the message names its id."""
-    document = message.body["document"]
-    path = Path(settings.DATA_DIR) / document["local_path"]
-    response = client.post(
-        f"{config['api_base']}/{message.phone_number_id}/media",
-        headers=headers,
-        data={"messaging_product": "whatsapp", "type": document["mime_type"]},
-        files={"file": (document["filename"], path.read_bytes(), document["mime_type"])},
-    )
-    response.raise_for_status()
-    return {"type": "document", "document": {"id": response.json()["id"], "filename": document["filename"]}}
 
 
 def _retry(message: OutboxMessage, now: dt.datetime, error: str, wait: int | None = None) -> int:

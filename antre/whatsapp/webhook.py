@@ -15,9 +15,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonRe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from antre import clock, crypto
 from antre.offices.models import Office
-from antre.whatsapp import bot, media
-from antre.whatsapp.models import BusinessNumber, Desk, InboundMessage, OutboxMessage, OutboxStatus
+from antre.whatsapp.models import (
+    BusinessNumber,
+    Conversation,
+    Desk,
+    InboundMessage,
+    OutboxMessage,
+    OutboxStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,22 +61,13 @@ def webhook(request: HttpRequest) -> HttpResponse:
     for change in parse_delivery(raw):
         number = _business_number(change) if change.messages else None
         for message in change.messages:
-            # A photo or PDF is fetched from the Cloud API first, outside the transaction: on SQLite
-            # a transaction holds the one write slot, and bookings must not wait on the network.
-            media_bytes = (
-                _fetch_media(message)
-                if not InboundMessage.objects.filter(message_id=message.id).exists()
-                else None
-            )
             try:
-                # Stored and answered together: if answering fails, the message is not marked as
-                # seen, and Meta's retry (after our 500) gets it answered.
+                # Only stored here: the worker answers (antre.whatsapp.answering), so Meta is
+                # answered at once however busy the bot is. A failure here gets Meta's retry.
                 with transaction.atomic():
-                    if stored := _store_message(message, number):
-                        stored.media_bytes = media_bytes
-                        bot.handle(stored)
+                    _store_message(message, number)
             except Exception:
-                log.exception("answering a WhatsApp message failed; Meta will deliver it again")
+                log.exception("storing a WhatsApp message failed; Meta will deliver it again")
                 failed = True
         for status in change.statuses:
             _apply_status(status)
@@ -227,15 +225,6 @@ def _clean(value):
     return value
 
 
-def _fetch_media(message: Message) -> bytes | None:
-    if message.kind not in ("image", "document") or not message.media_id:
-        return None
-    try:
-        return media.download(message.media_id)
-    except media.MediaError:
-        return None
-
-
 def _business_number(change: Change) -> BusinessNumber | None:
     """The office's number the citizen wrote to; one seen for the first time becomes the first
     office's general desk (SPEC §6), so the citizen is answered before anyone maps it in the admin."""
@@ -270,7 +259,11 @@ def _first_office() -> Office | None:
 
 
 def _store_message(message: Message, number: BusinessNumber | None) -> InboundMessage | None:
-    """Store a message the first time it arrives; None for a repeat (already answered)."""
+    """Store a message the first time it arrives, in its conversation, for the bot to answer; None
+    for a repeat (already stored)."""
+    payload = kept_payload(message.raw)
+    if message.media_id:
+        payload["media_id"] = message.media_id  # fetched by the answerer, not in Meta's request
     try:
         with transaction.atomic():
             return InboundMessage.objects.create(
@@ -280,11 +273,24 @@ def _store_message(message: Message, number: BusinessNumber | None) -> InboundMe
                 user_id=message.user_id,
                 kind=message.kind,
                 text=message.text,
-                payload=kept_payload(message.raw),
+                payload=payload,
+                conversation=_conversation(number, message) if number else None,
+                answered_at=None if number else clock.now(),  # no office to answer for
             )
     except IntegrityError:
         log.info("WhatsApp message %s delivered again; handled once", message.id)
         return None
+
+
+def _conversation(number: BusinessNumber, message: Message) -> Conversation:
+    """The citizen's conversation with the number, begun with their first message."""
+    citizen = message.wa_id or message.user_id
+    conversation, _created = Conversation.objects.get_or_create(
+        number=number,
+        citizen_hash=crypto.lookup_hash(citizen),
+        defaults={"citizen": citizen, "phone": f"+{message.wa_id}" if message.wa_id else ""},
+    )
+    return conversation
 
 
 def kept_payload(raw: dict) -> dict:

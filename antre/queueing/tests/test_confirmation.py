@@ -13,6 +13,7 @@ from antre import proofofwork, worker
 from antre.conftest import NIK_KETUT, NIK_MADE, TUESDAY, nik_for
 from antre.queueing import budgets, confirmations, services
 from antre.queueing.models import PendingBooking, Ticket
+from antre.whatsapp import answering
 from antre.whatsapp.models import BusinessNumber, OutboxMessage
 
 pytestmark = pytest.mark.usefixtures("monday")
@@ -69,6 +70,7 @@ def send(client, text: str, wa_id: str = CITIZEN_WA) -> list[str]:
         "/whatsapp/webhook", raw, content_type="application/json", headers={"X-Hub-Signature-256": signature}
     )
     assert answer.status_code == 200
+    answering.answer_waiting()  # the worker's answerer, as its thread would
     replies = OutboxMessage.objects.filter(dedupe_key__startswith=f"reply:{message_id}:").order_by("pk")
     return [m.body["text"]["body"] for m in replies]
 

@@ -92,7 +92,7 @@ def _take_document(
     if inbound.kind not in ("image", "document"):
         reply.text(_("Kirim dokumennya sebagai foto atau berkas PDF."))
         return
-    data = inbound.media_bytes  # fetched before the transaction (webhook.py)
+    data = inbound.media_bytes  # fetched before the transaction (answering.py)
     if data is None:
         reply.text(_("Dokumen tidak dapat diambil dari WhatsApp. Coba kirim lagi."))
         return

@@ -118,7 +118,7 @@ def _start(conversation: Conversation, reply: Reply, choice: str) -> None:
 def _requirements(office: Office, reply: Reply) -> None:
     lines = [
         f"*{s.name}*: " + "; ".join(r.name for r in s.requirements.all())
-        for s in office.services.filter(active=True)
+        for s in office.services.filter(active=True).prefetch_related("requirements")
     ]
     reply.text("\n\n".join(lines))
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -12,6 +14,12 @@ class FakeGraph:
         self.received: list[dict] = []  # every request, accepted or not
         self.accepted: list[dict] = []
         self.fail_next = 0  # answer this many requests with 503, as an outage would
+        self.delay = 0.0  # seconds before each message is answered, as the Cloud API's latency
+        self.throttle_next = 0  # answer this many messages with 429 and Retry-After
+        self.throttle_share = 0.0  # and this share of the others, at random
+        self.retry_after = 1
+        self.throttled_number = ""  # when set, only this number's messages are throttled
+        self.random = random.Random(19)
         self.media: dict[str, bytes] = {}  # media id -> the file a citizen sent
         self.uploads: list[bytes] = []  # documents the office sent up
         self.lock = threading.Lock()
@@ -33,16 +41,31 @@ class FakeGraph:
                     return
                 body = json.loads(raw)
                 record = {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
+                record["at"] = time.monotonic()
+                if fake.delay:
+                    time.sleep(fake.delay)
                 with fake.lock:
+                    record["answered"] = time.monotonic()
                     fake.received.append(record)
                     failing = fake.fail_next > 0
+                    throttled = (
+                        not failing
+                        and fake.throttled_number in self.path
+                        and (fake.throttle_next > 0 or fake.random.random() < fake.throttle_share)
+                    )
                     if failing:
                         fake.fail_next -= 1
+                    elif throttled:
+                        fake.throttle_next = max(fake.throttle_next - 1, 0)
+                        record["throttled"] = True
                     else:
                         fake.accepted.append(record)
                         number = len(fake.accepted)
-                if failing:
-                    self.send_response(503)
+                if failing or throttled:
+                    self.send_response(429 if throttled else 503)
+                    if throttled:
+                        self.send_header("Retry-After", str(fake.retry_after))
+                    self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
                 payload = json.dumps({"messages": [{"id": f"wamid.{number}"}]}).encode()
@@ -74,6 +97,8 @@ class FakeGraph:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.request_queue_size = 256  # the rush's many connections at once
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v21.0"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -11,6 +11,7 @@ from antre.conftest import NIK_MADE
 from antre.offices.models import SessionQuota
 from antre.queueing.models import Ticket
 from antre.queueing.tests.factories import book
+from antre.whatsapp import answering
 from antre.whatsapp.models import BusinessNumber, Conversation, OutboxMessage
 from antre.whatsapp.tests.test_whatsapp import post
 
@@ -168,7 +169,7 @@ def test_talk_to_an_officer_stops_the_bot(client, desk, graph):
     assert Conversation.objects.get().needs_officer
 
 
-def test_a_message_whose_answer_failed_is_answered_when_meta_delivers_it_again(client, desk, graph):
+def test_a_message_whose_answer_failed_is_acknowledged_and_answered_on_the_next_turn(client, desk, graph):
     from unittest import mock
 
     from antre.whatsapp import bot
@@ -192,9 +193,22 @@ def test_a_message_whose_answer_failed_is_answered_when_meta_delivers_it_again(c
         ]
     }
     with mock.patch.object(bot, "handle", side_effect=RuntimeError("bug")):
-        assert post(client, payload).status_code == 500  # so Meta retries
-    assert post(client, payload).status_code == 200
+        assert post(client, payload).status_code == 200  # stored: Meta need not wait or retry
+    assert not OutboxMessage.objects.filter(dedupe_key__startswith=f"reply:{message_id}:").exists()
+    assert post(client, payload).status_code == 200  # Meta's repeat is stored once, not answered twice
+    assert answering.answer_waiting() == 0  # answered on the answerer's turn within the repeat
     assert OutboxMessage.objects.filter(dedupe_key__startswith=f"reply:{message_id}:").count() == 1
+
+
+def test_a_message_the_bot_keeps_failing_on_is_left_and_the_chat_goes_on(client, desk, graph):
+    from unittest import mock
+
+    from antre.whatsapp import bot
+
+    with mock.patch.object(bot, "handle", side_effect=RuntimeError("bug")):
+        for _turn in range(answering.TRIES):
+            assert not say(client, "halo")
+    assert say(client, "halo")  # the next message is answered: the failing one no longer holds the chat
 
 
 def test_a_typed_day_that_was_not_offered_is_refused_without_breaking_the_chat(client, desk, graph):

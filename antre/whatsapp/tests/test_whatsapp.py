@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from antre.queueing.tests.factories import book
-from antre.whatsapp import outbox
+from antre.whatsapp import answering, outbox
 from antre.whatsapp.models import BusinessNumber, InboundMessage, OutboxMessage, OutboxStatus
 from antre.whatsapp.tests.fake_graph import FakeGraph
 
@@ -59,11 +59,14 @@ def delivery(message_id="wamid.IN1", text="halo", sender="6281234567890"):
 
 
 def post(client, payload, secret=SECRET):
+    """A signed delivery to the webhook, then the worker's answerer's turn (as its thread would)."""
     raw = json.dumps(payload).encode()
     signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-    return client.post(
+    response = client.post(
         "/whatsapp/webhook", raw, content_type="application/json", headers={"X-Hub-Signature-256": signature}
     )
+    answering.answer_waiting()
+    return response
 
 
 def test_the_subscription_check_echoes_the_challenge_only_with_the_right_token(client):

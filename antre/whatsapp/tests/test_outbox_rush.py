@@ -1,0 +1,118 @@
+"""The outbox at the opening rush: many messages in flight, each sent once, a citizen's in order, each
+number kept to its rate and paused by a 429, and two workers on PostgreSQL never sending one twice."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from antre.whatsapp import outbox
+from antre.whatsapp.models import BusinessNumber, OutboxMessage, OutboxStatus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def queue(number: BusinessNumber, citizens: int, each: int = 1, start: int = 0) -> None:
+    """`each` texts to every citizen, written in turns (citizen 1's first, citizen 2's first, …)."""
+    for turn in range(each):
+        for citizen in range(start, start + citizens):
+            outbox.enqueue_session(
+                phone_number_id=number.phone_number_id,
+                to=f"62812000{citizen:05d}",
+                body={"type": "text", "text": {"body": f"{citizen}:{turn}"}},
+                key=f"{number.phone_number_id}:{citizen}:{turn}",
+            )
+
+
+def unsent() -> bool:
+    return OutboxMessage.objects.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]).exists()
+
+
+def work(seconds: float = 30) -> None:
+    """One worker's sender on the real clock, until nothing is left to send."""
+    sender, deadline = outbox.Sender(), time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            sender.pump(timezone.now())
+            if not sender.busy and not unsent():
+                break
+            time.sleep(0.02)
+        sender.drain(timezone.now())
+    finally:
+        sender.close()
+        connection.close()
+
+
+def arrivals(graph) -> dict[str, list[dict]]:
+    """The accepted messages per recipient, in the order they reached the provider."""
+    per = defaultdict(list)
+    for record in sorted(graph.accepted, key=lambda r: r["at"]):
+        per[record["body"]["to"]].append(record)
+    return per
+
+
+def test_two_workers_send_each_message_exactly_once_and_each_citizens_in_order(desk, graph):
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite one worker sends (the write slot serialises everything anyway)")
+    graph.delay = 0.03
+    queue(desk, citizens=40, each=4)
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    texts = [r["body"]["text"]["body"] for r in graph.accepted]
+    assert len(texts) == 160 and len(set(texts)) == 160  # every message, none twice
+    assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == 160
+    for recipient, records in arrivals(graph).items():
+        assert [r["body"]["text"]["body"].split(":")[1] for r in records] == ["0", "1", "2", "3"], recipient
+        for earlier, later in zip(records, records[1:], strict=False):
+            assert later["at"] >= earlier["answered"]  # never two in flight to one citizen
+
+
+def test_many_messages_are_in_flight_at_once_and_a_citizens_go_one_after_another(desk, graph):
+    graph.delay = 0.25  # the Cloud API's latency
+    queue(desk, citizens=60, each=2)
+    started = time.monotonic()
+    work()
+    took = time.monotonic() - started
+    assert len(graph.accepted) == 120
+    assert took < 6  # one at a time would take 30 s
+    for records in arrivals(graph).values():
+        assert [r["body"]["text"]["body"].split(":")[1] for r in records] == ["0", "1"]
+        assert records[1]["at"] >= records[0]["answered"]
+
+
+def test_a_number_is_kept_to_its_rate_set_in_the_admin(desk, graph):
+    desk.messages_per_second = 20
+    desk.save()
+    queue(desk, citizens=50)
+    work()
+    times = sorted(r["at"] for r in graph.accepted)
+    assert len(times) == 50
+    assert times[-1] - times[0] >= 49 / 20 * 0.9  # at 80 a second they would take 0.6 s
+    busiest = max(sum(1 for t in times if start <= t < start + 1) for start in times)
+    assert busiest <= 23  # 20 a second, with a thread woken late now and then
+
+
+def test_a_429_pauses_its_number_for_retry_after_while_the_other_number_goes_on(desk, graph, office):
+    other = BusinessNumber.objects.create(office=office, phone_number_id="1200", display_number="0811-2")
+    graph.throttled_number, graph.throttle_next, graph.retry_after = "/1100/", 1, 2
+    queue(desk, citizens=10)
+    queue(other, citizens=10, start=100)
+    work()
+    throttled = next(r for r in graph.received if r.get("throttled"))
+    desk_after = [
+        r["at"] for r in graph.accepted if "/1100/" in r["path"] and r["at"] > throttled["answered"]
+    ]
+    other_numbers = [r["at"] for r in graph.accepted if "/1200/" in r["path"]]
+    assert len(graph.accepted) == 20  # the refused one went again, once
+    assert min(desk_after) >= throttled["answered"] + 1.9  # the number rested for Retry-After
+    assert max(other_numbers) < throttled["answered"] + 1.5  # the other number did not wait
+    desk.refresh_from_db()
+    assert desk.paused_until is not None
