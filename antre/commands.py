@@ -76,7 +76,8 @@ def carry_documents(folder: Path) -> tuple[int, int]:
         return 0, 0
     moved, present = move_files_in(folder)
     if moved or present:
-        print(f"Berkas warga dipindahkan ke basis data: {moved} (sudah ada: {present}).")
+        # On stderr: a command's own output (`TOKEN=$(antre token petugas)`) stays only its own.
+        print(f"Berkas warga dipindahkan ke basis data: {moved} (sudah ada: {present}).", file=sys.stderr)
     return moved, present
 
 
