@@ -20,6 +20,20 @@ from django.conf import settings
 from django.db import connection
 
 
+def end_my_connection() -> int:
+    """End this thread's PostgreSQL connection from another, as a restart or a failover ends it; the
+    ended backend's pid."""
+    import psycopg  # lazy: only the PostgreSQL tests need it
+
+    backend = connection.connection.info.backend_pid
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True
+    ) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s, 5000)", [backend])
+    return backend
+
+
 def test_database_url() -> str:
     """The URL of the database the tests run on, for a server process to share it."""
     db = settings.DATABASES["default"]

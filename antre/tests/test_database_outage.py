@@ -23,7 +23,7 @@ from antre.conftest import nik_for
 from antre.db import outage
 from antre.db import url as database_url
 from antre.queueing.models import Ticket
-from antre.testing import free_port
+from antre.testing import end_my_connection, free_port
 from antre.transport import fastlane
 from antre.transport.tests.test_fastlane import environ_for
 
@@ -175,20 +175,6 @@ def test_a_citizen_booking_in_the_fast_lane_whose_connection_drops_is_a_503(open
     assert status == 201 and Ticket.objects.count() == 1
 
 
-def kill_my_connection() -> None:
-    """Ends this thread's server connection from another, as a failover ends it."""
-    backend = connection.connection.info.backend_pid
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        user=settings["USER"],
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s, 5000)", [backend])
-
-
 @on_postgresql
 def test_a_booking_whose_server_connection_is_killed_midway_is_a_503_then_books(open_all_day, monkeypatch):
     """A real dropped connection: the server ends it between the lane's first look and the booking."""
@@ -197,7 +183,7 @@ def test_a_booking_whose_server_connection_is_killed_midway_is_a_503_then_books(
     real = fastlane.calendar.bookable_service
 
     def killed_first(*args):
-        kill_my_connection()
+        end_my_connection()
         return real(*args)
 
     monkeypatch.setattr(fastlane.calendar, "bookable_service", killed_first)
@@ -286,7 +272,7 @@ def test_the_live_lane_does_not_keep_a_connection_the_database_has_ended(office)
 
     def read_after_a_kill(slug):
         live.office_id_for(slug)  # connected
-        kill_my_connection()
+        end_my_connection()
         return live.office_id_for(slug)
 
     async def reads():

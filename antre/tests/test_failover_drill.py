@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from antre.conftest import clear_of_midnight
+
 DRILL = Path(__file__).resolve().parents[2] / "bench" / "failover.py"
 # Where the drill looks (bench/failover.py: postgresql_programs): Debian's folders, else the PATH.
 PG_PROGRAMS = [*Path("/usr/lib/postgresql").glob("*/bin/initdb"), *filter(None, [shutil.which("initdb")])]
@@ -28,6 +30,7 @@ def test_the_primary_killed_at_the_rush_loses_no_booking_and_no_call():
         pytest.skip(
             "FAILOVER DRILL NOT RUN: PostgreSQL's programs (initdb, pg_ctl, pg_basebackup) are missing"
         )
+    clear_of_midnight()  # the drill books and calls on the real clock: today must stay today
     out = subprocess.run(
         [sys.executable, str(DRILL), "--before", "4", "--detect", "2", "--after", "5", "--clients", "8"],
         capture_output=True,

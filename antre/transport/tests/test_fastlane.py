@@ -13,7 +13,7 @@ from antre.conftest import nik_for
 from antre.people.models import ApiToken, Role
 from antre.people.tests import factories as people
 from antre.queueing.models import Ticket
-from antre.testing import Server, free_port
+from antre.testing import Server, end_my_connection, free_port
 from antre.transport import fastlane
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -274,19 +274,8 @@ def test_bookings_keep_their_connection_with_thousands_of_descriptors_open(open_
 def test_a_booking_after_the_database_dropped_the_connection_reconnects_and_books(open_all_day):
     """The fast lane skips Django's per-request `SELECT 1`: a connection kept from an earlier
     booking that the database has since closed (a restart, an idle timeout) must still book."""
-    import psycopg
-
     assert fast_book(1)[0] == 201
-    backend = connection.connection.info.backend_pid
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"],
-        user=settings["USER"],
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s, 5000)", [backend])
+    backend = end_my_connection()
     assert fast_book(2)[0] == 201
     assert connection.connection.info.backend_pid != backend
     assert Ticket.objects.count() == 2
