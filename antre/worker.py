@@ -14,9 +14,9 @@ where it runs (`Job.scope`):
 - WhatsApp has two threads of its own in every worker, which never wait on the others' ticks: the
   sender (antre.whatsapp.outbox: each message claimed with SKIP LOCKED, a number's rate shared
   through its row) and the bot's answerer (antre.whatsapp.answering: each chat claimed in turn).
-- MACHINE jobs tidy this machine's own files (the speech cache, files an officer sent from the
-  inbox): every machine runs its own. Documents held for a form and documents received over
-  WhatsApp wait in the shared storages (antre.applications.storage), tidied by DATABASE jobs.
+- MACHINE jobs tidy this machine's own files (the speech cache): every machine runs its own.
+  Documents held for a form, documents received over WhatsApp and files an officer sends from the
+  inbox wait in the shared storages (antre.applications.storage), tidied by DATABASE jobs.
 
 On SQLite there is one machine: its processes share the database's write slot, and no lock is taken.
 """
@@ -117,7 +117,8 @@ def remove_held_documents() -> int:
 
 
 def prune_speech() -> int:
-    """Spoken announcements, and WhatsApp files sent from the inbox a day old."""
+    """Spoken announcements, and files an officer sent from the inbox a day old that an older
+    version left in the data dir (now they wait in the shared storage, with the received ones)."""
     removed = prune_cache()
     cutoff = time.time() - 86400  # file times are the machine's, not the domain's clock
     for folder in ("wa-outgoing",):
@@ -130,7 +131,8 @@ def prune_speech() -> int:
 
 def forget_received_media() -> int:
     """Documents received over WhatsApp a day ago for an application never finished (a
-    conversation that stopped halfway): in the database on PostgreSQL, in DATA_DIR/wa-media on SQLite."""
+    conversation that stopped halfway), and an officer's files WhatsApp never took: in the database
+    on PostgreSQL, in DATA_DIR/wa-media on SQLite."""
     return transit().prune(dt.timedelta(days=1))
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from antre import clock
 from antre.applications.models import Application
+from antre.applications.storage import transit
 from antre.applications.uploads import UploadRefused, check_upload
 from antre.errors import Refusal, too_long
 from antre.people import authorizers
@@ -193,15 +193,15 @@ def _reply(request: StaffRequest, chat: Conversation) -> None:
             raise Refusal(
                 "invalid_fields", _("Berkas tidak dapat dikirim: kirim PDF, JPEG atau PNG sampai 5 MB.")
             ) from None
-        folder = Path(settings.DATA_DIR) / "wa-outgoing"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        name = f"{secrets.token_hex(12)}.{checked.extension}"
-        (folder / name).write_bytes(checked.data)
+        # In the shared storage: the worker that sends it may run on another machine.
+        name = transit().save(
+            f"outgoing/{secrets.token_hex(12)}.{checked.extension}", ContentFile(checked.data)
+        )
         enqueue(
             body={
                 "type": "document",
                 "document": {
-                    "local_path": f"wa-outgoing/{name}",
+                    "stored": name,
                     "filename": (upload.name or "")[-80:],
                     "mime_type": checked.content_type,
                 },

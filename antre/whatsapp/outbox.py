@@ -6,8 +6,9 @@ LOCKED on PostgreSQL, then marked "sending" for a lease: two workers never hold 
 most as many as the number's rate allows in the next second, each given a sending slot from the
 number's row (shared by every worker), and sends them from a pool of threads, many in flight at
 once. A citizen's messages go one at a time in the order they were written: one is claimed only
-when no earlier one to the same recipient is waiting or in flight. A 429 pauses its number for
-Retry-After (other numbers go on). On a failure a message is tried again later with back-off, until
+when no earlier one to the same recipient is waiting or in flight. WhatsApp's throughput limit
+(130429, or a bare 429) pauses its number for Retry-After (other numbers go on); its pair limit
+(131056: too many to one citizen) holds only that citizen's messages, which stay in order. On a failure a message is tried again later with back-off, until
 WhatsApp accepts it (or refuses it for good, the attempts run out, or it is too late to be worth
 telling): nothing is lost while the provider is down.
 
@@ -24,7 +25,6 @@ import logging
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from pathlib import Path
 
 import httpx
 from django.conf import settings
@@ -34,17 +34,20 @@ from django.db.models import Exists, OuterRef, Q
 from antre import clock
 from antre.whatsapp import sending
 from antre.whatsapp.models import BusinessNumber, Desk, OutboxMessage, OutboxStatus
+from antre.whatsapp.recording import PAUSE, record_outcome
 from antre.whatsapp.sending import Outcome
 
 log = logging.getLogger(__name__)
 
+PACE = 0.93  # of a number's rate: WhatsApp counts any second as the messages reach it, a little
+# bunched on the way; at its full rate a few of every second's would come back 130429 (bench/whatsapp.py)
+START_AHEAD = 0.3  # seconds before its moment a message goes to a thread of the pool, which waits for it
 AHEAD = dt.timedelta(seconds=1)  # sending slots a number's claim takes ahead of now
 CLAIM_EVERY = 0.2  # seconds between a number's claims: each looks through all that waits
 MOST = 500  # messages a claim looks at: more than a second of the highest tier's
-SENDERS = 64  # requests at once: 80 a second at up to 400 ms each is 32, with room for slow answers
-LEASE = dt.timedelta(minutes=15)  # longer than any send; a crashed worker's messages go again after it
-MAX_ATTEMPTS = 12
-PAUSE = 2  # seconds a number rests after a 429 without Retry-After
+SENDERS = 96  # threads: 80 a second, each waiting up to START_AHEAD and then up to 400 ms: 56, and room
+LEASE = dt.timedelta(minutes=5)  # longer than any send (1 s in the schedule, a request, an upload on a slow
+# line); a crashed worker's messages, and the citizen's later ones behind them, go again after it
 EXPIRED = "kedaluwarsa: tidak dikirim, waktunya sudah lewat"
 
 
@@ -117,10 +120,6 @@ def enqueue_session(
     return True
 
 
-def _backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 900))
-
-
 def _due(now: dt.datetime):
     return Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
         status=OutboxStatus.SENDING, lease_until__lt=now
@@ -161,6 +160,8 @@ class Sender:
         self.paused: dict[str, float] = {}  # number -> monotonic time: told by a 429 in this process
         self.slots: dict[str, dt.datetime] = {}  # for messages of a number no longer in the admin
         self.next_claim: dict[str, float] = {}  # number -> monotonic time of its next claim
+        self.rates: dict[str, float] = {}  # number -> messages a second it is paced at
+        self.last_start: dict[str, float] = {}  # number -> monotonic moment of its latest send
         self.next_record = 0.0  # outcomes are recorded together, as often as claims are made
         self.numbers: set[str] = set()  # numbers with messages due, and when to look again
         self.next_look = 0.0
@@ -195,13 +196,28 @@ class Sender:
         return sent
 
     def start_due(self) -> None:
+        """Hand the pool each message whose slot is within START_AHEAD, with the moment to send it:
+        its slot, or 1/pace after the number's previous start when that is later. A thread woken
+        late (the database's write slot, a busy machine) thus starts the late slots' messages spaced
+        out, never in a burst that WhatsApp would count in one second (and answer 130429); and
+        how often this thread wakes does not bound the rate, as the pool's threads wait for the
+        moment themselves."""
         config = settings.WHATSAPP
-        while self.scheduled and self.scheduled[0][0] <= time.monotonic():
-            _slot, _pk, message = heapq.heappop(self.scheduled)
-            if self.paused.get(message.phone_number_id, 0) > time.monotonic():
+        horizon = time.monotonic() + START_AHEAD
+        while self.scheduled and self.scheduled[0][0] <= horizon:
+            slot, pk, message = heapq.heappop(self.scheduled)
+            number = message.phone_number_id
+            if self.paused.get(number, 0) > time.monotonic():
                 self.held.append(message)
-            else:
-                self.in_flight[self.pool.submit(self._send, config, message)] = message
+                continue
+            spaced = self.last_start.get(number, 0.0) + 1 / self.rates.get(number, 80 * PACE)
+            start = max(slot, spaced, time.monotonic())  # a late slot's message goes now, or after
+            if start > horizon:
+                heapq.heappush(self.scheduled, (start, pk, message))
+                continue
+            self.last_start[number] = start
+            file = sending.attachment(message.body)
+            self.in_flight[self.pool.submit(self._send, config, message, file, start)] = message
 
     def drain(self, now: dt.datetime) -> int:
         while self.scheduled:
@@ -217,8 +233,8 @@ class Sender:
             return 0
         with transaction.atomic():  # one commit for many: on SQLite each commit holds the write slot
             for message in held:
-                _record(message, Outcome("held"), now)
-            return sum(_record(self.in_flight.pop(f), f.result(), now) for f in finished)
+                record_outcome(message, Outcome("held"), now)
+            return sum(record_outcome(self.in_flight.pop(f), f.result(), now) for f in finished)
 
     def _claim(self, phone_number_id: str, now: dt.datetime) -> list[tuple[OutboxMessage, float]]:
         """Up to a second's worth of the number's messages, each with its delay until its slot."""
@@ -237,7 +253,8 @@ class Sender:
             )
             if number is not None and number.paused_until and number.paused_until > now:
                 return []
-            rate = number.messages_per_second if number is not None else 80
+            rate = (number.messages_per_second if number is not None else 80) * PACE
+            self.rates[phone_number_id] = rate
             last = number.next_slot_at if number is not None else self.slots.get(phone_number_id)
             start = max(now, last or now)
             room = int((now + AHEAD - start).total_seconds() * rate)
@@ -261,11 +278,12 @@ class Sender:
         base = (start - now).total_seconds()
         return [(m, base + i / rate) for i, m in enumerate(claimed)]
 
-    def _send(self, config: dict, message: OutboxMessage) -> Outcome:
+    def _send(self, config: dict, message: OutboxMessage, file: bytes | None, start: float) -> Outcome:
+        time.sleep(max(0.0, start - time.monotonic()))
         if self.paused.get(message.phone_number_id, 0) > time.monotonic():
             return Outcome("held")  # a 429 came while it waited for its slot
-        outcome = sending.post(self.client, config, message.phone_number_id, message.to, message.body)
-        if outcome.status == 429:
+        outcome = sending.post(self.client, config, message.phone_number_id, message.to, message.body, file)
+        if outcome.pauses_number:
             self.paused[message.phone_number_id] = time.monotonic() + (outcome.wait or PAUSE)
         return outcome
 
@@ -305,7 +323,7 @@ def run_forever(stop: threading.Event) -> None:
             except Exception:
                 log.exception("the WhatsApp sender failed; it goes on")
                 stop.wait(2)
-            stop.wait(0.02 if sender.busy else 0.1)
+            stop.wait(0.01 if sender.busy else 0.1)
         sender.drain(clock.now())
     finally:
         sender.close()
@@ -335,51 +353,3 @@ def _tell_once_no_token() -> None:
     if not _told and OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exists():
         _told = True
         log.warning("ANTRE_WHATSAPP_TOKEN is not set: WhatsApp messages wait unsent until it is")
-
-
-def _record(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -> int:
-    """The outcome of one attempt in the message's row (and a 429's pause in its number's)."""
-    if outcome.kind == "held":
-        message.status, message.lease_until = OutboxStatus.PENDING, None
-        message.save(update_fields=["status", "lease_until"])
-        return 0
-    message.attempts += 1
-    if outcome.kind == "sent":
-        message.status, message.sent_at, message.provider_id, message.lease_until = (
-            OutboxStatus.SENT,
-            now,
-            outcome.provider_id,
-            None,
-        )
-        message.save(update_fields=["status", "sent_at", "provider_id", "lease_until", "attempts"])
-        transaction.on_commit(lambda: _forget_attachment(message))
-        return 1
-    if outcome.kind == "retry":
-        if outcome.status == 429:
-            until = now + dt.timedelta(seconds=outcome.wait or PAUSE)
-            BusinessNumber.objects.filter(phone_number_id=message.phone_number_id).filter(
-                Q(paused_until__isnull=True) | Q(paused_until__lt=until)
-            ).update(paused_until=until)
-        return _retry(message, now, outcome.error, outcome.wait)
-    message.status, message.last_error, message.lease_until = OutboxStatus.FAILED, outcome.error, None
-    message.save(update_fields=["status", "last_error", "lease_until", "attempts"])
-    log.warning("WhatsApp refused outbox message %s (HTTP %s)", message.pk, outcome.status)
-    return 0
-
-
-def _forget_attachment(message: OutboxMessage) -> None:
-    """An officer's attachment is deleted once WhatsApp has it."""
-    local = (
-        message.body.get("document", {}).get("local_path") if message.body.get("type") == "document" else None
-    )
-    if local:
-        (Path(settings.DATA_DIR) / local).unlink(missing_ok=True)
-
-
-def _retry(message: OutboxMessage, now: dt.datetime, error: str, wait: int | None = None) -> int:
-    give_up = message.attempts >= MAX_ATTEMPTS
-    message.status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
-    message.next_attempt_at = now + (dt.timedelta(seconds=wait) if wait else _backoff(message.attempts))
-    message.last_error, message.lease_until = error[:300], None
-    message.save(update_fields=["status", "next_attempt_at", "last_error", "lease_until", "attempts"])
-    return 0

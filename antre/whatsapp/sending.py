@@ -9,7 +9,15 @@ from pathlib import Path
 import httpx
 from django.conf import settings
 
+from antre.applications.storage import transit
+
 log = logging.getLogger(__name__)
+
+# Meta's error codes for its limits (build on `code`, as its error reference advises; the HTTP status
+# may be 400 or 429). Too fast for the number: the number waits. Too many to one citizen in a short
+# time (the pair rate limit): only the messages to that citizen wait, the number goes on.
+NUMBER_LIMITS = {4, 80007, 130429}
+PAIR_LIMITS = {131056}
 
 
 @dataclass(frozen=True)
@@ -22,15 +30,38 @@ class Outcome:
     error: str = ""
     wait: int | None = None
     status: int = 0
+    limit: str = ""  # "number" or "pair": which of WhatsApp's limits a throttled attempt hit
+
+    @property
+    def pauses_number(self) -> bool:
+        return self.limit == "number"
 
 
-def post(client: httpx.Client, config: dict, phone_number_id: str, to: str, body: dict) -> Outcome:
-    """Send one message; never raises."""
+def attachment(body: dict) -> bytes | None:
+    """The file an officer's document message carries, read before sending (in the sender's own
+    thread, which holds its database connection): from the shared storage, or the data dir for a
+    message queued before it."""
+    document = body.get("document", {}) if body.get("type") == "document" else {}
+    try:
+        if "stored" in document:
+            with transit().open(document["stored"]) as stored:
+                return stored.read()
+        if "local_path" in document:
+            return (Path(settings.DATA_DIR) / document["local_path"]).read_bytes()
+    except OSError:
+        return b""  # gone: the upload fails, the message is tried again and then failed, never stuck
+    return None
+
+
+def post(
+    client: httpx.Client, config: dict, phone_number_id: str, to: str, body: dict, file: bytes | None = None
+) -> Outcome:
+    """Send one message (with its attachment's bytes, when it has one); never raises."""
     url = f"{config['api_base']}/{phone_number_id}/messages"
     headers = {"Authorization": f"Bearer {config['token']}"}
     try:
-        if body.get("type") == "document" and "local_path" in body.get("document", {}):
-            body = _uploaded(client, config, phone_number_id, body["document"], headers)
+        if file is not None:
+            body = _uploaded(client, config, phone_number_id, body["document"], file, headers)
         payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, **body}
         response = client.post(url, json=payload, headers=headers)
     except httpx.HTTPError as exc:
@@ -44,29 +75,47 @@ def post(client: httpx.Client, config: dict, phone_number_id: str, to: str, body
         except (ValueError, KeyError, IndexError, TypeError):
             provider_id = ""
         return Outcome("sent", provider_id=provider_id, status=200)
-    if response.status_code == 429 or response.status_code >= 500:
+    limit = _limit_hit(response)
+    if limit or response.status_code >= 500:
         wait = response.headers.get("Retry-After", "")
         return Outcome(
             "retry",
-            error=f"HTTP {response.status_code}",
+            error=f"HTTP {response.status_code}" + (f" ({limit} limit)" if limit else ""),
             wait=int(wait) if wait.isdecimal() else None,
             status=response.status_code,
+            limit=limit,
         )
     return Outcome(
         "refused", error=f"HTTP {response.status_code}: {response.text[:250]}", status=response.status_code
     )
 
 
+def _limit_hit(response: httpx.Response) -> str:
+    """ "number", "pair" or "" (no limit): from the error's code, else a bare 429 is the number's."""
+    if response.status_code not in (400, 429):
+        return ""
+    try:
+        code = int(response.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        code = None
+    if code in PAIR_LIMITS:
+        return "pair"
+    if code in NUMBER_LIMITS or response.status_code == 429:
+        return "number"
+    return ""
+
+
 def _uploaded(
-    client: httpx.Client, config: dict, phone_number_id: str, document: dict, headers: dict
+    client: httpx.Client, config: dict, phone_number_id: str, document: dict, file: bytes, headers: dict
 ) -> dict:
     """An officer's document goes up to the Cloud API's media endpoint first; the message names its id."""
-    path = Path(settings.DATA_DIR) / document["local_path"]
+    if not file:
+        raise FileNotFoundError("the attachment is gone")
     response = client.post(
         f"{config['api_base']}/{phone_number_id}/media",
         headers=headers,
         data={"messaging_product": "whatsapp", "type": document["mime_type"]},
-        files={"file": (document["filename"], path.read_bytes(), document["mime_type"])},
+        files={"file": (document["filename"], file, document["mime_type"])},
     )
     response.raise_for_status()
     return {"type": "document", "document": {"id": response.json()["id"], "filename": document["filename"]}}
