@@ -150,6 +150,7 @@ class Sender:
         self, client: httpx.Client | None = None, senders: int = SENDERS, claim_every: float = CLAIM_EVERY
     ) -> None:
         self.claim_every = claim_every
+        self.senders = senders
         limits = httpx.Limits(max_connections=senders, max_keepalive_connections=senders)
         self.own_client = client is None
         self.client = client or httpx.Client(timeout=10, limits=limits)
@@ -162,6 +163,7 @@ class Sender:
         self.next_claim: dict[str, float] = {}  # number -> monotonic time of its next claim
         self.rates: dict[str, float] = {}  # number -> messages a second it is paced at
         self.last_start: dict[str, float] = {}  # number -> monotonic moment of its latest send
+        self.claimed_at: dict[int, float] = {}  # message pk -> monotonic moment of its claim
         self.next_record = 0.0  # outcomes are recorded together, as often as claims are made
         self.numbers: set[str] = set()  # numbers with messages due, and when to look again
         self.next_look = 0.0
@@ -190,6 +192,8 @@ class Sender:
         for phone_number_id in self.numbers:
             if self.paused.get(phone_number_id, 0) > time.monotonic():
                 continue
+            if len(self.scheduled) + len(self.in_flight) >= 2 * self.senders:
+                break  # the pool is behind (a slow provider): claim again once it catches up
             for message, delay in self._claim(phone_number_id, now):
                 heapq.heappush(self.scheduled, (time.monotonic() + delay, message.pk, message))
         self.start_due()
@@ -197,11 +201,13 @@ class Sender:
 
     def start_due(self) -> None:
         """Hand the pool each message whose slot is within START_AHEAD, with the moment to send it:
-        its slot, or 1/pace after the number's previous start when that is later. A thread woken
-        late (the database's write slot, a busy machine) thus starts the late slots' messages spaced
-        out, never in a burst that WhatsApp would count in one second (and answer 130429); and
-        how often this thread wakes does not bound the rate, as the pool's threads wait for the
-        moment themselves."""
+        its slot, or 1/pace after this worker's previous start for the number when that is later.
+        A thread woken late (the database's write slot, a busy machine) thus starts the late slots'
+        messages spaced out rather than in one burst that WhatsApp would count in one second (and
+        answer 130429), as long as the pool has free threads (claims stop while it has none); how
+        often this thread wakes does not bound the rate, as the pool's threads wait for the moment
+        themselves. Two workers each keep their own spacing, within the slots the number's row
+        shares out."""
         config = settings.WHATSAPP
         horizon = time.monotonic() + START_AHEAD
         while self.scheduled and self.scheduled[0][0] <= horizon:
@@ -215,8 +221,13 @@ class Sender:
             if start > horizon:
                 heapq.heappush(self.scheduled, (start, pk, message))
                 continue
+            try:
+                file = sending.attachment(message.body)
+            except Exception:  # the database gone mid-failover: the message goes back, in order
+                log.warning("reading outbox message %s's attachment failed; it waits", message.pk)
+                self.held.append(message)
+                continue
             self.last_start[number] = start
-            file = sending.attachment(message.body)
             self.in_flight[self.pool.submit(self._send, config, message, file, start)] = message
 
     def drain(self, now: dt.datetime) -> int:
@@ -231,10 +242,14 @@ class Sender:
         held, self.held = self.held, []
         if not finished and not held:
             return 0
+        done = held + [self.in_flight[f] for f in finished]
         with transaction.atomic():  # one commit for many: on SQLite each commit holds the write slot
             for message in held:
                 record_outcome(message, Outcome("held"), now)
-            return sum(record_outcome(self.in_flight.pop(f), f.result(), now) for f in finished)
+            sent = sum(record_outcome(self.in_flight.pop(f), f.result(), now) for f in finished)
+        for message in done:
+            self.claimed_at.pop(message.pk, None)
+        return sent
 
     def _claim(self, phone_number_id: str, now: dt.datetime) -> list[tuple[OutboxMessage, float]]:
         """Up to a second's worth of the number's messages, each with its delay until its slot."""
@@ -269,6 +284,9 @@ class Sender:
             OutboxMessage.objects.filter(_due(now), pk__in=[m.pk for m in claimed]).update(
                 status=OutboxStatus.SENDING, lease_until=now + LEASE
             )
+            for message in claimed:  # as the row now says: the outcome is written only while it does
+                message.status, message.lease_until = OutboxStatus.SENDING, now + LEASE
+                self.claimed_at[message.pk] = time.monotonic()
             slot = dt.timedelta(seconds=1 / rate)
             if number is not None:
                 number.next_slot_at = start + slot * len(claimed)
@@ -280,11 +298,14 @@ class Sender:
 
     def _send(self, config: dict, message: OutboxMessage, file: bytes | None, start: float) -> Outcome:
         time.sleep(max(0.0, start - time.monotonic()))
+        if time.monotonic() > self.claimed_at.get(message.pk, time.monotonic()) + LEASE.total_seconds() - 30:
+            return Outcome("held")  # its lease nearly over: another worker may take it, so not this one
         if self.paused.get(message.phone_number_id, 0) > time.monotonic():
             return Outcome("held")  # a 429 came while it waited for its slot
         outcome = sending.post(self.client, config, message.phone_number_id, message.to, message.body, file)
         if outcome.pauses_number:
-            self.paused[message.phone_number_id] = time.monotonic() + (outcome.wait or PAUSE)
+            until = time.monotonic() + (outcome.wait or PAUSE)
+            self.paused[message.phone_number_id] = max(self.paused.get(message.phone_number_id, 0.0), until)
         return outcome
 
 

@@ -22,10 +22,13 @@ PAUSE = 2  # seconds a number rests after a 429 without Retry-After
 
 
 def record_outcome(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -> int:
-    """The outcome of one attempt in the message's row (and a 429's pause in its number's)."""
+    """The outcome of one attempt in the message's row (and a 429's pause in its number's); written
+    only while the row is still this worker's claim (its lease unchanged): a claim that outlived its
+    lease was taken again by another worker, whose outcome stands."""
+    lease = message.lease_until
     if outcome.kind == "held":
         message.status, message.lease_until = OutboxStatus.PENDING, None
-        message.save(update_fields=["status", "lease_until"])
+        _save_if_mine(message, lease, ["status", "lease_until"])
         return 0
     if not outcome.limit:  # WhatsApp's "not now" (a limit) is not a failed attempt: it goes again
         message.attempts += 1
@@ -36,8 +39,8 @@ def record_outcome(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -
             outcome.provider_id,
             None,
         )
-        message.save(update_fields=["status", "sent_at", "provider_id", "lease_until", "attempts"])
-        transaction.on_commit(lambda: _forget_attachment(message))
+        if _save_if_mine(message, lease, ["status", "sent_at", "provider_id", "lease_until", "attempts"]):
+            transaction.on_commit(lambda: _forget_attachment(message), robust=True)
         return 1
     if outcome.kind == "retry":
         if outcome.pauses_number:
@@ -45,11 +48,16 @@ def record_outcome(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -
             BusinessNumber.objects.filter(phone_number_id=message.phone_number_id).filter(
                 Q(paused_until__isnull=True) | Q(paused_until__lt=until)
             ).update(paused_until=until)
-        return _retry(message, now, outcome.error, outcome.wait)
+        return _retry(message, lease, now, outcome)
     message.status, message.last_error, message.lease_until = OutboxStatus.FAILED, outcome.error, None
-    message.save(update_fields=["status", "last_error", "lease_until", "attempts"])
+    _save_if_mine(message, lease, ["status", "last_error", "lease_until", "attempts"])
     log.warning("WhatsApp refused outbox message %s (HTTP %s)", message.pk, outcome.status)
     return 0
+
+
+def _save_if_mine(message: OutboxMessage, lease: dt.datetime | None, fields: list[str]) -> bool:
+    mine = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING, lease_until=lease)
+    return mine.update(**{field: getattr(message, field) for field in fields}) == 1
 
 
 def _forget_attachment(message: OutboxMessage) -> None:
@@ -61,13 +69,15 @@ def _forget_attachment(message: OutboxMessage) -> None:
         (Path(settings.DATA_DIR) / document["local_path"]).unlink(missing_ok=True)
 
 
-def _retry(message: OutboxMessage, now: dt.datetime, error: str, wait: int | None = None) -> int:
+def _retry(message: OutboxMessage, lease: dt.datetime | None, now: dt.datetime, outcome: Outcome) -> int:
     # Limits do not use up attempts; a message still held back by them a day on is given up.
-    give_up = message.attempts >= MAX_ATTEMPTS or now - message.created_at > GIVE_UP_AFTER
+    held_too_long = bool(outcome.limit) and now - message.created_at > GIVE_UP_AFTER
+    give_up = message.attempts >= MAX_ATTEMPTS or held_too_long
     message.status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
+    wait = outcome.wait
     message.next_attempt_at = now + (dt.timedelta(seconds=wait) if wait else _backoff(message.attempts))
-    message.last_error, message.lease_until = error[:300], None
-    message.save(update_fields=["status", "next_attempt_at", "last_error", "lease_until", "attempts"])
+    message.last_error, message.lease_until = outcome.error[:300], None
+    _save_if_mine(message, lease, ["status", "next_attempt_at", "last_error", "lease_until", "attempts"])
     return 0
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from antre.whatsapp import outbox
 from antre.whatsapp.models import BusinessNumber, OutboxMessage, OutboxStatus
+from antre.whatsapp.recording import record_outcome
+from antre.whatsapp.sending import Outcome
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,7 +116,7 @@ def test_a_sender_woken_late_does_not_send_a_burst_beyond_the_rate(desk, graph):
     times = sorted(r["at"] for r in graph.accepted)
     assert len(times) == 40
     busiest = max(sum(1 for t in times if start <= t < start + 1) for start in times)
-    assert busiest <= 21  # 20 a second; a burst of the late ones would make about 30
+    assert busiest <= 22  # 20 a second (paced at 18.6); a burst of the late ones would make about 30
 
 
 def test_a_429_pauses_its_number_for_retry_after_while_the_other_number_goes_on(desk, graph, office):
@@ -124,9 +126,9 @@ def test_a_429_pauses_its_number_for_retry_after_while_the_other_number_goes_on(
     queue(other, citizens=10, start=100)
     work()
     throttled = next(r for r in graph.received if r.get("throttled"))
-    # Sent after the 429 was answered, leaving 0.1 s for a send already on its way as it came back.
+    # Sent after the 429 was answered, leaving 0.25 s for a send already on its way as it came back.
     desk_after = [
-        r["at"] for r in graph.accepted if "/1100/" in r["path"] and r["at"] > throttled["answered"] + 0.1
+        r["at"] for r in graph.accepted if "/1100/" in r["path"] and r["at"] > throttled["answered"] + 0.25
     ]
     other_numbers = [r["at"] for r in graph.accepted if "/1200/" in r["path"]]
     assert len(graph.accepted) == 20  # the refused one went again, once
@@ -173,3 +175,29 @@ def test_a_throughput_error_sent_as_http_400_is_tried_again_not_refused(desk, gr
     )
     message.refresh_from_db()
     assert message.status == OutboxStatus.SENT
+
+
+def test_a_limit_uses_up_no_attempt_and_a_message_held_back_by_limits_a_day_is_given_up(desk, graph):
+    graph.throttled_number, graph.throttle_next, graph.retry_after = "/1100/", 1, 1
+    queue(desk, citizens=1)
+    outbox.deliver_due()
+    message = OutboxMessage.objects.get()
+    assert message.status == OutboxStatus.PENDING and message.attempts == 0  # "not now" is no failure
+    graph.throttle_next = 1
+    outbox.deliver_due(now=message.created_at + dt.timedelta(hours=25))
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED and len(graph.accepted) == 0
+
+
+def test_an_outcome_that_comes_after_another_worker_took_the_message_again_changes_nothing(desk):
+    queue(desk, citizens=1)
+    sender = outbox.Sender()
+    try:
+        [(message, _delay)] = sender._claim(desk.phone_number_id, timezone.now())
+    finally:
+        sender.close()
+    retaken = timezone.now() + outbox.LEASE * 2  # its lease ran out and another worker claimed it
+    OutboxMessage.objects.filter(pk=message.pk).update(lease_until=retaken)
+    record_outcome(message, Outcome("retry", error="HTTP 503", status=503), timezone.now())
+    row = OutboxMessage.objects.get()
+    assert row.status == OutboxStatus.SENDING and row.lease_until == retaken and row.attempts == 0
