@@ -212,6 +212,19 @@ def child_prepare() -> dict:
     return {"token": token, "counters": counters}
 
 
+def worker_ready(log: Path, worker: subprocess.Popen, seconds: float = 120) -> None:
+    """Wait for `antre worker` to say it runs: a cold start (no bytecode cache) can take longer than
+    the drill's seconds before the kill, and a worker still starting is not what the drill is about."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if "Antre worker berjalan" in log.read_text(errors="replace"):
+            return
+        if worker.poll() is not None:
+            raise RuntimeError("the worker ended at its start:\n" + log.read_text()[-3000:])
+        time.sleep(0.2)
+    raise RuntimeError("the worker did not start")
+
+
 def start_server(env: dict, port: int | None, log: Path) -> subprocess.Popen:
     """`antre serve` (one server process) on `port`, or `antre worker` without one."""
     serve = ["serve", "--no-worker", "--workers", "1", "--port", str(port)]
@@ -491,11 +504,13 @@ def run(args) -> dict:
             servers.append(start_server(own, port, folder / f"{name}.log"))
             if port:
                 rush.wait_for(port)
+            else:  # the worker is running (migrated, connected) before the drill begins
+                worker_ready(folder / f"{name}.log", servers[-1])
         drill, timings, displays = asyncio.run(drill_run(args, ports, staff, clusters))
         checked = verify(clusters.url(1), drill.booked)
         names = ("server-a", "server-b", "worker")
         dead = {
-            name: (folder / f"{name}.log").read_text()[-1500:]
+            name: (folder / f"{name}.log").read_text()[-6000:]
             for name, p in zip(names, servers, strict=True)
             if p.poll() is not None
         }
