@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from antre.applications.storage import transit
 from antre.whatsapp.models import BusinessNumber, OutboxMessage, OutboxStatus
-from antre.whatsapp.sending import Outcome
+from antre.whatsapp.sending import Outcome, document_of
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def _save_if_mine(message: OutboxMessage, lease: dt.datetime | None, fields: lis
 
 def _forget_attachment(message: OutboxMessage) -> None:
     """An officer's attachment is deleted once WhatsApp has it."""
-    document = message.body.get("document", {}) if message.body.get("type") == "document" else {}
+    document = document_of(message.body)
     if "stored" in document:
         transit().delete(document["stored"])
     elif "local_path" in document:  # queued before attachments were shared

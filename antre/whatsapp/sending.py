@@ -37,11 +37,16 @@ class Outcome:
         return self.limit == "number"
 
 
+def document_of(body: dict) -> dict:
+    """The document part of an officer's document message ({} for any other message)."""
+    return body.get("document", {}) if body.get("type") == "document" else {}
+
+
 def attachment(body: dict) -> bytes | None:
     """The file an officer's document message carries, read before sending (in the sender's own
     thread, which holds its database connection): from the shared storage, or the data dir for a
     message queued before it."""
-    document = body.get("document", {}) if body.get("type") == "document" else {}
+    document = document_of(body)
     try:
         if "stored" in document:
             with transit().open(document["stored"]) as stored:
