@@ -61,7 +61,7 @@ def day_plan(office: Office, day: dt.date, now: dt.datetime) -> comeat.DayPlan |
     )
     bookings = [
         comeat.Booked(t.token, t.service.code, t.is_priority, minute_of_day(t.queued_at.astimezone(office.tzinfo), day),
-                      earliest=_session_start(t))
+                      earliest=session_start(t))
         for t in tickets
     ]  # fmt: skip
     local = [(a.astimezone(office.tzinfo), b.astimezone(office.tzinfo)) for a, b in periods]
@@ -73,7 +73,7 @@ def day_plan(office: Office, day: dt.date, now: dt.datetime) -> comeat.DayPlan |
     return plan
 
 
-def _session_start(ticket: Ticket) -> float:
+def session_start(ticket: Ticket) -> float:
     return ticket.session.starts.hour * 60 + ticket.session.starts.minute if ticket.session else -math.inf
 
 

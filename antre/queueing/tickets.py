@@ -38,10 +38,14 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
 
 def _estimate_ahead(ticket: Ticket, ahead: int, now: dt.datetime) -> dt.datetime | None:
     """The call of a ticket of a day to come: from the day's plan that gives its holder the come-at
-    time, so the two agree; else the counters' pace, never before its session begins."""
+    time, so the two agree (the booking's answer, made before the plan holds the ticket, places it
+    as the plan's newcomer after `ahead`, as its come-at time was); else the counters' pace, never
+    before its session begins."""
     office = ticket.office
     plan = arrivals.day_plan(office, ticket.day, now) if ticket.come_at else None
     minute = plan.calls.get(ticket.token) if plan else None
+    if plan and minute is None and (minute := plan.newcomer(ticket.service.code, ahead)) is not None:
+        minute = max(minute, arrivals.session_start(ticket))  # as the plan places its own bookings
     if minute is not None:
         return dt.datetime.combine(ticket.day, dt.time(0), tzinfo=office.tzinfo) + dt.timedelta(
             minutes=minute
@@ -206,9 +210,7 @@ def progress_of(ticket: Ticket, ahead: int, now: dt.datetime) -> Progress:
         minute = forecasting.outlook(office, now, rush=True).newcomer(ticket.service.code, ahead)
         estimate = forecasting.at_minute(office, now, minute) if minute is not None else None
     else:
-        starts = ticket.session.starts if ticket.session else None  # no query when it has none
-        not_before = dt.datetime.combine(ticket.day, starts, tzinfo=office.tzinfo) if starts else None
-        estimate = Pace(office, ticket.day).estimate(ticket.service_id, ahead, now, not_before=not_before)
+        estimate = _estimate_ahead(ticket, ahead, now)
     return Progress(position=ahead + 1, estimated_call_at=estimate)
 
 

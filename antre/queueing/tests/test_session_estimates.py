@@ -9,6 +9,7 @@ import pytest
 
 from antre.conftest import MONDAY, TUESDAY, wita
 from antre.queueing import arrivals, forecasting, rules
+from antre.queueing.models import Ticket
 from antre.queueing.tests.factories import book
 
 
@@ -77,3 +78,26 @@ def test_the_booking_answer_itself_says_the_same_as_the_ticket_page(client, offi
     assert dt.datetime.fromisoformat(answer["come_at"]) <= dt.datetime.fromisoformat(
         answer["estimated_call_at"]
     )
+
+
+def test_a_booking_for_a_day_ahead_is_told_a_call_its_come_at_time_leads_by_the_office_s_minutes(
+    client, office, clock
+):
+    """Behind twelve bookings of its service, the 201 answer and the ticket page give the same call,
+    and the come-at time is the office's lead before it (rounded down to the five minutes): both from
+    the day's plan, not one from the plan and the other from a rule of thumb (which said 09.00 for a
+    come-at time of 08.35)."""
+    for i in range(1, 13):
+        book(office, i, day=TUESDAY, channel="web")
+    body = {"service": "KTP", "name": "Ni Made Sari Dewi", "nik": "5102054507900002", "channel": "web"}
+    answer = client.post(
+        "/api/v1/offices/tabanan/tickets",
+        body | {"date": TUESDAY.isoformat()},
+        content_type="application/json",
+    ).json()
+    called = dt.datetime.fromisoformat(answer["estimated_call_at"])
+    come = dt.datetime.fromisoformat(answer["come_at"])
+    lead = dt.timedelta(minutes=office.come_at_lead_minutes)
+    assert lead <= called - come < lead + dt.timedelta(minutes=5)  # come-at times are on the five minutes
+    ticket = Ticket.objects.get(token=answer["id"])
+    assert times(client, ticket) == (called, come)
