@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import random
 import statistics
 import sys
@@ -117,9 +118,16 @@ def _again(s, day, people, counters, extra, moment, rng, means) -> dict[str, flo
     with `rng`, or their means without it): each citizen's wait in that run."""
     copies = []
     for c in people:
-        begun = extra[c.number].get("called")
-        if begun is not None and begun <= moment:
-            copies.append(dataclasses.replace(c, extra={}))
+        x = extra[c.number]
+        begun = x.get("called")
+        if begun is not None and begun <= moment and x.get("finished", moment) > moment:
+            # Under way at `moment`: only its time so far is known; the rest is drawn (or its mean).
+            factor = s.afternoon_factor if begun >= 13 * 60 else 1.0
+            longer = (moment - begun) / factor
+            minutes = _longer_than(rng, means[c.service], s.spread, longer)
+            copies.append(dataclasses.replace(c, extra={}, minutes=minutes))
+        elif begun is not None and begun <= moment:
+            copies.append(dataclasses.replace(c, extra={}))  # over (or not answered): as it was
         elif rng is None:
             copies.append(
                 dataclasses.replace(c, extra={}, minutes=means[c.service], absent_when_called=False)
@@ -136,6 +144,22 @@ def _again(s, day, people, counters, extra, moment, rng, means) -> dict[str, flo
         if "arrived" in x and end is not None:
             waits[c.number] = end - x["arrived"]
     return waits
+
+
+def _longer_than(rng: random.Random | None, mean: float, cv: float, elapsed: float) -> float:
+    """A visit's time drawn from its distribution knowing it has lasted `elapsed` minutes already
+    (without `rng`: the mean of that), as the clairvoyant knows it: the time so far, not the rest."""
+    sigma = math.sqrt(math.log(1 + cv * cv))
+    mu = math.log(mean) - sigma * sigma / 2
+    normal = statistics.NormalDist()
+    z = (math.log(max(elapsed, 1e-6)) - mu) / sigma
+    beyond = 1 - normal.cdf(z)
+    if beyond < 1e-9:
+        return elapsed + 0.5  # far past anything usual: about to end
+    if rng is None:  # E[X | X > elapsed] for a lognormal X
+        return math.exp(mu + sigma * sigma / 2) * normal.cdf(sigma - z) / beyond
+    u = 1 - beyond + rng.random() * beyond  # inverse transform on the tail above `elapsed`
+    return math.exp(mu + sigma * normal.inv_cdf(min(u, 1 - 1e-12)))
 
 
 if __name__ == "__main__":
