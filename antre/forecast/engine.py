@@ -44,14 +44,24 @@ class Desk:
     rate: Callable[[float], float]  # the share of a minute it serves, at a minute of the day
 
 
-def finish(start: float, work: float, rate: Callable[[float], float], *, until: float = DAY_END) -> float:
-    """When `work` minutes of serving, begun at `start`, end at the desk's rate; `until` if never."""
+def finish(
+    start: float,
+    work: float,
+    rate: Callable[[float], float],
+    *,
+    until: float = DAY_END,
+    started: bool = False,
+) -> float:
+    """When `work` minutes of serving, begun at `start`, end at the desk's rate; `until` if never.
+    `started`: one visit under way, which a break or the closing does not stop (the officer
+    finishes the citizen first); it goes on at least at the rate it began with."""
     moment = start
+    floor = rate(start) if started else 0.0
     while work > 1e-9:
         if moment >= until:
             return until
         slot_end = (math.floor(moment / SLOT) + 1) * SLOT
-        speed = rate(moment)
+        speed = max(rate(moment), floor)
         if speed <= 1e-6:
             moment = slot_end
             continue
@@ -112,7 +122,8 @@ def schedule(
         if job.target and stop_at_target:
             break
         queues.take(job)
-        heapq.heappush(heap, (finish(at, job.minutes * job.weight, desk.rate, until=until), i))
+        done = finish(at, job.minutes * job.weight, desk.rate, until=until, started=True)
+        heapq.heappush(heap, (available_from(done, desk.rate, until=until), i))
     return calls
 
 

@@ -104,6 +104,25 @@ def test_a_break_of_every_counter_is_added_and_shown():
     assert p.pauses and p.pauses[0][0] == 9 * 60
 
 
+def test_a_visit_begun_before_the_break_is_finished_and_the_break_still_ends_on_time():
+    """The counter breaks 12.00–12.45 every day. At 11.58 it calls the one citizen ahead, a ten-minute
+    visit: the officer finishes it (12.08), breaks, and calls the next at 12.45, not at 12.53 as if
+    the visit had been cut in two by the break."""
+    past, periods = [], []
+    for d in range(1, 4):
+        day = DAY - dt.timedelta(days=7 * d)
+        minutes = [*range(8 * 60, 12 * 60, 10), *range(12 * 60 + 45, 15 * 60, 10)]
+        for i, m in enumerate(minutes):
+            called, finished = f"{m // 60:02d}:{m % 60:02d}", f"{(m + 10) // 60:02d}:{(m + 10) % 60:02d}"
+            past.append(visit(i + 1, called=called, finished=finished, counter="1", day=day))
+        periods += [*shifts(day=day, end="12:00"), *shifts(day=day, start="12:45")]
+    model = learn(past, periods)
+    line = [visit(1, issued="07:01", arrived="11:00")]
+    snap = Snapshot(DAY, at("11:58"), line, [dataclasses.replace(s, end=NOT_YET) for s in shifts()])
+    p = predict(model, snap, service="A", priority=False, issued_at=at("11:58"))
+    assert p.wait_minutes == pytest.approx(47, abs=0.5)
+
+
 def test_a_line_longer_than_the_day_is_told_the_day_s_end_not_a_time_after_it():
     """At 14.30 with ten ahead at ten minutes each, one counter that usually stops at 15.00: the
     line ends for them when the counter stops (their wait, as the log counts it, ends then too),
