@@ -78,6 +78,8 @@ class Model:
     by_service: Shrunk = field(default_factory=Shrunk)
     by_service_hour: Shrunk = field(default_factory=Shrunk)
     spans: dict[str, list[float]] = field(default_factory=dict)  # sorted, per service
+    # Per service ("" for all): each past visit's time over its service's mean (antre.forecast.draws).
+    shapes: dict[str, list[float]] = field(default_factory=dict)
     leave_share: float = 0.0
     show_share: float = 0.9  # of the tickets booked on an earlier day, those that came
     # Tickets issued but not in the line, without a come-at time: per quarter-hour, the share that
@@ -169,6 +171,11 @@ def _learn_spans(model: Model, visits: Sequence[Visit]) -> None:
     everything = [s for values in spans.values() for s in values]
     model.overall = statistics.fmean(everything) if everything else DEFAULT_MINUTES
     model.spans = {service: sorted(values) for service, values in spans.items()}
+    model.shapes = {
+        service: [x / statistics.fmean(values) for x in values] for service, values in spans.items()
+    }
+    if model.shapes:
+        model.shapes[""] = [x for values in model.shapes.values() for x in values]
 
 
 def _span(visit: Visit, following: Visit | None, gap: float) -> float | None:

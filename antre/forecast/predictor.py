@@ -23,8 +23,9 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from antre.forecast import draws
 from antre.forecast.comeat import extend, hours_rate
-from antre.forecast.engine import DAY_END, SLOT, Desk, Job, project, schedule
+from antre.forecast.engine import DAY_END, SLOT, Call, Desk, Job, schedule
 from antre.forecast.eventlog import Shift, Visit
 from antre.forecast.model import Model, minute_of, slot_of
 
@@ -74,11 +75,12 @@ def predict(
     jobs = [target, *_line(model, snap, pace, target, ticket)]
     desks = _desks(model, snap, pace)
     serving = tuple(sorted(d.name for d in desks if service in d.services and d.rate(now) > 0))
-    called = project(jobs, desks)
     if not any(service in d.services for d in desks):
         called = _fallback(model, snap, service, jobs, pace)
-    elif called is None:  # not reached before the counters stop for the day: the line ends there
-        called = max(_last_serving(desks, service, now), now)
+    else:
+        ends = _line_ends(desks, service, now)
+        called = draws.expected_call(model, jobs, desks, otherwise=ends)
+        called = ends if called is None else called
     called = max(called, target.ready)  # never before its session begins, whichever way it was found
     ahead = sum(job.weight for job in jobs if not job.target and job.order < target.order)
     return Prediction(
@@ -126,23 +128,32 @@ def project_all(model: Model, snap: Snapshot, services: Sequence[str] = ()) -> O
     fresh = {service: Job((1, now + 1, (1 << 30) + i), service, ready=now, minutes=0.0, weight=0.0)
              for i, service in enumerate(services)}  # fmt: skip
     desks = _desks(model, snap, pace)
-    calls = schedule([*jobs, *fresh.values()], desks)
+    everyone = [*jobs, *fresh.values()]
+    calls = schedule(everyone, desks)  # who is called before whom, at expected times
+    mean = draws.expected_calls(
+        model, everyone, desks, otherwise=lambda job: _line_ends(desks, job.service, now)
+    )
+    place = {id(job): i for i, job in enumerate(everyone)}
+
+    def expected(call: Call) -> float:
+        return mean.get(place[id(call.job)], call.at)
+
     at: dict[str, float] = {}
     ahead: dict[str, int] = {}
     done: list[tuple[float, frozenset[str], float]] = []  # (minute, desk's services, weight)
     for call in calls:
         name = names.get(id(call.job))
         if name is not None:
-            at[name] = call.at
+            at[name] = expected(call)
             service = call.job.service
             ahead[name] = round(sum(w for m, served, w in done if service in served and m < call.at))
         done.append((call.at, call.desk.services, call.job.weight))
-    next_call = {s: c.at for c in calls for s, job in fresh.items() if c.job is job}
+    next_call = {s: expected(c) for c in calls for s, job in fresh.items() if c.job is job}
     line: dict[str, list[float]] = {}
     for call in sorted(
         (c for c in calls if id(c.job) in names and c.job.weight >= 0.5), key=lambda c: c.job.order
     ):
-        line.setdefault(call.job.service, []).append(call.at)
+        line.setdefault(call.job.service, []).append(expected(call))
     return Outlook(
         calls=at,
         ahead=ahead,
@@ -347,6 +358,11 @@ def _fallback(model: Model, snap: Snapshot, service: str, jobs: list[Job], pace:
     now = minute_of(snap.now)
     ahead = sum(job.weight for job in jobs if job.service == service and not job.target)
     return now + ahead * model.minutes(service, now) * pace
+
+
+def _line_ends(desks: Sequence[Desk], service: str, now: float) -> float:
+    """Where a line not called before the counters stop for the day ends: when they stop."""
+    return max(_last_serving(desks, service, now), now)
 
 
 def _last_serving(desks: Sequence[Desk], service: str, now: float) -> float:

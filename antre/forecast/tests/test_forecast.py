@@ -123,6 +123,35 @@ def test_a_visit_begun_before_the_break_is_finished_and_the_break_still_ends_on_
     assert p.wait_minutes == pytest.approx(47, abs=0.5)
 
 
+def test_the_wait_told_is_the_wait_to_expect_not_the_wait_if_every_visit_took_its_mean():
+    """Visits of A take either 2 or 18 minutes (10 on average). Three counters are free and three
+    citizens stand ahead: the fourth is called as soon as one of the three visits ends, which is
+    after 2 minutes unless all three are long (one time in eight): about 4 minutes to expect. At
+    exactly 10 minutes a visit, it would be told 10."""
+    past, periods = [], []
+    for d in range(1, 4):
+        day = DAY - dt.timedelta(days=7 * d)
+        for counter in ("1", "2", "3"):
+            minute = 8 * 60
+            for i in range(12):
+                length = 2 if (i + int(counter)) % 2 else 18
+                called = f"{minute // 60:02d}:{minute % 60:02d}"
+                minute += length
+                finished = f"{minute // 60:02d}:{minute % 60:02d}"
+                past.append(
+                    visit(100 * int(counter) + i, called=called, finished=finished, counter=counter, day=day)
+                )
+        periods += shifts(counters=("1", "2", "3"), day=day)
+    model = learn(past, periods)
+    assert model.minutes("A", 9 * 60) == pytest.approx(10, abs=0.5)
+    line = [visit(i, issued=f"08:5{i}", arrived="08:55") for i in range(1, 4)]
+    today = [dataclasses.replace(s, end=NOT_YET) for s in shifts(counters=("1", "2", "3"), start="08:50")]
+    p = predict(
+        model, Snapshot(DAY, at("09:00"), line, today), service="A", priority=False, issued_at=at("09:00")
+    )
+    assert 2 <= p.wait_minutes <= 6
+
+
 def test_a_line_longer_than_the_day_is_told_the_day_s_end_not_a_time_after_it():
     """At 14.30 with ten ahead at ten minutes each, one counter that usually stops at 15.00: the
     line ends for them when the counter stops (their wait, as the log counts it, ends then too),

@@ -1,0 +1,70 @@
+"""The projection played again with visit times drawn from the office's own past visits.
+
+A wait told to a citizen should be the wait to expect, and with several counters that is not the
+wait in a day where every visit takes exactly its mean: one long visit holds one counter while the
+others go on, and the counter that comes free first is usually sooner than the mean. So the line
+is played RUNS times; in each play every visit still to come keeps its expected time multiplied by
+a ratio drawn from its service's past visits (a visit of 1.4 times its service's mean, say), and
+the answer is the mean call over the plays. Where there is no history, or one play says it all,
+the line is played once.
+
+The draws are seeded: the same line gives the same answer in every process, so replays and the
+simulator repeat exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable, Sequence
+
+from antre.forecast.engine import DAY_END, Desk, Job, project, schedule
+from antre.forecast.model import Model
+
+RUNS = 20
+SEED = 16
+
+
+def drawn(jobs: Sequence[Job], model: Model, rng: random.Random) -> list[Job]:
+    """The jobs in the same order, each visit's time drawn (the target's own time does not matter)."""
+    out = []
+    for job in jobs:
+        ratios = model.shapes.get(job.service) or model.shapes.get("")
+        if job.target or job.minutes <= 0 or not ratios:
+            out.append(job)
+            continue
+        out.append(dataclasses.replace(job, minutes=job.minutes * ratios[int(rng.random() * len(ratios))]))
+    return out
+
+
+def expected_call(
+    model: Model, jobs: Sequence[Job], desks: Sequence[Desk], *, otherwise: float
+) -> float | None:
+    """The target's mean call over the plays; a play that does not reach it before the counters stop
+    counts `otherwise` (None: no play reaches it)."""
+    if not model.shapes:
+        return project(jobs, desks)
+    rng = random.Random(SEED)
+    calls = [project(drawn(jobs, model, rng), desks) for _ in range(RUNS)]
+    if all(call is None for call in calls):
+        return None
+    return sum(otherwise if call is None else call for call in calls) / RUNS
+
+
+def expected_calls(
+    model: Model, jobs: Sequence[Job], desks: Sequence[Desk], *, otherwise: Callable[[Job], float]
+) -> dict[int, float]:
+    """Each job's mean call over the plays, by its place in `jobs`, for the jobs called in at least
+    one play; a play that does not reach a job counts `otherwise(job)`."""
+    runs = RUNS if model.shapes else 1
+    rng = random.Random(SEED)
+    totals: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for _ in range(runs):
+        played = drawn(jobs, model, rng) if model.shapes else list(jobs)
+        place = {id(job): i for i, job in enumerate(played)}
+        for call in schedule(played, desks, until=DAY_END):
+            i = place[id(call.job)]
+            totals[i] = totals.get(i, 0.0) + call.at
+            counts[i] = counts.get(i, 0) + 1
+    return {i: (total + (runs - counts[i]) * otherwise(jobs[i])) / runs for i, total in totals.items()}
