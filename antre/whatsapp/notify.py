@@ -7,7 +7,10 @@ office creates them in WhatsApp Manager with these names and parameters (docs/wh
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
 
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -40,8 +43,23 @@ def visit_when(ticket) -> str:
     }
 
 
+_answered_in_chat: contextvars.ContextVar[bool] = contextvars.ContextVar("answered_in_chat", default=False)
+
+
+@contextlib.contextmanager
+def answered_in_chat() -> Iterator[None]:
+    """A booking made inside a WhatsApp chat (the bot's booking, a web booking confirmed by its
+    code): the chat's own reply tells the citizen the number and the link, so the booked template
+    is not sent as a second message saying the same."""
+    token = _answered_in_chat.set(True)
+    try:
+        yield
+    finally:
+        _answered_in_chat.reset(token)
+
+
 def ticket_booked(ticket) -> None:
-    if ticket.phone:
+    if ticket.phone and not _answered_in_chat.get():
         outbox.enqueue(
             office_id=ticket.office_id,
             to=ticket.phone,

@@ -100,6 +100,8 @@ def test_the_code_sent_from_that_phone_books_and_the_bot_answers_with_the_ticket
     ticket = Ticket.objects.with_nik(NIK_MADE).get()
     assert (ticket.day, ticket.channel, ticket.phone) == (TUESDAY, "web", "+6281234567890")
     assert ticket.number in replies[0] and f"/tiket/{ticket.token}/" in replies[0]
+    # The bot's answer tells the ticket; no second message (the booked template) says it again.
+    assert not OutboxMessage.objects.filter(template="antre_tiket").exists()
     assert not PendingBooking.objects.exists()
     # The same code again books nothing more.
     assert "tidak berlaku" in send(client, f"konfirmasi {code}")[0]

@@ -20,6 +20,7 @@ from antre.queueing import rules as queue_rules
 from antre.queueing.days import day_choices
 from antre.queueing.models import Ticket
 from antre.queueing.services import book_ticket, find_service
+from antre.whatsapp import notify
 from antre.whatsapp.bot.replies import Reply
 from antre.whatsapp.models import Conversation
 from antre.whatsapp.notify import visit_when
@@ -108,18 +109,19 @@ def _take_day(conversation: Conversation, reply: Reply, state: dict[str, Any], d
 
 def _book(conversation: Conversation, reply: Reply, state: dict[str, Any], nik: str) -> None:
     try:
-        booking = book_ticket(
-            office=conversation.number.office,
-            service_code=state["service"],
-            name=state["name"],
-            nik=nik,
-            phone=conversation.phone,
-            day=dt.date.fromisoformat(state["day"]),
-            channel="whatsapp",
-            idempotency_key=f"wa:{reply.inbound.message_id}",
-            source=conversation.source,
-            client="",  # a citizen's own booking: the NIK's and the phone's daily budgets apply
-        )
+        with notify.answered_in_chat():
+            booking = book_ticket(
+                office=conversation.number.office,
+                service_code=state["service"],
+                name=state["name"],
+                nik=nik,
+                phone=conversation.phone,
+                day=dt.date.fromisoformat(state["day"]),
+                channel="whatsapp",
+                idempotency_key=f"wa:{reply.inbound.message_id}",
+                source=conversation.source,
+                client="",  # a citizen's own booking: the NIK's and the phone's daily budgets apply
+            )
     except Refusal as refusal:
         fields = "; ".join(refusal.fields.values()) if refusal.fields else ""
         reply.text(
@@ -162,7 +164,10 @@ def confirm(conversation: Conversation, reply: Reply, code: str) -> None:
         )
         return
     try:
-        booking = confirming.confirm(conversation.number.office, code, conversation.phone, now=clock.now())
+        with notify.answered_in_chat():
+            booking = confirming.confirm(
+                conversation.number.office, code, conversation.phone, now=clock.now()
+            )
     except Refusal as refusal:
         if settings.RATELIMIT_ENABLED and refusal.code == "confirmation_unknown":
             ratelimit.count(guesses, expires=int(time.time()) + 86400)

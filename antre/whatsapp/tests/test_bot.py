@@ -91,6 +91,8 @@ def test_from_halo_to_a_booked_ticket(client, desk, graph):
     )
     assert ticket.number in texts(booked) and f"/tiket/{ticket.token}/" in texts(booked)
     assert Conversation.objects.get().ticket == ticket
+    # The chat's answer is the one message about the booking: the booked template is not sent too.
+    assert not OutboxMessage.objects.filter(template="antre_tiket").exists()
 
 
 def test_a_bad_nik_is_explained_and_can_be_typed_again(client, desk, graph):
@@ -273,8 +275,9 @@ def test_a_booking_by_chat_takes_the_first_session_with_room_and_says_which(clie
     assert ticket.session.starts.hour == 10
     assert f"Nomor antrean Anda *{ticket.number}* untuk " in booked
     assert ", sesi 10.00–12.00 WITA." in booked
-    # The booking's template message carries the session with the day too.
-    (message,) = OutboxMessage.objects.filter(dedupe_key=f"ticket:{ticket.token}:booked")
+    # A web booking with a phone is told by the booked template, which carries the session too.
+    web = book(office, 2, service="CAPIL", now=monday, phone="081234567890")
+    (message,) = OutboxMessage.objects.filter(dedupe_key=f"ticket:{web.token}:booked")
     parameters = [p["text"] for p in message.body["template"]["components"][0]["parameters"]]
     assert parameters[2].endswith(", sesi 10.00–12.00 WITA")
 
