@@ -43,7 +43,10 @@ def serve(args: argparse.Namespace) -> int:
         # a killed server never leaves orphans holding the port.
         config.announce_supervisor(os.getpid())
     commands.hold_data()
-    created = commands.prepare()
+    try:
+        created = commands.prepare_when_ready()
+    except KeyboardInterrupt:
+        return 130
     print("\n".join(commands.running_lines(args, created)) + "\n", flush=True)
     commands.warn_about_configuration()
     if not args.no_worker:

@@ -13,12 +13,13 @@ import datetime as dt
 import inspect
 import socket
 import sys
+import time
 from pathlib import Path
 
 import uvicorn
 from django.conf import settings
 from django.core.management import call_command, execute_from_command_line
-from django.db import connection, transaction
+from django.db import InterfaceError, InternalError, OperationalError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from uvicorn.supervisors import Multiprocess
 
@@ -50,6 +51,30 @@ def prepare() -> list[tuple[str, str, str]]:
             created = create_demo_users(office, settings.DATA_DIR / "demo-credentials.txt")
             seed_demo_history(office)  # after the users: the demo's `petugas` called some of it
             return created
+
+
+START_RETRY = 5.0  # seconds between tries while the database does not answer at start
+
+
+def prepare_when_ready() -> list[tuple[str, str, str]]:
+    """prepare(), waiting while the database does not answer or does not take writes yet (a
+    PostgreSQL primary restarting, a standby being promoted): said once, tried again every few
+    seconds, instead of leaving with a traceback. Ctrl+C stops the wait."""
+    told = False
+    while True:
+        try:
+            return prepare()
+        except (OperationalError, InterfaceError, InternalError) as exc:  # not a bug in a query: the server
+            connection.close()
+            if not told:
+                print(
+                    f"Basis data belum dapat dipakai ({str(exc).strip().splitlines()[0][:160]}). "
+                    f"Antre menunggu dan mencoba lagi tiap {START_RETRY:.0f} detik; Ctrl+C untuk berhenti.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                told = True
+            time.sleep(START_RETRY)
 
 
 @contextlib.contextmanager
@@ -193,7 +218,10 @@ def hold_data() -> None:
 
 def run_worker() -> int:
     hold_data()
-    prepare()
+    try:
+        prepare_when_ready()
+    except KeyboardInterrupt:
+        return 130
     warn_about_configuration()
     print("Antre worker berjalan (undangan masuk, nomor kedaluwarsa). Ctrl+C untuk berhenti.", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

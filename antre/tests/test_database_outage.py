@@ -11,7 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
@@ -285,3 +290,56 @@ def test_the_live_lane_does_not_keep_a_connection_the_database_has_ended(office)
         return found
 
     assert asyncio.run(reads()) == office.pk
+
+
+# -- starting before the database ----------------------------------------------------------------
+
+
+@on_postgresql
+def test_a_worker_started_before_its_database_waits_for_it_then_runs(tmp_path):
+    """`antre worker` started while its database does not answer (here: not created yet, as after a
+    primary lost with its data) says so once and waits, instead of leaving with a traceback; it
+    runs as soon as the database is there."""
+    name = f"antre_waits_{os.getpid()}"
+    server = urllib.parse.urlsplit(os.environ["ANTRE_DATABASE_URL"])
+    own_url = urllib.parse.urlunsplit(server._replace(path=f"/{name}"))
+    admin = psycopg.connect(
+        host=server.hostname,
+        port=server.port or 5432,
+        user=server.username,
+        dbname="postgres",
+        autocommit=True,
+    )
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    log = tmp_path / "worker.log"
+    env = dict(
+        os.environ, ANTRE_DATA_DIR=str(tmp_path / "data"), ANTRE_DATABASE_URL=own_url, PYTHONUNBUFFERED="1"
+    )
+    env.pop("ANTRE_TEST_DB_NAME", None)
+    with open(log, "w") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "antre.cli", "worker"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+
+        def said(text: str, seconds: float) -> str:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                seen = log.read_text(errors="replace")
+                if text in seen:
+                    return seen
+                assert worker.poll() is None, f"the worker left:\n{seen[-2000:]}"
+                time.sleep(0.2)
+            raise AssertionError(f"not said within {seconds} s: {text!r}\n{log.read_text()[-2000:]}")
+
+        waiting = said("Basis data belum dapat dipakai", 60)
+        assert "Traceback" not in waiting and "mencoba lagi tiap 5 detik" in waiting
+        time.sleep(6)  # one more try, still nothing: it keeps waiting, and says it only once
+        assert worker.poll() is None and log.read_text().count("Basis data belum dapat dipakai") == 1
+        admin.execute(f'CREATE DATABASE "{name}"')
+        said("Antre worker berjalan", 120)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
