@@ -1,10 +1,11 @@
 """How close can any predictor come? The simulator's days replayed by a predictor that cannot exist:
 one that knows every citizen who will still come and when, every counter's hours and breaks, the
-time of every visit begun so far, and the true distribution of the visits still to come. For each
-ticket, at the moment it joins the line, the rest of the day is played again `--runs` times with the
-unknown visit times drawn afresh; the prediction is the mean wait over those runs. A second line
-plays it once with every unknown visit at its mean time (a clairvoyant that plays the queue forward
-on expected values, as Antre's engine does).
+times of the visits over, how long each visit under way has lasted so far (not how long it will
+last), and the true distribution of the visits still to come. For each ticket, at the moment it
+joins the line, the rest of the day is played again `--runs` times with the unknown visit times
+drawn afresh (a visit under way from its distribution beyond the time it has lasted); the
+prediction is the mean wait over those runs. A second line plays it once with every unknown visit
+at its mean (a clairvoyant that plays the queue forward once on expected values).
 
     .venv/bin/python bench/forecast_ceiling.py --days 10 --seed 2                    # everyone at opening
     .venv/bin/python bench/forecast_ceiling.py --days 10 --seed 2 --policy come_at   # Antre's come-at times
