@@ -56,28 +56,47 @@ def finish(
     `started`: one visit under way, which a break or the closing does not stop (the officer
     finishes the citizen first); it goes on at least at the rate it began with."""
     moment = start
-    floor = rate(start) if started else 0.0
+    floor = _serving(start, rate)[0] if started else 0.0
     while work > 1e-9:
         if moment >= until:
             return until
-        slot_end = (math.floor(moment / SLOT) + 1) * SLOT
-        speed = max(rate(moment), floor)
+        speed, change = _serving(moment, rate)
+        speed = max(speed, floor)
         if speed <= 1e-6:
-            moment = slot_end
+            moment = change
             continue
-        span = slot_end - moment
+        span = change - moment
         if work <= span * speed:
             return moment + work / speed
         work -= span * speed
-        moment = slot_end
+        moment = change
     return moment
 
 
 def available_from(moment: float, rate: Callable[[float], float], *, until: float = DAY_END) -> float:
     """The first minute from `moment` at which the desk serves at all."""
-    while moment < until and rate(moment) <= 1e-6:
-        moment = (math.floor(moment / SLOT) + 1) * SLOT
+    while moment < until:
+        speed, change = _serving(moment, rate)
+        if speed > 1e-6:
+            return moment
+        moment = change
     return moment
+
+
+def _serving(moment: float, rate: Callable[[float], float]) -> tuple[float, float]:
+    """The desk's speed at `moment`, and the minute until which it holds.
+
+    A quarter-hour in which a counter usually opens part of the way in (closed in the one before,
+    open less of it than of the one after: it opened at 08.06 on most days) is not served slowly
+    from its start: the counter is closed until the minute it usually opens, then serves fully.
+    """
+    start = math.floor(moment / SLOT) * SLOT
+    end = start + SLOT
+    here = rate(moment)
+    if here > 1e-6 and rate(start - 1e-6) <= 1e-6 and here < (after := rate(end)):
+        opens = start + (1 - here / after) * SLOT
+        return (0.0, opens) if moment < opens else (after, end)
+    return here, end
 
 
 def project(jobs: Sequence[Job], desks: Sequence[Desk], *, until: float = DAY_END) -> float | None:

@@ -174,6 +174,12 @@ def test_a_counter_that_usually_opens_late_is_expected_late():
     snap = Snapshot(DAY, at("07:50"), line, [])
     p = predict(model, snap, service="A", priority=False, issued_at=at("07:30"))
     assert p.wait_minutes == pytest.approx(46, abs=1)
+    # The first in line is called when the counter usually opens, 08.06: not at 08.00, as if it
+    # opened on the hour and served slowly.
+    first = predict(
+        model, Snapshot(DAY, at("07:50"), [], []), service="A", priority=False, issued_at=at("07:30")
+    )
+    assert first.wait_minutes == pytest.approx(16, abs=0.5)
 
 
 def test_a_booking_asked_to_come_later_is_expected_after_the_walk_ins_who_usually_come_first():
