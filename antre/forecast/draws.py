@@ -5,8 +5,8 @@ wait in a day where every visit takes exactly its mean: one long visit holds one
 others go on, and the counter that comes free first is usually sooner than the mean. So the line
 is played RUNS times; in each play every visit still to come keeps its expected time multiplied by
 a ratio drawn from its service's past visits (a visit of 1.4 times its service's mean, say), and
-the answer is the mean call over the plays. Where there is no history, or one play says it all,
-the line is played once.
+the answer is the mean call over the plays. Where there is no history the line is played once, and
+a very long line fewer times (WORK).
 
 The draws are seeded: the same line gives the same answer in every process, so replays and the
 simulator repeat exactly.
@@ -23,6 +23,17 @@ from antre.forecast.model import Model
 
 RUNS = 20
 SEED = 16
+# Jobs times plays, at most: a line of thousands at the opening rush is played fewer times (once
+# from 4,000 jobs), so a projection costs at most about twice a single play (the booking that makes
+# one waits for it). Over hours of waiting the spread of the plays matters little anyway.
+WORK = 4000
+
+
+def runs_for(jobs: Sequence[Job], model: Model) -> int:
+    """How many plays the line gets: RUNS, fewer for a very long line, one without history."""
+    if not model.shapes:
+        return 1
+    return max(1, min(RUNS, WORK // max(len(jobs), 1)))
 
 
 def drawn(jobs: Sequence[Job], model: Model, rng: random.Random) -> list[Job]:
@@ -42,13 +53,14 @@ def expected_call(
 ) -> float | None:
     """The target's mean call over the plays; a play that does not reach it before the counters stop
     counts `otherwise` (None: no play reaches it)."""
-    if not model.shapes:
+    runs = runs_for(jobs, model)
+    if runs == 1:
         return project(jobs, desks)
     rng = random.Random(SEED)
-    calls = [project(drawn(jobs, model, rng), desks) for _ in range(RUNS)]
+    calls = [project(drawn(jobs, model, rng), desks) for _ in range(runs)]
     if all(call is None for call in calls):
         return None
-    return sum(otherwise if call is None else call for call in calls) / RUNS
+    return sum(otherwise if call is None else call for call in calls) / runs
 
 
 def expected_calls(
@@ -56,12 +68,12 @@ def expected_calls(
 ) -> dict[int, float]:
     """Each job's mean call over the plays, by its place in `jobs`, for the jobs called in at least
     one play; a play that does not reach a job counts `otherwise(job)`."""
-    runs = RUNS if model.shapes else 1
+    runs = runs_for(jobs, model)
     rng = random.Random(SEED)
     totals: dict[int, float] = {}
     counts: dict[int, int] = {}
     for _ in range(runs):
-        played = drawn(jobs, model, rng) if model.shapes else list(jobs)
+        played = drawn(jobs, model, rng) if runs > 1 else list(jobs)
         place = {id(job): i for i, job in enumerate(played)}
         for call in schedule(played, desks, until=DAY_END):
             i = place[id(call.job)]

@@ -117,8 +117,10 @@ class Outlook:
         return extend(line, ahead, start=start, minutes=self.minutes.get(service, 10.0), rates=rates)
 
 
-def project_all(model: Model, snap: Snapshot, services: Sequence[str] = ()) -> Outlook:
-    """The projected call of every ticket not called yet, and of a new one per service in `services`."""
+def project_all(model: Model, snap: Snapshot, services: Sequence[str] = (), *, plays: bool = True) -> Outlook:
+    """The projected call of every ticket not called yet, and of a new one per service in `services`.
+    `plays`: the calls are the mean over plays with drawn visit times (antre.forecast.draws); without,
+    one play at expected times (enough for who stands ahead of whom, and cheaper)."""
     now = minute_of(snap.now)
     pace = _pace(model, snap)
     last = Job(order=(1, math.inf, 1 << 30), service="", ready=now, minutes=0.0, target=True)
@@ -130,8 +132,12 @@ def project_all(model: Model, snap: Snapshot, services: Sequence[str] = ()) -> O
     desks = _desks(model, snap, pace)
     everyone = [*jobs, *fresh.values()]
     calls = schedule(everyone, desks)  # who is called before whom, at expected times
-    mean = draws.expected_calls(
-        model, everyone, desks, otherwise=lambda job: _line_ends(desks, job.service, now)
+    mean = (
+        draws.expected_calls(
+            model, everyone, desks, otherwise=lambda job: _line_ends(desks, job.service, now)
+        )
+        if plays
+        else {}
     )
     place = {id(job): i for i, job in enumerate(everyone)}
 

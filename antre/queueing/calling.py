@@ -83,7 +83,7 @@ def _tell_the_one_coming_up(counter: Counter, office: Office, today) -> None:
     limit = office.notify_when_ahead
     if not limit:
         return
-    projected = forecasting.outlook(office, clock.now(), fresh=True).ahead
+    projected = forecasting.ahead_now(office, clock.now())
     near = [token for token, ahead in projected.items() if ahead <= limit]
     if not near:
         return

@@ -9,8 +9,9 @@ WhatsApp or the board shows.
   first call) is taken to have its active counters open in its serving hours.
 - One projection serves the whole office (outlook), kept per process for OUTLOOK_TTL seconds or
   until the office's next live event (a call, a cancel, an admission): the live positions, the
-  booking's answer and the board read it. "Nearly your turn" and a ticket's own page (with its
-  reasons: explain) project afresh.
+  booking's answer and the board read it; its times are the mean over plays with drawn visit times
+  (antre.forecast.draws). A ticket's own page (with its reasons: explain) projects afresh, and so
+  does "nearly your turn" inside the call, in one play (ahead_now: it needs only who is ahead).
 """
 
 from __future__ import annotations
@@ -212,6 +213,13 @@ def outlook(
     with _lock:
         _outlooks[office.pk] = _Kept(time.monotonic(), now, version, projected)
     return projected
+
+
+def ahead_now(office: Office, now: dt.datetime) -> dict[str, int]:
+    """Each waiting ticket's people ahead, as the counters will call them, projected afresh in one
+    play (the call that asks waits for it; who is ahead of whom needs no more)."""
+    model = model_of(office, office.local_today(now))
+    return project_all(model, snapshot(office, now, learned=bool(model.open_share)), plays=False).ahead
 
 
 def _project(office: Office, now: dt.datetime) -> Outlook:
