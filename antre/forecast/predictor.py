@@ -79,8 +79,8 @@ def predict(
         called = _fallback(model, snap, service, jobs, pace)
     else:
         ends = _line_ends(desks, service, now)
-        called = draws.expected_call(model, jobs, desks, otherwise=ends)
-        called = ends if called is None else called
+        expected = draws.expected_call(model, jobs, desks, otherwise=ends)
+        called = ends if expected is None else expected
     called = max(called, target.ready)  # never before its session begins, whichever way it was found
     ahead = sum(job.weight for job in jobs if not job.target and job.order < target.order)
     return Prediction(
