@@ -54,27 +54,48 @@ def prepare() -> list[tuple[str, str, str]]:
 
 
 START_RETRY = 5.0  # seconds between tries while the database does not answer at start
+START_REMIND = 300.0  # seconds after which a wait still going on is said again
 
 
 def prepare_when_ready() -> list[tuple[str, str, str]]:
-    """prepare(), waiting while the database does not answer or does not take writes yet (a
-    PostgreSQL primary restarting, a standby being promoted): said once, tried again every few
-    seconds, instead of leaving with a traceback. Ctrl+C stops the wait."""
-    told = False
+    """prepare(), waiting while a PostgreSQL database does not answer or does not take writes yet (a
+    primary restarting, a standby being promoted): said once (again when the reason changes, and
+    every few minutes), tried again every few seconds, instead of leaving with a traceback. A
+    mistake waiting will not mend (a wrong password, a missing database, a failed migration) stops
+    the start as before. Ctrl+C stops the wait."""
+    said, said_at = "", 0.0
     while True:
         try:
             return prepare()
-        except (OperationalError, InterfaceError, InternalError) as exc:  # not a bug in a query: the server
+        except (OperationalError, InterfaceError, InternalError) as exc:
+            if not _not_there_yet(exc):
+                raise
             connection.close()
-            if not told:
+            reason = str(exc).strip().splitlines()[0][:160]
+            if reason != said or time.monotonic() - said_at > START_REMIND:
                 print(
-                    f"Basis data belum dapat dipakai ({str(exc).strip().splitlines()[0][:160]}). "
+                    f"Basis data belum dapat dipakai ({reason}). "
                     f"Antre menunggu dan mencoba lagi tiap {START_RETRY:.0f} detik; Ctrl+C untuk berhenti.",
                     file=sys.stderr,
                     flush=True,
                 )
-                told = True
+                said, said_at = reason, time.monotonic()
             time.sleep(START_RETRY)
+
+
+def _not_there_yet(exc: Exception) -> bool:
+    """PostgreSQL that did not answer at all (refused, timed out), is starting up, shutting down or
+    recovering, lost the connection (class 08, 57P), or is a standby not promoted yet (25006:
+    read-only). A refusal at connect carries no SQLSTATE, only the server's FATAL text: a wrong
+    password or database name is not waited for (nor, being a guess on the text, one in another
+    language: systemd starts the service again)."""
+    if connection.vendor != "postgresql":
+        return False  # SQLite is a file beside the program: nothing to wait for
+    state = getattr(exc.__cause__, "sqlstate", None)
+    if state is not None:
+        return state.startswith(("08", "57P")) or state == "25006"
+    text = str(exc.__cause__ or exc)
+    return "FATAL:" not in text or "the database system is" in text
 
 
 @contextlib.contextmanager

@@ -8,14 +8,13 @@ a ratio drawn from its service's past visits (a visit of 1.4 times its service's
 the answer is the mean call over the plays. Where there is no history the line is played once, and
 a very long line fewer times (WORK).
 
-The draws are seeded: the same line gives the same answer in every process, so replays and the
-simulator repeat exactly.
+The draws are fixed by who each job is and which play it is (Job.key): the same line gives the
+same answer in every process, so replays and the simulator repeat exactly, and a ticket joining or
+leaving the line leaves the others' draws as they were.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import random
 from collections.abc import Callable, Sequence
 
 from antre.forecast.engine import DAY_END, Desk, Job, project, schedule
@@ -36,16 +35,32 @@ def runs_for(jobs: Sequence[Job], model: Model) -> int:
     return max(1, min(RUNS, WORK // max(len(jobs), 1)))
 
 
-def drawn(jobs: Sequence[Job], model: Model, rng: random.Random) -> list[Job]:
-    """The jobs in the same order, each visit's time drawn (the target's own time does not matter)."""
+def drawn(jobs: Sequence[Job], model: Model, run: int) -> list[Job]:
+    """The jobs in the same order, each visit's time drawn for play `run` (the target's own time does
+    not matter). A job's draw depends only on who it is and the play: a ticket joining or leaving
+    the line does not change what the others drew, so the times shown do not wobble with it."""
     out = []
     for job in jobs:
         ratios = model.shapes.get(job.service) or model.shapes.get("")
         if job.target or job.minutes <= 0 or not ratios:
             out.append(job)
             continue
-        out.append(dataclasses.replace(job, minutes=job.minutes * ratios[int(rng.random() * len(ratios))]))
+        ratio = ratios[_mix(job.key, run) % len(ratios)]
+        out.append(
+            Job(job.order, job.service, job.ready, job.minutes * ratio, job.weight, job.target, job.key)
+        )
     return out
+
+
+def _mix(key: int, run: int) -> int:
+    """A well-spread number for (key, run): the same in every process (splitmix64's finaliser)."""
+    x = (key * 0x9E3779B97F4A7C15 + (run + 1) * 0xBF58476D1CE4E5B9 + SEED) & _BITS
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _BITS
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _BITS
+    return x ^ (x >> 31)
+
+
+_BITS = (1 << 64) - 1
 
 
 def expected_call(
@@ -56,8 +71,7 @@ def expected_call(
     runs = runs_for(jobs, model)
     if runs == 1:
         return project(jobs, desks)
-    rng = random.Random(SEED)
-    calls = [project(drawn(jobs, model, rng), desks) for _ in range(runs)]
+    calls = [project(drawn(jobs, model, run), desks) for run in range(runs)]
     if all(call is None for call in calls):
         return None
     return sum(otherwise if call is None else call for call in calls) / runs
@@ -69,11 +83,10 @@ def expected_calls(
     """Each job's mean call over the plays, by its place in `jobs`, for the jobs called in at least
     one play; a play that does not reach a job counts `otherwise(job)`."""
     runs = runs_for(jobs, model)
-    rng = random.Random(SEED)
     totals: dict[int, float] = {}
     counts: dict[int, int] = {}
-    for _ in range(runs):
-        played = drawn(jobs, model, rng) if runs > 1 else list(jobs)
+    for run in range(runs):
+        played = drawn(jobs, model, run) if runs > 1 else list(jobs)
         place = {id(job): i for i, job in enumerate(played)}
         for call in schedule(played, desks, until=DAY_END):
             i = place[id(call.job)]

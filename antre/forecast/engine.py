@@ -32,6 +32,7 @@ class Job:
     minutes: float  # its expected time at the counter
     weight: float = 1.0  # the chance it is really there to be served
     target: bool = False
+    key: int = 0  # who it is, as a number that stays the same from one projection to the next (draws)
 
 
 @dataclass(slots=True)

@@ -171,9 +171,8 @@ def _learn_spans(model: Model, visits: Sequence[Visit]) -> None:
     everything = [s for values in spans.values() for s in values]
     model.overall = statistics.fmean(everything) if everything else DEFAULT_MINUTES
     model.spans = {service: sorted(values) for service, values in spans.items()}
-    model.shapes = {
-        service: [x / statistics.fmean(values) for x in values] for service, values in spans.items()
-    }
+    means = {service: statistics.fmean(values) for service, values in spans.items()}
+    model.shapes = {service: [x / means[service] for x in values] for service, values in spans.items()}
     if model.shapes:
         model.shapes[""] = [x for values in model.shapes.values() for x in values]
 
@@ -282,8 +281,21 @@ def _learn_cut_ins(model: Model, visits: Sequence[Visit]) -> None:
                 else:
                     slot_seen[slot_of(minute_of(now))] += 1
                     slot_cut[slot_of(minute_of(now))] += came
-    model.late_share = [(told_cut[b] + 0.5) / (told_seen[b] + 1) for b in range(len(LATE_EDGES))]
+    # Where the history holds few such tickets (an office that has just begun to give come-at
+    # times), a citizen not in the line near their time is expected as one who comes at all usually
+    # is: not as a coin toss, which had a line of fresh bookings counted at half its length.
+    model.late_share = [
+        (told_cut[b] + _told_prior(model.show_share, edge)) / (told_seen[b] + 1)
+        for b, edge in enumerate(LATE_EDGES)
+    ]
     model.come_share = [(slot_cut[b] + 0.5) / (slot_seen[b] + 1) for b in range(SLOTS)]
 
 
 _NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _told_prior(show_share: float, past_come_at: float) -> float:
+    """The chance, before any history, that a ticket not in the line `past_come_at` minutes after its
+    come-at time still comes in time: as likely as any booking up to ten minutes late, then less,
+    none after an hour and ten minutes."""
+    return show_share * min(max(1 - (past_come_at - 10) / 60, 0.0), 1.0)

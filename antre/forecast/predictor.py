@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -118,9 +119,8 @@ class Outlook:
 
 
 def project_all(model: Model, snap: Snapshot, services: Sequence[str] = (), *, plays: bool = True) -> Outlook:
-    """The projected call of every ticket not called yet, and of a new one per service in `services`.
-    `plays`: the calls are the mean over plays with drawn visit times (antre.forecast.draws); without,
-    one play at expected times (enough for who stands ahead of whom, and cheaper)."""
+    """The projected call of every ticket not called yet, and of a new one per service in `services`:
+    the mean over plays with drawn visit times (draws); one play at expected times without `plays`."""
     now = minute_of(snap.now)
     pace = _pace(model, snap)
     last = Job(order=(1, math.inf, 1 << 30), service="", ready=now, minutes=0.0, target=True)
@@ -141,8 +141,9 @@ def project_all(model: Model, snap: Snapshot, services: Sequence[str] = (), *, p
     )
     place = {id(job): i for i, job in enumerate(everyone)}
 
-    def expected(call: Call) -> float:
-        return mean.get(place[id(call.job)], call.at)
+    def expected(call: Call) -> float:  # reached at expected times but in no drawn play: its line's end
+        i = place[id(call.job)]
+        return mean.get(i, call.at) if i in mean or not plays else _line_ends(desks, call.job.service, now)
 
     at: dict[str, float] = {}
     ahead: dict[str, int] = {}
@@ -220,6 +221,9 @@ def _line(model: Model, snap: Snapshot, pace: float, target: Job, ticket: str) -
     if target.order[0] == 1:
         jobs += _unannounced_priority(model, now, pace)
         jobs += [job for job in _walk_ins_to_come(model, now, pace) if job.order < target.order]
+    for job in jobs:  # the ticket's name, or for those expected, their service and place in the day
+        i = job.order[2]
+        job.key = zlib.crc32((snap.visits[i].ticket if i >= 0 else f"{job.service}/{job.order}").encode())
     return jobs
 
 

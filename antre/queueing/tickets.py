@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from antre import clock
+from antre.forecast.engine import DAY_END
 from antre.offices.calendar import calendar_of, last_invitation_at, serving_periods
 from antre.offices.models import Office, Service
 from antre.queueing import arrivals, forecasting, rules
@@ -46,6 +47,8 @@ def _estimate_ahead(ticket: Ticket, ahead: int, now: dt.datetime) -> dt.datetime
     minute = plan.calls.get(ticket.token) if plan else None
     if plan and minute is None and (minute := plan.newcomer(ticket.service.code, ahead)) is not None:
         minute = max(minute, arrivals.session_start(ticket))  # as the plan places its own bookings
+    if minute is not None and minute >= DAY_END:
+        return None  # past what the day's counters can serve: no time rather than midnight
     if minute is not None:
         return dt.datetime.combine(ticket.day, dt.time(0), tzinfo=office.tzinfo) + dt.timedelta(
             minutes=minute

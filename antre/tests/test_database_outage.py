@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -295,14 +297,50 @@ def test_the_live_lane_does_not_keep_a_connection_the_database_has_ended(office)
 # -- starting before the database ----------------------------------------------------------------
 
 
+class Relay:
+    """A TCP relay on a port of its own to the PostgreSQL server, switched on when the test says: until
+    then its port refuses connections, as a database machine that is not up yet."""
+
+    def __init__(self, target: tuple[str, int]):
+        self.target, self.port = target, free_port()
+        self.listener: socket.socket | None = None
+        self.sockets: list[socket.socket] = []  # closed at stop
+
+    def start(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        assert self.listener is not None
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            server = socket.create_connection(self.target)
+            self.sockets += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def stop(self) -> None:
+        for each in [*self.sockets, *([self.listener] if self.listener else [])]:
+            each.close()
+
+
 @on_postgresql
-def test_a_worker_started_before_its_database_waits_for_it_then_runs(tmp_path):
-    """`antre worker` started while its database does not answer (here: not created yet, as after a
-    primary lost with its data) says so once and waits, instead of leaving with a traceback; it
-    runs as soon as the database is there."""
-    name = f"antre_waits_{os.getpid()}"
+def test_a_worker_started_before_its_database_machine_waits_for_it_then_runs(tmp_path):
+    """`antre worker` started while its database machine does not answer says so once and waits,
+    instead of leaving with a traceback; it runs as soon as the machine answers."""
     server = urllib.parse.urlsplit(os.environ["ANTRE_DATABASE_URL"])
-    own_url = urllib.parse.urlunsplit(server._replace(path=f"/{name}"))
+    name = f"antre_waits_{os.getpid()}"
     admin = psycopg.connect(
         host=server.hostname,
         port=server.port or 5432,
@@ -311,9 +349,14 @@ def test_a_worker_started_before_its_database_waits_for_it_then_runs(tmp_path):
         autocommit=True,
     )
     admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    relay = Relay((server.hostname or "127.0.0.1", server.port or 5432))
+    url = urllib.parse.urlunsplit(
+        server._replace(netloc=f"{server.username}@127.0.0.1:{relay.port}", path=f"/{name}")
+    )
     log = tmp_path / "worker.log"
     env = dict(
-        os.environ, ANTRE_DATA_DIR=str(tmp_path / "data"), ANTRE_DATABASE_URL=own_url, PYTHONUNBUFFERED="1"
+        os.environ, ANTRE_DATA_DIR=str(tmp_path / "data"), ANTRE_DATABASE_URL=url, PYTHONUNBUFFERED="1"
     )
     env.pop("ANTRE_TEST_DB_NAME", None)
     with open(log, "w") as out:
@@ -336,10 +379,26 @@ def test_a_worker_started_before_its_database_waits_for_it_then_runs(tmp_path):
         assert "Traceback" not in waiting and "mencoba lagi tiap 5 detik" in waiting
         time.sleep(6)  # one more try, still nothing: it keeps waiting, and says it only once
         assert worker.poll() is None and log.read_text().count("Basis data belum dapat dipakai") == 1
-        admin.execute(f'CREATE DATABASE "{name}"')
+        relay.start()
         said("Antre worker berjalan", 120)
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+        relay.stop()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@on_postgresql
+def test_a_mistake_waiting_will_not_mend_stops_the_start(tmp_path):
+    """A database that does not exist (a wrong name in the URL) is not waited for: the worker stops
+    and says why, so that its service shows as failed."""
+    server = urllib.parse.urlsplit(os.environ["ANTRE_DATABASE_URL"])
+    url = urllib.parse.urlunsplit(server._replace(path=f"/antre_no_such_{os.getpid()}"))
+    env = dict(os.environ, ANTRE_DATA_DIR=str(tmp_path / "data"), ANTRE_DATABASE_URL=url)
+    env.pop("ANTRE_TEST_DB_NAME", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "antre.cli", "worker"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode != 0
+    assert "does not exist" in done.stderr and "Basis data belum dapat dipakai" not in done.stderr

@@ -123,11 +123,8 @@ def test_a_visit_begun_before_the_break_is_finished_and_the_break_still_ends_on_
     assert p.wait_minutes == pytest.approx(47, abs=0.5)
 
 
-def test_the_wait_told_is_the_wait_to_expect_not_the_wait_if_every_visit_took_its_mean():
-    """Visits of A take either 2 or 18 minutes (10 on average). Three counters are free and three
-    citizens stand ahead: the fourth is called as soon as one of the three visits ends, which is
-    after 2 minutes unless all three are long (one time in eight): about 4 minutes to expect. At
-    exactly 10 minutes a visit, it would be told 10."""
+def two_lengths() -> tuple[list[Visit], list[Shift]]:
+    """Past days at which counters 1–3 served A, each visit either 2 or 18 minutes (10 on average)."""
     past, periods = [], []
     for d in range(1, 4):
         day = DAY - dt.timedelta(days=7 * d)
@@ -142,7 +139,14 @@ def test_the_wait_told_is_the_wait_to_expect_not_the_wait_if_every_visit_took_it
                     visit(100 * int(counter) + i, called=called, finished=finished, counter=counter, day=day)
                 )
         periods += shifts(counters=("1", "2", "3"), day=day)
-    model = learn(past, periods)
+    return past, periods
+
+
+def test_the_wait_told_is_the_wait_to_expect_not_the_wait_if_every_visit_took_its_mean():
+    """Three counters are free and three citizens stand ahead: the fourth is called as soon as one
+    of the three visits ends, which is after 2 minutes unless all three are long (one time in
+    eight): about 4 minutes to expect. At exactly 10 minutes a visit, it would be told 10."""
+    model = learn(*two_lengths())
     assert model.minutes("A", 9 * 60) == pytest.approx(10, abs=0.5)
     line = [visit(i, issued=f"08:5{i}", arrived="08:55") for i in range(1, 4)]
     today = [dataclasses.replace(s, end=NOT_YET) for s in shifts(counters=("1", "2", "3"), start="08:50")]
@@ -150,6 +154,37 @@ def test_the_wait_told_is_the_wait_to_expect_not_the_wait_if_every_visit_took_it
         model, Snapshot(DAY, at("09:00"), line, today), service="A", priority=False, issued_at=at("09:00")
     )
     assert 2 <= p.wait_minutes <= 6
+
+
+def test_a_time_shown_does_not_move_when_someone_joins_another_counter_s_line():
+    """Counters 1–3 serve A, counter 4 serves only B. A citizen taking a B number between the A
+    tickets changes no A ticket's time (each visit's drawn time belongs to that visit), and a
+    ticket's own page (predict) says what the office's projection says."""
+    model = learn(*two_lengths())
+    today = [dataclasses.replace(s, end=NOT_YET) for s in shifts(counters=("1", "2", "3"), start="08:50")]
+    today.append(Shift("x", "4", frozenset({"B"}), at("08:50"), NOT_YET))
+    line = [visit(i, issued=f"08:1{i}", arrived="08:55") for i in range(1, 9)]
+    before = project_all(model, Snapshot(DAY, at("09:00"), line, today)).calls
+    joined = [*line[:2], visit(1, "B", issued="08:12", arrived="08:55"), *line[2:]]
+    after = project_all(model, Snapshot(DAY, at("09:00"), joined, today)).calls
+    assert {v.ticket: after[v.ticket] for v in line} == {v.ticket: before[v.ticket] for v in line}
+    fifth = line[4]
+    own = predict(model, Snapshot(DAY, at("09:00"), line, today), service="A", priority=False,
+                  issued_at=fifth.issued_at, ticket=fifth.ticket)  # fmt: skip
+    assert 9 * 60 + own.wait_minutes == pytest.approx(before[fifth.ticket], abs=0.01)
+
+
+def test_a_booking_told_a_time_and_not_in_yet_counts_as_one_who_comes_before_any_history_of_such():
+    """An office that has just begun to give come-at times has no history of how many come: at
+    08.10, four bookings told 08.15 and not through the door yet stand ahead as about four people
+    (as many as usually come), not as two."""
+    model = learn(history(), [s for d in {v.issued_at.date() for v in history()} for s in shifts(day=d)])
+    told = [
+        dataclasses.replace(visit(i, issued="07:00", arrived=None), come_at=at("08:15")) for i in range(1, 5)
+    ]
+    snap = Snapshot(DAY, at("08:10"), told, shifts())
+    p = predict(model, snap, service="A", priority=False, issued_at=at("08:20"))
+    assert p.ahead >= 0.8 * 4
 
 
 def test_a_line_longer_than_the_day_is_told_the_day_s_end_not_a_time_after_it():

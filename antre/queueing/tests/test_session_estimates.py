@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from antre.conftest import MONDAY, TUESDAY, wita
+from antre.offices.models import Service
 from antre.queueing import arrivals, forecasting, rules
 from antre.queueing.models import Ticket
 from antre.queueing.tests.factories import book
@@ -101,3 +102,13 @@ def test_a_booking_for_a_day_ahead_is_told_a_call_its_come_at_time_leads_by_the_
     assert lead <= called - come < lead + dt.timedelta(minutes=5)  # come-at times are on the five minutes
     ticket = Ticket.objects.get(token=answer["id"])
     assert times(client, ticket) == (called, come)
+
+
+def test_a_booking_for_a_day_ahead_beyond_what_its_counters_serve_is_told_no_time_not_midnight(
+    client, office, clock
+):
+    Service.objects.filter(office=office, code="KTP").update(minutes_per_visit=240)
+    tickets = [book(office, i, day=TUESDAY, channel="web") for i in range(1, 7)]
+    called = [client.get(f"/api/v1/tickets/{t.token}").json()["estimated_call_at"] for t in tickets]
+    assert all(c is None or dt.datetime.fromisoformat(c) < wita(TUESDAY, 16) for c in called)
+    assert called[-1] is None  # the sixth four-hour visit: not on Tuesday
