@@ -10,11 +10,12 @@ person can remember). Moving a time as the day goes is limited by antre.forecast
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from antre.forecast.engine import SLOT, Desk, Job, finish, schedule
+from antre.forecast.engine import SLOT, Desk, Job, available_from, finish, schedule
 from antre.forecast.model import Model, slot_of
 
 ROUND = 5  # minutes
@@ -57,14 +58,25 @@ class DayPlan:
 def extend(line: Sequence[float], ahead: int, *, start: float, minutes: float,
            rates: Sequence[Callable[[float], float]]) -> float | None:  # fmt: skip
     """When the ticket after the first `ahead` of a line is called: from the projected line while it
-    reaches, then at the pace of the counters serving the service."""
+    reaches; past it, by the counters serving the service side by side: the last calls of the line
+    are one per counter, each comes free `minutes` later at its own rate, and the next in line
+    takes the first to come free (two counters call the fifth and sixth together, not one after
+    the other at twice the pace)."""
     if ahead < len(line):
         return line[ahead]
     if not rates:
         return None
-    begin = line[-1] if line else start
-    work = (ahead - len(line) + (1 if line else 0)) * minutes
-    return finish(begin, work, lambda minute: sum(rate(minute) for rate in rates))
+    recent = line[-len(rates) :]  # one per counter; a counter without one is free from `start`
+    free = [
+        (available_from(finish(called, minutes, rates[i]), rates[i]), i) for i, called in enumerate(recent)
+    ]
+    free += [(available_from(start, rates[i]), i) for i in range(len(recent), len(rates))]
+    heapq.heapify(free)
+    call = start
+    for _ in range(ahead - len(line) + 1):
+        call, i = heapq.heappop(free)
+        heapq.heappush(free, (available_from(finish(call, minutes, rates[i]), rates[i]), i))
+    return call
 
 
 def usual_counters(model: Model, weekday: int) -> list[Counter]:

@@ -20,20 +20,22 @@ import threading
 import time
 
 from django.db import transaction
+from django.db.models import Sum
 
 from antre.forecast import comeat
+from antre.forecast.engine import DAY_END
 from antre.forecast.model import Model, minute_of
 from antre.forecast.predictor import minute_of_day
 from antre.offices.calendar import door_periods, serving_periods
 from antre.offices.models import Counter, Office
 from antre.queueing import forecasting, signals
-from antre.queueing.models import Channel, Status, Ticket
+from antre.queueing.models import Channel, DailySequence, Status, Ticket
 
 FROM_HOME = (Channel.WEB, Channel.WHATSAPP)
 PLAN_TTL = 30.0
 SESSION_DOOR = 15.0  # minutes before its session starts that a session's citizen may come
 
-_plans: dict[tuple[int, dt.date], tuple[float, comeat.DayPlan]] = {}
+_plans: dict[tuple[int, dt.date], tuple[float, tuple[int, int], comeat.DayPlan]] = {}
 _lock = threading.Lock()
 
 
@@ -43,11 +45,18 @@ def clear() -> None:
         _told_to_leave.clear()
 
 
-def day_plan(office: Office, day: dt.date, now: dt.datetime) -> comeat.DayPlan | None:
-    """The bookings of `day` played forward (kept a moment); None on a day the counters do not serve."""
+def day_plan(
+    office: Office, day: dt.date, now: dt.datetime, *, current: bool = False
+) -> comeat.DayPlan | None:
+    """The bookings of `day` played forward (kept a moment); None on a day the counters do not serve.
+
+    `current` (a page or the API reading a ticket): made again once the day's bookings changed, so
+    that every server process shows the same times; a booking itself takes the one kept (at the
+    rush, one plan per booking would slow them all) and places itself after it (DayPlan.newcomer)."""
     cached = _plans.get((office.pk, day))
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
+    version = _bookings_version(office, day) if current or cached is None else None
+    if cached and cached[0] > time.monotonic() and (version is None or version == cached[1]):
+        return cached[2]
     periods = serving_periods(office, day)
     if not periods:
         return None
@@ -69,8 +78,21 @@ def day_plan(office: Office, day: dt.date, now: dt.datetime) -> comeat.DayPlan |
         model, bookings, _counters(office, model, day, local), opens=minute_of(local[0][0])
     )
     with _lock:
-        _plans[(office.pk, day)] = (time.monotonic() + PLAN_TTL, plan)
+        _plans[(office.pk, day)] = (
+            time.monotonic() + PLAN_TTL,
+            version or _bookings_version(office, day),
+            plan,
+        )
     return plan
+
+
+def _bookings_version(office: Office, day: dt.date) -> tuple[int, int]:
+    """What changes when a booking of `day` is made, cancelled or comes in: the numbers given and
+    the tickets waiting, over the office's services (DailySequence, kept by the database)."""
+    sums = DailySequence.objects.filter(service__office=office, day=day).aggregate(
+        given=Sum("last"), waiting=Sum("waiting")
+    )
+    return sums["given"] or 0, sums["waiting"] or 0
 
 
 def session_start(ticket: Ticket) -> float:
@@ -109,8 +131,8 @@ def told_at_booking(
 def _time(
     office: Office, day: dt.date, called: float | None, *, session, now: dt.datetime
 ) -> dt.datetime | None:
-    if called is None:
-        return None
+    if called is None or called >= DAY_END:
+        return None  # past what the day's counters serve: no time rather than a quarter to midnight
     serving = serving_periods(office, day)
     earliest = minute_of(serving[0][0].astimezone(office.tzinfo)) if serving else 0.0
     if session is not None:
@@ -138,7 +160,7 @@ def current(ticket: Ticket, now: dt.datetime) -> dt.datetime | None:
     if ticket.day == today:
         called = forecasting.outlook(office, now).calls.get(ticket.token)
     else:
-        plan = day_plan(office, ticket.day, now)
+        plan = day_plan(office, ticket.day, now, current=True)
         called = plan.calls.get(ticket.token) if plan else None
     fresh = _time(office, ticket.day, called, session=ticket.session, now=now)
     if fresh is None:

@@ -34,16 +34,19 @@ def progress(ticket: Ticket, *, now: dt.datetime | None = None) -> Progress:
         ahead += waiting.filter(is_priority=True).count()
     if ticket.day == ticket.office.local_today(now):
         return Progress(position=ahead + 1, estimated_call_at=called_at(ticket.office, ticket.token, now))
-    return Progress(position=ahead + 1, estimated_call_at=_estimate_ahead(ticket, ahead, now))
+    return Progress(position=ahead + 1, estimated_call_at=_estimate_ahead(ticket, ahead, now, current=True))
 
 
-def _estimate_ahead(ticket: Ticket, ahead: int, now: dt.datetime) -> dt.datetime | None:
+def _estimate_ahead(
+    ticket: Ticket, ahead: int, now: dt.datetime, *, current: bool = False
+) -> dt.datetime | None:
     """The call of a ticket of a day to come: from the day's plan that gives its holder the come-at
     time, so the two agree (the booking's answer, made before the plan holds the ticket, places it
     as the plan's newcomer after `ahead`, as its come-at time was); else the counters' pace, never
     before its session begins."""
     office = ticket.office
-    plan = arrivals.day_plan(office, ticket.day, now) if ticket.come_at else None
+    planned = ticket.come_at or (ticket.channel in arrivals.FROM_HOME and office.come_at_lead_minutes)
+    plan = arrivals.day_plan(office, ticket.day, now, current=current) if planned else None
     minute = plan.calls.get(ticket.token) if plan else None
     if plan and minute is None and (minute := plan.newcomer(ticket.service.code, ahead)) is not None:
         minute = max(minute, arrivals.session_start(ticket))  # as the plan places its own bookings
