@@ -54,9 +54,12 @@ class OpenCounter:
 
 
 def open_counter(*, counter: Counter, officer: User | None, now: dt.datetime | None = None) -> CounterState:
-    """Open the counter: a shift begins now. Already open: nothing changes."""
+    """Open the counter: a shift begins now. Already open: nothing changes. Not on a day the office
+    is closed: the shift would go into the staffing log the wait predictor learns from."""
     authorizers.require(authorizers.may_staff_counter, officer, counter.office)
     now = now or clock.now()
+    if not calendar.calendar_of(counter.office).is_open(counter.office.local_today(now)):
+        raise Refusal("closed_day", _("Kantor tutup hari ini. Loket tidak dibuka."))
     with transaction.atomic():
         counter = _lock(counter)
         open_if_closed(counter, officer, now)

@@ -233,5 +233,8 @@ def test_calling_on_a_closed_day_is_refused_and_opens_no_counter(loket1, staff):
         assert refused.value.code == "closed_day"
         assert "Kantor tutup hari ini" in refused.value.message
         assert staffing.state_of(loket1, moment).state == State.CLOSED
+        with pytest.raises(Refusal) as refused:  # nor by "Buka loket"
+            staffing.open_counter(counter=loket1, officer=staff["petugas"], now=moment)
+        assert refused.value.code == "closed_day" and "Loket tidak dibuka" in refused.value.message
     assert shifts(loket1) == []
     assert not LiveEvent.objects.exists()
