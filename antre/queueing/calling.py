@@ -369,15 +369,17 @@ def board(office: Office, *, now: dt.datetime | None = None) -> dict:
 
 
 def _waits(office: Office, now: dt.datetime, today, waiting: dict[str, int]) -> dict[str, int]:
-    """Minutes a newcomer would wait, per service: the kept projection, with those waiting now."""
+    """Minutes a newcomer would wait, per service: the kept projection's newcomer, or later if more
+    wait inside now. At a door, the bookings due now and not in yet are ahead of a newcomer too: the
+    projection counts them (those waiting inside alone told "< 5 menit" at the rush)."""
     if not calendar.serving_periods(office, today):
         return {}
     projected = forecasting.outlook(office, now, rush=True)
     local = office.local_now(now)
     minute = local.hour * 60 + local.minute + local.second / 60
     waits = {}
-    for code in projected.next_call:
-        at = projected.newcomer(code, waiting.get(code, 0))
+    for code, first in projected.next_call.items():
+        at = max(first, projected.newcomer(code, waiting.get(code, 0)) or first)
         if at is not None:
             waits[code] = max(round(at - minute), 0)
     return waits

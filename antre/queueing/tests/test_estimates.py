@@ -69,3 +69,19 @@ def test_the_board_tells_the_waiting_room_a_newcomer_s_wait_per_service(client, 
     assert waits["SANTUNAN"] == 60  # four ahead at the one counter serving it, fifteen minutes each
     html = client.get("/k/tabanan/layar/").content.decode()
     assert re.search(r'<span class="svc">SANTUNAN</span><span class="mins">± 60 menit', html)
+
+
+def test_at_a_door_the_board_counts_the_bookings_due_now_that_are_not_in_yet(client, office, clock):
+    """Monday 08.10 at an office with a door: eight citizens booked KTP from home just now and are on
+    their way (none inside yet); the first four are asked to come now. A newcomer taking a KTP
+    number now stands behind those four, at the two counters serving KTP: about ten minutes, where
+    the board said "< 5 menit" (it counted only those inside)."""
+    from antre.queueing import forecasting
+    from antre.queueing.models import Channel
+
+    clock.move_to(wita(MONDAY, 8, 10))
+    for i in range(8):
+        book(office, i, service="KTP", channel=Channel.WEB)
+    forecasting.clear()
+    waits = client.get("/api/v1/offices/tabanan/board").json()["waits"]
+    assert waits["KTP"] >= 8

@@ -27,6 +27,9 @@
     $("message").textContent = b.message;
     var list = $("invited");
     list.innerHTML = "";
+    // Smaller numbers when many are invited at once (the room's capacity, 13 or 25), so that all
+    // of them fit on the screen above the banner.
+    list.dataset.size = b.invited.length > 12 ? "crowd" : b.invited.length > 6 ? "many" : "";
     (b.invited.length ? b.invited : ["—"]).forEach(function (n) {
       var li = document.createElement("li");
       li.textContent = n;
