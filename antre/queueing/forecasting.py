@@ -137,6 +137,9 @@ def _visit(ticket: Ticket, office: Office, opens: dt.datetime | None, now: dt.da
         finished_at=local(finished),
         counter=str(ticket.counter.number) if ticket.counter else "",
         outcome=Outcome.SERVED,  # not read: the predictor looks at times only
+        # What its holder was told (a booking from home): how many such come, and when, is learned
+        # per lateness against it, as the replay reads the exported log's column.
+        come_at=local(ticket.come_at),
     )
 
 

@@ -85,3 +85,21 @@ def test_at_a_door_the_board_counts_the_bookings_due_now_that_are_not_in_yet(cli
     forecasting.clear()
     waits = client.get("/api/v1/offices/tabanan/board").json()["waits"]
     assert waits["KTP"] >= 8
+
+
+def test_bookings_told_to_come_now_and_not_in_yet_stand_ahead_of_the_next_one(client, office, clock):
+    """Monday 08.10 at an office with a door: four citizens booked KTP from home and were told to
+    come now; they are on their way. The fifth, told to come a little later, is called after them:
+    not in three minutes, as when the live queue did not pass on what each was told, and the bookings
+    were counted by how many of the history's bookings (who came all day long) were in by 08.10."""
+    from antre.queueing import forecasting
+    from antre.queueing.models import Channel
+    from antre.seed import seed_demo_history
+
+    seed_demo_history(office, today=MONDAY)  # a month in which citizens booked from home came all day
+    clock.move_to(wita(MONDAY, 8, 10))
+    tickets = [book(office, i, service="KTP", channel=Channel.WEB) for i in range(5)]
+    forecasting.clear()
+    fifth = client.get(f"/api/v1/tickets/{tickets[4].token}").json()
+    called = dt.datetime.fromisoformat(fifth["estimated_call_at"])
+    assert called - wita(MONDAY, 8, 10) >= dt.timedelta(minutes=8)
