@@ -81,6 +81,16 @@ def test_the_booking_answer_itself_says_the_same_as_the_ticket_page(client, offi
     )
 
 
+def book_tuesday_from_the_web(client) -> dict:
+    """A citizen books KTP for Tuesday through the API, as the web form does: the 201 answer."""
+    body = {"service": "KTP", "name": "Ni Made Sari Dewi", "nik": "5102054507900002", "channel": "web"}
+    return client.post(
+        "/api/v1/offices/tabanan/tickets",
+        body | {"date": TUESDAY.isoformat()},
+        content_type="application/json",
+    ).json()
+
+
 def test_a_booking_for_a_day_ahead_is_told_a_call_its_come_at_time_leads_by_the_office_s_minutes(
     client, office, clock
 ):
@@ -90,12 +100,7 @@ def test_a_booking_for_a_day_ahead_is_told_a_call_its_come_at_time_leads_by_the_
     come-at time of 08.35)."""
     for i in range(1, 13):
         book(office, i, day=TUESDAY, channel="web")
-    body = {"service": "KTP", "name": "Ni Made Sari Dewi", "nik": "5102054507900002", "channel": "web"}
-    answer = client.post(
-        "/api/v1/offices/tabanan/tickets",
-        body | {"date": TUESDAY.isoformat()},
-        content_type="application/json",
-    ).json()
+    answer = book_tuesday_from_the_web(client)
     called = dt.datetime.fromisoformat(answer["estimated_call_at"])
     come = dt.datetime.fromisoformat(answer["come_at"])
     lead = dt.timedelta(minutes=office.come_at_lead_minutes)
@@ -123,12 +128,7 @@ def test_the_booking_s_answer_is_what_its_page_says_once_the_day_s_plan_holds_it
     or the second of a pair the counters call together."""
     for i in range(1, before + 1):
         book(office, i, day=TUESDAY, channel="web")
-    body = {"service": "KTP", "name": "Ni Made Sari Dewi", "nik": "5102054507900002", "channel": "web"}
-    answer = client.post(
-        "/api/v1/offices/tabanan/tickets",
-        body | {"date": TUESDAY.isoformat()},
-        content_type="application/json",
-    ).json()
+    answer = book_tuesday_from_the_web(client)
     arrivals.clear()
     page = client.get(f"/api/v1/tickets/{answer['id']}").json()
     told, settled = (
